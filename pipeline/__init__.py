@@ -1,0 +1,3 @@
+"""argmap: map a debate from articles and their comment threads."""
+
+__version__ = "0.1.0"

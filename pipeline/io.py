@@ -1,0 +1,74 @@
+"""File I/O at the pipeline's edge: atomic, deterministic writes and schema-checked reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from pipeline.schemas import TableSchema
+
+
+class InputError(RuntimeError):
+    """A required input is missing or unreadable; the message says which and what to do."""
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it over `path` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(path: str | Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def write_jsonl(path: str | Path, rows: list[dict[str, Any]]) -> None:
+    write_text(path, "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in rows))
+
+
+def write_table(df: pd.DataFrame, path: str | Path, schema: TableSchema) -> None:
+    """Check `df` against `schema` and write it as Parquet, atomically and byte-stably."""
+    table = schema.to_arrow(df.reset_index(drop=True))
+    with atomic_path(path) as tmp:
+        # No pandas index metadata and fixed writer settings, so identical frames give identical bytes.
+        pq.write_table(
+            table.replace_schema_metadata(None), tmp, compression="zstd", write_statistics=False
+        )
+
+
+def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the stage that makes it first (dvc repro)")
+    df = pq.read_table(path).to_pandas()
+    schema.check(df, where=str(path))
+    return df
+
+
+def read_json(path: str | Path) -> Any:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the stage that makes it first (dvc repro)")
+    return json.loads(path.read_text(encoding="utf-8"))

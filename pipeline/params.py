@@ -1,0 +1,143 @@
+"""Load and validate params.yaml: a typo or a bad value fails with its dotted key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ParamsError(ValueError):
+    """params.yaml is missing, unreadable or invalid. The message names the key."""
+
+
+class _Section(BaseModel):
+    # No defaults here: params.yaml is the one place defaults live.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Base(_Section):
+    seed: int
+
+
+class Ingest(_Section):
+    corpora_dir: str
+    corpora: list[str] = Field(min_length=1)
+    max_file_bytes: int = Field(gt=0)
+
+
+class Sentences(_Section):
+    spacy_model: str = Field(min_length=1)
+    claim_threshold: float = Field(ge=0, le=1)
+    min_claim_words: int = Field(ge=1)
+
+
+class Embed(_Section):
+    model: str = Field(min_length=1)
+    model_package: str | None
+    batch_size: int = Field(ge=1, le=4096)
+
+
+class Cluster(_Section):
+    min_cluster_size: int = Field(ge=2)
+    min_samples: int = Field(ge=1)
+    cluster_selection_method: Literal["eom", "leaf"]
+    cluster_selection_epsilon: float = Field(ge=0)
+    reduce: Literal["none", "pca", "umap"]
+    reduce_dims: int = Field(ge=2)
+    reassign_noise: bool
+    reassign_min_similarity: float = Field(ge=-1, le=1)
+    keywords: int = Field(ge=1)
+
+
+class TrainStance(_Section):
+    C: float = Field(gt=0)
+    annotations: str
+
+
+class Label(_Section):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    description: str = Field(min_length=1)
+
+
+class Stance(_Section):
+    labels: list[Label] = Field(min_length=2)
+    neutral_label: str
+
+    @model_validator(mode="after")
+    def _neutral_is_a_label(self) -> "Stance":
+        names = [label.name for label in self.labels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"label names must be unique, got {names}")
+        if self.neutral_label not in names:
+            raise ValueError(f"neutral_label {self.neutral_label!r} is not one of the labels {names}")
+        return self
+
+    @property
+    def label_names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+class Relate(_Section):
+    min_similarity: float = Field(ge=-1, le=1)
+    top_k: int = Field(ge=1)
+
+
+class Argmap(_Section):
+    top_claims: int = Field(ge=1)
+
+
+class Evaluate(_Section):
+    annotations_dir: str
+
+
+class Params(_Section):
+    base: Base
+    ingest: Ingest
+    sentences: Sentences
+    embed: Embed
+    cluster: Cluster
+    train_stance: TrainStance
+    stance: Stance
+    relate: Relate
+    argmap: Argmap
+    evaluate: Evaluate
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key (a typo?)"
+    if kind == "missing":
+        return f"{key}: required key is missing"
+    got = error.get("input")
+    msg = error["msg"]
+    if kind == "literal_error":
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"{key}: got {got!r}, allowed: {allowed}"
+    return f"{key}: got {got!r}: {msg}"
+
+
+def parse_params(raw: Any, where: str = "params.yaml") -> Params:
+    """Validate a parsed params mapping; raise ParamsError naming every bad key."""
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{where}: expected a mapping of sections, got {type(raw).__name__}")
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(e) for e in exc.errors())
+        raise ParamsError(f"{where}: {problems}") from None
+
+
+def load_params(path: str | Path = "params.yaml") -> Params:
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: not found (run from the project folder, or pass --params)")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+    return parse_params(raw, str(path))
