@@ -52,6 +52,12 @@ class Cluster(_Section):
     keywords: int = Field(ge=1)
 
 
+class TrainClaims(_Section):
+    annotations: str
+    mode: Literal["rules", "classifier", "combined"]
+    C: float = Field(gt=0)
+
+
 class TrainStance(_Section):
     C: float = Field(gt=0)
     annotations: str
@@ -99,6 +105,7 @@ class Params(_Section):
     sentences: Sentences
     embed: Embed
     cluster: Cluster
+    train_claims: TrainClaims
     train_stance: TrainStance
     stance: Stance
     relate: Relate

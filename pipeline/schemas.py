@@ -156,7 +156,7 @@ CLUSTERS = TableSchema(
     (
         _c("cluster_id", I, "Cluster id (-1 collects the noise claims)."),
         _c("label", S, "Readable label: the most representative claim's text."),
-        _c("representative_sentence_id", S, "The claim the label is taken from."),
+        _c("representative_sentence_id", S, "The claim the label is taken from; null for noise.", True),
         _c("keywords", S, "JSON list of keywords (class-based TF-IDF over lemmas)."),
         _c("size", I, "Number of claims."),
         _c("dominant_stance", S, "Most frequent stance among its claims."),

@@ -1,0 +1,42 @@
+# Two commands a new machine needs: `make run` (set up, then run the pipeline on the seed corpus)
+# and `make test` (set up, then run every test, slow and browser tests included).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.argmap-installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup run test test-fast browser lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch is pinned in the same command so pip never resolves a CUDA build.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0" -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's Chromium for the report's browser tests (a test tool's own browser download is not reachable).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	dvc repro
+	dvc metrics show
+
+test: setup browser
+	pytest -q
+
+test-fast: setup
+	pytest -q -m "not slow and not browser"
+
+lint: setup
+	ruff check pipeline tests
+
+clean:
+	rm -rf outputs work metrics plots models/claims models/stance

@@ -1,0 +1,246 @@
+"""Assemble the argument map: positions -> key points -> claims, with relations and provenance."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipeline.embed import analysis_text, embedding_matrix
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1.0"
+NOISE_LABEL = "Unclustered claims"
+
+Lemmatizer = Callable[[Sequence[str]], list[list[str]]]
+
+
+def merge_sentences(
+    scored: pd.DataFrame, stances: pd.DataFrame, assignments: pd.DataFrame
+) -> pd.DataFrame:
+    """The final sentences table: every sentence, with stance and key point for the claims."""
+    out = scored.merge(stances, on="sentence_id", how="left", validate="one_to_one")
+    out = out.merge(
+        assignments[["sentence_id", "cluster_id", "membership_score"]],
+        on="sentence_id", how="left", validate="one_to_one",
+    )
+    out["cluster_id"] = out["cluster_id"].astype("Int64")
+    out.loc[~out["is_claim"], ["stance", "stance_score", "stance_probs"]] = None
+    return out.sort_values("sentence_id", kind="stable").reset_index(drop=True)
+
+
+def class_tfidf_keywords(
+    lemmas_by_cluster: dict[int, list[str]], top_n: int
+) -> dict[int, list[str]]:
+    """Class-based TF-IDF: terms frequent in one key point and rare across the others."""
+    counts = {c: Counter(words) for c, words in lemmas_by_cluster.items()}
+    total = Counter()
+    for counter in counts.values():
+        total.update(counter)
+    if not total:
+        return {c: [] for c in counts}
+    avg_words = sum(total.values()) / max(len(counts), 1)
+    keywords = {}
+    for c, counter in counts.items():
+        size = sum(counter.values()) or 1
+        scored = [
+            (counter[w] / size * math.log(1 + avg_words / total[w]), w) for w in counter
+        ]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        keywords[c] = [w for _, w in scored[:top_n]]
+    return keywords
+
+
+def spacy_lemmatizer(nlp) -> Lemmatizer:
+    """Content-word lemmas (no stop words, punctuation or numbers) from a spaCy pipeline."""
+
+    def lemmatize(texts: Sequence[str]) -> list[list[str]]:
+        return [
+            [
+                t.lemma_.lower()
+                for t in doc
+                if t.is_alpha and not t.is_stop and len(t) > 2 and t.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}
+            ]
+            for doc in nlp.pipe(texts, batch_size=64)
+        ]
+
+    return lemmatize
+
+
+def describe_clusters(
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    embeddings: pd.DataFrame,
+    labels: list[str],
+    *,
+    lemmatize: Lemmatizer,
+    n_keywords: int,
+) -> pd.DataFrame:
+    """One row per key point: readable label, keywords, size, stance shares, sources."""
+    claims = sentences[sentences["is_claim"]].copy()
+    if not len(claims):
+        return pd.DataFrame(columns=["cluster_id", "label", "representative_sentence_id", "keywords",
+                                     "size", "dominant_stance", "stance_shares", "n_documents", "authors"])
+    vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
+    claims["analysis_text"] = analysis_text(claims)
+    lemmas = dict(zip(claims["sentence_id"], lemmatize(claims["analysis_text"].tolist())))
+    author = documents.set_index("doc_id")["author"].to_dict()
+    lemmas_by_cluster = {
+        int(c): [w for sid in g["sentence_id"] for w in lemmas[sid]]
+        for c, g in claims.groupby("cluster_id", sort=True)
+        if c != -1
+    }
+    keywords = class_tfidf_keywords(lemmas_by_cluster, n_keywords)
+    rows = []
+    for cluster_id, group in claims.groupby("cluster_id", sort=True):
+        group = group.sort_values("sentence_id")
+        cluster_id = int(cluster_id)
+        counts = group["stance"].value_counts()
+        shares = {label: round(float(counts.get(label, 0)) / len(group), 6) for label in labels}
+        dominant = max(labels, key=lambda label: (shares[label], -labels.index(label)))
+        if cluster_id == -1:
+            label, representative = NOISE_LABEL, None
+        else:
+            mat = np.vstack([vectors[s] for s in group["sentence_id"]])
+            centre = mat.mean(axis=0)
+            best = int(np.argmax(mat @ centre))
+            representative = group["sentence_id"].iloc[best]
+            label = " ".join(group["text"].iloc[best].split())
+        authors = sorted({a for a in (author.get(d) for d in group["doc_id"]) if isinstance(a, str)})
+        rows.append(
+            dict(
+                cluster_id=cluster_id,
+                label=label,
+                representative_sentence_id=representative,
+                keywords=json.dumps(keywords.get(cluster_id, []), ensure_ascii=False),
+                size=len(group),
+                dominant_stance=dominant,
+                stance_shares=json.dumps(shares, sort_keys=True),
+                n_documents=int(group["doc_id"].nunique()),
+                authors=json.dumps(authors, ensure_ascii=False),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def _none(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return value
+
+
+def build_argmap(
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    clusters: pd.DataFrame,
+    edges: pd.DataFrame,
+    label_set: list[dict[str, str]],
+    run: dict,
+) -> dict:
+    """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json)."""
+    labels = [entry["name"] for entry in label_set]
+    docs = documents.set_index("doc_id")
+    claims = sentences[sentences["is_claim"]].copy()
+    claims["strength_score"] = (claims["claim_score"] * claims["stance_score"]).round(6)
+    claims = claims.sort_values(["strength_score", "sentence_id"], ascending=[False, True], kind="stable")
+    claim_nodes = []
+    for c in claims.sort_values("sentence_id").itertuples(index=False):
+        d = docs.loc[c.doc_id]
+        claim_nodes.append(
+            dict(
+                id=c.sentence_id, text=c.text, doc_id=c.doc_id, corpus=c.corpus, source=c.source,
+                kind=d["kind"], author=_none(d["author"]), start_char=int(c.start_char),
+                end_char=int(c.end_char), stance=c.stance, stance_score=float(c.stance_score),
+                claim_score=float(c.claim_score), strength_score=float(c.strength_score),
+                cluster_id=int(c.cluster_id),
+            )
+        )
+    positions = []
+    n_claims = max(len(claims), 1)
+    for entry in label_set:
+        label = entry["name"]
+        mine = claims[claims["stance"] == label]
+        key_points = []
+        for k in clusters[(clusters["dominant_stance"] == label) & (clusters["cluster_id"] != -1)].itertuples(index=False):
+            members = claims[claims["cluster_id"] == k.cluster_id]
+            key_points.append(
+                dict(
+                    id=f"kp-{int(k.cluster_id)}", cluster_id=int(k.cluster_id), label=k.label,
+                    representative_claim_id=k.representative_sentence_id,
+                    keywords=json.loads(k.keywords), size=int(k.size),
+                    stance_shares=json.loads(k.stance_shares), n_documents=int(k.n_documents),
+                    authors=json.loads(k.authors), claim_ids=members["sentence_id"].tolist(),
+                )
+            )
+        key_points.sort(key=lambda kp: (-kp["size"], kp["cluster_id"]))
+        authors = sorted({a for a in (docs.loc[d, "author"] for d in mine["doc_id"]) if isinstance(a, str)})
+        positions.append(
+            dict(
+                stance=label, description=entry["description"], n_claims=int(len(mine)),
+                share_of_claims=round(len(mine) / n_claims, 6),
+                n_documents=int(mine["doc_id"].nunique()), authors=authors,
+                strongest_claim_ids=mine["sentence_id"].head(run.get("top_claims", 5)).tolist(),
+                key_points=key_points,
+                unclustered_claim_ids=mine[mine["cluster_id"] == -1]["sentence_id"].tolist(),
+            )
+        )
+    document_nodes = [
+        dict(
+            doc_id=doc_id, corpus=d["corpus"], source=d["source"], kind=d["kind"],
+            comment_n=_none(d["comment_n"]), parent_doc_id=_none(d["parent_doc_id"]),
+            title=_none(d["title"]), author=_none(d["author"]),
+            addressed_to=_none(d["addressed_to"]), start_char=int(d["start_char"]),
+            end_char=int(d["end_char"]),
+        )
+        for doc_id, d in docs.sort_index().iterrows()
+    ]
+    relations = [
+        dict(source_id=e.source_id, target_id=e.target_id, level=e.level, relation=e.relation,
+             score=float(e.score), reason=e.reason)
+        for e in edges.itertuples(index=False)
+    ]
+    summary = dict(
+        documents=int((documents["kind"] == "article").sum()),
+        comments=int((documents["kind"] == "comment").sum()),
+        sentences=int(len(sentences)),
+        claims=int(len(claims)),
+        key_points=int((clusters["cluster_id"] != -1).sum()) if len(clusters) else 0,
+        noise_claims=int((claims["cluster_id"] == -1).sum()),
+    )
+    return dict(
+        schema_version=SCHEMA_VERSION,
+        run={k: v for k, v in run.items() if k != "top_claims"},
+        labels=label_set,
+        summary=summary,
+        positions=positions,
+        claims=claim_nodes,
+        documents=document_nodes,
+        relations=relations,
+    )
+
+
+def argmap_schema() -> dict:
+    from importlib.resources import files
+
+    return json.loads(files("pipeline").joinpath("schemas_json/argmap.schema.json").read_text("utf-8"))
+
+
+def validate_argmap(doc: dict) -> None:
+    """Raise jsonschema.ValidationError unless `doc` follows the committed schema."""
+    import jsonschema
+
+    jsonschema.Draft202012Validator(argmap_schema()).validate(doc)

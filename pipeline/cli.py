@@ -1,0 +1,281 @@
+"""The `argmap` command: one thin command per pipeline stage, plus queries over the outputs."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Callable
+
+import typer
+
+from pipeline import paths
+from pipeline.errors import USER_ERRORS
+from pipeline.io import read_json, read_table, write_json, write_jsonl, write_table
+from pipeline.params import Params, load_params
+
+logger = logging.getLogger("pipeline")
+
+app = typer.Typer(
+    name="argmap",
+    help="Map a debate from articles and their comment threads. Stages run under `dvc repro`; "
+    "each stage is also a command here.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, object] = {"params": Path("params.yaml")}
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step in detail."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors; no progress."),
+    params: Path = typer.Option(Path("params.yaml"), "--params", help="The params file to use."),
+) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="argmap %(name)s: %(message)s", stream=sys.stderr, force=True)
+    for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "numba", "filelock"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    _state["params"] = params
+    _state["quiet"] = quiet
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one actionable line and return the Exit to raise."""
+    typer.echo(f"argmap: error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Turn a user's mistake (bad params, missing input, missing model) into one line and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise fail(str(exc)) from None
+
+    return wrapper
+
+
+def params() -> Params:
+    return load_params(_state["params"])
+
+
+# ---------------------------------------------------------------------------------------- stages
+
+
+@app.command("ingest")
+@user_errors
+def ingest_cmd() -> None:
+    """Read every corpus listed in params into documents, layout blocks and rejects."""
+    from pipeline.ingest import ingest_corpora, read_corpus
+
+    p = params()
+    sources = [read_corpus(Path(p.ingest.corpora_dir), n, p.ingest.max_file_bytes) for n in p.ingest.corpora]
+    result = ingest_corpora(sources)
+    if not len(result.documents):
+        raise fail(
+            f"no document could be read from corpora {p.ingest.corpora}; "
+            f"{len(result.rejects)} file(s) rejected: "
+            + "; ".join(f"{r['source']}: {r['reason']}" for r in result.rejects[:3])
+        )
+    write_table(result.documents, paths.DOCUMENTS, _schemas().DOCUMENTS)
+    write_table(result.blocks, paths.BLOCKS, _schemas().BLOCKS)
+    write_jsonl(paths.REJECTS, result.rejects)
+    write_json(paths.INGEST_REPORT, result.stats)
+    logger.info("ingested %d documents, %d rejects", len(result.documents), len(result.rejects))
+
+
+@app.command("sentences")
+@user_errors
+def sentences_cmd() -> None:
+    """Split documents into sentences, give each a role, and score which are claims."""
+    from pipeline.claims import ClaimModel, score_claims
+    from pipeline.models import load_embedder
+    from pipeline.sentences import make_splitter, split_sentences
+
+    p = params()
+    s = _schemas()
+    documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    blocks = read_table(paths.BLOCKS, s.BLOCKS)
+    sentences = split_sentences(documents, blocks, make_splitter(p.sentences.spacy_model))
+    model = ClaimModel.load(paths.CLAIM_MODEL)
+    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
+    scored = score_claims(
+        sentences, documents, model=model, nlp=_claim_nlp(p), embedder=embedder, params=p
+    )
+    write_table(scored, paths.SENTENCES_SCORED, s.CLAIM_SCORES)
+    logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
+
+
+def _claim_nlp(p: Params):
+    from pipeline.models import load_spacy
+
+    return load_spacy(p.sentences.spacy_model, disable=("ner",))
+
+
+@app.command("embed")
+@user_errors
+def embed_cmd() -> None:
+    """Embed every claim with the sentence-transformers model named in params."""
+    from pipeline.embed import embed_claims
+    from pipeline.models import load_embedder
+
+    p = params()
+    s = _schemas()
+    scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
+    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
+    write_table(embed_claims(scored, embedder=embedder), paths.EMBEDDINGS, s.EMBEDDINGS)
+
+
+@app.command("cluster")
+@user_errors
+def cluster_cmd() -> None:
+    """Group claims into key points with hdbscan (noise stays -1)."""
+    from pipeline.cluster import cluster_claims
+
+    p = params()
+    s = _schemas()
+    embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
+    write_table(cluster_claims(embeddings, p.cluster, seed=p.base.seed), paths.ASSIGNMENTS, s.ASSIGNMENTS)
+
+
+@app.command("train_claims")
+@user_errors
+def train_claims_cmd() -> None:
+    """Train the claim detector from the annotations; write models/claims/ and its CV metrics."""
+    from pipeline.train import run_train_claims
+
+    run_train_claims(params())
+
+
+@app.command("train_stance")
+@user_errors
+def train_stance_cmd() -> None:
+    """Train the stance classifier from the annotations; write models/stance/ and its CV metrics."""
+    from pipeline.train import run_train_stance
+
+    run_train_stance(params())
+
+
+@app.command("stance")
+@user_errors
+def stance_cmd() -> None:
+    """Tag each claim with a stance label, a probability per label and the chosen one's score."""
+    from pipeline.models import load_embedder
+    from pipeline.stance import StanceModel, tag_stances
+
+    p = params()
+    s = _schemas()
+    scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
+    documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    model = StanceModel.load(paths.STANCE_MODEL) if (paths.STANCE_MODEL / "model_card.json").exists() else None
+    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
+    claims = scored[scored["is_claim"]]
+    stances = tag_stances(claims, documents, model=model, embedder=embedder, params=p)
+    write_table(stances, paths.STANCES, s.STANCES)
+
+
+@app.command("relate")
+@user_errors
+def relate_cmd() -> None:
+    """Relate comments and claims to what they answer: reply, support and attack edges."""
+    from pipeline.relate import relate
+
+    p = params()
+    s = _schemas()
+    scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
+    stances = read_table(paths.STANCES, s.STANCES)
+    documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
+    claims = scored[scored["is_claim"]].merge(stances, on="sentence_id", validate="one_to_one")
+    edges = relate(
+        claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label
+    )
+    write_table(edges, paths.EDGES, s.EDGES)
+
+
+@app.command("argmap")
+@user_errors
+def argmap_cmd() -> None:
+    """Assemble the argument map and the final sentences and clusters tables."""
+    from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, spacy_lemmatizer, validate_argmap
+    from pipeline.models import load_spacy
+
+    p = params()
+    s = _schemas()
+    documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    sentences = merge_sentences(
+        read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES),
+        read_table(paths.STANCES, s.STANCES),
+        read_table(paths.ASSIGNMENTS, s.ASSIGNMENTS),
+    )
+    embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
+    edges = read_table(paths.EDGES, s.EDGES)
+    nlp = load_spacy(p.sentences.spacy_model, disable=("parser", "ner"))
+    clusters = describe_clusters(
+        sentences, documents, embeddings, p.stance.label_names,
+        lemmatize=spacy_lemmatizer(nlp), n_keywords=p.cluster.keywords,
+    )
+    run = {
+        "corpora": list(p.ingest.corpora),
+        "embedding_model": p.embed.model,
+        "spacy_model": p.sentences.spacy_model,
+        "stance_model": "trained" if (paths.STANCE_MODEL / "model_card.json").exists() else "zero-shot",
+        "params": {"cluster": p.cluster.model_dump(), "relate": p.relate.model_dump(),
+                   "claim_threshold": p.sentences.claim_threshold},
+        "top_claims": p.argmap.top_claims,
+    }
+    label_set = [label.model_dump() for label in p.stance.labels]
+    doc = build_argmap(sentences, documents, clusters, edges, label_set, run)
+    validate_argmap(doc)
+    write_table(sentences, paths.SENTENCES, s.SENTENCES)
+    write_table(clusters, paths.CLUSTERS, s.CLUSTERS)
+    write_json(paths.ARGMAP, doc)
+    logger.info("map: %s", doc["summary"])
+
+
+@app.command("evaluate")
+@user_errors
+def evaluate_cmd() -> None:
+    """Score the outputs against the gold annotations; write metrics/ (DVC metrics)."""
+    import pandas as pd
+
+    from pipeline.evaluate import score_map, score_relations
+    from pipeline.evaluate_structure import score_structure
+
+    p = params()
+    s = _schemas()
+    ann = Path(p.evaluate.annotations_dir)
+    gold_structure = read_json(ann / "seed_structure.json")
+    gold_sentences = pd.read_csv(ann / "seed_sentences.csv")
+    documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    sentences = read_table(paths.SENTENCES, s.SENTENCES)
+    clusters = read_table(paths.CLUSTERS, s.CLUSTERS)
+    edges = read_table(paths.EDGES, s.EDGES)
+    structure = score_structure(documents, sentences, gold_structure, gold_sentences)
+    relations = score_relations(documents, edges, gold_structure)
+    write_json(paths.METRICS / "structure.json", structure)
+    write_json(paths.METRICS / "map.json", {**score_map(sentences, clusters, edges),
+                                            **{k: v for k, v in relations.items() if k != "relation_details"}})
+    write_json(paths.PLOTS / "relation_details.json", relations["relation_details"])
+
+
+def _schemas():
+    from pipeline import schemas
+
+    return schemas
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,105 @@
+"""Group claims that make the same point into key points with hdbscan."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from pipeline.embed import embedding_matrix
+from pipeline.params import Cluster
+
+logger = logging.getLogger(__name__)
+
+
+def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.ndarray:
+    """PCA or UMAP before hdbscan, so large corpora are not clustered in 384 dimensions."""
+    n, d = vectors.shape
+    dims = min(params.reduce_dims, d, max(n - 1, 1))
+    if params.reduce == "none" or n <= dims + 1:
+        return vectors
+    if params.reduce == "pca":
+        from sklearn.decomposition import PCA
+
+        reduced = PCA(n_components=dims, random_state=seed, svd_solver="full").fit_transform(vectors)
+    else:
+        import umap
+
+        reduced = umap.UMAP(
+            n_components=dims, metric="cosine", random_state=seed, n_neighbors=15, min_dist=0.0
+        ).fit_transform(vectors)
+    return np.ascontiguousarray(reduced, dtype=np.float64)
+
+
+def _centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
+    if not len(ids):
+        return ids, np.zeros((0, vectors.shape[1]), dtype=np.float64)
+    centres = np.vstack([vectors[labels == i].mean(axis=0) for i in ids])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True).clip(1e-12)
+    return ids, centres
+
+
+def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> pd.DataFrame:
+    """hdbscan over claim embeddings; -1 is noise, kept and counted.
+
+    Vectors are unit length, so euclidean distance orders pairs as cosine similarity does.
+    With `reassign_noise`, a noise claim joins its nearest key point when the cosine
+    similarity to that key point's centroid reaches `reassign_min_similarity`.
+    """
+    import hdbscan
+
+    ordered = embeddings.sort_values("sentence_id", kind="stable").reset_index(drop=True)
+    n = len(ordered)
+    out = pd.DataFrame(
+        {
+            "sentence_id": ordered["sentence_id"],
+            "cluster_id": np.full(n, -1, dtype=np.int64),
+            "membership_score": np.zeros(n),
+            "reassigned": np.zeros(n, dtype=bool),
+        }
+    )
+    if n < params.min_cluster_size:
+        logger.info("%d claims: fewer than min_cluster_size, all noise", n)
+        return out
+    vectors = embedding_matrix(ordered).astype(np.float64)
+    reduced = reduce_dimensions(vectors, params, seed)
+    clusterer = hdbscan.HDBSCAN(
+        min_cluster_size=params.min_cluster_size,
+        min_samples=params.min_samples,
+        cluster_selection_method=params.cluster_selection_method,
+        cluster_selection_epsilon=params.cluster_selection_epsilon,
+        metric="euclidean",
+        core_dist_n_jobs=1,
+    )
+    labels = clusterer.fit_predict(reduced).astype(np.int64)
+    labels = _renumber(labels, ordered["sentence_id"].tolist())
+    out["cluster_id"] = labels
+    out["membership_score"] = np.round(np.nan_to_num(clusterer.probabilities_.astype(np.float64)), 6)
+    if params.reassign_noise:
+        ids, centres = _centroids(vectors, labels)
+        noise = np.flatnonzero(labels == -1)
+        if len(ids) and len(noise):
+            sims = vectors[noise] @ centres.T
+            best = sims.argmax(axis=1)
+            best_sim = sims[np.arange(len(noise)), best]
+            keep = best_sim >= params.reassign_min_similarity
+            out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
+            out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
+            out.loc[noise[keep], "reassigned"] = True
+    n_clusters = len(set(out["cluster_id"].tolist()) - {-1})
+    logger.info(
+        "clustered %d claims into %d key points, %d noise",
+        n, n_clusters, int((out["cluster_id"] == -1).sum()),
+    )
+    return out
+
+
+def _renumber(labels: np.ndarray, keys: list[str]) -> np.ndarray:
+    """Number clusters by their first member in sentence order, so ids do not depend on hdbscan's."""
+    mapping: dict[int, int] = {}
+    for label in labels.tolist():
+        if label != -1 and label not in mapping:
+            mapping[label] = len(mapping)
+    return np.array([mapping.get(int(x), -1) for x in labels], dtype=np.int64)

@@ -1,0 +1,57 @@
+"""Score the pipeline's outputs against the gold annotations."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+
+def _gold_comment_docs(documents: pd.DataFrame, gold_structure: dict):
+    """(gold document entry, gold comment, matching doc row or None) for each gold comment."""
+    for entry in gold_structure["documents"]:
+        mine = documents[documents["source"] == entry["file"]]
+        for comment in entry.get("comments", []):
+            row = mine[mine["comment_n"] == comment["n"]]
+            yield entry, comment, (row.iloc[0] if len(row) else None), mine
+
+
+def score_relations(documents: pd.DataFrame, edges: pd.DataFrame, gold_structure: dict) -> dict:
+    """Comment-level support/attack toward what each comment answers, against the gold."""
+    doc_edges = edges[(edges["level"] == "document") & (edges["relation"] != "reply")]
+    relation_of = {(e.source_id, e.target_id): e.relation for e in doc_edges.itertuples(index=False)}
+    total = correct = 0
+    details = []
+    for entry, comment, row, _ in _gold_comment_docs(documents, gold_structure):
+        gold = comment.get("relation_to_reply_target")
+        if gold is None:
+            continue
+        total += 1
+        got = None
+        if row is not None:
+            got = relation_of.get((row["doc_id"], row["parent_doc_id"]))
+        correct += got == gold
+        details.append({"file": entry["file"], "comment": comment["n"], "gold": gold, "predicted": got})
+    return {
+        "relation_accuracy": round(correct / total, 4) if total else None,
+        "relations_scored": total,
+        "relation_details": details,
+    }
+
+
+def score_map(sentences: pd.DataFrame, clusters: pd.DataFrame, edges: pd.DataFrame) -> dict:
+    """Shape of the map: claims, key points, noise share, edges by type."""
+    claims = sentences[sentences["is_claim"]]
+    n_claims = len(claims)
+    noise = int((claims["cluster_id"] == -1).sum())
+    by_relation = edges.groupby(["level", "relation"]).size() if len(edges) else pd.Series(dtype=int)
+    return {
+        "sentences": int(len(sentences)),
+        "claims": int(n_claims),
+        "key_points": int((clusters["cluster_id"] != -1).sum()),
+        "noise_share": round(noise / n_claims, 4) if n_claims else 0.0,
+        "stance_counts": {k: int(v) for k, v in claims["stance"].value_counts().sort_index().items()},
+        "edges": {f"{lvl}_{rel}": int(n) for (lvl, rel), n in by_relation.items()},
+    }

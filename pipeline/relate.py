@@ -1,0 +1,202 @@
+"""Relate comments and claims to what they answer: reply, support and attack edges."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+
+from pipeline.embed import analysis_text, embedding_matrix
+from pipeline.params import Relate
+
+logger = logging.getLogger(__name__)
+
+# Language of agreement and disagreement addressed to what a comment answers. Each pattern is
+# general debate language, matched on lower-cased, unicode-cleaned text.
+AGREE = [
+    r"\b(i|we) (totally |fully |completely |absolutely |strongly )?agree\b",
+    r"\bwell said\b",
+    r"\bspot on\b",
+    r"\bexactly\b",
+    r"\bgreat (article|post|piece|point)\b",
+    r"\bbest (article|post|piece)\b",
+    r"\bgood point\b",
+    r"\bthanks? (you )?for (the|this|your)\b",
+    r"\bconvincing\b",
+    r"\bso true\b",
+    r"\bi love (this|the)\b",
+]
+DISAGREE = [
+    r"\b(i|we) (don'?t|do not|can'?t|cannot|strongly |respectfully )+(agree|disagree)\b",
+    r"\bdisagree\b",
+    r"\bunfortunate\b",
+    r"\byou (do not|don'?t) (understand|get)\b",
+    r"\b(that'?s|this is|you are|you'?re) (just |simply |completely )?(wrong|mistaken|incorrect)\b",
+    r"\bmiss(es|ed)? the point\b",
+    r"\bnot true\b",
+    r"\bnonsense\b",
+    r"\bi doubt\b",
+    r"\bmisguided\b",
+]
+_AGREE = [re.compile(p) for p in AGREE]
+_DISAGREE = [re.compile(p) for p in DISAGREE]
+
+
+def cue_balance(text: str) -> tuple[int, list[str]]:
+    """(agreeing minus disagreeing cues, the cues found) in a text."""
+    lowered = text.lower().replace("’", "'")
+    found_dis = [m.group(0) for p in _DISAGREE for m in [p.search(lowered)] if m]
+    # "I don't agree" matches an agreement pattern's words too: disagreement wins there.
+    found_agree = [
+        m.group(0)
+        for p in _AGREE
+        for m in [p.search(lowered)]
+        if m and not any(m.group(0) in d or d in m.group(0) for d in found_dis)
+    ]
+    return len(found_agree) - len(found_dis), found_agree + found_dis
+
+
+def stance_profile(claims: pd.DataFrame, labels: list[str], neutral: str) -> np.ndarray:
+    """Mean stance probabilities over claims, neutral left out; zeros if no claim leans."""
+    if not len(claims):
+        return np.zeros(len(labels))
+    probs = np.array(
+        [[json.loads(p).get(label, 0.0) for label in labels] for p in claims["stance_probs"]]
+    )
+    profile = probs.mean(axis=0)
+    profile[labels.index(neutral)] = 0.0
+    return profile
+
+
+def _stance_agreement(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Cosine between two stance profiles, or None where either leans nowhere."""
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na < 1e-9 or nb < 1e-9:
+        return None
+    return float(a @ b / (na * nb))
+
+
+def relate_documents(
+    claims: pd.DataFrame, documents: pd.DataFrame, labels: list[str], neutral: str
+) -> pd.DataFrame:
+    """A reply edge per comment, and a support or attack edge for its overall stance."""
+    rows = []
+    claims_by_doc = {d: g for d, g in claims.groupby("doc_id", sort=True)}
+    empty = claims.iloc[0:0]
+    comments = documents[documents["kind"].eq("comment") & documents["parent_doc_id"].notna()]
+    for doc in comments.sort_values("doc_id").itertuples(index=False):
+        target = doc.parent_doc_id
+        rows.append(
+            dict(source_id=doc.doc_id, target_id=target, level="document", relation="reply",
+                 score=1.0, reason="comment thread: this comment answers its target")
+        )
+        balance, cues = cue_balance(doc.text)
+        own = stance_profile(claims_by_doc.get(doc.doc_id, empty), labels, neutral)
+        other = stance_profile(claims_by_doc.get(target, empty), labels, neutral)
+        agreement = _stance_agreement(own, other)
+        if balance != 0:
+            relation = "support" if balance > 0 else "attack"
+            score = min(1.0, 0.6 + 0.2 * abs(balance))
+            reason = f"{'agreement' if balance > 0 else 'disagreement'} language: " + ", ".join(
+                f"'{c}'" for c in cues
+            )
+        elif agreement is not None:
+            relation = "support" if agreement >= 0.5 else "attack"
+            score = agreement if relation == "support" else 1.0 - agreement
+            lean_own = labels[int(own.argmax())]
+            lean_other = labels[int(other.argmax())]
+            reason = (
+                f"stance: the comment leans {lean_own}, what it answers leans {lean_other} "
+                f"(agreement {agreement:.2f})"
+            )
+        else:
+            continue
+        rows.append(
+            dict(source_id=doc.doc_id, target_id=target, level="document", relation=relation,
+                 score=round(float(score), 6), reason=reason)
+        )
+    return pd.DataFrame(rows, columns=["source_id", "target_id", "level", "relation", "score", "reason"])
+
+
+def relate_claims(
+    claims: pd.DataFrame,
+    documents: pd.DataFrame,
+    embeddings: pd.DataFrame,
+    params: Relate,
+    neutral: str,
+    document_edges: pd.DataFrame,
+) -> pd.DataFrame:
+    """For each comment claim, the claims of what it answers that it speaks to.
+
+    Similar claims are linked; the edge is support where both lean the same way, attack where
+    they lean different ways, and follows the comment's overall relation where either is neutral.
+    """
+    vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
+    parent = documents.set_index("doc_id")["parent_doc_id"].to_dict()
+    overall = {
+        (r.source_id, r.target_id): r.relation
+        for r in document_edges.itertuples(index=False)
+        if r.relation != "reply"
+    }
+    by_doc = {d: g.sort_values("sentence_id") for d, g in claims.groupby("doc_id", sort=True)}
+    rows = []
+    for doc_id, group in by_doc.items():
+        target_doc = parent.get(doc_id)
+        if target_doc is None or pd.isna(target_doc) or target_doc not in by_doc:
+            continue
+        targets = by_doc[target_doc]
+        t_ids = targets["sentence_id"].tolist()
+        t_mat = np.vstack([vectors[i] for i in t_ids])
+        t_text = dict(zip(t_ids, analysis_text(targets)))
+        t_stance = dict(zip(t_ids, targets["stance"]))
+        for claim in group.itertuples(index=False):
+            sims = t_mat @ vectors[claim.sentence_id]
+            order = np.argsort(-sims, kind="stable")[: params.top_k]
+            for j in order:
+                sim = float(sims[j])
+                if sim < params.min_similarity:
+                    continue
+                target_id = t_ids[j]
+                a, b = claim.stance, t_stance[target_id]
+                if a != neutral and b != neutral:
+                    relation = "support" if a == b else "attack"
+                    why = f"both {a}" if a == b else f"{a} against {b}"
+                else:
+                    relation = overall.get((doc_id, target_doc))
+                    if relation is None:
+                        continue
+                    why = f"a neutral side; follows the comment's overall {relation}"
+                rows.append(
+                    dict(source_id=claim.sentence_id, target_id=target_id, level="claim",
+                         relation=relation, score=round(max(sim, 0.0), 6),
+                         reason=f"speaks to '{_short(t_text[target_id])}' (similarity {sim:.2f}); {why}")
+                )
+    return pd.DataFrame(rows, columns=["source_id", "target_id", "level", "relation", "score", "reason"])
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def relate(
+    claims: pd.DataFrame,
+    documents: pd.DataFrame,
+    embeddings: pd.DataFrame,
+    params: Relate,
+    labels: list[str],
+    neutral: str,
+) -> pd.DataFrame:
+    """All edges: document replies and relations, then claim-level support and attack."""
+    doc_edges = relate_documents(claims, documents, labels, neutral)
+    claim_edges = relate_claims(claims, documents, embeddings, params, neutral, doc_edges)
+    edges = pd.concat([doc_edges, claim_edges], ignore_index=True)
+    logger.info(
+        "%d edges: %s", len(edges), dict(edges.groupby(["level", "relation"]).size()) if len(edges) else {}
+    )
+    return edges.sort_values(["level", "source_id", "target_id", "relation"], kind="stable").reset_index(
+        drop=True
+    )
