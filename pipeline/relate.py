@@ -30,7 +30,7 @@ AGREE = [
     r"\bi love (this|the)\b",
 ]
 DISAGREE = [
-    r"\b(i|we) (don'?t|do not|can'?t|cannot|strongly |respectfully )+(agree|disagree)\b",
+    r"\b(i|we) (don'?t|do not|can'?t|cannot) (really |fully |quite )?agree\b",
     r"\bdisagree\b",
     r"\bunfortunate\b",
     r"\byou (do not|don'?t) (understand|get)\b",

@@ -1,0 +1,88 @@
+"""Shared fixtures: a deterministic fake embedder and small hand-built tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class HashingEmbedder:
+    """Bag-of-words hashed into a unit vector: similar wording -> similar vectors, no model needed."""
+
+    name = "hashing-test-embedder"
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                h = int(hashlib.md5(word.strip(".,!?").encode()).hexdigest(), 16)
+                out[i, h % self.dim] += 1.0 if (h >> 64) % 2 else -1.0
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def raw_params() -> dict:
+    return yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def params(raw_params):
+    from pipeline.params import parse_params
+
+    return parse_params(raw_params)
+
+
+def stance_probs(label: str, labels=("pro-sales", "pro-marketing", "pro-strategy", "neutral"), p=0.7):
+    rest = (1 - p) / (len(labels) - 1)
+    return json.dumps({x: (p if x == label else rest) for x in labels}, sort_keys=True)
+
+
+@pytest.fixture
+def tiny_thread(fake_embedder):
+    """An article and two comments: one attacks it, one answers the first comment and agrees."""
+    documents = pd.DataFrame(
+        [
+            dict(doc_id="c/a.txt#article", corpus="c", source="a.txt", kind="article", comment_n=None,
+                 parent_doc_id=None, title="Sell first", author="Ann", addressed_to=None,
+                 start_char=0, end_char=60, text="Startups should sell before they market anything."),
+            dict(doc_id="c/a.txt#c1", corpus="c", source="a.txt", kind="comment", comment_n=1,
+                 parent_doc_id="c/a.txt#article", title=None, author="Bo", addressed_to="Ann",
+                 start_char=61, end_char=120, text="Ann, marketing is what brings the buyers in."),
+            dict(doc_id="c/a.txt#c2", corpus="c", source="a.txt", kind="comment", comment_n=2,
+                 parent_doc_id="c/a.txt#c1", title=None, author="Ann", addressed_to="Bo",
+                 start_char=121, end_char=180, text="Bo, I totally agree that buyers must find you."),
+        ]
+    )
+    claims = pd.DataFrame(
+        [
+            dict(sentence_id="c/a.txt#article:s0", doc_id="c/a.txt#article",
+                 text="Startups should sell before they market anything.", stance="pro-sales"),
+            dict(sentence_id="c/a.txt#c1:s0", doc_id="c/a.txt#c1",
+                 text="marketing is what brings the buyers in.", stance="pro-marketing"),
+            dict(sentence_id="c/a.txt#c2:s0", doc_id="c/a.txt#c2",
+                 text="buyers must find you through marketing.", stance="pro-marketing"),
+        ]
+    )
+    claims["stance_score"] = 0.7
+    claims["stance_probs"] = [stance_probs(s) for s in claims["stance"]]
+    vectors = fake_embedder.encode(claims["text"].tolist())
+    embeddings = pd.DataFrame({"sentence_id": claims["sentence_id"], "embedding": list(vectors)})
+    return documents, claims, embeddings

@@ -1,0 +1,81 @@
+"""The map's assembly: key points described, positions filled, JSON valid against its schema."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.argmap import build_argmap, class_tfidf_keywords, describe_clusters, merge_sentences, validate_argmap
+from pipeline.relate import relate
+
+
+def _simple_lemmas(texts):
+    return [[w.strip(".,").lower() for w in t.split() if len(w) > 3] for t in texts]
+
+
+@pytest.fixture
+def tiny_map(tiny_thread, params):
+    documents, claims, embeddings = tiny_thread
+    scored = claims[["sentence_id", "doc_id", "text"]].copy()
+    scored["corpus"], scored["source"], scored["role"] = "c", "a.txt", "body"
+    scored["start_char"], scored["end_char"] = [0, 61, 121], [49, 100, 160]
+    scored["is_claim"], scored["claim_score"] = True, 0.9
+    extra = scored.iloc[[0]].assign(sentence_id="c/a.txt#article:s1", is_claim=False, claim_score=0.1,
+                                    text="Share on LinkedIn", role="boilerplate")
+    scored = pd.concat([scored, extra], ignore_index=True)
+    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]]
+    assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [-1, 0, 0],
+                                "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
+    sentences = merge_sentences(scored, stances, assignments)
+    labels = params.stance.label_names
+    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3)
+    edges = relate(claims, documents, embeddings, params.relate, labels, params.stance.neutral_label)
+    label_set = [label.model_dump() for label in params.stance.labels]
+    doc = build_argmap(sentences, documents, clusters, edges, label_set, {"corpora": ["c"], "top_claims": 2})
+    return sentences, clusters, doc
+
+
+def test_merge_keeps_every_sentence(tiny_map):
+    sentences, _, _ = tiny_map
+    assert len(sentences) == 4
+    non_claim = sentences[~sentences["is_claim"]].iloc[0]
+    assert pd.isna(non_claim["stance"]) and pd.isna(non_claim["cluster_id"])
+
+
+def test_clusters_described(tiny_map):
+    _, clusters, _ = tiny_map
+    kp = clusters[clusters["cluster_id"] == 0].iloc[0]
+    assert kp["size"] == 2 and kp["dominant_stance"] == "pro-marketing"
+    assert json.loads(kp["stance_shares"])["pro-marketing"] == 1.0
+    assert kp["label"] in {"marketing is what brings the buyers in.", "buyers must find you through marketing."}
+    assert json.loads(kp["authors"]) == ["Ann", "Bo"]
+    assert "buyers" in json.loads(kp["keywords"])
+    noise = clusters[clusters["cluster_id"] == -1].iloc[0]
+    assert noise["size"] == 1 and pd.isna(noise["representative_sentence_id"])
+
+
+def test_map_is_valid_and_traceable(tiny_map):
+    _, _, doc = tiny_map
+    validate_argmap(doc)
+    positions = {p["stance"]: p for p in doc["positions"]}
+    assert list(positions) == ["pro-sales", "pro-marketing", "pro-strategy", "neutral"]
+    assert positions["pro-marketing"]["key_points"][0]["size"] == 2
+    assert positions["pro-sales"]["unclustered_claim_ids"] == ["c/a.txt#article:s0"]
+    assert doc["summary"]["claims"] == 3 and doc["summary"]["noise_claims"] == 1
+    claim = next(c for c in doc["claims"] if c["id"] == "c/a.txt#c1:s0")
+    assert (claim["doc_id"], claim["start_char"], claim["end_char"]) == ("c/a.txt#c1", 61, 100)
+
+
+def test_schema_rejects_a_broken_map(tiny_map):
+    import jsonschema
+
+    _, _, doc = tiny_map
+    broken = json.loads(json.dumps(doc))
+    broken["relations"][0]["relation"] = "likes"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_argmap(broken)
+
+
+def test_class_tfidf_prefers_distinctive_terms():
+    kw = class_tfidf_keywords({0: ["sales", "deal", "deal", "market"], 1: ["brand", "story", "market"]}, 2)
+    assert kw[0][0] == "deal" and "market" not in kw[1][:2]

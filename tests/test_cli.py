@@ -1,0 +1,99 @@
+"""The command line: help everywhere, one clear line and a non-zero exit for a user's mistake."""
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pipeline import paths
+from pipeline.cli import app
+from pipeline.io import write_table
+from pipeline.schemas import CLAIM_SCORES
+
+from conftest import ROOT
+
+runner = CliRunner()
+STAGES = ["ingest", "sentences", "embed", "cluster", "train_claims", "train_stance", "stance",
+          "relate", "argmap", "evaluate"]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _edit_params(path, section, key, value):
+    raw = yaml.safe_load(path.read_text())
+    raw[section][key] = value
+    path.write_text(yaml.safe_dump(raw))
+
+
+def test_help_lists_every_stage():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for stage in STAGES:
+        assert stage in result.output
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_has_help(stage):
+    result = runner.invoke(app, [stage, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_missing_input_is_one_line(project):
+    result = runner.invoke(app, ["cluster"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "work/embeddings.parquet: not found" in lines[0] and "dvc repro" in lines[0]
+
+
+def test_bad_params_names_the_key_and_keeps_outputs(project):
+    _edit_params(project / "params.yaml", "cluster", "cluster_selection_method", "best")
+    previous = project / paths.ASSIGNMENTS
+    previous.parent.mkdir(parents=True)
+    previous.write_bytes(b"earlier output")
+    result = runner.invoke(app, ["cluster"])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "cluster.cluster_selection_method" in line and "'best'" in line and "'leaf'" in line
+    assert previous.read_bytes() == b"earlier output"
+
+
+def test_missing_model_package_is_one_line(project):
+    _edit_params(project / "params.yaml", "embed", "model_package", "no-such-model-package")
+    scored = pd.DataFrame([dict(sentence_id="d:s0", doc_id="d", corpus="c", source="a.txt", role="body",
+                                start_char=0, end_char=5, text="Sell.", is_claim=True, claim_score=0.9)])
+    write_table(scored, project / paths.SENTENCES_SCORED, CLAIM_SCORES)
+    result = runner.invoke(app, ["embed"])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.count("\n") == 0
+    assert "pip install no-such-model-package" in line
+    assert not (project / paths.EMBEDDINGS).exists()
+
+
+def test_missing_corpus_folder_is_one_line(project):
+    _edit_params(project / "params.yaml", "ingest", "corpora", ["no-such-corpus"])
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and "no-such-corpus" in line
+
+
+def test_empty_corpus_is_one_line(project):
+    corpus = project / "corpora" / "empty"
+    corpus.mkdir(parents=True)
+    (corpus / "corpus.yaml").write_text(
+        "name: empty\ndescription: nothing yet\nsource: test\nlicense: CC0\nlanguage: en\nformat: text\n"
+    )
+    _edit_params(project / "params.yaml", "ingest", "corpora", ["empty"])
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "empty" in result.stderr
+    assert not (project / paths.DOCUMENTS).exists()

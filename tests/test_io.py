@@ -1,0 +1,37 @@
+"""Atomic, schema-checked, byte-stable table writes."""
+
+import pandas as pd
+import pytest
+
+from pipeline.io import atomic_path, read_table, write_table
+from pipeline.schemas import EDGES, SchemaError
+
+
+def _edges():
+    return pd.DataFrame([dict(source_id="a", target_id="b", level="document", relation="reply", score=1.0,
+                              reason="thread")])
+
+
+def test_round_trip_and_byte_stable(tmp_path):
+    p1, p2 = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    write_table(_edges(), p1, EDGES)
+    write_table(_edges(), p2, EDGES)
+    assert p1.read_bytes() == p2.read_bytes()
+    pd.testing.assert_frame_equal(read_table(p1, EDGES), _edges())
+
+
+def test_schema_violation_is_refused(tmp_path):
+    with pytest.raises(SchemaError, match="missing columns"):
+        write_table(_edges().drop(columns="reason"), tmp_path / "x.parquet", EDGES)
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_interrupted_write_leaves_previous_output(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
