@@ -1,0 +1,121 @@
+"""The whole pipeline on the seed corpus, run by DVC in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import paths, schemas
+from pipeline.argmap import validate_argmap
+from pipeline.io import read_table
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+PRODUCTS = [paths.DOCUMENTS, paths.SENTENCES, paths.CLUSTERS, paths.EDGES, paths.ARGMAP, paths.REJECTS]
+
+
+def _run(cmd: list[str], cwd: Path) -> str:
+    env = {**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}",
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
+
+
+def _copy_project(dest: Path) -> Path:
+    dest.mkdir()
+    for name in ["params.yaml", "dvc.yaml", "corpora", "pipeline", "models"]:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "claims", "stance"))
+        else:
+            shutil.copy(src, dest / name)
+    _run(["git", "init", "-q"], dest)
+    _run(["dvc", "init", "-q"], dest)
+    _run(["dvc", "config", "core.analytics", "false"], dest)
+    return dest
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture(scope="module")
+def run_twice(tmp_path_factory):
+    """Two independent cold runs, the first repeated to check that DVC has nothing left to do."""
+    base = tmp_path_factory.mktemp("e2e")
+    first = _copy_project(base / "first")
+    _run(["dvc", "repro"], first)
+    again = _run(["dvc", "repro"], first)
+    second = _copy_project(base / "second")
+    _run(["dvc", "repro"], second)
+    return first, second, again
+
+
+def test_repro_twice_does_nothing(run_twice):
+    _, _, again = run_twice
+    assert "didn't change" in again or "is up to date" in again
+    assert "Running stage" not in again
+
+
+def test_cold_runs_are_byte_identical(run_twice):
+    first, second, _ = run_twice
+    for product in PRODUCTS:
+        assert (first / product).read_bytes() == (second / product).read_bytes(), product
+
+
+def test_output_contract(run_twice):
+    root, _, _ = run_twice
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
+    clusters = read_table(root / paths.CLUSTERS, schemas.CLUSTERS)
+    edges = read_table(root / paths.EDGES, schemas.EDGES)
+    argmap = json.loads((root / paths.ARGMAP).read_text())
+    validate_argmap(argmap)
+
+    sources = sorted(p.name for p in (ROOT / "corpora" / "seed-blogs").glob("*.txt"))
+    assert sorted(documents.loc[documents["kind"] == "article", "source"]) == sources
+    assert set(documents["kind"]) == {"article", "comment"}
+    assert documents["doc_id"].is_unique and sentences["sentence_id"].is_unique
+    assert set(sentences["role"]) <= {"title", "heading", "body", "list_item", "caption", "boilerplate"}
+    claims = sentences[sentences["is_claim"]]
+    assert len(claims) > 50
+    assert set(claims["stance"]) <= {"pro-sales", "pro-marketing", "pro-strategy", "neutral"}
+    assert claims["stance_score"].between(0, 1).all() and sentences["claim_score"].between(0, 1).all()
+    assert claims["cluster_id"].notna().all()
+    assert sentences.loc[~sentences["is_claim"], "cluster_id"].isna().all()
+    assert set(edges["relation"]) <= {"reply", "support", "attack"}
+    assert set(clusters["cluster_id"]) == set(claims["cluster_id"])
+
+
+def test_offsets_point_into_the_raw_text(run_twice):
+    root, _, _ = run_twice
+    sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    raw = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "corpora" / "seed-blogs").glob("*.txt")}
+    for row in documents.itertuples():
+        assert raw[row.source][row.start_char:row.end_char] == row.text
+    bad = [
+        row.sentence_id for row in sentences.itertuples()
+        if _normal(raw[row.source][row.start_char:row.end_char]) != _normal(row.text)
+        or row.start_char >= row.end_char
+    ]
+    assert not bad, bad[:5]
+
+
+def test_metrics_written(run_twice):
+    root, _, _ = run_twice
+    out = _run(["dvc", "metrics", "show", "--json"], root)
+    metrics = json.loads(out[out.index("{"):])
+    text = json.dumps(metrics)
+    for key in ("relation_accuracy", "noise_share", "titles_correct"):
+        assert key in text
