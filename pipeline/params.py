@@ -54,18 +54,23 @@ class Cluster(_Section):
 
 class TrainClaims(_Section):
     annotations: str
-    mode: Literal["rules", "classifier", "combined"]
+    mode: Literal["rules", "classifier", "combined", "ensemble"]
     C: float = Field(gt=0)
 
 
 class TrainStance(_Section):
     C: float = Field(gt=0)
     annotations: str
+    head_C: float = Field(ge=0)
+    low_confidence_weight: float = Field(ge=0, le=1)
+    neutral_smoothing: float = Field(ge=0, lt=1)
 
 
 class Label(_Section):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = Field(min_length=1)
+    terms: list[str]
+    examples: list[str]
 
 
 class Stance(_Section):

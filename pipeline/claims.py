@@ -1,0 +1,368 @@
+"""Claim detection: is a sentence a debatable position (or a reason for one)? spaCy cues + embeddings."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+MODES = ("rules", "classifier", "combined", "ensemble")
+CLAIM_ROLES = ("title", "heading", "body", "list_item", "caption", "comment")
+
+MODALS = {"should", "must", "need", "ought", "have", "can", "could", "may", "might", "will", "would"}
+STRONG_MODALS = {"should", "must", "need", "ought"}
+HEDGES = {"think", "believe", "contend", "argue", "feel", "agree", "disagree", "doubt"}
+GREETINGS = {"hi", "hello", "hey", "dear", "thanks", "thank", "cheers", "regards", "congrats", "congratulations"}
+GENERIC_DETS = {"most", "many", "every", "all", "any", "no", "few", "some", "each"}
+EVALUATIVE = {
+    "important", "critical", "essential", "key", "best", "better", "worse", "worst", "wrong", "right",
+    "mistake", "waste", "wasteful", "premature", "valuable", "value", "matter", "need", "problem",
+    "fail", "failure", "success", "successful", "effective", "ineffective", "useless", "crucial",
+    "necessary", "unnecessary", "vital", "true", "false", "misconception", "undervalued", "overrated",
+}
+CONTRAST = {"but", "however", "although", "though", "while", "whereas", "instead", "rather"}
+
+FEATURE_NAMES = [
+    "n_words_log", "is_short", "question", "exclamation", "ends_colon", "imperative", "modal",
+    "strong_modal", "negation", "adj_share", "comparative", "superlative", "evaluative",
+    "generic_subject", "second_person", "first_person_sg", "first_person_narration", "past_root",
+    "present_root", "copula_root", "hedge", "greeting", "has_url_or_handle", "digit_share",
+    "propn_share", "contrast", "no_verb", "role_title", "role_heading", "role_list_item",
+    "role_caption", "kind_comment",
+]
+
+
+@dataclass
+class ClaimModel:
+    """A logistic scorer over spaCy cue features and/or sentence embeddings (weights in .npz)."""
+
+    mode: str
+    feature_names: list[str]
+    weights: np.ndarray  # (n_features_used,)
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+    threshold: float
+    embedding_model: str
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def predict_proba(self, cues: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        rules = _sigmoid(cues @ _rule_vector() + RULE_BIAS)
+        if self.mode == "rules":
+            return rules
+        x = (_design(self.mode, cues, embeddings) - self.mean) / self.scale
+        fitted = _sigmoid(x @ self.weights + self.bias)
+        # ensemble: the hand-set cue rules and the fitted scorer vote with equal weight
+        return (rules + fitted) / 2 if self.mode == "ensemble" else fitted
+
+    def save(self, directory: str | Path) -> None:
+        from pipeline.io import atomic_path, write_json, write_text
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, weights=self.weights, bias=np.array([self.bias]), mean=self.mean,
+                     scale=self.scale)
+        config = {
+            "mode": self.mode,
+            "feature_names": self.feature_names,
+            "threshold": self.threshold,
+            "embedding_model": self.embedding_model,
+        }
+        write_json(directory / "config.json", config)
+        write_json(directory / "model_card.json", self.card)
+        write_text(directory / "model_card.md", _card_markdown("Claim detector", self.card))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ClaimModel:
+        from pipeline.io import InputError
+
+        directory = Path(directory)
+        if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
+            raise InputError(f"{directory}: no claim model here; run `argmap train-claims` first")
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        card_path = directory / "model_card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+        with np.load(directory / "weights.npz", allow_pickle=False) as npz:
+            return cls(
+                mode=config["mode"], feature_names=list(config["feature_names"]),
+                weights=npz["weights"], bias=float(npz["bias"][0]), mean=npz["mean"],
+                scale=npz["scale"], threshold=float(config["threshold"]),
+                embedding_model=config["embedding_model"], card=card,
+            )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def _design(mode: str, cues: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+    if mode == "classifier":
+        return embeddings.astype(np.float64)
+    if mode in ("combined", "ensemble"):
+        return np.hstack([cues, embeddings]).astype(np.float64)
+    return cues.astype(np.float64)
+
+
+# Hand-set weights of the rules-only scorer: a reading of the gold definition, not fitted.
+RULE_WEIGHTS = {
+    "question": -3.0, "imperative": -1.5, "greeting": -3.0, "has_url_or_handle": -2.0,
+    "ends_colon": -2.0, "first_person_narration": -2.0, "past_root": -0.8, "modal": 0.8,
+    "strong_modal": 0.8, "evaluative": 1.0, "comparative": 0.7, "superlative": 0.7,
+    "generic_subject": 0.8, "negation": 0.4, "hedge": 0.8, "is_short": -1.5, "role_caption": -2.5,
+    "role_heading": -0.8, "copula_root": 0.4, "present_root": 0.5, "no_verb": -0.5,
+    "adj_share": 3.0, "contrast": 0.3,
+}
+RULE_BIAS = -0.2
+
+
+def _rule_vector() -> np.ndarray:
+    return np.array([RULE_WEIGHTS.get(n, 0.0) for n in FEATURE_NAMES])
+
+
+def rules_model(embedding_model: str, threshold: float) -> ClaimModel:
+    zeros, ones = np.zeros(len(FEATURE_NAMES)), np.ones(len(FEATURE_NAMES))
+    return ClaimModel("rules", list(FEATURE_NAMES), _rule_vector(), RULE_BIAS, zeros, ones, threshold,
+                      embedding_model, {"mode": "rules", "note": "hand-set weights, not fitted"})
+
+
+def cue_features(texts: Sequence[str], roles: Sequence[str], kinds: Sequence[str], nlp) -> np.ndarray:
+    """One row of FEATURE_NAMES per sentence, from spaCy's tags, parse and lemmas where present."""
+    rows = []
+    for doc, role, kind in zip(nlp.pipe(list(texts), batch_size=64), roles, kinds):
+        rows.append(_doc_cues(doc, role, kind))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+
+
+def _doc_cues(doc, role: str, kind: str) -> list[float]:
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    n = max(len(words), 1)
+    lower = [t.lower_ for t in words]
+    lemmas = [(t.lemma_ or t.lower_).lower() for t in words]
+    text = doc.text.strip()
+    tags = [t.tag_ for t in words]
+    has_tags = any(tags)
+    roots = [t for t in doc if t.dep_ == "ROOT"] if doc.has_annotation("DEP") else []
+    root = roots[0] if roots else None
+    subj = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+    first = words[0] if words else None
+
+    imperative = 0.0
+    subjectless = root is not None and root.tag_ == "VB" and not any(
+        c.dep_.startswith("nsubj") for c in root.children)
+    if subjectless and first is not None and (
+            first.i == root.i or first.lower_ in {"please", "do", "don't", "just"}):
+        imperative = 1.0
+    if first is not None and first.lower_ in {"please", "click", "feel", "share", "subscribe", "read"}:
+        imperative = 1.0
+    need_to = any(a in ("need", "have") and b == "to" for a, b in zip(lemmas, lower[1:]))
+    modal = float(any(t.tag_ == "MD" for t in words) or need_to
+                  or any(w in {"should", "must", "ought"} for w in lower))
+    strong = float(any(w in STRONG_MODALS for w in lemmas))
+    negation = float(any(t.dep_ == "neg" for t in doc) or any(w in {"not", "n't", "never", "no"} for w in lower))
+    adj_share = sum(1 for t in words if t.pos_ in ("ADJ", "ADV")) / n if has_tags else 0.0
+    comparative = float(any(t in ("JJR", "RBR") for t in tags) or "than" in lower)
+    superlative = float(any(t in ("JJS", "RBS") for t in tags) or "most" in lower)
+    evaluative = float(any(w in EVALUATIVE for w in lemmas))
+    generic = 0.0
+    for s in subj:
+        dets = {c.lower_ for c in s.children if c.dep_ in ("det", "amod", "nummod")}
+        if s.tag_ in ("NNS", "NNPS") and not dets & {"the", "these", "those", "his", "her", "their", "my"}:
+            generic = 1.0
+        if dets & GENERIC_DETS or s.lower_ in ("you", "everyone", "nobody", "companies", "startups"):
+            generic = 1.0
+        if s.tag_ in ("NN", "VBG") and not any(c.dep_ in ("det", "poss") for c in s.children):
+            generic = 1.0  # bare mass noun: "Marketing is ...", "Selling works"
+    second = float(any(w in ("you", "your", "yours") for w in lower))
+    first_sg = float(any(w in ("i", "me", "my", "mine") for w in lower))
+    past_root = float(root is not None and root.tag_ in ("VBD", "VBN"))
+    present_root = float(root is not None and root.tag_ in ("VBZ", "VBP"))
+    narration = float(first_sg and (past_root or any(t.tag_ == "VBD" for t in words))
+                      or any(s.lower_ in ("he", "she", "we") for s in subj) and past_root)
+    copula = float(root is not None and root.lemma_ == "be")
+    hedge = float(any(w in HEDGES for w in lemmas) and first_sg)
+    greeting = float(bool(lower) and (lower[0] in GREETINGS or (len(lower) <= 3 and lower[0] in GREETINGS | {"best"})))
+    url = float(any(t.like_url or t.like_email or t.text.startswith("@") for t in doc))
+    digits = sum(1 for t in words if t.like_num) / n
+    propn = sum(1 for t in words if t.pos_ == "PROPN") / n if has_tags else 0.0
+    contrast = float(any(w in CONTRAST for w in lower))
+    no_verb = float(has_tags and not any(t.pos_ in ("VERB", "AUX") for t in words))
+    return [
+        float(np.log1p(len(words))), float(len(words) < 4), float(text.endswith("?")),
+        float(text.endswith("!")), float(text.endswith(":")), imperative, modal, strong, negation,
+        adj_share, comparative, superlative, evaluative, generic, second, first_sg, narration,
+        past_root, present_root, copula, hedge, greeting, url, digits, propn, contrast, no_verb,
+        float(role == "title"), float(role == "heading"), float(role == "list_item"),
+        float(role == "caption"), float(kind == "comment"),
+    ]
+
+
+def _frame_inputs(rows: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    texts = [_text_of(r) for r in rows.itertuples(index=False)]
+    roles = [str(r) for r in rows["role"]]
+    kinds = [str(k) for k in rows["kind"]] if "kind" in rows else ["article"] * len(rows)
+    return texts, roles, kinds
+
+
+def _text_of(row: Any) -> str:
+    norm = getattr(row, "norm_text", None)
+    text = norm if isinstance(norm, str) and norm.strip() else row.text
+    return " ".join(str(text).split())
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, C: float, sample_weight: np.ndarray | None = None,
+                 seed: int = 0) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Standardise, then L2 logistic regression; returns (weights, bias, mean, scale)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-8] = 1.0
+    clf = LogisticRegression(C=C, max_iter=2000, random_state=seed)
+    clf.fit((x - mean) / scale, y, sample_weight=sample_weight)
+    return clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), mean, scale
+
+
+def _fit_mode(mode: str, cues: np.ndarray, emb: np.ndarray, y: np.ndarray, C: float,
+              threshold: float, embedding_model: str, seed: int) -> ClaimModel:
+    if mode == "rules":
+        return rules_model(embedding_model, threshold)
+    x = _design(mode, cues, emb)
+    w, b, mean, scale = fit_logistic(x, y, C, seed=seed)
+    names = (list(FEATURE_NAMES) if mode != "classifier" else []) + (
+        [f"emb_{i}" for i in range(emb.shape[1])] if mode != "rules" else [])
+    return ClaimModel(mode, names, w, b, mean, scale, threshold, embedding_model)
+
+
+def prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    tp = float(np.sum((y == 1) & (pred == 1)))
+    fp = float(np.sum((y == 0) & (pred == 1)))
+    fn = float(np.sum((y == 1) & (pred == 0)))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"f1": round(f, 4), "precision": round(p, 4), "recall": round(r, 4), "n": len(y),
+            "positives": int(y.sum())}
+
+
+def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params) -> tuple[ClaimModel, dict]:
+    """Fit the claim detector on annotated sentence rows; metrics are leave-one-document-out.
+
+    `rows` is a sentence frame (text/norm_text, role, kind, doc_id) with a 0/1 `is_claim` column.
+    Boilerplate rows are left out: they are never claims by rule.
+    """
+    cfg = params.train_claims
+    threshold = params.sentences.claim_threshold
+    data = rows[rows["role"] != "boilerplate"].reset_index(drop=True)
+    if data.empty:
+        raise ValueError("no annotated non-boilerplate sentences to train the claim model on")
+    texts, roles, kinds = _frame_inputs(data)
+    cues = cue_features(texts, roles, kinds, nlp)
+    emb = np.asarray(embedder.encode(texts), dtype=np.float64)
+    y = data["is_claim"].astype(int).to_numpy()
+    # Leave out a whole page (article with its comments): comments share their article's topic.
+    docs = data["source"].astype(str).to_numpy() if "source" in data else data["doc_id"].astype(str).to_numpy()
+    name = getattr(embedder, "name", "unknown")
+
+    comparison: dict[str, dict] = {}
+    oof_by_mode: dict[str, np.ndarray] = {}
+    for mode in MODES:
+        oof = np.zeros(len(y))
+        for held in sorted(set(docs)):
+            test = docs == held
+            train = ~test
+            if len(set(y[train])) < 2:
+                oof[test] = y[train].mean()
+                continue
+            model = _fit_mode(mode, cues[train], emb[train], y[train], cfg.C, threshold, name,
+                              params.base.seed)
+            oof[test] = model.predict_proba(cues[test], emb[test])
+        pred = _apply_length_rule((oof >= threshold).astype(int), cues, params)
+        comparison[mode] = prf(y, pred)
+        oof_by_mode[mode] = oof
+    logger.info("claim LODO F1: %s", {m: v["f1"] for m, v in comparison.items()})
+
+    chosen = cfg.mode
+    final = _fit_mode(chosen, cues, emb, y, cfg.C, threshold, name, params.base.seed)
+    metrics = {
+        "mode": chosen,
+        **comparison[chosen],
+        "comparison": comparison,
+        "evaluation": "leave-one-document-out over annotated documents; boilerplate rows excluded",
+        "documents": len(set(docs)),
+    }
+    final.card = {
+        "task": "claim detection (is_claim)",
+        "mode": chosen,
+        "training_data": {"rows": len(y), "claims": int(y.sum()), "documents": sorted(set(docs))},
+        "embedding_model": name,
+        "spacy_cues": FEATURE_NAMES,
+        "threshold": threshold,
+        "C": cfg.C,
+        "metrics_lodo": metrics,
+    }
+    final.oof = oof_by_mode[chosen]  # type: ignore[attr-defined]  # for error analysis only
+    return final, metrics
+
+
+def _apply_length_rule(pred: np.ndarray, cues: np.ndarray, params) -> np.ndarray:
+    n_words = np.expm1(cues[:, FEATURE_NAMES.index("n_words_log")])
+    too_short = n_words < params.sentences.min_claim_words - 0.5
+    out = pred.copy()
+    out[too_short] = 0
+    return out
+
+
+def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: ClaimModel, nlp,
+                 embedder, params) -> pd.DataFrame:
+    """Add `is_claim` and `claim_score` to every sentence row; boilerplate is never a claim."""
+    out = sentences.copy()
+    out["claim_score"] = 0.0
+    out["is_claim"] = False
+    if out.empty:
+        return out
+    if "kind" not in out.columns:
+        kinds = documents.set_index("doc_id")["kind"] if len(documents) else pd.Series(dtype=str)
+        out["kind"] = out["doc_id"].map(kinds).fillna("article")
+    mask = (out["role"] != "boilerplate").to_numpy()
+    if mask.any():
+        part = out.loc[mask]
+        texts, roles, kinds = _frame_inputs(part)
+        cues = cue_features(texts, roles, kinds, nlp)
+        if model.mode == "rules":
+            emb = np.zeros((len(texts), 0))
+        else:
+            emb = np.asarray(embedder.encode(texts), dtype=np.float64)
+        scores = model.predict_proba(cues, emb)
+        pred = _apply_length_rule((scores >= model.threshold).astype(int), cues, params)
+        out.loc[mask, "claim_score"] = np.round(scores, 6)
+        out.loc[mask, "is_claim"] = pred.astype(bool)
+    out["is_claim"] = out["is_claim"].astype(bool)
+    logger.info("claims: %d of %d sentences", int(out["is_claim"].sum()), len(out))
+    return out
+
+
+def _card_markdown(title: str, card: dict[str, Any]) -> str:
+    lines = [f"# {title}", ""]
+    for key, value in card.items():
+        if isinstance(value, (dict, list)):
+            lines.append(f"## {key}")
+            lines.append("```json")
+            lines.append(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
+            lines.append("```")
+        else:
+            lines.append(f"- **{key}**: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def iter_chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,576 @@
+"""Stance of each claim: which position (a label from params) it argues, with calibrated probabilities.
+
+The model scores every (claim, label) pair with features that do not depend on which label it is
+(similarity to the label's description and example phrases, in the sentence, its paragraph, its
+document and the title it answers; mentions of the label's terms, plain or negated) and learns one
+weight per feature, shared by all labels, plus a few features that only the neutral label gets.
+Sharing the weights is what lets it name a position that no training document argued, and lets
+another debate bring its own label set. An optional per-label linear head on the sentence
+embedding (and its product with the title's) covers label sets whose descriptions say little,
+such as pro/con on a motion. A temperature fitted on out-of-fold scores calibrates the output.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from pipeline.errors import AnnotationError
+
+logger = logging.getLogger(__name__)
+
+SHARED_FEATURES = [
+    "sim_description", "sim_example_max", "sim_centroid", "block_sim_centroid", "doc_prior",
+    "title_prior", "parent_prior", "term_mention", "term_negated", "other_term_negated",
+    "term_in_subject",
+]
+NEUTRAL_FEATURES = [
+    "neutral_bias", "neutral_question", "neutral_narration", "neutral_no_modal",
+    "neutral_balanced_terms", "neutral_zero_shot_margin", "neutral_first_person",
+]
+FEATURES = SHARED_FEATURES + NEUTRAL_FEATURES
+ZERO_SHOT_TEMPERATURE = 0.05
+NEGATORS = {"not", "no", "never", "n't", "without", "nor", "neither", "instead", "rather", "than",
+            "less", "stop", "avoid", "forget", "premature", "waste", "over"}
+STANCE_PREFIXES = ("pro-", "anti-", "con-", "pro_", "anti_", "con_")
+
+# Zero-shot weights (model=None): label similarity, sharpened, plus the term cues. Set by hand.
+ZERO_SHOT_WEIGHTS = {
+    "sim_centroid": 1.0 / ZERO_SHOT_TEMPERATURE, "block_sim_centroid": 0.3 / ZERO_SHOT_TEMPERATURE,
+    "term_mention": 0.5, "term_negated": -1.5, "other_term_negated": 0.7, "doc_prior": 1.0,
+}
+
+
+@dataclass
+class LabelSpace:
+    """The label set from params: names, descriptions, example phrases and topic terms."""
+
+    names: list[str]
+    descriptions: list[str]
+    examples: list[list[str]]
+    terms: list[list[str]]
+    neutral: str
+
+    @classmethod
+    def from_params(cls, stance_params) -> LabelSpace:
+        labels = stance_params.labels
+        return cls(
+            names=[lab.name for lab in labels],
+            descriptions=[lab.description for lab in labels],
+            examples=[list(getattr(lab, "examples", []) or []) for lab in labels],
+            terms=[list(getattr(lab, "terms", []) or []) or _terms_from_name(lab.name) for lab in labels],
+            neutral=stance_params.neutral_label,
+        )
+
+    @property
+    def neutral_index(self) -> int:
+        return self.names.index(self.neutral)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"names": self.names, "descriptions": self.descriptions, "examples": self.examples,
+                "terms": self.terms, "neutral": self.neutral}
+
+
+def _terms_from_name(name: str) -> list[str]:
+    """'pro-sales' -> ['sales']: a label's own name says which topic it favours."""
+    lowered = name.lower()
+    for prefix in STANCE_PREFIXES:
+        if lowered.startswith(prefix):
+            return [lowered[len(prefix):].replace("_", " ").replace("-", " ")]
+    return []
+
+
+@dataclass
+class StanceModel:
+    """Shared feature weights (+ optional per-label embedding head) and a temperature; .npz + JSON."""
+
+    labels: LabelSpace
+    weights: np.ndarray  # (n_features,)
+    head: np.ndarray  # (n_labels, head_dim) or (n_labels, 0)
+    temperature: float
+    embedding_model: str
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, directory: str | Path) -> None:
+        from pipeline.claims import _card_markdown
+        from pipeline.io import atomic_path, write_json, write_text
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, weights=self.weights, head=self.head,
+                     temperature=np.array([self.temperature]))
+        write_json(directory / "config.json", {
+            "labels": self.labels.to_json(), "features": FEATURES,
+            "embedding_model": self.embedding_model,
+        })
+        write_json(directory / "model_card.json", self.card)
+        write_text(directory / "model_card.md", _card_markdown("Stance tagger", self.card))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> StanceModel:
+        from pipeline.io import InputError
+
+        directory = Path(directory)
+        if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
+            raise InputError(f"{directory}: no stance model here; run `argmap train-stance` first")
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        if config.get("features") != FEATURES:
+            raise InputError(f"{directory}: stance model was trained with other features; retrain it")
+        lab = config["labels"]
+        labels = LabelSpace(lab["names"], lab["descriptions"], lab["examples"], lab["terms"], lab["neutral"])
+        card_path = directory / "model_card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+        with np.load(directory / "weights.npz", allow_pickle=False) as npz:
+            return cls(labels, npz["weights"], npz["head"], float(npz["temperature"][0]),
+                       config["embedding_model"], card)
+
+
+# ----------------------------------------------------------------------------- features
+
+
+@dataclass
+class StanceInputs:
+    """Everything the scorer needs for a batch of claims (features computed once, reused in CV)."""
+
+    x: np.ndarray  # (n, n_labels, n_features)
+    head_x: np.ndarray  # (n, head_dim)
+    groups: np.ndarray  # page of each claim (for leave-one-document-out)
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text).split()) if isinstance(text, str) else ""
+
+
+def _sentence_texts(frame: pd.DataFrame) -> list[str]:
+    if "norm_text" in frame.columns:
+        return [_clean(n) or _clean(t) for n, t in zip(frame["norm_text"], frame["text"])]
+    return [_clean(t) for t in frame["text"]]
+
+
+def _encode_unique(embedder, texts: Sequence[str]) -> np.ndarray:
+    uniq = sorted(set(texts))
+    if not uniq:
+        return np.zeros((len(texts), 0), dtype=np.float64)
+    vecs = np.asarray(embedder.encode(uniq), dtype=np.float64)
+    index = {t: i for i, t in enumerate(uniq)}
+    return vecs[[index[t] for t in texts]]
+
+
+def _label_anchors(labels: LabelSpace, embedder) -> dict[str, np.ndarray]:
+    descs = np.asarray(embedder.encode(labels.descriptions), dtype=np.float64)
+    centroids, example_sets = [], []
+    for k in range(len(labels.names)):
+        texts = [labels.descriptions[k]] + labels.examples[k]
+        vecs = np.asarray(embedder.encode(texts), dtype=np.float64)
+        example_sets.append(vecs)
+        c = vecs.mean(axis=0)
+        centroids.append(c / (np.linalg.norm(c) or 1.0))
+    return {"desc": descs, "centroid": np.stack(centroids), "examples": example_sets}
+
+
+def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    z = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _term_cues(docs, labels: LabelSpace) -> np.ndarray:
+    """Per sentence and label: [mentions, negated mentions, mentions as a clause subject]."""
+    term_sets = [{t.lower() for t in terms} for terms in labels.terms]
+    out = np.zeros((len(docs), len(labels.names), 3))
+    for i, doc in enumerate(docs):
+        for tok in doc:
+            forms = {tok.lower_, (tok.lemma_ or tok.lower_).lower()}
+            for k, terms in enumerate(term_sets):
+                if not terms or not forms & terms:
+                    continue
+                out[i, k, 0] += 1
+                if _is_negated(tok):
+                    out[i, k, 1] += 1
+                if tok.dep_ in ("nsubj", "nsubjpass") or (tok.head.dep_ in ("nsubj", "nsubjpass")
+                                                          and tok.dep_ in ("compound", "amod")):
+                    out[i, k, 2] += 1
+    return np.minimum(out, 2.0)
+
+
+def _is_negated(tok) -> bool:
+    doc = tok.doc
+    window = [doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)]
+    if any(w in NEGATORS for w in window):
+        return True
+    if any(c.dep_ == "neg" and c.i < tok.i for c in tok.children):
+        return True
+    for anc in tok.ancestors:
+        if any(c.dep_ == "neg" for c in anc.children):
+            return True
+        if anc.dep_ == "ROOT":
+            break
+    return False
+
+
+def _claim_cues(docs) -> np.ndarray:
+    """[question, narration, no modal/evaluative, first person] per sentence."""
+    from pipeline.claims import FEATURE_NAMES, _doc_cues
+
+    rows = np.array([_doc_cues(d, "body", "article") for d in docs], dtype=np.float64)
+    rows = rows.reshape(len(docs), len(FEATURE_NAMES))
+    col = {n: j for j, n in enumerate(FEATURE_NAMES)}
+    opinion = rows[:, [col["modal"], col["evaluative"], col["comparative"], col["superlative"],
+                       col["negation"]]].max(axis=1)
+    return np.stack([rows[:, col["question"]], rows[:, col["first_person_narration"]],
+                     1.0 - opinion, rows[:, col["first_person_sg"]]], axis=1)
+
+
+def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpace, *, embedder,
+                 nlp, with_head: bool) -> StanceInputs:
+    """Features for every (claim, label) pair from the claim, its paragraph, document and parent."""
+    n, n_labels = len(claims), len(labels.names)
+    texts = _sentence_texts(claims)
+    anchors = _label_anchors(labels, embedder)
+    emb = _encode_unique(embedder, texts)
+    blocks = [_clean(b) or t for b, t in zip(claims.get("block_text", pd.Series(texts)), texts)]
+    block_emb = _encode_unique(embedder, blocks)
+
+    sim_desc = emb @ anchors["desc"].T
+    sim_cent = emb @ anchors["centroid"].T
+    sim_max = np.stack([(emb @ e.T).max(axis=1) for e in anchors["examples"]], axis=1)
+    block_cent = block_emb @ anchors["centroid"].T
+    p0 = _softmax(sim_cent / ZERO_SHOT_TEMPERATURE)
+
+    doc_ids = claims["doc_id"].astype(str).to_numpy()
+    doc_prior = np.zeros((n, n_labels))
+    prior_by_doc: dict[str, np.ndarray] = {}
+    for d in sorted(set(doc_ids)):
+        m = doc_ids == d
+        prior_by_doc[d] = p0[m].mean(axis=0)
+        doc_prior[m] = prior_by_doc[d]
+
+    # Titles: an article's own; a comment's is the article it hangs under (followed to the root).
+    docs_frame = documents.set_index("doc_id") if len(documents) else pd.DataFrame()
+    def root_title(d: str) -> str:
+        seen = set()
+        while d in docs_frame.index and d not in seen:
+            seen.add(d)
+            row = docs_frame.loc[d]
+            title = row.get("title") if hasattr(row, "get") else None
+            if isinstance(title, str) and title.strip():
+                return _clean(title)
+            parent = row.get("parent_doc_id")
+            if not isinstance(parent, str):
+                break
+            d = parent
+        return ""
+    titles = [root_title(d) for d in doc_ids]
+    title_emb = _encode_unique(embedder, [t or " " for t in titles])
+    has_title = np.array([bool(t) for t in titles], dtype=np.float64)[:, None]
+    title_prior = _softmax(title_emb @ anchors["centroid"].T / ZERO_SHOT_TEMPERATURE) * has_title
+    parent_prior = np.zeros((n, n_labels))
+    if len(docs_frame) and "parent_doc_id" in docs_frame.columns:
+        for i, d in enumerate(doc_ids):
+            parent = docs_frame["parent_doc_id"].get(d) if d in docs_frame.index else None
+            if isinstance(parent, str) and parent in prior_by_doc:
+                parent_prior[i] = prior_by_doc[parent]
+
+    parsed = list(nlp.pipe(texts, batch_size=64))
+    terms = _term_cues(parsed, labels)
+    mention, negated, subject = terms[..., 0], terms[..., 1], terms[..., 2]
+    topical = np.array([k != labels.neutral_index for k in range(n_labels)])
+    other_negated = np.zeros((n, n_labels))
+    for k in range(n_labels):
+        if topical[k]:
+            others = topical.copy()
+            others[k] = False
+            other_negated[:, k] = negated[:, others].sum(axis=1)
+
+    x = np.zeros((n, n_labels, len(FEATURES)))
+    shared = [sim_desc, sim_max, sim_cent, block_cent, doc_prior, title_prior, parent_prior,
+              mention - negated, negated, other_negated, subject]
+    for j, values in enumerate(shared):
+        x[:, :, j] = values
+    cues = _claim_cues(parsed)
+    top = np.sort(p0[:, topical], axis=1) if topical.sum() >= 2 else np.zeros((n, 2))
+    margin = top[:, -1] - top[:, -2]
+    balanced = ((mention - negated)[:, topical] > 0).sum(axis=1) >= 2
+    nk = labels.neutral_index
+    base = len(SHARED_FEATURES)
+    x[:, nk, base + 0] = 1.0
+    x[:, nk, base + 1] = cues[:, 0]
+    x[:, nk, base + 2] = cues[:, 1]
+    x[:, nk, base + 3] = cues[:, 2]
+    x[:, nk, base + 4] = balanced.astype(float)
+    x[:, nk, base + 5] = margin
+    x[:, nk, base + 6] = cues[:, 3]
+
+    head_x = np.hstack([emb, emb * title_emb * has_title]) if with_head else np.zeros((n, 0))
+    groups = (claims["source"] if "source" in claims.columns else claims["doc_id"]).astype(str).to_numpy()
+    return StanceInputs(x=x, head_x=head_x, groups=groups)
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+def _scores(weights: np.ndarray, head: np.ndarray, inputs: StanceInputs, rows=slice(None)) -> np.ndarray:
+    s = inputs.x[rows] @ weights
+    if head.size:
+        s = s + inputs.head_x[rows] @ head.T
+    return s
+
+
+def fit_weights(inputs: StanceInputs, targets: np.ndarray, sample_weight: np.ndarray, *, C: float,
+                head_C: float, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise weighted cross-entropy (soft targets) + L2; the neutral bias is not penalised."""
+    rows = np.arange(len(targets)) if rows is None else rows
+    x, t, sw = inputs.x[rows], targets[rows], sample_weight[rows]
+    hx = inputs.head_x[rows]
+    _, n_labels, n_feat = x.shape
+    use_head = head_C > 0 and hx.shape[1] > 0
+    head_dim = hx.shape[1] if use_head else 0
+    penalty = np.ones(n_feat) / C
+    penalty[FEATURES.index("neutral_bias")] = 0.0
+    total = sw.sum() or 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w = theta[:n_feat]
+        h = theta[n_feat:].reshape(n_labels, head_dim)
+        s = x @ w + (hx @ h.T if use_head else 0.0)
+        p = _softmax(s)
+        logp = np.log(np.clip(p, 1e-12, 1.0))
+        nll = -(sw[:, None] * t * logp).sum() / total
+        g_s = sw[:, None] * (p * t.sum(axis=1, keepdims=True) - t) / total
+        g_w = np.einsum("nk,nkf->f", g_s, x) + penalty * w / total
+        value = nll + 0.5 * (penalty * w * w).sum() / total
+        if use_head:
+            g_h = g_s.T @ hx + h / (head_C * total)
+            value += 0.5 * (h * h).sum() / (head_C * total)
+            return value, np.concatenate([g_w, g_h.ravel()])
+        return value, g_w
+
+    theta0 = np.zeros(n_feat + n_labels * head_dim)
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    w = result.x[:n_feat]
+    head = result.x[n_feat:].reshape(n_labels, head_dim) if use_head else np.zeros((n_labels, 0))
+    return w, head
+
+
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """The temperature minimising the NLL of out-of-fold scores (searched on a log grid)."""
+    if len(y) == 0:
+        return 1.0
+    grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 200))
+    nll = [(-np.log(np.clip(_softmax(scores / t)[np.arange(len(y)), y], 1e-12, 1))).mean() for t in grid]
+    return float(grid[int(np.argmin(nll))])
+
+
+def _targets(y: np.ndarray, n_labels: int, neutral: int, smoothing: float) -> np.ndarray:
+    t = np.zeros((len(y), n_labels))
+    t[np.arange(len(y)), y] = 1.0 - smoothing
+    t[:, neutral] += smoothing
+    return t
+
+
+def _label_indices(stances: Sequence[Any], labels: LabelSpace, lines: Sequence[Any]) -> np.ndarray:
+    index = {name: i for i, name in enumerate(labels.names)}
+    out = []
+    for stance, line in zip(stances, lines):
+        if stance not in index:
+            raise AnnotationError(
+                f"annotations line {line}: stance {stance!r} is not a label in params stance.labels "
+                f"({', '.join(labels.names)}); fix the annotation or add the label to params.yaml")
+        out.append(index[stance])
+    return np.array(out, dtype=int)
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray, n_labels: int, present_only: bool = True) -> float:
+    f1s = []
+    for k in range(n_labels):
+        tp = np.sum((y == k) & (pred == k))
+        fp = np.sum((y != k) & (pred == k))
+        fn = np.sum((y == k) & (pred != k))
+        if present_only and not np.any(y == k):
+            continue
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0)
+    return float(np.mean(f1s)) if f1s else 0.0
+
+
+def reliability(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> tuple[float, pd.DataFrame]:
+    """Expected calibration error (top label) and the per-bin table for a reliability plot."""
+    conf = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == y).astype(float)
+    edges = np.linspace(0, 1, bins + 1)
+    rows, ece = [], 0.0
+    for b in range(bins):
+        m = (conf > edges[b]) & (conf <= edges[b + 1]) if b else (conf >= 0) & (conf <= edges[1])
+        if m.any():
+            ece += m.sum() / len(y) * abs(conf[m].mean() - correct[m].mean())
+        rows.append({"bin": round(float((edges[b] + edges[b + 1]) / 2), 3),
+                     "confidence": round(float(conf[m].mean()), 4) if m.any() else None,
+                     "accuracy": round(float(correct[m].mean()), 4) if m.any() else None,
+                     "count": int(m.sum())})
+    return float(ece), pd.DataFrame(rows)
+
+
+def _zero_shot_weights() -> np.ndarray:
+    return np.array([ZERO_SHOT_WEIGHTS.get(f, 0.0) for f in FEATURES])
+
+
+def _train_cfg(params):
+    return params.train_stance
+
+
+def train_stance_model(rows: pd.DataFrame, documents: pd.DataFrame, *, embedder, params,
+                       nlp=None) -> tuple[StanceModel, dict]:
+    """Fit the stance model on annotated claims; metrics by leave-one-document-out (whole pages).
+
+    `rows` is a sentence frame with `gold_stance` (or `stance`), `is_claim`, `confidence` and the
+    usual context columns. Only claims are used: stance is only ever asked of claims.
+    """
+    cfg = _train_cfg(params)
+    labels = LabelSpace.from_params(params.stance)
+    stance_col = "gold_stance" if "gold_stance" in rows.columns else "stance"
+    lines = rows["annotation_line"] if "annotation_line" in rows.columns else rows.index + 2
+    y_all = _label_indices(rows[stance_col].tolist(), labels, lines.tolist())
+    keep = (rows["is_claim"].astype(int) == 1).to_numpy() if "is_claim" in rows.columns else np.ones(len(rows), bool)
+    data = rows[keep].reset_index(drop=True)
+    y = y_all[keep]
+    if data.empty:
+        raise AnnotationError("no annotated claims to train the stance model on")
+    nlp = nlp if nlp is not None else _default_nlp(params)
+    inputs = build_inputs(data, documents, labels, embedder=embedder, nlp=nlp, with_head=cfg.head_C > 0)
+    high = (data["confidence"].astype(str) == "high").to_numpy() if "confidence" in data else np.ones(len(y), bool)
+    sw = np.where(high, 1.0, cfg.low_confidence_weight)
+    targets = _targets(y, len(labels.names), labels.neutral_index, cfg.neutral_smoothing)
+
+    def fit_calibrated(train_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        w, h = fit_weights(inputs, targets, sw, C=cfg.C, head_C=cfg.head_C, rows=train_rows)
+        # temperature from inner leave-one-document-out scores of the training pages only
+        groups = inputs.groups[train_rows]
+        inner_scores, inner_y = [], []
+        for g in sorted(set(groups)):
+            inner_test = train_rows[groups == g]
+            inner_train = train_rows[groups != g]
+            if len(inner_train) == 0:
+                continue
+            wi, hi = fit_weights(inputs, targets, sw, C=cfg.C, head_C=cfg.head_C, rows=inner_train)
+            inner_scores.append(_scores(wi, hi, inputs, inner_test))
+            inner_y.append(y[inner_test])
+        temp = fit_temperature(np.vstack(inner_scores), np.concatenate(inner_y)) if inner_scores else 1.0
+        return w, h, temp
+
+    n_labels = len(labels.names)
+    oof = np.zeros((len(y), n_labels))
+    zero = _softmax(inputs.x @ _zero_shot_weights())
+    for g in sorted(set(inputs.groups)):
+        test = np.flatnonzero(inputs.groups == g)
+        train = np.flatnonzero(inputs.groups != g)
+        w, h, temp = fit_calibrated(train)
+        oof[test] = _softmax(_scores(w, h, inputs, test) / temp)
+    pred = oof.argmax(axis=1)
+    metrics = _stance_metrics(y, pred, oof, high, labels)
+    metrics["zero_shot"] = _stance_metrics(y, zero.argmax(axis=1), zero, high, labels, brief=True)
+    ece, table = reliability(oof, y)
+    metrics["ece"] = round(ece, 4)
+    metrics["ece_high"] = round(reliability(oof[high], y[high])[0], 4) if high.any() else None
+
+    w, h, temp = fit_calibrated(np.arange(len(y)))
+    name = getattr(embedder, "name", "unknown")
+    confusion = pd.concat([
+        pd.DataFrame({"subset": "high", "actual": [labels.names[i] for i in y[high]],
+                      "predicted": [labels.names[i] for i in pred[high]]}),
+        pd.DataFrame({"subset": "all", "actual": [labels.names[i] for i in y],
+                      "predicted": [labels.names[i] for i in pred]}),
+    ], ignore_index=True)
+    card = {
+        "task": "stance of claims",
+        "label_set": labels.to_json(),
+        "training_data": {"claims": len(y), "high_confidence": int(high.sum()),
+                          "pages": sorted(set(inputs.groups.tolist())),
+                          "per_label": {labels.names[k]: int((y == k).sum()) for k in range(n_labels)}},
+        "embedding_model": name,
+        "features": FEATURES,
+        "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w)},
+        "embedding_head": bool(h.size),
+        "temperature": round(temp, 4),
+        "hyperparameters": {"C": cfg.C, "head_C": cfg.head_C,
+                            "low_confidence_weight": cfg.low_confidence_weight,
+                            "neutral_smoothing": cfg.neutral_smoothing},
+        "metrics_lodo": {k: v for k, v in metrics.items()},
+    }
+    model = StanceModel(labels, w, h, temp, name, card)
+    metrics["_plots"] = {"confusion": confusion, "reliability": table}
+    model.oof = oof  # type: ignore[attr-defined]  # for error analysis only
+    model.train_rows = data  # type: ignore[attr-defined]
+    return model, metrics
+
+
+def _stance_metrics(y, pred, probs, high, labels: LabelSpace, brief: bool = False) -> dict:
+    n_labels = len(labels.names)
+    out = {
+        "macro_f1_high": round(macro_f1(y[high], pred[high], n_labels), 4),
+        "accuracy_high": round(float((y[high] == pred[high]).mean()), 4) if high.any() else None,
+        "macro_f1_all": round(macro_f1(y, pred, n_labels), 4),
+        "accuracy_all": round(float((y == pred).mean()), 4),
+    }
+    if brief:
+        return out
+    out.update({
+        "n_high": int(high.sum()), "n_all": len(y),
+        "per_label_f1_high": {labels.names[k]: round(_f1_for(y[high], pred[high], k), 4)
+                              for k in range(n_labels)},
+        "evaluation": "leave-one-page-out (an article with its comments) over annotated claims; "
+                      "temperature fitted on inner folds of the training pages only",
+    })
+    return out
+
+
+def _f1_for(y, pred, k) -> float:
+    tp = np.sum((y == k) & (pred == k))
+    wrong = np.sum((y == k) != (pred == k))
+    return float(2 * tp / (2 * tp + wrong)) if tp + wrong else 0.0
+
+
+def _default_nlp(params):
+    from pipeline.models import load_spacy
+
+    return load_spacy(params.sentences.spacy_model, disable=("ner",))
+
+
+def tag_stances(claims: pd.DataFrame, documents: pd.DataFrame, *, model: StanceModel | None,
+                embedder, params, nlp=None) -> pd.DataFrame:
+    """One row per claim: stance label, its probability and every label's probability (JSON).
+
+    model=None gives the zero-shot fallback: the labels' descriptions (and example phrases) from
+    params, with hand-set weights, for corpora that bring no annotations.
+    """
+    labels = model.labels if model is not None else LabelSpace.from_params(params.stance)
+    columns = ["sentence_id", "stance", "stance_score", "stance_probs"]
+    if claims.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
+    nlp = nlp if nlp is not None else _default_nlp(params)
+    use_head = model is not None and model.head.size > 0
+    inputs = build_inputs(claims.reset_index(drop=True), documents, labels, embedder=embedder, nlp=nlp,
+                          with_head=use_head)
+    if model is None:
+        probs = _softmax(inputs.x @ _zero_shot_weights())
+    else:
+        probs = _softmax(_scores(model.weights, model.head, inputs) / model.temperature)
+    pick = probs.argmax(axis=1)
+    order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
+    out = pd.DataFrame({
+        "sentence_id": claims["sentence_id"].astype(str).to_numpy(),
+        "stance": [labels.names[k] for k in pick],
+        "stance_score": np.round(probs[np.arange(len(pick)), pick], 6),
+        "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in order})
+                         for p in probs],
+    })
+    logger.info("stance: %d claims tagged (%s)", len(out),
+                ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
+    return out
