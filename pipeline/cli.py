@@ -13,7 +13,7 @@ import typer
 
 from pipeline import paths
 from pipeline.errors import USER_ERRORS
-from pipeline.io import read_json, read_table, write_json, write_jsonl, write_table
+from pipeline.io import read_json, read_table, write_json, write_jsonl, write_table, write_text
 from pipeline.params import Params, load_params
 
 logger = logging.getLogger("pipeline")
@@ -194,7 +194,12 @@ def relate_cmd() -> None:
     stances = read_table(paths.STANCES, s.STANCES)
     documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
     embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
-    claims = scored[scored["is_claim"]].merge(stances, on="sentence_id", validate="one_to_one")
+    assignments = read_table(paths.ASSIGNMENTS, s.ASSIGNMENTS)
+    claims = (
+        scored[scored["is_claim"]]
+        .merge(stances, on="sentence_id", validate="one_to_one")
+        .merge(assignments[["sentence_id", "cluster_id"]], on="sentence_id", validate="one_to_one")
+    )
     edges = relate(
         claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label
     )
@@ -206,6 +211,7 @@ def relate_cmd() -> None:
 def argmap_cmd() -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
     from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, spacy_lemmatizer, validate_argmap
+    from pipeline.export import to_aif, to_argdown, to_graphml
     from pipeline.models import load_spacy
 
     p = params()
@@ -232,12 +238,15 @@ def argmap_cmd() -> None:
                    "claim_threshold": p.sentences.claim_threshold},
         "top_claims": p.argmap.top_claims,
     }
-    label_set = [label.model_dump() for label in p.stance.labels]
+    label_set = [{"name": label.name, "description": label.description} for label in p.stance.labels]
     doc = build_argmap(sentences, documents, clusters, edges, label_set, run)
     validate_argmap(doc)
     write_table(sentences, paths.SENTENCES, s.SENTENCES)
     write_table(clusters, paths.CLUSTERS, s.CLUSTERS)
     write_json(paths.ARGMAP, doc)
+    write_json(paths.ARGMAP_AIF, to_aif(doc))
+    write_text(paths.ARGMAP_ARGDOWN, to_argdown(doc))
+    write_text(paths.ARGMAP_GRAPHML, to_graphml(doc))
     logger.info("map: %s", doc["summary"])
 
 

@@ -182,6 +182,72 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def dominant_stances(claims: pd.DataFrame, labels: list[str]) -> dict[int, str]:
+    """Most frequent stance per key point (ties go to the label listed first)."""
+    out = {}
+    for cluster_id, group in claims[claims["cluster_id"] != -1].groupby("cluster_id", sort=True):
+        counts = group["stance"].value_counts()
+        out[int(cluster_id)] = max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
+    return out
+
+
+def relate_key_points(
+    claims: pd.DataFrame,
+    embeddings: pd.DataFrame,
+    claim_edges: pd.DataFrame,
+    params: Relate,
+    labels: list[str],
+    neutral: str,
+) -> pd.DataFrame:
+    """Key points that back or oppose each other across documents.
+
+    Two key points are related when their centroids are similar and they draw on different
+    documents: support where their dominant stances agree, attack where they differ. Claim
+    edges running between their members are counted into the reason and the score.
+    """
+    columns = ["source_id", "target_id", "level", "relation", "score", "reason"]
+    if "cluster_id" not in claims.columns:
+        return pd.DataFrame(columns=columns)
+    clustered = claims[claims["cluster_id"] != -1]
+    if clustered["cluster_id"].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
+    dominant = dominant_stances(claims, labels)
+    ids = sorted(dominant)
+    centres, docs = {}, {}
+    for cid, group in clustered.groupby("cluster_id", sort=True):
+        mat = np.vstack([vectors[s] for s in group["sentence_id"]])
+        centre = mat.mean(axis=0)
+        centres[int(cid)] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+        docs[int(cid)] = set(group["doc_id"])
+    member = dict(zip(clustered["sentence_id"], clustered["cluster_id"].astype(int)))
+    between: dict[tuple[int, int], dict[str, int]] = {}
+    for e in claim_edges.itertuples(index=False):
+        a, b = member.get(e.source_id), member.get(e.target_id)
+        if a is None or b is None or a == b:
+            continue
+        key = (min(a, b), max(a, b))
+        between.setdefault(key, {"support": 0, "attack": 0})[e.relation] += 1
+    rows = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if docs[a] == docs[b] or neutral in (dominant[a], dominant[b]):
+                continue
+            sim = float(centres[a] @ centres[b])
+            counted = between.get((a, b), {"support": 0, "attack": 0})
+            if sim < params.keypoint_min_similarity and not any(counted.values()):
+                continue
+            relation = "support" if dominant[a] == dominant[b] else "attack"
+            why = (f"both lean {dominant[a]}" if relation == "support"
+                   else f"{dominant[a]} against {dominant[b]}")
+            reason = f"similar key points (similarity {sim:.2f}) from different documents; {why}"
+            if any(counted.values()):
+                reason += f"; claim edges between them: {counted['support']} support, {counted['attack']} attack"
+            rows.append(dict(source_id=f"kp-{a}", target_id=f"kp-{b}", level="key_point",
+                             relation=relation, score=round(min(max(sim, 0.0), 1.0), 6), reason=reason))
+    return pd.DataFrame(rows, columns=columns)
+
+
 def relate(
     claims: pd.DataFrame,
     documents: pd.DataFrame,
@@ -190,10 +256,11 @@ def relate(
     labels: list[str],
     neutral: str,
 ) -> pd.DataFrame:
-    """All edges: document replies and relations, then claim-level support and attack."""
+    """All edges: document replies and relations, claim-level and key-point-level support and attack."""
     doc_edges = relate_documents(claims, documents, labels, neutral)
     claim_edges = relate_claims(claims, documents, embeddings, params, neutral, doc_edges)
-    edges = pd.concat([doc_edges, claim_edges], ignore_index=True)
+    kp_edges = relate_key_points(claims, embeddings, claim_edges, params, labels, neutral)
+    edges = pd.concat([doc_edges, claim_edges, kp_edges], ignore_index=True)
     logger.info(
         "%d edges: %s", len(edges), dict(edges.groupby(["level", "relation"]).size()) if len(edges) else {}
     )

@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline.argmap import build_argmap, describe_clusters, merge_sentences
+from pipeline.relate import relate
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -86,3 +89,30 @@ def tiny_thread(fake_embedder):
     vectors = fake_embedder.encode(claims["text"].tolist())
     embeddings = pd.DataFrame({"sentence_id": claims["sentence_id"], "embedding": list(vectors)})
     return documents, claims, embeddings
+
+
+def _simple_lemmas(texts):
+    return [[w.strip(".,").lower() for w in t.split() if len(w) > 3] for t in texts]
+
+
+@pytest.fixture
+def tiny_map(tiny_thread, params):
+    documents, claims, embeddings = tiny_thread
+    scored = claims[["sentence_id", "doc_id", "text"]].copy()
+    scored["corpus"], scored["source"], scored["role"] = "c", "a.txt", "body"
+    scored["start_char"], scored["end_char"] = [0, 61, 121], [49, 100, 160]
+    scored["is_claim"], scored["claim_score"] = True, 0.9
+    extra = scored.iloc[[0]].assign(sentence_id="c/a.txt#article:s1", is_claim=False, claim_score=0.1,
+                                    text="Share on LinkedIn", role="boilerplate")
+    scored = pd.concat([scored, extra], ignore_index=True)
+    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]]
+    assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [-1, 0, 0],
+                                "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
+    sentences = merge_sentences(scored, stances, assignments)
+    labels = params.stance.label_names
+    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3)
+    edges = relate(claims, documents, embeddings, params.relate.model_copy(update={"min_similarity": -1.0}),
+                   labels, params.stance.neutral_label)
+    label_set = [{"name": label.name, "description": label.description} for label in params.stance.labels]
+    doc = build_argmap(sentences, documents, clusters, edges, label_set, {"corpora": ["c"], "top_claims": 2})
+    return sentences, clusters, doc

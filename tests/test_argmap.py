@@ -5,34 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.argmap import build_argmap, class_tfidf_keywords, describe_clusters, merge_sentences, validate_argmap
-from pipeline.relate import relate
-
-
-def _simple_lemmas(texts):
-    return [[w.strip(".,").lower() for w in t.split() if len(w) > 3] for t in texts]
-
-
-@pytest.fixture
-def tiny_map(tiny_thread, params):
-    documents, claims, embeddings = tiny_thread
-    scored = claims[["sentence_id", "doc_id", "text"]].copy()
-    scored["corpus"], scored["source"], scored["role"] = "c", "a.txt", "body"
-    scored["start_char"], scored["end_char"] = [0, 61, 121], [49, 100, 160]
-    scored["is_claim"], scored["claim_score"] = True, 0.9
-    extra = scored.iloc[[0]].assign(sentence_id="c/a.txt#article:s1", is_claim=False, claim_score=0.1,
-                                    text="Share on LinkedIn", role="boilerplate")
-    scored = pd.concat([scored, extra], ignore_index=True)
-    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]]
-    assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [-1, 0, 0],
-                                "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
-    sentences = merge_sentences(scored, stances, assignments)
-    labels = params.stance.label_names
-    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3)
-    edges = relate(claims, documents, embeddings, params.relate, labels, params.stance.neutral_label)
-    label_set = [label.model_dump() for label in params.stance.labels]
-    doc = build_argmap(sentences, documents, clusters, edges, label_set, {"corpora": ["c"], "top_claims": 2})
-    return sentences, clusters, doc
+from pipeline.argmap import class_tfidf_keywords, validate_argmap
 
 
 def test_merge_keeps_every_sentence(tiny_map):
