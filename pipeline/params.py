@@ -94,6 +94,7 @@ class Stance(_Section):
 class Relate(_Section):
     min_similarity: float = Field(ge=-1, le=1)
     top_k: int = Field(ge=1)
+    keypoint_min_similarity: float = Field(ge=-1, le=1)
 
 
 class Argmap(_Section):
