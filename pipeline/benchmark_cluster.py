@@ -1,0 +1,330 @@
+"""Score key-point clustering against published gold (ArgKP-2021, PERSPECTRUM) beside baselines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import CorpusError
+from pipeline.models import Embedder, text_key
+from pipeline.params import Cluster
+
+logger = logging.getLogger(__name__)
+
+ITEM_COLUMNS = ["dataset", "split", "group", "item_id", "text", "gold"]
+ARGKP_FILES = {
+    "train": ("kpm_data", "arguments_train.csv", "labels_train.csv"),
+    "dev": ("kpm_data", "arguments_dev.csv", "labels_dev.csv"),
+    "test": ("test_data", "arguments_test.csv", "labels_test.csv"),
+}
+SPLITS = ("train", "dev", "test")
+METRICS = ("ari", "nmi", "v_measure")
+
+# A method turns one group's unit vectors (and texts, and the true number of clusters, which
+# only the oracle baseline may read) into labels, -1 for noise.
+Method = Callable[[np.ndarray, Sequence[str], int], np.ndarray]
+
+
+# ------------------------------------------------------------------------------------- loaders
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise CorpusError(f"{path}: benchmark file missing (see the dataset's README for its layout)")
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_argkp(root: Path, split: str) -> pd.DataFrame:
+    """ArgKP-2021 arguments that match exactly one key point; that key point is the gold cluster.
+
+    One group per (topic, stance): key points are written per topic and stance, so an argument
+    can only belong to a key point of its own group.
+    """
+    if split not in ARGKP_FILES:
+        raise CorpusError(f"ArgKP-2021 split {split!r} unknown; use one of {', '.join(SPLITS)}")
+    folder, args_name, labels_name = ARGKP_FILES[split]
+    arguments = _read_csv(Path(root) / folder / args_name)
+    labels = _read_csv(Path(root) / folder / labels_name)
+    matches: dict[str, list[str]] = {}
+    for row in labels:
+        if row["label"].strip() == "1":
+            matches.setdefault(row["arg_id"], []).append(row["key_point_id"])
+    rows = []
+    for arg in arguments:
+        kps = matches.get(arg["arg_id"], [])
+        if len(kps) != 1:
+            continue
+        stance = "pro" if arg["stance"].strip() == "1" else "con"
+        rows.append(
+            {
+                "dataset": "argkp",
+                "split": split,
+                "group": f"{arg['topic']} | {stance}",
+                "item_id": arg["arg_id"],
+                "text": arg["argument"],
+                "gold": kps[0],
+            }
+        )
+    logger.info("ArgKP-2021 %s: %d arguments matching exactly one key point", split, len(rows))
+    return _frame(rows)
+
+
+def load_perspectrum(root: Path, split: str, *, min_items: int = 4) -> pd.DataFrame:
+    """PERSPECTRUM perspectives per claim; the paraphrase cluster (`pids` group) is the gold label.
+
+    One group per claim, both stances together, as a claim's perspectives reach the pipeline.
+    A perspective listed in two clusters of one claim is ambiguous and left out. Claims with
+    fewer than `min_items` perspectives, or whose clusters are all singletons, say nothing about
+    grouping and are skipped.
+    """
+    if split not in SPLITS:
+        raise CorpusError(f"PERSPECTRUM split {split!r} unknown; use one of {', '.join(SPLITS)}")
+    root = Path(root)
+    claims = _read_json(root / "perspectrum_with_answers_v1.0.json")
+    pool = {int(p["pId"]): p["text"] for p in _read_json(root / "perspective_pool_v1.0.json")}
+    split_of = {str(k): v for k, v in _read_json(root / "dataset_split_v1.0.json").items()}
+    rows = []
+    for claim in sorted(claims, key=lambda c: int(c["cId"])):
+        if split_of.get(str(claim["cId"])) != split:
+            continue
+        seen: dict[int, int] = {}
+        for index, cluster in enumerate(claim["perspectives"]):
+            for pid in cluster["pids"]:
+                seen[int(pid)] = -1 if int(pid) in seen else index
+        members = [(pid, idx) for pid, idx in seen.items() if idx != -1 and pid in pool]
+        sizes = pd.Series([idx for _, idx in members]).value_counts() if members else pd.Series()
+        if len(members) < min_items or len(sizes) < 2 or sizes.max() < 2:
+            continue
+        for pid, idx in sorted(members):
+            rows.append(
+                {
+                    "dataset": "perspectrum",
+                    "split": split,
+                    "group": f"claim {claim['cId']}",
+                    "item_id": f"p{pid}",
+                    "text": pool[pid],
+                    "gold": f"c{claim['cId']}_{idx}",
+                }
+            )
+    logger.info("PERSPECTRUM %s: %d perspectives", split, len(rows))
+    return _frame(rows)
+
+
+def _read_json(path: Path):
+    if not path.is_file():
+        raise CorpusError(f"{path}: benchmark file missing (see the dataset's README for its layout)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS).astype({c: "str" for c in ITEM_COLUMNS})
+
+
+# ----------------------------------------------------------------------------------- embedding
+
+
+def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: Path | None = None) -> np.ndarray:
+    """Unit vectors for `texts`; with `cache_dir`, reuse vectors stored by text hash (plain .npy)."""
+    keys = [text_key(t) for t in texts]
+    cached: dict[str, np.ndarray] = {}
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tag = text_key(getattr(embedder, "name", "embedder"))
+        keys_file, vec_file = cache_dir / f"{tag}.keys.npy", cache_dir / f"{tag}.vectors.npy"
+        if keys_file.is_file() and vec_file.is_file():
+            stored_keys = np.load(keys_file, allow_pickle=False)
+            stored = np.load(vec_file, allow_pickle=False)
+            cached = dict(zip(stored_keys.tolist(), stored))
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    if todo:
+        fresh = embedder.encode([t for _, t in todo])
+        cached.update(zip([k for k, _ in todo], fresh))
+        if cache_dir is not None:
+            all_keys = sorted(cached)
+            np.save(keys_file, np.array(all_keys), allow_pickle=False)
+            np.save(vec_file, np.vstack([cached[k] for k in all_keys]).astype(np.float32), allow_pickle=False)
+    logger.info("embedded %d texts (%d new)", len(texts), len(todo))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack([cached[k] for k in keys]).astype(np.float32)
+
+
+# ------------------------------------------------------------------------------------- metrics
+
+
+def noise_as_singletons(labels: np.ndarray) -> np.ndarray:
+    """Give every noise point (-1) its own cluster, so noise counts as a wrong split, not a pass."""
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    noise = labels == -1
+    start = labels.max() + 1 if len(labels) else 0
+    labels[noise] = np.arange(start, start + int(noise.sum()))
+    return labels
+
+
+def score_group(gold: Sequence[str], predicted: np.ndarray) -> dict[str, float]:
+    """ARI, NMI and V-measure with noise as singletons and with noise left out; noise share."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, v_measure_score
+
+    gold = np.asarray(gold)
+    predicted = np.asarray(predicted, dtype=np.int64)
+    noise = predicted == -1
+    out: dict[str, float] = {
+        "n": float(len(gold)),
+        "k_true": float(len(set(gold.tolist()))),
+        "k_pred": float(len(set(predicted[~noise].tolist()))),
+        "noise_share": float(noise.mean()) if len(gold) else float("nan"),
+    }
+    scorers = {
+        "ari": adjusted_rand_score,
+        "nmi": normalized_mutual_info_score,
+        "v_measure": v_measure_score,
+    }
+    singles = noise_as_singletons(predicted)
+    kept = ~noise
+    for name, fn in scorers.items():
+        out[name] = float(fn(gold, singles))
+        # Left out: scored only on the points a method dared to place (undefined below 2 points).
+        out[f"{name}_no_noise"] = float(fn(gold[kept], predicted[kept])) if kept.sum() >= 2 else float("nan")
+    return out
+
+
+# ------------------------------------------------------------------------------------- methods
+
+
+def argmap_method(params: Cluster, seed: int) -> Method:
+    """argmap's own `cluster_claims` on one group's vectors."""
+    from pipeline.cluster import cluster_claims
+
+    def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
+        ids = [f"s{i:06d}" for i in range(len(vectors))]
+        frame = pd.DataFrame({"sentence_id": ids, "embedding": list(vectors.astype(np.float32))})
+        out = cluster_claims(frame, params, seed=seed)
+        return out.set_index("sentence_id").loc[ids, "cluster_id"].to_numpy(dtype=np.int64)
+
+    return run
+
+
+def kmeans_method(seed: int) -> Method:
+    """k-means told the true number of clusters: an oracle on k, never on membership."""
+    from sklearn.cluster import KMeans
+
+    def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
+        k = max(1, min(k, len(vectors)))
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vectors).astype(np.int64)
+
+    return run
+
+
+def bertopic_method(seed: int) -> Method:
+    """BERTopic's defaults on the same vectors; only UMAP's seed is fixed so reruns agree.
+
+    BERTopic cannot fit very small groups (UMAP's spectral layout needs more points than its
+    5 dimensions); such a group counts as all noise, as BERTopic would give it no topic.
+    """
+
+    def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
+        from bertopic import BERTopic
+        from umap import UMAP
+
+        umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+        try:
+            topics, _ = BERTopic(umap_model=umap_model, verbose=False).fit_transform(
+                list(texts), embeddings=vectors
+            )
+        except (ValueError, TypeError, IndexError) as exc:
+            logger.debug("BERTopic failed on %d items: %s", len(vectors), exc)
+            return np.full(len(vectors), -1, dtype=np.int64)
+        return np.asarray(topics, dtype=np.int64)
+
+    return run
+
+
+# ------------------------------------------------------------------------------------- running
+
+
+@dataclass(frozen=True)
+class Group:
+    dataset: str
+    split: str
+    group: str
+    texts: list[str]
+    gold: list[str]
+    vectors: np.ndarray
+
+
+def make_groups(items: pd.DataFrame, vectors: np.ndarray) -> list[Group]:
+    """Split items (rows aligned with `vectors`) into scoring groups, in a fixed order."""
+    groups = []
+    items = items.reset_index(drop=True)
+    for (dataset, split, name), part in items.groupby(["dataset", "split", "group"], sort=True):
+        index = part.index.to_numpy()
+        groups.append(
+            Group(dataset, split, name, part["text"].tolist(), part["gold"].tolist(), vectors[index])
+        )
+    return groups
+
+
+def run_methods(groups: Iterable[Group], methods: dict[str, Method]) -> pd.DataFrame:
+    """Every method on every group; one row of scores per (group, method), plus seconds taken."""
+    rows = []
+    for g in groups:
+        k = len(set(g.gold))
+        for name, method in methods.items():
+            start = time.perf_counter()
+            labels = method(g.vectors, g.texts, k)
+            seconds = time.perf_counter() - start
+            rows.append(
+                {"dataset": g.dataset, "split": g.split, "group": g.group, "method": name,
+                 **score_group(g.gold, labels), "seconds": seconds}
+            )
+    return pd.DataFrame(rows)
+
+
+def summarise(per_group: pd.DataFrame) -> pd.DataFrame:
+    """Means over groups per (dataset, split, method); method order as first seen."""
+    cols = [*METRICS, *(f"{m}_no_noise" for m in METRICS), "noise_share", "k_true", "k_pred"]
+    order = {m: i for i, m in enumerate(dict.fromkeys(per_group["method"]))}
+    summary = (
+        per_group.groupby(["dataset", "split", "method"], sort=False)
+        .agg(groups=("group", "nunique"), items=("n", "sum"), seconds=("seconds", "sum"),
+             **{c: (c, "mean") for c in cols})
+        .reset_index()
+    )
+    summary["items"] = summary["items"].astype(int)
+    summary = summary.sort_values(
+        ["dataset", "split", "method"], key=lambda s: s.map(order) if s.name == "method" else s,
+        kind="stable",
+    )
+    return summary.reset_index(drop=True)
+
+
+def markdown_table(summary: pd.DataFrame) -> str:
+    """The results table: noise-as-singletons scores first, then the scores with noise left out."""
+    head = (
+        "| dataset | split | groups | items | method | ARI | NMI | V-measure | noise share "
+        "| ARI (no noise) | NMI (no noise) | V (no noise) | mean k true / found |\n"
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for r in summary.itertuples(index=False):
+        lines.append(
+            f"| {r.dataset} | {r.split} | {r.groups} | {r.items} | {r.method} "
+            f"| {r.ari:.3f} | {r.nmi:.3f} | {r.v_measure:.3f} | {r.noise_share:.1%} "
+            f"| {_fmt(r.ari_no_noise)} | {_fmt(r.nmi_no_noise)} | {_fmt(r.v_measure_no_noise)} "
+            f"| {r.k_true:.1f} / {r.k_pred:.1f} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def _fmt(x: float) -> str:
+    return "–" if x != x else f"{x:.3f}"

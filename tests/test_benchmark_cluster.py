@@ -1,0 +1,198 @@
+"""Benchmark loaders, metrics and table on tiny hand-made fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.benchmark_cluster import (
+    Group,
+    argmap_method,
+    embed_texts,
+    kmeans_method,
+    load_argkp,
+    load_perspectrum,
+    make_groups,
+    markdown_table,
+    noise_as_singletons,
+    run_methods,
+    score_group,
+    summarise,
+)
+from pipeline.errors import CorpusError
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def argkp_root(tmp_path: Path) -> Path:
+    root = tmp_path / "argkp"
+    _write(
+        root / "kpm_data/arguments_dev.csv",
+        "arg_id,argument,topic,stance\n"
+        "a1,Uniforms save money,School uniform,1\n"
+        'a2,"Uniforms are cheap, parents say",School uniform,1\n'
+        "a3,Uniforms limit expression,School uniform,-1\n"
+        "a4,Matches two key points,School uniform,1\n"
+        "a5,Matches nothing,School uniform,1\n",
+    )
+    _write(
+        root / "kpm_data/labels_dev.csv",
+        "arg_id,key_point_id,label\n"
+        "a1,kp1,1\na1,kp2,0\na2,kp1,1\na3,kp3,1\na4,kp1,1\na4,kp2,1\na5,kp1,0\n",
+    )
+    return root
+
+
+def test_load_argkp_keeps_arguments_with_exactly_one_key_point(argkp_root):
+    items = load_argkp(argkp_root, "dev")
+    assert items["item_id"].tolist() == ["a1", "a2", "a3"]
+    assert items["gold"].tolist() == ["kp1", "kp1", "kp3"]
+    assert items["group"].tolist() == ["School uniform | pro"] * 2 + ["School uniform | con"]
+    assert items.loc[1, "text"] == "Uniforms are cheap, parents say"
+
+
+def test_load_argkp_names_missing_file_and_bad_split(argkp_root):
+    with pytest.raises(CorpusError, match="arguments_test.csv"):
+        load_argkp(argkp_root, "test")
+    with pytest.raises(CorpusError, match="split 'val' unknown"):
+        load_argkp(argkp_root, "val")
+
+
+@pytest.fixture
+def perspectrum_root(tmp_path: Path) -> Path:
+    root = tmp_path / "perspectrum"
+    claims = [
+        {"cId": 1, "text": "c1", "perspectives": [
+            {"pids": [10, 11], "stance_label_3": "SUPPORT"},
+            {"pids": [12], "stance_label_3": "UNDERMINE"},
+            {"pids": [13, 14, 15], "stance_label_3": "UNDERMINE"},
+        ]},
+        # all singletons: nothing to group
+        {"cId": 2, "text": "c2", "perspectives": [{"pids": [20]}, {"pids": [21]}, {"pids": [22]}, {"pids": [23]}]},
+        # pid 30 in two clusters is ambiguous; the three left are below min_items=4
+        {"cId": 3, "text": "c3", "perspectives": [{"pids": [30, 31, 33]}, {"pids": [30, 32]}]},
+        {"cId": 4, "text": "c4", "perspectives": [{"pids": [40, 41]}, {"pids": [42, 43]}]},
+    ]
+    pool = [{"pId": i, "text": f"perspective {i}"} for i in (10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 30, 31, 32, 33, 40, 41, 42, 43)]
+    _write(root / "perspectrum_with_answers_v1.0.json", json.dumps(claims))
+    _write(root / "perspective_pool_v1.0.json", json.dumps(pool))
+    _write(root / "dataset_split_v1.0.json", json.dumps({"1": "dev", "2": "dev", "3": "dev", "4": "test"}))
+    return root
+
+
+def test_load_perspectrum_groups_paraphrases_per_claim(perspectrum_root):
+    items = load_perspectrum(perspectrum_root, "dev")
+    assert items["group"].unique().tolist() == ["claim 1"]
+    assert items["item_id"].tolist() == ["p10", "p11", "p12", "p13", "p14", "p15"]
+    assert items["gold"].tolist() == ["c1_0", "c1_0", "c1_1", "c1_2", "c1_2", "c1_2"]
+    assert items["text"].iloc[0] == "perspective 10"
+    test = load_perspectrum(perspectrum_root, "test")
+    assert test["gold"].tolist() == ["c4_0", "c4_0", "c4_1", "c4_1"]
+
+
+def test_load_perspectrum_drops_pid_listed_twice(perspectrum_root):
+    items = load_perspectrum(perspectrum_root, "dev", min_items=2)
+    claim3 = items[items["group"] == "claim 3"]
+    assert claim3["item_id"].tolist() == ["p31", "p32", "p33"]
+    assert claim3["gold"].tolist() == ["c3_0", "c3_1", "c3_0"]
+
+
+def test_noise_as_singletons():
+    assert noise_as_singletons(np.array([0, -1, 1, -1])).tolist() == [0, 2, 1, 3]
+    assert noise_as_singletons(np.array([-1, -1])).tolist() == [0, 1]
+
+
+def test_score_group_hand_checked():
+    gold = ["a", "a", "b", "b"]
+    perfect = score_group(gold, np.array([5, 5, 7, 7]))
+    assert perfect["ari"] == pytest.approx(1.0)
+    assert perfect["v_measure"] == pytest.approx(1.0)
+    assert perfect["noise_share"] == 0.0
+    # One noise point: as a singleton the prediction is {0,0},{1},{2}.
+    # Pairs: (0,1) together in both; (2,3) together in gold only. Contingency [[2,0,0],[0,1,1]]:
+    # sum C(n_ij,2) = 1, gold pairs 2, predicted pairs 1, total pairs 6:
+    # ARI = (1 - 2*1/6) / ((2+1)/2 - 2*1/6) = (2/3) / (7/6) = 4/7.
+    noisy = score_group(gold, np.array([0, 0, 1, -1]))
+    assert noisy["ari"] == pytest.approx(4 / 7)
+    assert noisy["noise_share"] == pytest.approx(0.25)
+    # homogeneity 1 (every predicted cluster pure); completeness = 1 - H(K|C)/H(K) = 1 - (0.5 ln2)/ln(3)... check:
+    h_k = -(0.5 * np.log(0.5) + 2 * 0.25 * np.log(0.25))  # predicted clusters sizes 2,1,1
+    h_k_given_c = 0.5 * np.log(2)  # gold b splits evenly into two predicted clusters
+    completeness = 1 - h_k_given_c / h_k
+    assert noisy["v_measure"] == pytest.approx(2 * completeness / (1 + completeness))
+    # Noise left out: the three placed points are perfectly clustered.
+    assert noisy["ari_no_noise"] == pytest.approx(1.0)
+    assert noisy["k_pred"] == 2 and noisy["k_true"] == 2
+
+
+def test_score_group_all_noise_is_zero_ari_and_undefined_without_noise():
+    s = score_group(["a", "a", "b"], np.array([-1, -1, -1]))
+    assert s["ari"] == pytest.approx(0.0)
+    assert s["noise_share"] == 1.0
+    assert np.isnan(s["ari_no_noise"])
+
+
+def _blob_groups(seed: int = 0) -> list[Group]:
+    rng = np.random.default_rng(seed)
+    centres = np.eye(8)[:3]
+    vectors, gold = [], []
+    for c, centre in enumerate(centres):
+        for _ in range(6):
+            v = centre + 0.05 * rng.standard_normal(8)
+            vectors.append(v / np.linalg.norm(v))
+            gold.append(f"k{c}")
+    items = pd.DataFrame({"dataset": "toy", "split": "dev", "group": "g", "item_id": range(18),
+                          "text": [f"t{i}" for i in range(18)], "gold": gold})
+    return make_groups(items, np.array(vectors, dtype=np.float32))
+
+
+def test_methods_recover_clear_blobs(params):
+    groups = _blob_groups()
+    per_group = run_methods(groups, {"argmap": argmap_method(params.cluster, 42), "kmeans": kmeans_method(42)})
+    assert set(per_group["method"]) == {"argmap", "kmeans"}
+    assert (per_group["ari"] > 0.9).all()
+    summary = summarise(per_group)
+    assert summary["method"].tolist() == ["argmap", "kmeans"]
+    assert summary["groups"].tolist() == [1, 1]
+    assert summary["items"].tolist() == [18, 18]
+
+
+def test_markdown_table_has_one_row_per_method():
+    per_group = pd.DataFrame([
+        {"dataset": "argkp", "split": "test", "group": g, "method": m, "n": 10.0, "k_true": 2.0,
+         "k_pred": 2.0, "noise_share": ns, "ari": a, "nmi": a, "v_measure": a, "ari_no_noise": a,
+         "nmi_no_noise": float("nan"), "v_measure_no_noise": a, "seconds": 0.1}
+        for g in ("g1", "g2") for m, a, ns in (("argmap", 0.5, 0.1), ("bertopic", 0.25, 0.5))
+    ])
+    table = markdown_table(summarise(per_group))
+    lines = table.strip().splitlines()
+    assert lines[0].startswith("| dataset | split | groups | items | method | ARI |")
+    assert len(lines) == 4
+    assert "| argkp | test | 2 | 20 | argmap | 0.500 | 0.500 | 0.500 | 10.0% | 0.500 | – | 0.500 | 2.0 / 2.0 |" in lines
+    assert lines[3].split("|")[5].strip() == "bertopic"
+
+
+def test_embed_texts_caches_by_text(tmp_path, fake_embedder):
+    calls = []
+
+    class Counting:
+        name = "counting"
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return fake_embedder.encode(texts)
+
+    first = embed_texts(["a b", "c d", "a b"], Counting(), tmp_path)
+    again = embed_texts(["c d", "e f"], Counting(), tmp_path)
+    assert calls == [["a b", "c d"], ["e f"]] or calls == [["c d", "a b"], ["e f"]]
+    np.testing.assert_allclose(first[0], first[2])
+    np.testing.assert_allclose(again[0], first[1])
+    assert not list(tmp_path.glob("*.pkl"))
