@@ -1,0 +1,366 @@
+"""Ingestion: read corpora folders into documents, layout blocks and rejects (nothing lost).
+
+`read_corpus` is the only function here that touches the disk; `ingest_corpora` is pure.
+
+Decisions a user can rely on:
+- Offsets index the decoded text. A UTF-8 byte-order mark is dropped while decoding (the text
+  starts after it), so offsets count characters of the text without the mark. Line endings are
+  kept as they are (\\r\\n, \\r and \\n may be mixed); offsets never shift.
+- Files that are not UTF-8 are decoded with the encoding charset-normalizer detects (cp1252,
+  latin-1, ...); the `encoding` column records it. Text that no encoding explains is rejected.
+- Duplicates (the same normalised article text, within or across corpora) keep their first
+  occurrence, in corpus order then file order; later copies go to the rejects with the reason
+  "duplicate of <doc_id>" and a `duplicate_of` field, so every input is counted exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.errors import CorpusError
+from pipeline.readers import FORMATS, Doc, get_reader
+from pipeline.readers.layout import normalize_text
+from pipeline.schemas import BLOCKS, DOCUMENTS
+
+logger = logging.getLogger(__name__)
+
+CORPUS_FILE = "corpus.yaml"
+
+
+class FileMeta(BaseModel):
+    """Per-file metadata in corpus.yaml; each given value overrides what the reader infers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+
+class CorpusMeta(BaseModel):
+    """corpus.yaml: what a corpus is, where it comes from, and how to read its files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    description: str
+    source: str
+    license: str
+    language: str
+    format: Literal["text", "jsonl", "html"]
+    files: dict[str, FileMeta] = {}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str  # posix path inside the corpus folder
+    size: int
+    data: bytes | None  # None when the file is over the size limit (not read)
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    name: str
+    meta: CorpusMeta
+    files: tuple[RawFile, ...]
+    max_file_bytes: int
+
+
+@dataclass
+class Ingested:
+    documents: pd.DataFrame
+    blocks: pd.DataFrame
+    rejects: list[dict[str, Any]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading (the only I/O)
+
+_SKIP_NAMES = {CORPUS_FILE}
+
+
+def _is_data_file(rel: Path) -> bool:
+    if any(part.startswith(".") for part in rel.parts):
+        return False
+    return not (rel.name in _SKIP_NAMES or rel.name.upper().startswith("README"))
+
+
+def _describe_error(path: Path, error: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    kind = error["type"]
+    allowed_keys = ", ".join(CorpusMeta.model_fields)
+    if kind == "extra_forbidden":
+        return f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; per-file keys: title, author, url, date)"
+    if kind == "missing":
+        return f"{path}: required key {key!r} is missing (required: name, description, source, license, language, format)"
+    if kind == "literal_error":
+        return f"{path}: {key}: got {error.get('input')!r}, allowed: {', '.join(FORMATS)}"
+    return f"{path}: {key}: got {error.get('input')!r}: {error['msg']}"
+
+
+def load_corpus_meta(folder: Path) -> CorpusMeta:
+    """Parse and validate <folder>/corpus.yaml; CorpusError with one actionable line otherwise."""
+    path = folder / CORPUS_FILE
+    if not path.is_file():
+        raise CorpusError(
+            f"{path}: not found; every corpus folder needs a corpus.yaml "
+            f"(name, description, source, license, language, format: {'|'.join(FORMATS)}); "
+            "see corpora/README.md"
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{path}: expected a mapping of keys (name, description, ...), got {type(raw).__name__}")
+    try:
+        meta = CorpusMeta.model_validate(raw)
+    except ValidationError as exc:
+        raise CorpusError(_describe_error(path, exc.errors()[0])) from None
+    if meta.name != folder.name:
+        raise CorpusError(f"{path}: name: got {meta.name!r}, but the folder is {folder.name!r}; make them equal")
+    return meta
+
+
+def read_corpus(corpora_dir: Path, name: str, max_file_bytes: int) -> CorpusSource:
+    """corpus.yaml and the raw bytes of every data file of corpora_dir/name (sorted by path).
+
+    Files over `max_file_bytes` are not read; they come back with data=None and become rejects.
+    """
+    folder = Path(corpora_dir) / name
+    if not folder.is_dir():
+        raise CorpusError(
+            f"{folder}: corpus folder not found; create it with a corpus.yaml "
+            f"or remove {name!r} from ingest.corpora in params.yaml"
+        )
+    meta = load_corpus_meta(folder)
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if not _is_data_file(rel):
+            continue
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= max_file_bytes else None
+        files.append(RawFile(rel.as_posix(), size, data))
+    return CorpusSource(name, meta, tuple(files), max_file_bytes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+class DecodeReject(ValueError):
+    """The bytes are not usable text; the message is the reject reason."""
+
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+]
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} and ch not in "\t\n\r\f\v")
+    return bad / len(text)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a file's bytes; DecodeReject with the reason when it is not text."""
+    if not data:
+        raise DecodeReject("empty file (0 bytes)")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding  # the mark is dropped by these codecs
+            except UnicodeDecodeError as exc:
+                raise DecodeReject(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}") from None
+    if b"\x00" in data[:8192]:
+        raise DecodeReject("binary file: contains NUL bytes, not text; remove it or convert it to UTF-8 text")
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise DecodeReject(
+                "not UTF-8 and no text encoding could be detected; re-save the file as UTF-8"
+            ) from None
+        encoding = best.encoding
+        text = str(best)
+    if _control_share(text) > 0.01:
+        raise DecodeReject(
+            f"binary file: {_control_share(text):.0%} control characters after decoding as {encoding}; "
+            "remove it or convert it to text"
+        )
+    return text, encoding
+
+
+# ---------------------------------------------------------------------------------------------
+# Ingesting (pure)
+
+def _doc_id(corpus: str, source: str, key: str) -> str:
+    return f"{corpus}/{source}" + (f"#{key}" if key else "")
+
+
+def _dedup_key(doc: Doc) -> str:
+    parts = [doc.source_text[b.start : b.end] for b in doc.blocks if b.role != "boilerplate"]
+    return normalize_text(" ".join(parts)).casefold()
+
+
+def _apply_overrides(doc: Doc, meta: Any) -> None:
+    if meta is None or doc.kind != "article":
+        return
+    doc.title = meta.title if meta.title is not None else doc.title
+    doc.author = meta.author if meta.author is not None else doc.author
+    doc.url = meta.url if meta.url is not None else doc.url
+    doc.published = meta.date if meta.date is not None else doc.published
+
+
+def _reject(corpus: str, source: str, reason: str, line: int | None = None, **extra: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {"corpus": corpus, "source": source, "reason": reason}
+    if line is not None:
+        row["line"] = line
+    row.update(extra)
+    return row
+
+
+def _reason_kind(reason: str) -> str:
+    """The kind of a reject reason, for the report's counts ('line 3: malformed JSON' -> 'malformed JSON')."""
+    text = reason.split(": ", 1)[1] if reason.startswith("line ") and ": " in reason else reason
+    return text.split(":")[0].split(" (")[0].split(";")[0].strip()
+
+
+def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
+    """Every file of every corpus -> documents and blocks, or a reject with a reason. No file I/O."""
+    doc_rows: list[dict[str, Any]] = []
+    block_rows: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    files_total = files_with_docs = files_rejected = 0
+    by_corpus: dict[str, Counter] = {}
+
+    for src in sources:
+        counts = by_corpus.setdefault(src.name, Counter())
+        reader = get_reader(src.meta.format)
+        for raw in src.files:
+            files_total += 1
+            counts["files"] += 1
+            if raw.data is None:
+                rejects.append(_reject(src.name, raw.path, (
+                    f"file is {raw.size} bytes, over ingest.max_file_bytes={src.max_file_bytes}; "
+                    "split it or raise the limit in params.yaml")))
+                files_rejected += 1
+                continue
+            try:
+                text, encoding = decode_bytes(raw.data)
+            except DecodeReject as exc:
+                rejects.append(_reject(src.name, raw.path, str(exc)))
+                files_rejected += 1
+                continue
+            result = reader(text, raw.path)
+            for r in result.rejects:
+                reason = f"line {r.line}: {r.reason}" if r.line is not None else r.reason
+                rejects.append(_reject(src.name, raw.path, reason, r.line))
+            kept = 0
+            articles = [d for d in result.docs if d.kind == "article"]
+            for article in articles:
+                family = [article] + [d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)]
+                article_id = _doc_id(src.name, raw.path, article.key)
+                key = _dedup_key(article)
+                if key and key in seen:
+                    rejects.append(_reject(
+                        src.name, raw.path, f"duplicate of {seen[key]}", article.line,
+                        duplicate_of=seen[key], doc_id=article_id,
+                    ))
+                    counts["duplicates"] += 1
+                    continue
+                if key:
+                    seen[key] = article_id
+                _apply_overrides(article, src.meta.files.get(raw.path))
+                for doc in family:
+                    _add_doc(doc, src.name, raw.path, encoding, doc_rows, block_rows)
+                    kept += 1
+                    counts["articles" if doc.kind == "article" else "comments"] += 1
+            if kept:
+                files_with_docs += 1
+            elif not result.rejects and not any(r["source"] == raw.path and r["corpus"] == src.name for r in rejects):
+                rejects.append(_reject(src.name, raw.path, "no document found in the file"))
+            if not kept:
+                files_rejected += 1
+
+    documents = pd.DataFrame(doc_rows, columns=_DOC_COLUMNS)
+    for col in ("comment_n", "declared_comment_count", "found_comment_count", "line"):
+        documents[col] = documents[col].astype("Int64")
+    for col in ("start_char", "end_char"):
+        documents[col] = documents[col].astype("int64")
+    blocks = pd.DataFrame(block_rows, columns=_BLOCK_COLUMNS)
+    for col in ("start_char", "end_char"):
+        blocks[col] = blocks[col].astype("int64")
+    DOCUMENTS.check(documents)
+    BLOCKS.check(blocks)
+
+    stats = {
+        "files": files_total,
+        "files_ingested": files_with_docs,
+        "files_rejected": files_rejected,
+        "files_accounted": files_with_docs + files_rejected == files_total,
+        "documents": len(documents),
+        "articles": int((documents["kind"] == "article").sum()),
+        "comments": int((documents["kind"] == "comment").sum()),
+        "blocks": len(blocks),
+        "rejects": len(rejects),
+        "reject_reasons": dict(sorted(Counter(_reason_kind(r["reason"]) for r in rejects).items())),
+        "by_corpus": {name: dict(sorted(c.items())) for name, c in sorted(by_corpus.items())},
+        "block_roles": dict(sorted(Counter(blocks["role"]).items())),
+    }
+    logger.info(
+        "ingest: %d files -> %d articles, %d comments, %d rejects",
+        files_total, stats["articles"], stats["comments"], len(rejects),
+    )
+    return Ingested(documents, blocks, rejects, stats)
+
+
+def _family(comment: Doc, article: Doc, docs: list[Doc]) -> bool:
+    """True if `comment` belongs to `article` (its key extends the article's, or the page has one article)."""
+    articles = [d for d in docs if d.kind == "article"]
+    if len(articles) == 1:
+        return True
+    return comment.key.startswith(article.key + "/")
+
+
+_DOC_COLUMNS = [
+    *DOCUMENTS.names, "declared_comment_count", "found_comment_count", "url", "published", "encoding", "line",
+]
+_BLOCK_COLUMNS = [*BLOCKS.names, "rule"]
+
+
+def _add_doc(doc: Doc, corpus: str, source: str, encoding: str, doc_rows: list, block_rows: list) -> None:
+    doc_id = _doc_id(corpus, source, doc.key)
+    parent = _doc_id(corpus, source, doc.parent_key) if doc.parent_key is not None and doc.kind == "comment" else None
+    doc_rows.append({
+        "doc_id": doc_id, "corpus": corpus, "source": source, "kind": doc.kind,
+        "comment_n": doc.comment_n, "parent_doc_id": parent, "title": doc.title, "author": doc.author,
+        "addressed_to": doc.addressed_to, "start_char": doc.start, "end_char": doc.end, "text": doc.text,
+        "declared_comment_count": doc.declared_comment_count,
+        "found_comment_count": doc.found_comment_count,
+        "url": doc.url, "published": doc.published, "encoding": encoding, "line": doc.line,
+    })
+    for i, b in enumerate(doc.blocks):
+        block_rows.append({
+            "block_id": f"{doc_id}:b{i}", "doc_id": doc_id, "role": b.role,
+            "start_char": b.start, "end_char": b.end, "text": doc.source_text[b.start : b.end], "rule": b.why,
+        })

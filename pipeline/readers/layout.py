@@ -1,0 +1,286 @@
+"""Page layout rules shared by every reader: lines, roles, boilerplate cues and unicode cleaning."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------------------------
+# Unicode: offsets always index the raw text; analysis reads a cleaned copy.
+
+# Characters that are layout, not content: every kind of space plus the zero-width ones.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+# Same-length substitutions, so a cleaned copy can be split and its offsets used on the raw text.
+_SAME_LENGTH = {
+    **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+       "\u200a\u202f\u205f\u3000" + _ZERO_WIDTH},
+    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032"},
+    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
+}
+_SAME_LENGTH_TABLE = str.maketrans(_SAME_LENGTH)
+
+
+def is_space(ch: str) -> bool:
+    return ch.isspace() or ch in _ZERO_WIDTH
+
+
+def same_length_clean(text: str) -> str:
+    """Spaces and quotes made plain, one character for one, so offsets carry over unchanged."""
+    return text.translate(_SAME_LENGTH_TABLE)
+
+
+def normalize_text(text: str) -> str:
+    """Text for analysis: plain spaces and quotes, NFKC (… -> ...), whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", same_length_clean(text))
+    return " ".join(text.split())
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow [start, end) so it neither starts nor ends with whitespace (unicode spaces included)."""
+    while start < end and is_space(text[start]):
+        start += 1
+    while end > start and is_space(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines: any of \r\n, \r, \n ends a line; nothing is normalised, so offsets stay on the raw text.
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int  # position among all lines (0-based)
+    start: int  # content start (whitespace stripped)
+    end: int  # content end (exclusive)
+    indent: int  # leading whitespace characters
+    text: str  # raw content
+
+    @property
+    def norm(self) -> str:
+        return normalize_text(self.text)
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line | None]:
+    """Every line of text[start:end]; blank lines are None so gaps stay visible."""
+    end = len(text) if end is None else end
+    out: list[Line | None] = []
+    pos = start
+    index = 0
+    while pos <= end:
+        m = _EOL.search(text, pos, end)
+        line_end = m.start() if m else end
+        s, e = strip_span(text, pos, line_end)
+        out.append(Line(index, s, e, s - pos, text[s:e]) if s < e else None)
+        index += 1
+        if not m:
+            break
+        pos = m.end()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Markers
+
+BULLET_RE = re.compile(r"^[•●○◦▪▫■□‣⁃∙➢►✓✔*\-]\s+(?=\S)")
+NUMBER_RE = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+
+
+def marker_length(text: str) -> int:
+    """Length of a leading list marker ('• ', '3. ') including its spaces; 0 if none."""
+    m = BULLET_RE.match(text) or NUMBER_RE.match(text)
+    return m.end() if m else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Boilerplate: page furniture that is kept (role boilerplate) but never argued from.
+
+_I = re.IGNORECASE
+_NUMBER_WORDS = r"(?:\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)"
+COMMENT_COUNT_RE = re.compile(
+    rf"^{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
+    r"(?:\s+(?:on|to)\b.*)?$",
+    _I,
+)
+COMMENTS_HEADER_RE = re.compile(
+    r"^(?:comments?|responses?|discussion|reader comments|\d+\s+comments?)(?:\s*\(\d+\))?:?$", _I
+)
+AUTHOR_LINE_RE = re.compile(r"^(?P<name>[^\s.!?,][^.!?]{0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
+DATE_LINE_RE = re.compile(
+    r"^(?:on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?$",
+    _I,
+)
+
+_BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("comment count", COMMENT_COUNT_RE),
+    ("share button", re.compile(
+        r"^(?:share|tweet|pin|e-?mail|print|like|save|click to share)"
+        r"(?:\s+(?:it|this|on|to|via|with|the|post|article|story)\b(?:\s+\S+){0,3})?\s*[:!]?$", _I)),
+    ("share button", re.compile(r"^share this (?:post|article|story|page)\b", _I)),
+    ("photo credit", re.compile(
+        r"^(?:photo|image|picture|header image|featured image|cover image|illustration)s?\s*"
+        r"(?:credits?|courtesy|by)\b", _I)),
+    ("photo credit", re.compile(r"\bvia (?:photopin|unsplash|pexels|flickr|shutterstock|getty|pixabay)\b", _I)),
+    ("republication note", re.compile(
+        r"\b(?:originally published|first published|originally appeared|republished|re-published"
+        r"|reprinted with|cross-?posted|this (?:post|article) (?:first )?appeared)\b", _I)),
+    ("comment form", re.compile(
+        r"^(?:please\s+)?enter your (?:comment|name|email|website)\b"
+        r"|you have entered an incorrect|^leave a (?:reply|comment)\b|^cancel reply$|^post comment$"
+        r"|^submit comment$|save my name,? email|^notify me of (?:follow-up|new)"
+        r"|your email address will not be published|required fields are marked"
+        r"|^comments are closed|\buse (?:the )?comments to\b|^maximum (?:one|\d+|a single) links?\b"
+        r"|\b(?:will not|won't|do not|don't) publish\b|^comment policy|^log in to (?:reply|comment)"
+        r"|^reply$|^reply ↓$", _I)),
+    ("call to comment", re.compile(
+        r"\byour opinion (?:is|matters)\b|\bwe(?:'d| would) love to hear\b"
+        r"|\blet (?:me|us) know (?:what you think|in the comments|your thoughts)\b"
+        r"|\bleave (?:a|your) (?:comment|thoughts)\b|\bfeel free to (?:comment|leave a comment|share your)"
+        r"|\b(?:please\s+)?(?:e-?mail|send|post|leave|share) (?:me |us )?(?:your|a) "
+        r"(?:comments?|thoughts|feedback|opinions?)\b"
+        r"|\bjoin the (?:discussion|conversation)\b|\btell (?:me|us) what you think\b"
+        r"|\bchallenge me on (?:twitter|linkedin|x)\b|\bfollow me on (?:twitter|linkedin|x)\b"
+        r"|\bcomment below\b|\bin the comments below\b", _I)),
+    ("link-only line", re.compile(
+        r"\bclick here\b|^read more\b|^continue reading\b|\bread the full (?:article|post|story)\b", _I)),
+    ("link-only line", re.compile(
+        r"^(?:(?:you can )?(?:find|read|see|get|learn|check out|download|there(?:'s| is))\s+)?"
+        r"(?:more|details|info|information)?\b.{0,80}\bhere(?:\s+and\s+here)?\s*(?:[.!…]|\.\.\.)*$", _I)),
+    ("navigation", re.compile(
+        r"^(?:related (?:posts|articles|reading)|tags?:|filed under|categories:|posted in\b"
+        r"|subscribe\b|sign up for\b|previous (?:post|article)|next (?:post|article)|read next"
+        r"|you may also like|about the author$)", _I)),
+]
+
+# A link-only sentence must also be *about* the link: these words say so.
+_LINK_WORDS = re.compile(r"\b(?:more|find|read|see|details|info|information|learn|check|download)\b", _I)
+
+
+def boilerplate_reason(norm: str) -> str | None:
+    """Why a sentence or a one-sentence line is page furniture, or None. `norm` is normalize_text()."""
+    text = norm.strip()
+    if not text:
+        return None
+    for reason, pattern in _BOILERPLATE_PATTERNS:
+        if pattern.search(text):
+            lowered = text.lower()
+            if (
+                reason == "link-only line"
+                and "click here" not in lowered
+                and lowered.rstrip(".!… ").endswith("here")
+                and not _LINK_WORDS.search(text)
+            ):
+                continue
+            if reason == "share button" and len(text.split()) > 8:
+                continue
+            return reason
+    return None
+
+
+# Sentence ends inside a line: punctuation, optional closing quote, space, then a capital.
+_INNER_BREAK = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+
+
+def is_single_sentence(norm: str) -> bool:
+    return _INNER_BREAK.search(norm) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Short standalone lines: title, heading or caption?
+
+_TERMINAL = ".,;:!?…"
+CAPTION_PREFIX_RE = re.compile(
+    r"^(?:source|sources|image|figure|fig\.|chart|graph|table|exhibit|diagram|illustration"
+    r"|infographic|screenshot|via)\s*(?:\d+\s*[.:\-–—]|:)", _I
+)
+_FIGURE_NOUN_END_RE = re.compile(
+    r"\b(?:matrix|diagram|chart|graph|canvas|infographic|illustration|screenshot|figure|image"
+    r"|photo|picture|map|quadrant|table)s?$", _I
+)
+_FIGURE_REFERENCE_RE = re.compile(
+    r"((?:[\w'-]+\s+){1,4})(?:diagram|chart|figure|graph|matrix|image|picture|illustration|canvas)"
+    r"\s+(?:above|below)", _I
+)
+_FUNCTION_WORDS = {
+    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "with", "by",
+    "from", "as", "vs", "vs.", "via", "into", "onto", "over", "per", "is", "are", "be", "it", "its",
+}
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def title_like(norm: str, max_words: int = 20) -> bool:
+    """A first line that can be a page title: short, no closing full stop."""
+    w = words(norm)
+    return 0 < len(w) <= max_words and len(norm) <= 200 and norm[-1] not in ".,;:" and _has_letter(norm)
+
+
+def heading_like(norm: str) -> bool:
+    """A short standalone line without closing punctuation, starting with a capital."""
+    w = words(norm)
+    if not (1 <= len(w) <= 12) or len(norm) > 120 or not _has_letter(norm):
+        return False
+    if norm[-1] in _TERMINAL:
+        return False
+    first = norm.lstrip("\"'(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def title_case(norm: str) -> bool:
+    """Every content word starts with a capital ('Lining Up Jobs-to-be-Done with ... Tools')."""
+    content = [w for w in words(norm) if w.lower() not in _FUNCTION_WORDS]
+    return bool(content) and all(w[:1].isupper() or not w[:1].isalpha() for w in content)
+
+
+def caption_cue(norm: str, after_heading: bool, figure_refs: list[set[str]]) -> str | None:
+    """Why a heading-like line is an image caption rather than a section heading, or None."""
+    if CAPTION_PREFIX_RE.match(norm):
+        return "source prefix"
+    if after_heading:
+        return "directly under a heading"
+    if _FIGURE_NOUN_END_RE.search(norm):
+        return "names a figure"
+    if len(words(norm)) >= 6 and title_case(norm):
+        return "long title-case figure label"
+    line_words = {w.lower().strip(".,:;'\"") for w in words(norm)}
+    for ref in figure_refs:
+        if ref and ref <= line_words:
+            return "referred to as a figure"
+    return None
+
+
+def figure_references(norm_texts: list[str]) -> list[set[str]]:
+    """Word sets of phrases such as 'my distinct capabilities diagram above' (minus 'my', 'the')."""
+    refs: list[set[str]] = []
+    for text in norm_texts:
+        for m in _FIGURE_REFERENCE_RE.finditer(text):
+            ws = [w.lower() for w in m.group(1).split()]
+            ws = [w for w in ws if w not in _FUNCTION_WORDS and w not in {"my", "our", "your", "this", "in"}]
+            if ws:
+                refs.append(set(ws[-2:]))
+    return refs
+
+
+# An image's alt text glued to the first word of a paragraph: 'leadership puzzler marketingMarketing'.
+_GLUED_ALT_RE = re.compile(r"^([a-z][a-z0-9]*(?:[ _-][a-z0-9]+){1,7}?[a-z])([A-Z][a-z])")
+
+
+def glued_alt_text(text: str) -> int:
+    """Length of a lowercase alt-text prefix glued to a capitalised word; 0 if none."""
+    m = _GLUED_ALT_RE.match(text)
+    if not m:
+        return 0
+    last_word = re.split(r"[ _-]", m.group(1))[-1]
+    return m.end(1) if len(last_word) >= 3 else 0

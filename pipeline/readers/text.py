@@ -1,0 +1,209 @@
+"""Plain-text reader: a blog page saved as text (title, article, comment section, page furniture)."""
+
+from __future__ import annotations
+
+from pipeline.readers import Block, Doc, ReadResult, Reject
+from pipeline.readers.layout import (
+    AUTHOR_LINE_RE,
+    BULLET_RE,
+    CAPTION_PREFIX_RE,
+    COMMENT_COUNT_RE,
+    COMMENTS_HEADER_RE,
+    DATE_LINE_RE,
+    NUMBER_RE,
+    Line,
+    boilerplate_reason,
+    caption_cue,
+    figure_references,
+    glued_alt_text,
+    heading_like,
+    is_single_sentence,
+    marker_length,
+    split_lines,
+    title_like,
+)
+from pipeline.readers.threads import addressee, infer_threads
+
+SUBSTANTIVE = {"title", "heading", "body", "list_item", "caption"}
+
+
+def line_boilerplate(line: Line) -> str | None:
+    """Why a whole line is page furniture (only one-sentence lines; longer ones go sentence by sentence)."""
+    norm = line.norm
+    norm = norm[marker_length(norm):]
+    if DATE_LINE_RE.match(norm):
+        return "date line"
+    if not is_single_sentence(norm):
+        return None
+    return boilerplate_reason(norm)
+
+
+def lay_out(text: str, lines: list[Line], allow_title: bool) -> list[Block]:
+    """Role of every line of an article: title, heading, caption, list item, body or boilerplate."""
+    blocks: list[Block] = []
+    refs = figure_references([ln.norm for ln in lines])
+    previous_role: str | None = None
+    for i, line in enumerate(lines):
+        norm = line.norm
+        has_next = i + 1 < len(lines)
+        role, why = "body", ""
+        bp = line_boilerplate(line)
+        if i == 0 and allow_title and has_next and not bp and title_like(norm):
+            role, why = "title", "first line, short, no full stop"
+        elif bp:
+            role, why = "boilerplate", bp
+        elif BULLET_RE.match(norm) or NUMBER_RE.match(norm):
+            role, why = "list_item", "list marker"
+        elif CAPTION_PREFIX_RE.match(norm):
+            role, why = "caption", "source prefix"
+        elif heading_like(norm) and has_next:
+            cue = caption_cue(norm, previous_role == "heading", refs)
+            role, why = ("caption", cue) if cue else ("heading", "short line without closing punctuation")
+        if role == "body":
+            glued = glued_alt_text(line.text)
+            if glued:
+                blocks.append(Block("boilerplate", line.start, line.start + glued, "image alt text"))
+                blocks.append(Block("body", line.start + glued, line.end, "text after alt text"))
+                previous_role = "body"
+                continue
+        blocks.append(Block(role, line.start, line.end, why))
+        previous_role = role
+    return blocks
+
+
+def _comment_blocks(lines: list[Line]) -> list[Block]:
+    blocks = []
+    for j, line in enumerate(lines):
+        norm = line.norm
+        bp = line_boilerplate(line)
+        if AUTHOR_LINE_RE.match(norm):
+            blocks.append(Block("boilerplate", line.start, line.end, "comment byline"))
+        elif bp:
+            blocks.append(Block("boilerplate", line.start, line.end, bp))
+        elif j > 0 and (BULLET_RE.match(norm) or NUMBER_RE.match(norm)):
+            blocks.append(Block("list_item", line.start, line.end, "list marker"))
+        else:
+            blocks.append(Block("body", line.start, line.end, "comment text"))
+    return blocks
+
+
+def _numbered_thread(content: list[Line], first: int) -> tuple[list[list[Line]], int] | None:
+    """Comments written as a numbered list ('  1. Mike, ...' + indented paragraphs); None if not one.
+
+    Returns the lines of each comment and the index of the first line after the thread.
+    """
+    indent = content[first].indent
+    items: list[list[Line]] = []
+    k = first
+    while k < len(content):
+        line = content[k]
+        m = NUMBER_RE.match(line.text)
+        if m and int(m.group(1)) == len(items) + 1 and line.indent <= indent + 2:
+            items.append([line])
+        elif items and line.indent > indent and not NUMBER_RE.match(line.text):
+            items[-1].append(line)
+        else:
+            break
+        k += 1
+    # A list of points is not a thread: comments greet someone or run over several paragraphs.
+    greets = any(addressee(item[0].text) for item in items)
+    multi_paragraph = any(len(item) > 1 for item in items)
+    previous = content[first - 1] if first > 0 else None
+    after_article_end = previous is not None and line_boilerplate(previous) is not None
+    if greets or (multi_paragraph and after_article_end):
+        return items, k
+    return None
+
+
+def _find_comments(
+    content: list[Line], body_start: int
+) -> tuple[int, int | None, list[list[Line]], list[Line]]:
+    """Where the comment section starts, the declared count, the lines of each comment, the footer.
+
+    Returns (index of the first line after the article, declared count, comments, footer lines).
+    The footer (what follows a numbered thread: comment form, related links) is page furniture.
+    """
+    declared: int | None = None
+    header = None
+    for i in range(body_start, len(content) - 1):
+        norm = content[i].norm
+        if COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm):
+            header = i
+            word = norm.split()[0].lower()
+            numbers = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                       "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+            if word.isdigit():
+                declared = int(word)
+            elif word in numbers:
+                declared = numbers[word]
+            break
+    search_from = header + 1 if header is not None else body_start
+    for i in range(search_from, len(content)):
+        m = NUMBER_RE.match(content[i].text)
+        if m and m.group(1) == "1":
+            found = _numbered_thread(content, i)
+            if found:
+                items, after = found
+                footer = content[after:] if items else []
+                return i, declared, items, footer
+    if header is None:
+        return len(content), None, [], []
+    return header + 1, declared, _comments_by_line(content[header + 1 :]), []
+
+
+def _comments_by_line(lines: list[Line]) -> list[list[Line]]:
+    """Comments without numbering: a byline ('Ann says:') starts one; otherwise each line is one."""
+    with_bylines = any(AUTHOR_LINE_RE.match(ln.norm) for ln in lines)
+    comments: list[list[Line]] = []
+    for line in lines:
+        norm = line.norm
+        if with_bylines:
+            if AUTHOR_LINE_RE.match(norm) or not comments:
+                comments.append([line])
+            else:
+                comments[-1].append(line)
+        elif line_boilerplate(line) is not None and comments:
+            comments[-1].append(line)
+        else:
+            comments.append([line])
+    return comments
+
+
+def read_text_page(text: str, source: str) -> ReadResult:
+    """One page saved as plain text -> the article and its comments, each with role-tagged blocks."""
+    content = [ln for ln in split_lines(text) if ln is not None]
+    if not content:
+        return ReadResult(rejects=[Reject("empty file: nothing but whitespace")])
+
+    article_end, declared, comment_lines, footer = _find_comments(content, 1)
+    article_lines = content[:article_end]
+    blocks = lay_out(text, article_lines, allow_title=True)
+    title = None
+    if blocks and blocks[0].role == "title":
+        title = text[blocks[0].start : blocks[0].end]
+    start = blocks[0].start if blocks else 0
+    end = blocks[-1].end if blocks else 0
+    article = Doc("", "article", text, start, end, blocks, title=title)
+
+    comments = []
+    for n, lines in enumerate(comment_lines, start=1):
+        cblocks = _comment_blocks(lines)
+        if n == len(comment_lines):
+            # Contiguous spans: the footer rides with the last comment, as boilerplate.
+            cblocks += [Block("boilerplate", ln.start, ln.end, "page footer after the comment thread")
+                        for ln in footer]
+        doc = Doc(f"c{n}", "comment", text, cblocks[0].start, cblocks[-1].end, cblocks, comment_n=n)
+        byline = AUTHOR_LINE_RE.match(lines[0].norm)
+        if byline:
+            doc.author = byline.group("name").strip()
+        comments.append(doc)
+    article.declared_comment_count = declared
+    article.found_comment_count = len(comments)
+    infer_threads(article, comments)
+
+    docs = [article, *comments]
+    if not any(b.role in SUBSTANTIVE - {"title"} for d in docs for b in d.blocks):
+        return ReadResult(rejects=[Reject(
+            "only boilerplate: no article or comment text found (share buttons, credits, forms only)"
+        )])
+    return ReadResult(docs=docs)
