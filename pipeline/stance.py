@@ -44,8 +44,8 @@ STANCE_PREFIXES = ("pro-", "anti-", "con-", "pro_", "anti_", "con_")
 
 # Zero-shot weights (model=None): label similarity, sharpened, plus the term cues. Set by hand.
 ZERO_SHOT_WEIGHTS = {
-    "sim_centroid": 1.0 / ZERO_SHOT_TEMPERATURE, "block_sim_centroid": 0.3 / ZERO_SHOT_TEMPERATURE,
-    "term_mention": 0.5, "term_negated": -1.5, "other_term_negated": 0.7, "doc_prior": 1.0,
+    "sim_centroid": 1.0, "block_sim_centroid": 0.3, "term_mention": 0.5, "term_negated": -1.5,
+    "other_term_negated": 0.7, "doc_prior": 1.0,
 }
 
 
@@ -230,6 +230,53 @@ def _claim_cues(docs) -> np.ndarray:
                      1.0 - opinion, rows[:, col["first_person_sg"]]], axis=1)
 
 
+def _root_titles(doc_ids: Sequence[str], documents: pd.DataFrame) -> list[str]:
+    """An article's own title; a comment's is the title of the article it hangs under."""
+    if documents is None or not len(documents):
+        return [""] * len(doc_ids)
+    frame = documents.drop_duplicates("doc_id").set_index("doc_id")
+    titles = frame["title"].to_dict() if "title" in frame.columns else {}
+    parents = frame["parent_doc_id"].to_dict() if "parent_doc_id" in frame.columns else {}
+    out = []
+    for d in doc_ids:
+        seen: set[str] = set()
+        title = ""
+        while isinstance(d, str) and d not in seen:
+            seen.add(d)
+            if isinstance(titles.get(d), str) and titles[d].strip():
+                title = _clean(titles[d])
+                break
+            d = parents.get(d)
+        out.append(title)
+    return out
+
+
+def _topical_mask(labels: LabelSpace) -> np.ndarray:
+    return np.array([k != labels.neutral_index for k in range(len(labels.names))])
+
+
+def _evidence(emb: np.ndarray, terms: np.ndarray, anchors: dict, labels: LabelSpace) -> np.ndarray:
+    """Zero-shot logits per label from one text: label similarity plus its term cues."""
+    mention, negated = terms[..., 0], terms[..., 1]
+    topical = _topical_mask(labels)
+    other_negated = np.zeros_like(negated)
+    for k in np.flatnonzero(topical):
+        others = topical.copy()
+        others[k] = False
+        other_negated[:, k] = negated[:, others].sum(axis=1)
+    w = ZERO_SHOT_WEIGHTS
+    return (w["sim_centroid"] / ZERO_SHOT_TEMPERATURE * (emb @ anchors["centroid"].T) + w["term_mention"] * (mention - negated)
+            + w["term_negated"] * negated + w["other_term_negated"] * other_negated)
+
+
+def _topical_softmax(logits: np.ndarray, labels: LabelSpace) -> np.ndarray:
+    topical = _topical_mask(labels)
+    out = np.zeros_like(logits)
+    if topical.any():
+        out[:, topical] = _softmax(logits[:, topical])
+    return out
+
+
 def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpace, *, embedder,
                  nlp, with_head: bool) -> StanceInputs:
     """Features for every (claim, label) pair from the claim, its paragraph, document and parent."""
@@ -239,65 +286,64 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     emb = _encode_unique(embedder, texts)
     blocks = [_clean(b) or t for b, t in zip(claims.get("block_text", pd.Series(texts)), texts)]
     block_emb = _encode_unique(embedder, blocks)
+    parsed = list(nlp.pipe(texts, batch_size=64))
+    terms = _term_cues(parsed, labels)
 
     sim_desc = emb @ anchors["desc"].T
     sim_cent = emb @ anchors["centroid"].T
     sim_max = np.stack([(emb @ e.T).max(axis=1) for e in anchors["examples"]], axis=1)
     block_cent = block_emb @ anchors["centroid"].T
-    p0 = _softmax(sim_cent / ZERO_SHOT_TEMPERATURE)
+    sentence_prior = _topical_softmax(_evidence(emb, terms, anchors, labels), labels)
 
-    doc_ids = claims["doc_id"].astype(str).to_numpy()
-    doc_prior = np.zeros((n, n_labels))
+    doc_ids = [str(d) for d in claims["doc_id"]]
+    titles = _root_titles(doc_ids, documents)
+    unique_titles = sorted({t for t in titles if t})
+    title_prior_of: dict[str, np.ndarray] = {}
+    title_emb_of: dict[str, np.ndarray] = {}
+    if unique_titles:
+        t_emb = np.asarray(embedder.encode(unique_titles), dtype=np.float64)
+        t_terms = _term_cues(list(nlp.pipe(unique_titles)), labels)
+        t_prior = _topical_softmax(_evidence(t_emb, t_terms, anchors, labels), labels)
+        title_prior_of = dict(zip(unique_titles, t_prior))
+        title_emb_of = dict(zip(unique_titles, t_emb))
+    title_prior = np.array([title_prior_of.get(t, np.zeros(n_labels)) for t in titles]).reshape(n, n_labels)
+
+    # A document's lean: the mean zero-shot evidence of its claims, with its title counted twice.
+    doc_arr = np.array(doc_ids)
     prior_by_doc: dict[str, np.ndarray] = {}
+    own_title = dict(zip(doc_ids, titles))
     for d in sorted(set(doc_ids)):
-        m = doc_ids == d
-        prior_by_doc[d] = p0[m].mean(axis=0)
-        doc_prior[m] = prior_by_doc[d]
-
-    # Titles: an article's own; a comment's is the article it hangs under (followed to the root).
-    docs_frame = documents.set_index("doc_id") if len(documents) else pd.DataFrame()
-    def root_title(d: str) -> str:
-        seen = set()
-        while d in docs_frame.index and d not in seen:
-            seen.add(d)
-            row = docs_frame.loc[d]
-            title = row.get("title") if hasattr(row, "get") else None
-            if isinstance(title, str) and title.strip():
-                return _clean(title)
-            parent = row.get("parent_doc_id")
-            if not isinstance(parent, str):
-                break
-            d = parent
-        return ""
-    titles = [root_title(d) for d in doc_ids]
-    title_emb = _encode_unique(embedder, [t or " " for t in titles])
-    has_title = np.array([bool(t) for t in titles], dtype=np.float64)[:, None]
-    title_prior = _softmax(title_emb @ anchors["centroid"].T / ZERO_SHOT_TEMPERATURE) * has_title
+        m = doc_arr == d
+        parts = [sentence_prior[m]]
+        title = own_title[d]
+        if title and title in title_prior_of:
+            parts.append(np.repeat(title_prior_of[title][None, :], 2, axis=0))
+        prior_by_doc[d] = np.vstack(parts).mean(axis=0)
+    doc_prior = np.array([prior_by_doc[d] for d in doc_ids]).reshape(n, n_labels)
     parent_prior = np.zeros((n, n_labels))
-    if len(docs_frame) and "parent_doc_id" in docs_frame.columns:
+    if documents is not None and len(documents) and "parent_doc_id" in documents.columns:
+        parents = documents.drop_duplicates("doc_id").set_index("doc_id")["parent_doc_id"].to_dict()
         for i, d in enumerate(doc_ids):
-            parent = docs_frame["parent_doc_id"].get(d) if d in docs_frame.index else None
+            parent = parents.get(d)
             if isinstance(parent, str) and parent in prior_by_doc:
                 parent_prior[i] = prior_by_doc[parent]
 
-    parsed = list(nlp.pipe(texts, batch_size=64))
-    terms = _term_cues(parsed, labels)
     mention, negated, subject = terms[..., 0], terms[..., 1], terms[..., 2]
-    topical = np.array([k != labels.neutral_index for k in range(n_labels)])
+    topical = _topical_mask(labels)
     other_negated = np.zeros((n, n_labels))
-    for k in range(n_labels):
-        if topical[k]:
-            others = topical.copy()
-            others[k] = False
-            other_negated[:, k] = negated[:, others].sum(axis=1)
+    for k in np.flatnonzero(topical):
+        others = topical.copy()
+        others[k] = False
+        other_negated[:, k] = negated[:, others].sum(axis=1)
 
     x = np.zeros((n, n_labels, len(FEATURES)))
-    shared = [sim_desc, sim_max, sim_cent, block_cent, doc_prior, title_prior, parent_prior,
-              mention - negated, negated, other_negated, subject]
+    scale = 1.0 / ZERO_SHOT_TEMPERATURE  # similarities on the zero-shot logit scale
+    shared = [scale * sim_desc, scale * sim_max, scale * sim_cent, scale * block_cent, doc_prior,
+              title_prior, parent_prior, mention - negated, negated, other_negated, subject]
     for j, values in enumerate(shared):
         x[:, :, j] = values
     cues = _claim_cues(parsed)
-    top = np.sort(p0[:, topical], axis=1) if topical.sum() >= 2 else np.zeros((n, 2))
+    top = np.sort(sentence_prior[:, topical], axis=1) if topical.sum() >= 2 else np.zeros((n, 2))
     margin = top[:, -1] - top[:, -2]
     balanced = ((mention - negated)[:, topical] > 0).sum(axis=1) >= 2
     nk = labels.neutral_index
@@ -310,7 +356,12 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     x[:, nk, base + 5] = margin
     x[:, nk, base + 6] = cues[:, 3]
 
-    head_x = np.hstack([emb, emb * title_emb * has_title]) if with_head else np.zeros((n, 0))
+    if with_head:
+        dim = emb.shape[1]
+        title_emb = np.array([title_emb_of.get(t, np.zeros(dim)) for t in titles]).reshape(n, dim)
+        head_x = np.hstack([emb, emb * title_emb])
+    else:
+        head_x = np.zeros((n, 0))
     groups = (claims["source"] if "source" in claims.columns else claims["doc_id"]).astype(str).to_numpy()
     return StanceInputs(x=x, head_x=head_x, groups=groups)
 
