@@ -1,0 +1,266 @@
+"""Questions asked of the outputs: semantic search, positions, key points, read-only SQL, the data dictionary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.schemas import CLUSTERS, DOCUMENTS, EDGES, SENTENCES, TableSchema
+
+
+class QueryError(ValueError):
+    """A question that cannot be answered as asked; the message says why and what to do."""
+
+
+# The tables `argmap sql` and `argmap describe` expose: view name -> (schema, output file, filter).
+OUTPUT_TABLES: dict[str, tuple[TableSchema, str, str | None]] = {
+    "documents": (DOCUMENTS, "outputs/documents.parquet", None),
+    "sentences": (SENTENCES, "outputs/sentences.parquet", None),
+    "claims": (SENTENCES, "outputs/sentences.parquet", "is_claim"),
+    "clusters": (CLUSTERS, "outputs/clusters.parquet", None),
+    "edges": (EDGES, "outputs/edges.parquet", None),
+}
+
+READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
+
+
+def check_stance(stance: str | None, labels: list[str]) -> None:
+    if stance is not None and stance not in labels:
+        raise QueryError(f"unknown stance {stance!r}; allowed: {', '.join(labels)}")
+
+
+# ------------------------------------------------------------------------------------- search
+
+
+def search_claims(
+    query_vector: np.ndarray,
+    claims: pd.DataFrame,
+    vectors: dict[str, np.ndarray],
+    *,
+    top: int,
+    stance: str | None = None,
+    corpus: str | None = None,
+) -> pd.DataFrame:
+    """The `top` claims nearest the query (cosine on unit vectors), best first, after filters."""
+    pool = claims
+    if stance is not None:
+        pool = pool[pool["stance"] == stance]
+    if corpus is not None:
+        pool = pool[pool["corpus"] == corpus]
+    pool = pool[pool["sentence_id"].isin(vectors.keys())]
+    if not len(pool):
+        return pool.assign(similarity=pd.Series(dtype=float)).iloc[0:0]
+    mat = np.vstack([vectors[s] for s in pool["sentence_id"]]).astype(np.float32)
+    sims = mat @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+    out = pool.assign(similarity=np.round(sims.astype(float), 4))
+    return out.sort_values(["similarity", "sentence_id"], ascending=[False, True], kind="stable").head(top)
+
+
+def claim_rows(
+    hits: pd.DataFrame, documents: pd.DataFrame, clusters: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Hits as flat rows: stance, key point, source and offsets beside the text."""
+    authors = documents.set_index("doc_id")["author"].to_dict()
+    labels = clusters.set_index("cluster_id")["label"].to_dict()
+    rows = []
+    for h in hits.itertuples(index=False):
+        cluster = None if pd.isna(h.cluster_id) else int(h.cluster_id)
+        row = {
+            "sentence_id": h.sentence_id,
+            "text": h.text,
+            "stance": h.stance,
+            "stance_score": None if pd.isna(h.stance_score) else round(float(h.stance_score), 4),
+            "key_point": None if cluster in (None, -1) else f"kp-{cluster}",
+            "key_point_label": None if cluster in (None, -1) else labels.get(cluster),
+            "author": _none(authors.get(h.doc_id)),
+            "doc_id": h.doc_id,
+            "source": f"{h.corpus}/{h.source}",
+            "start_char": int(h.start_char),
+            "end_char": int(h.end_char),
+        }
+        if hasattr(h, "similarity"):
+            row = {"similarity": float(h.similarity), **row}
+        rows.append(row)
+    return rows
+
+
+def _none(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
+# ------------------------------------------------------------------------------------- the map
+
+
+def position_rows(argmap: dict) -> list[dict[str, Any]]:
+    """One row per position: its shares, counts and strongest claim."""
+    claims = {c["id"]: c for c in argmap["claims"]}
+    rows = []
+    for p in argmap["positions"]:
+        top = claims.get(p["strongest_claim_ids"][0]) if p["strongest_claim_ids"] else None
+        rows.append({
+            "stance": p["stance"],
+            "share_of_claims": p["share_of_claims"],
+            "claims": p["n_claims"],
+            "documents": p["n_documents"],
+            "authors": len(p["authors"]),
+            "key_points": len(p["key_points"]),
+            "unclustered_claims": len(p["unclustered_claim_ids"]),
+            "strongest_claim": top["text"] if top else None,
+            "strongest_claim_author": top["author"] if top else None,
+        })
+    return rows
+
+
+def key_point_rows(argmap: dict, stance: str | None = None) -> list[dict[str, Any]]:
+    """One row per key point, biggest first within each position."""
+    rows = []
+    for p in argmap["positions"]:
+        if stance is not None and p["stance"] != stance:
+            continue
+        for kp in p["key_points"]:
+            rows.append({
+                "id": kp["id"],
+                "stance": p["stance"],
+                "size": kp["size"],
+                "documents": kp["n_documents"],
+                "authors": len(kp["authors"]),
+                "label": kp["label"],
+                "keywords": ", ".join(kp["keywords"]),
+                "stance_shares": ", ".join(f"{k} {v:.0%}" for k, v in kp["stance_shares"].items() if v),
+            })
+    return rows
+
+
+def find_key_point(argmap: dict, key: str) -> tuple[dict, dict]:
+    """(key point, its position) by id ('kp-3') or cluster number ('3')."""
+    wanted = key.strip()
+    for p in argmap["positions"]:
+        for kp in p["key_points"]:
+            if wanted in (kp["id"], str(kp["cluster_id"])):
+                return kp, p
+    known = [kp["id"] for p in argmap["positions"] for kp in p["key_points"]]
+    hint = f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}" if known else "the map has no key points"
+    raise QueryError(f"no key point {key!r}; {hint} (list them with `argmap keypoints`)")
+
+
+def key_point_detail(argmap: dict, key: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A key point's summary and its member claims, strongest first."""
+    kp, position = find_key_point(argmap, key)
+    claims = {c["id"]: c for c in argmap["claims"]}
+    summary = {
+        "id": kp["id"], "stance": position["stance"], "label": kp["label"], "size": kp["size"],
+        "documents": kp["n_documents"], "authors": ", ".join(kp["authors"]),
+        "keywords": ", ".join(kp["keywords"]),
+        "stance_shares": ", ".join(f"{k} {v:.0%}" for k, v in kp["stance_shares"].items() if v),
+        "representative_claim": claims.get(kp["representative_claim_id"], {}).get("text"),
+    }
+    members = [claims[i] for i in kp["claim_ids"] if i in claims]
+    members.sort(key=lambda c: (-c["strength_score"], c["id"]))
+    rows = [
+        {"sentence_id": c["id"], "text": c["text"], "stance": c["stance"],
+         "strength_score": round(c["strength_score"], 4), "author": c["author"], "doc_id": c["doc_id"],
+         "start_char": c["start_char"], "end_char": c["end_char"]}
+        for c in members
+    ]
+    return summary, rows
+
+
+# ------------------------------------------------------------------------------------- SQL
+
+
+def check_read_only(sql: str) -> None:
+    """Raise QueryError unless `sql` parses and every statement only reads."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"SQL does not parse: {_one_line(exc)}") from None
+    if not statements:
+        raise QueryError("no SQL statement given; try: argmap sql \"SELECT stance, count(*) FROM claims GROUP BY 1\"")
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise QueryError(
+                f"refused: {kind} statements are not allowed; the outputs are read-only here "
+                "(use SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)"
+            )
+    if len(statements) > 1:
+        raise QueryError("one statement at a time, please (drop the extra ';')")
+
+
+def _one_line(exc: Exception) -> str:
+    # DuckDB adds the statement and a caret on further lines; the first line says what is wrong.
+    text = " ".join(str(exc).split("\nLINE ")[0].split())
+    return text
+
+
+def run_sql(sql: str, root: Path = Path(".")) -> pd.DataFrame:
+    """Run one read-only statement over the output tables as views; the database cannot write files."""
+    import duckdb
+
+    check_read_only(sql)
+    con = duckdb.connect(":memory:")
+    try:
+        files = sorted({str((root / path).resolve()) for _, path, _ in OUTPUT_TABLES.values()})
+        present = [f for f in files if Path(f).is_file()]
+        if present:
+            con.execute("SET allowed_paths = " + _sql_list(present))
+        for name, (_, path, where) in OUTPUT_TABLES.items():
+            full = (root / path).resolve()
+            if not full.is_file():
+                continue
+            condition = f" WHERE {where}" if where else ""
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_str(str(full))}){condition}")
+        # Only the output files stay readable; nothing can be written, attached or installed.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
+        con.execute("SET lock_configuration = true")
+        try:
+            return con.execute(sql).fetchdf()
+        except duckdb.Error as exc:
+            missing = [n for n, (_, p, _) in OUTPUT_TABLES.items() if not (root / p).is_file()]
+            hint = f" (missing tables: {', '.join(missing)}; run dvc repro)" if missing else ""
+            raise QueryError(f"SQL failed: {_one_line(exc)}{hint}") from None
+    finally:
+        con.close()
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
+
+
+# ------------------------------------------------------------------------------------- describe
+
+
+def data_dictionary() -> list[dict[str, Any]]:
+    """Every column of every output table, from the schema declarations the pipeline checks."""
+    rows = []
+    for name, (schema, path, where) in OUTPUT_TABLES.items():
+        table_doc = schema.doc if not where else f"The sentences where {where} is true: one row per claim."
+        for column in schema.columns:
+            rows.append({
+                "table": name,
+                "file": path + (f" (where {where})" if where else ""),
+                "table_doc": table_doc,
+                "column": column.name,
+                "type": str(column.type),
+                "nullable": column.nullable,
+                "meaning": column.doc,
+            })
+    return rows
+
+
+def to_jsonable(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
