@@ -282,6 +282,10 @@ def _schemas():
     return schemas
 
 
+from pipeline.query_cli import register as _register_queries  # noqa: E402
+_register_queries(app)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
