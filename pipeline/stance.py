@@ -28,7 +28,7 @@ from pipeline.errors import AnnotationError
 logger = logging.getLogger(__name__)
 
 SHARED_FEATURES = [
-    "sim_description", "sim_example_max", "sim_centroid", "block_sim_centroid", "doc_prior",
+    "sim_description", "sim_example_max", "sim_centroid", "block_sim_centroid", "sentence_prior", "doc_prior",
     "title_prior", "parent_prior", "term_mention", "term_negated", "other_term_negated",
     "term_in_subject",
 ]
@@ -277,6 +277,11 @@ def _topical_softmax(logits: np.ndarray, labels: LabelSpace) -> np.ndarray:
     return out
 
 
+def _log_prior(prior: np.ndarray) -> np.ndarray:
+    """Log-probabilities (floored at 1e-3); 0 where there is no prior (neutral, no title, no parent)."""
+    return np.where(prior > 0, np.log(np.clip(prior, 1e-3, 1.0)), 0.0)
+
+
 def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpace, *, embedder,
                  nlp, with_head: bool) -> StanceInputs:
     """Features for every (claim, label) pair from the claim, its paragraph, document and parent."""
@@ -338,8 +343,9 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
 
     x = np.zeros((n, n_labels, len(FEATURES)))
     scale = 1.0 / ZERO_SHOT_TEMPERATURE  # similarities on the zero-shot logit scale
-    shared = [scale * sim_desc, scale * sim_max, scale * sim_cent, scale * block_cent, doc_prior,
-              title_prior, parent_prior, mention - negated, negated, other_negated, subject]
+    priors = [_log_prior(p) for p in (sentence_prior, doc_prior, title_prior, parent_prior)]
+    shared = [scale * sim_desc, scale * sim_max, scale * sim_cent, scale * block_cent, *priors,
+              mention - negated, negated, other_negated, subject]
     for j, values in enumerate(shared):
         x[:, :, j] = values
     cues = _claim_cues(parsed)
