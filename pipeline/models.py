@@ -58,7 +58,9 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str, package: str | None, batch_size: int = 32):
         path = resolve_model_path(model, package)
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         self.name = model
         self.batch_size = batch_size
         self._model = SentenceTransformer(path, device="cpu")
