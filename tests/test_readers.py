@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -173,7 +174,7 @@ def test_text_reader_never_crashes_and_accounts_for_every_character(text):
         assert all(covered[i] or is_space(ch) for i, ch in enumerate(text))
     # Blocks never split a line and documents never overlap.
     spans = sorted((d.start, d.end) for d in result.docs if d.end > d.start)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
     assert len(split_lines(text)) >= 1
 
 

@@ -228,7 +228,7 @@ def heading_like(norm: str) -> bool:
     w = words(norm)
     if not (1 <= len(w) <= 12) or len(norm) > 120 or not _has_letter(norm):
         return False
-    if norm[-1] in _TERMINAL:
+    if norm[-1] in _TERMINAL or not is_single_sentence(norm):
         return False
     first = norm.lstrip("\"'(")[:1]
     return first.isupper() or first.isdigit()
