@@ -40,7 +40,7 @@
     return b.strength_score - a.strength_score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
 
-  // ------------------------------------------------------------------ DOM helpers (no innerHTML)
+  // ------------------------------------------------------------------ DOM helpers: elements and text nodes only
   function el(tag, attrs) {
     var e = document.createElement(tag);
     setAttrs(e, attrs);
@@ -151,8 +151,10 @@
     add(overview, bar);
     var grid = el("div", { class: "positions" });
     DATA.positions.forEach(function (p) {
-      var card = el("button", { class: "pos-card", type: "button", "data-stance": p.stance,
-        title: "Show only " + p.stance + " claims", onclick: function () { setFilter("stance", state.stance === p.stance ? "" : p.stance); } });
+      var toggle = function () { setFilter("stance", state.stance === p.stance ? "" : p.stance); };
+      var card = el("div", { class: "pos-card", role: "button", tabindex: "0", "data-stance": p.stance,
+        title: "Show only " + p.stance + " claims (click again for all)", onclick: toggle,
+        onkeydown: function (ev) { if (ev.key === "Enter" && ev.target === card) toggle(); } });
       card.style.borderTopColor = colourOf[p.stance];
       var strongest = el("ol");
       p.strongest_claim_ids.slice(0, 3).forEach(function (id) {
