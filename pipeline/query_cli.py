@@ -8,7 +8,7 @@ import io
 import json
 import logging
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -142,8 +142,8 @@ def register(app: typer.Typer) -> None:
     @_query_error
     def search_cmd(
         text: str = typer.Argument(..., help="What to look for, in your own words."),
-        stance: Optional[str] = typer.Option(None, "--stance", "-s", help="Only claims with this stance label."),
-        corpus: Optional[str] = typer.Option(None, "--corpus", "-c", help="Only claims from this corpus."),
+        stance: str | None = typer.Option(None, "--stance", "-s", help="Only claims with this stance label."),
+        corpus: str | None = typer.Option(None, "--corpus", "-c", help="Only claims from this corpus."),
         top: int = typer.Option(10, "--top", "-k", min=1, help="How many claims to show."),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> None:
     @app.command("keypoints")
     @_query_error
     def keypoints_cmd(
-        stance: Optional[str] = typer.Option(None, "--stance", "-s", help="Only key points of this position."),
+        stance: str | None = typer.Option(None, "--stance", "-s", help="Only key points of this position."),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
@@ -262,7 +262,7 @@ def register(app: typer.Typer) -> None:
     @app.command("describe")
     @_query_error
     def describe_cmd(
-        table: Optional[str] = typer.Argument(None, help="Only this table (documents, sentences, claims, clusters, edges)."),
+        table: str | None = typer.Argument(None, help="Only this table (documents, sentences, claims, clusters, edges)."),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:

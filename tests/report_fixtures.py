@@ -29,24 +29,24 @@ PAYLOADS = [
 def _docs(payload: bool) -> list[dict]:
     p = (lambda i: " " + PAYLOADS[i]) if payload else (lambda i: "")
     return [
-        dict(doc_id="blogs/a.txt#article", corpus="blogs", source="a.txt", kind="article", comment_n=None,
-             parent_doc_id=None, title="Sell first, market later" + p(0), author="Ann" + p(1), addressed_to=None,
-             text="Sell first, market later" + p(0) + "\n\nStartups should sell before they market anything. "
+        {"doc_id": "blogs/a.txt#article", "corpus": "blogs", "source": "a.txt", "kind": "article", "comment_n": None,
+             "parent_doc_id": None, "title": "Sell first, market later" + p(0), "author": "Ann" + p(1), "addressed_to": None,
+             "text": "Sell first, market later" + p(0) + "\n\nStartups should sell before they market anything. "
              "Talking to ten customers teaches more than any campaign. "
-             "Marketing budgets are wasted before product market fit." + p(2) + "\n"),
-        dict(doc_id="blogs/a.txt#c1", corpus="blogs", source="a.txt", kind="comment", comment_n=1,
-             parent_doc_id="blogs/a.txt#article", title=None, author="Bo" + p(3), addressed_to="Ann",
-             text="Ann, I disagree." + p(4) + " Marketing is what brings the buyers in. "
-             "A brand story makes every sales call easier. \U0001F600 Thanks." + p(1)),
-        dict(doc_id="blogs/a.txt#c2", corpus="blogs", source="a.txt", kind="comment", comment_n=2,
-             parent_doc_id="blogs/a.txt#c1", title=None, author="Cy", addressed_to="Bo",
-             text="Bo, both of you skip the real question. \U0001F914 Understand the customer's job to be done "
-             "before you sell or market." + p(5)),
-        dict(doc_id="notes/b.txt#article", corpus="notes", source="b.txt", kind="article", comment_n=None,
-             parent_doc_id=None, title="Strategy before tactics", author="Dee", addressed_to=None,
-             text="Strategy before tactics\n\nMarket research done right finds unmet needs. "
+             "Marketing budgets are wasted before product market fit." + p(2) + "\n"},
+        {"doc_id": "blogs/a.txt#c1", "corpus": "blogs", "source": "a.txt", "kind": "comment", "comment_n": 1,
+             "parent_doc_id": "blogs/a.txt#article", "title": None, "author": "Bo" + p(3), "addressed_to": "Ann",
+             "text": "Ann, I disagree." + p(4) + " Marketing is what brings the buyers in. "
+             "A brand story makes every sales call easier. \U0001F600 Thanks." + p(1)},
+        {"doc_id": "blogs/a.txt#c2", "corpus": "blogs", "source": "a.txt", "kind": "comment", "comment_n": 2,
+             "parent_doc_id": "blogs/a.txt#c1", "title": None, "author": "Cy", "addressed_to": "Bo",
+             "text": "Bo, both of you skip the real question. \U0001F914 Understand the customer's job to be done "
+             "before you sell or market." + p(5)},
+        {"doc_id": "notes/b.txt#article", "corpus": "notes", "source": "b.txt", "kind": "article", "comment_n": None,
+             "parent_doc_id": None, "title": "Strategy before tactics", "author": "Dee", "addressed_to": None,
+             "text": "Strategy before tactics\n\nMarket research done right finds unmet needs. "
              "Positioning decides which customers you even call. "
-             "Most founders never define their market at all."),
+             "Most founders never define their market at all."},
     ]
 
 
@@ -87,14 +87,14 @@ def make_tables(payload: bool = False):
     for i, (doc_id, sentence, stance, cluster, cs, ss) in enumerate(_CLAIMS):
         d = by_id[doc_id]
         local = d["text"].index(sentence)
-        rows.append(dict(sentence_id=f"{doc_id}:s{i:02d}", doc_id=doc_id, corpus=d["corpus"], source=d["source"],
-                         role="body", start_char=d["start_char"] + local, end_char=d["start_char"] + local + len(sentence),
-                         text=sentence, is_claim=True, claim_score=cs, stance=stance, stance_score=ss,
-                         cluster_id=cluster))
+        rows.append({"sentence_id": f"{doc_id}:s{i:02d}", "doc_id": doc_id, "corpus": d["corpus"], "source": d["source"],
+                         "role": "body", "start_char": d["start_char"] + local, "end_char": d["start_char"] + local + len(sentence),
+                         "text": sentence, "is_claim": True, "claim_score": cs, "stance": stance, "stance_score": ss,
+                         "cluster_id": cluster})
     title = by_id["blogs/a.txt#article"]
-    rows.append(dict(sentence_id="blogs/a.txt#article:s99", doc_id=title["doc_id"], corpus="blogs", source="a.txt",
-                     role="title", start_char=0, end_char=len(title["title"]), text=title["title"], is_claim=False,
-                     claim_score=0.05, stance=None, stance_score=None, cluster_id=None))
+    rows.append({"sentence_id": "blogs/a.txt#article:s99", "doc_id": title["doc_id"], "corpus": "blogs", "source": "a.txt",
+                     "role": "title", "start_char": 0, "end_char": len(title["title"]), "text": title["title"], "is_claim": False,
+                     "claim_score": 0.05, "stance": None, "stance_score": None, "cluster_id": None})
     sentences = pd.DataFrame(rows)
     sentences["cluster_id"] = sentences["cluster_id"].astype("Int64")
     claims = sentences[sentences["is_claim"]]
@@ -103,29 +103,29 @@ def make_tables(payload: bool = False):
         counts = group["stance"].value_counts()
         shares = {lab["name"]: round(float(counts.get(lab["name"], 0)) / len(group), 6) for lab in LABELS}
         dominant = max(shares, key=lambda k: shares[k])
-        clusters.append(dict(
-            cluster_id=int(cid), label=CLUSTER_LABELS.get(int(cid), "Unclustered claims"),
-            representative_sentence_id=(claims.iloc[CLUSTER_REPS[int(cid)]]["sentence_id"] if cid != -1 else None),
-            keywords=json.dumps(CLUSTER_KEYWORDS.get(int(cid), [])), size=len(group), dominant_stance=dominant,
-            stance_shares=json.dumps(shares, sort_keys=True), n_documents=int(group["doc_id"].nunique()),
-            authors=json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"]}))))
+        clusters.append({
+            "cluster_id": int(cid), "label": CLUSTER_LABELS.get(int(cid), "Unclustered claims"),
+            "representative_sentence_id": (claims.iloc[CLUSTER_REPS[int(cid)]]["sentence_id"] if cid != -1 else None),
+            "keywords": json.dumps(CLUSTER_KEYWORDS.get(int(cid), [])), "size": len(group), "dominant_stance": dominant,
+            "stance_shares": json.dumps(shares, sort_keys=True), "n_documents": int(group["doc_id"].nunique()),
+            "authors": json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"]}))})
     clusters = pd.DataFrame(clusters)
     sid = claims["sentence_id"].tolist()
     edges = pd.DataFrame([
-        dict(source_id="blogs/a.txt#c1", target_id="blogs/a.txt#article", level="document", relation="reply", score=1.0,
-             reason="comment thread: this comment answers its target"),
-        dict(source_id="blogs/a.txt#c1", target_id="blogs/a.txt#article", level="document", relation="attack", score=0.8,
-             reason="disagreement language: 'disagree'" + (" " + PAYLOADS[0] if payload else "")),
-        dict(source_id="blogs/a.txt#c2", target_id="blogs/a.txt#c1", level="document", relation="reply", score=1.0,
-             reason="comment thread: this comment answers its target"),
-        dict(source_id=sid[3], target_id=sid[0], level="claim", relation="attack", score=0.6,
-             reason="pro-marketing against pro-sales"),
-        dict(source_id=sid[4], target_id=sid[1], level="claim", relation="attack", score=0.4,
-             reason="pro-marketing against pro-sales"),
-        dict(source_id=sid[5], target_id=sid[3], level="claim", relation="attack", score=0.5,
-             reason="pro-strategy against pro-marketing"),
-        dict(source_id=sid[7], target_id=sid[4], level="claim", relation="support", score=0.5,
-             reason="both pro-marketing"),
+        {"source_id": "blogs/a.txt#c1", "target_id": "blogs/a.txt#article", "level": "document", "relation": "reply", "score": 1.0,
+             "reason": "comment thread: this comment answers its target"},
+        {"source_id": "blogs/a.txt#c1", "target_id": "blogs/a.txt#article", "level": "document", "relation": "attack", "score": 0.8,
+             "reason": "disagreement language: 'disagree'" + (" " + PAYLOADS[0] if payload else "")},
+        {"source_id": "blogs/a.txt#c2", "target_id": "blogs/a.txt#c1", "level": "document", "relation": "reply", "score": 1.0,
+             "reason": "comment thread: this comment answers its target"},
+        {"source_id": sid[3], "target_id": sid[0], "level": "claim", "relation": "attack", "score": 0.6,
+             "reason": "pro-marketing against pro-sales"},
+        {"source_id": sid[4], "target_id": sid[1], "level": "claim", "relation": "attack", "score": 0.4,
+             "reason": "pro-marketing against pro-sales"},
+        {"source_id": sid[5], "target_id": sid[3], "level": "claim", "relation": "attack", "score": 0.5,
+             "reason": "pro-strategy against pro-marketing"},
+        {"source_id": sid[7], "target_id": sid[4], "level": "claim", "relation": "support", "score": 0.5,
+             "reason": "both pro-marketing"},
     ])
     return documents, sentences, clusters, edges
 

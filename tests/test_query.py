@@ -9,12 +9,12 @@ import shutil
 
 import pytest
 import typer
+from conftest import ROOT, HashingEmbedder
+from report_fixtures import write_outputs
 from typer.testing import CliRunner
 
-from conftest import ROOT, HashingEmbedder
 from pipeline.cli import app
-from pipeline.query import check_read_only, QueryError
-from report_fixtures import write_outputs
+from pipeline.query import QueryError, check_read_only
 
 runner = CliRunner()
 COMMANDS = ["search", "positions", "keypoints", "keypoint", "sql", "describe", "report"]

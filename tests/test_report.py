@@ -8,12 +8,12 @@ import json
 import re
 
 import pytest
+from report_fixtures import PAYLOADS, make_corpus
 
 from pipeline.argmap import validate_argmap
 from pipeline.report import build_view, json_for_script, render_report
-from report_fixtures import PAYLOADS, make_corpus
 
-DATA_RE = re.compile(r'<script type="application/json" id="argmap-data">(.*?)</script>', re.S)
+DATA_RE = re.compile(r'<script type="application/json" id="argmap-data">(.*?)</script>', re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_payloads_appear_only_escaped(payload_page):
 
 
 def test_escaped_data_round_trips(payload_page):
-    argmap, documents, page = payload_page
+    _argmap, documents, page = payload_page
     data = _data(page)
     titles = {d["doc_id"]: d["title"] for d in data["documents"]}
     assert PAYLOADS[0] in titles["blogs/a.txt#article"]
@@ -70,7 +70,7 @@ def test_page_is_self_contained_and_locked_down(payload_page):
     assert "<link rel=\"stylesheet\"" not in page
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
     assert "default-src 'none'" in csp
-    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", page, re.DOTALL).group(1)
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script

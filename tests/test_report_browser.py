@@ -10,10 +10,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import ROOT
-from pipeline.report import render_report
 from report_fixtures import PAYLOADS, make_corpus
+
+from pipeline.report import render_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -185,7 +185,7 @@ def test_zoom_and_pan_change_the_view(page, fixture_report):
     path, _ = fixture_report
     p = page()
     pg = p.open(path)
-    width = lambda: float(pg.get_attribute("#graph", "viewBox").split()[2])  # noqa: E731
+    width = lambda: float(pg.get_attribute("#graph", "viewBox").split()[2])
     w0 = width()
     pg.click(".zoom button[title='Zoom in']")
     assert width() < w0

@@ -5,7 +5,7 @@
 
   var DATA = JSON.parse(document.getElementById("argmap-data").textContent);
   var SVGNS = "http://www.w3.org/2000/svg";
-  var MAX_CLAIMS_PER_KP = 5;
+  var MAX_CLAIMS_PER_KP = 3;
   var LIST_PAGE = 100;
 
   // ------------------------------------------------------------------ indexes
@@ -422,11 +422,12 @@
         y = blockTop + blockH + 14;
       });
       if (!g.kps.length) {
-        nodeLayer.appendChild(sv("text", { x: COLS.kp.x, y: y + 20, class: "meta" }, "no claims"));
+        nodeLayer.appendChild(sv("text", { x: COLS.kp.x, y: y + 26, class: "empty-note" }, "no claims take this position"));
         y += 34;
       }
       var bottom = y - 14;
-      var ph = 58, py = top + Math.max(0, (bottom - top) / 2 - ph / 2);
+      // The position sits at the top of its band, so its name is in view where its key points start.
+      var ph = 58, py = top;
       var pnode = sv("g", { class: "node pos", tabindex: 0, role: "button", "data-position": p.stance });
       add(pnode, [sv("title", null, p.description), sv("rect", { x: COLS.pos.x, y: py, width: COLS.pos.w, height: ph, rx: 8, fill: colour, stroke: colour }),
         sv("text", { x: COLS.pos.x + 10, y: py + 24 }, p.stance),
