@@ -128,6 +128,10 @@ def test_stance_filter_changes_what_is_shown_and_the_url(page, fixture_report):
     assert _claim_count(pg) == 3 and pg.input_value("#f-stance") == "pro-marketing"
     pg.click("#f-reset")
     assert _claim_count(pg) == len(argmap["claims"])
+    # the "who argues what" table filters by author
+    pg.click("#voices button[data-author='Bo']")
+    assert _claim_count(pg) == 2 and pg.input_value("#f-author") == "Bo"
+    assert "author=Bo" in pg.evaluate("location.hash")
     assert p.errors == []
 
 

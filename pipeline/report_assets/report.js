@@ -72,6 +72,9 @@
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
   function pct(x) { return Math.round(x * 100) + "%"; }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
+  function stat(n, one, many) {
+    return el("span", null, el("b", null, String(n)), " " + (n === 1 ? one : (many || one + "s")));
+  }
   function shorten(text, n) {
     var t = String(text).replace(/\s+/g, " ").trim();
     return t.length > n ? t.slice(0, n - 1) + "\u2026" : t;
@@ -168,10 +171,8 @@
       add(card, [
         el("div", { class: "name" }, p.stance),
         el("div", { class: "share" }, pct(p.share_of_claims)),
-        el("div", { class: "stats" }, el("span", null, el("b", null, String(p.n_claims)), " claims"),
-          el("span", null, el("b", null, String(p.n_documents)), " documents"),
-          el("span", null, el("b", null, String(p.authors.length)), " authors"),
-          el("span", null, el("b", null, String(p.key_point_ids.length)), " key points")),
+        el("div", { class: "stats" }, stat(p.n_claims, "claim"), stat(p.n_documents, "document"),
+          stat(p.authors.length, "author"), stat(p.key_point_ids.length, "key point")),
         el("div", { class: "desc" }, p.description),
         p.authors.length ? el("div", { class: "small" }, el("span", { class: "muted" }, "Who: "), shorten(p.authors.join(", "), 160)) : null,
         strongest.childNodes.length ? el("div", { class: "small muted" }, "Strongest claims:") : null,
@@ -206,10 +207,46 @@
       });
     })("", params);
     if (flat.length) row("params", flat.join("  \u00b7  "));
+    add(overview, renderVoices());
     add(overview, el("details", { class: "runbox", id: "run-info" },
       el("summary", null, "What this map was built from: " + plural(S.documents, "article") + ", " +
         plural(S.comments, "comment") + ", " + plural(S.claims, "claim") + ", " + plural(S.key_points, "key point")),
       dl));
+  }
+
+  // Who argues what: one row per author, their claims split by stance; a click filters by them.
+  function renderVoices() {
+    var byAuthor = {};
+    DATA.claims.forEach(function (c) {
+      var a = c.author || "";
+      var entry = byAuthor[a] = byAuthor[a] || { n: 0, stances: {}, docs: {} };
+      entry.n++;
+      entry.stances[c.stance] = (entry.stances[c.stance] || 0) + 1;
+      entry.docs[c.doc_id] = 1;
+    });
+    var names = Object.keys(byAuthor).sort(function (a, b) { return byAuthor[b].n - byAuthor[a].n || (a < b ? -1 : 1); });
+    if (!names.length) return null;
+    var table = el("table", { class: "voices", id: "voices" },
+      el("thead", null, el("tr", null, el("th", null, "Author"), el("th", null, "Claims"), el("th", null, "Documents"),
+        el("th", null, "What they argue"))));
+    var body = el("tbody");
+    names.slice(0, 25).forEach(function (name) {
+      var entry = byAuthor[name], shares = {};
+      labelNames.forEach(function (n) { shares[n] = (entry.stances[n] || 0) / entry.n; });
+      var mix = labelNames.filter(function (n) { return entry.stances[n]; })
+        .map(function (n) { return n + " " + entry.stances[n]; }).join(" \u00b7 ");
+      var cell = name
+        ? el("button", { class: "link", type: "button", "data-author": name, title: "Show only claims by this author",
+            onclick: function () { setFilter("author", state.author === name ? "" : name); } }, name)
+        : el("span", { class: "muted" }, "(author not known)");
+      body.appendChild(el("tr", null, el("td", null, cell), el("td", null, String(entry.n)),
+        el("td", null, String(Object.keys(entry.docs).length)),
+        el("td", null, shareBar(shares), el("span", { class: "small muted" }, mix))));
+    });
+    table.appendChild(body);
+    var more = names.length > 25 ? el("p", { class: "small muted" }, (names.length - 25) + " more authors: use the Author filter.") : null;
+    return el("details", { class: "runbox", id: "voices-box", open: "open" },
+      el("summary", null, "Who argues what: " + plural(names.filter(Boolean).length, "named author")), table, more);
   }
 
   // ------------------------------------------------------------------ filters
@@ -572,10 +609,8 @@
           shareBar(kp.stance_shares),
           el("div", { class: "small muted" }, labelNames.filter(function (n) { return kp.stance_shares[n]; })
             .map(function (n) { return n + " " + pct(kp.stance_shares[n]); }).join(" \u00b7 ")),
-          el("div", { class: "stats" }, el("span", null, el("b", null, String(kp.size)), " claims"),
-            el("span", null, el("b", null, String(kp.n_documents)), " documents"),
-            el("span", null, el("b", null, String(kp.authors.length)), " authors"),
-            active ? el("span", null, el("b", null, String(matching.length)), " match") : null),
+          el("div", { class: "stats" }, stat(kp.size, "claim"), stat(kp.n_documents, "document"),
+            stat(kp.authors.length, "author"), active ? stat(matching.length, "match", "match") : null),
           rep ? el("div", { class: "small" }, el("span", { class: "muted" }, "Representative claim: "),
             el("button", { class: "link rep", type: "button", onclick: function () { openClaim(rep.id); } }, "\u201c" + rep.text + "\u201d"),
             el("span", { class: "muted" }, rep.author ? " \u2014 " + rep.author : "")) : null,
