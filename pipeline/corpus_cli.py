@@ -183,25 +183,29 @@ def _names(root: Path, name: str | None, params_path: Path) -> list[str]:
 
 
 def _report(root: Path, names: list[str], max_file_bytes: int) -> list[str]:
-    """Read each corpus, print what was found and rejected; return the names that are unusable."""
-    unusable = []
+    """Read the corpora together (so duplicates across them show), print what was found and
+    rejected per corpus; return the names that are unusable."""
+    unusable, sources = [], []
     for n in names:
         try:
-            result = ingest_corpora([read_corpus(root, n, max_file_bytes)])
+            sources.append(read_corpus(root, n, max_file_bytes))
         except CorpusError as exc:
             typer.echo(f"{n}: UNUSABLE: {exc}")
             unusable.append(n)
-            continue
-        s = result.stats
+    result = ingest_corpora(sources)
+    for src in sources:
+        docs = result.documents[result.documents["corpus"] == src.name]
+        kinds = Counter(docs["kind"])
+        rejects = [r for r in result.rejects if r["corpus"] == src.name]
         typer.echo(
-            f"{n}: {s['files']} file(s), {s['articles']} article(s), {s['comments']} comment(s), "
-            f"{len(result.rejects)} reject(s)"
+            f"{src.name}: {len(src.files)} file(s), {kinds['article']} article(s), "
+            f"{kinds['comment']} comment(s), {len(rejects)} reject(s)"
         )
-        for r in result.rejects:
+        for r in rejects:
             typer.echo(f"  reject {r['source']}: {r['reason']}")
-        if s["articles"] == 0:
-            typer.echo(f"{n}: UNUSABLE: no document could be read")
-            unusable.append(n)
+        if kinds["article"] == 0:
+            typer.echo(f"{src.name}: UNUSABLE: no document could be read")
+            unusable.append(src.name)
     return unusable
 
 

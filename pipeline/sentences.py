@@ -95,7 +95,10 @@ def split_sentences(documents: pd.DataFrame, blocks: pd.DataFrame, nlp) -> pd.Da
     use comments to add value ...') get role boilerplate; when most sentences of a paragraph are
     furniture, the whole paragraph is.
     """
-    docs = documents.set_index("doc_id", drop=False)
+    docs = {
+        row["doc_id"]: row
+        for row in documents[["doc_id", "corpus", "source", "kind", "comment_n"]].to_dict("records")
+    }
     todo: list[tuple[int, str]] = []  # (block row position, cleaned text to split)
     rows_of_blocks = list(blocks.itertuples(index=False))
     plans: list[tuple[Any, int, list[tuple[int, int]] | None]] = []
@@ -127,7 +130,7 @@ def split_sentences(documents: pd.DataFrame, blocks: pd.DataFrame, nlp) -> pd.Da
                 cut[-1][1] = e  # cut after an abbreviation ('incl. data sciences'): mend it
                 continue
             cut.append([s, e])
-        doc = docs.loc[b.doc_id]
+        doc = docs[b.doc_id]
         block_rows = []
         for s, e in cut:
             text = raw[s:e]

@@ -133,7 +133,6 @@ def infer_threads(article: Doc, comments: list[Doc]) -> None:
     handle = self_handle(_whole_text(article))
     author = article.author
     for c in comments:
-        c.parent_key = c.parent_key if c.parent_key is not None else None
         if c.addressed_to is None:
             c.addressed_to = addressee(_body_text(c, "first"))
         if c.author is None:
