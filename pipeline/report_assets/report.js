@@ -601,8 +601,12 @@
         if (active && !matching.length) return;
         var rep = claimById[kp.representative_claim_id];
         var list = el("div");
-        (active ? matching : members).slice().sort(function (a, b) { return b.strength_score - a.strength_score; })
-          .forEach(function (c) { list.appendChild(claimButton(c)); });
+        var fill = function () {
+          // Built on first opening: a large map has thousands of member claims.
+          if (list.firstChild) return;
+          (active ? matching : members).slice().sort(function (a, b) { return b.strength_score - a.strength_score; })
+            .forEach(function (c) { list.appendChild(claimButton(c)); });
+        };
         var card = el("article", { class: "kp-card", id: "card-" + kp.id, "data-kp": kp.id },
           el("div", { class: "label" }, kp.label),
           el("div", null, kp.keywords.map(function (k) { return el("span", { class: "kw" }, k); })),
@@ -614,7 +618,7 @@
           rep ? el("div", { class: "small" }, el("span", { class: "muted" }, "Representative claim: "),
             el("button", { class: "link rep", type: "button", onclick: function () { openClaim(rep.id); } }, "\u201c" + rep.text + "\u201d"),
             el("span", { class: "muted" }, rep.author ? " \u2014 " + rep.author : "")) : null,
-          el("details", null, el("summary", null, "Member claims (" + (active ? matching.length + " of " : "") + members.length + ")"), list));
+          el("details", { ontoggle: fill }, el("summary", null, "Member claims (" + (active ? matching.length + " of " : "") + members.length + ")"), list));
         card.style.borderLeftColor = colourOf[p.stance];
         cards.push(card);
       });
