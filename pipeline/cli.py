@@ -74,11 +74,14 @@ def params() -> Params:
 @user_errors
 def ingest_cmd() -> None:
     """Read every corpus listed in params into documents, layout blocks and rejects."""
-    from pipeline.ingest import ingest_corpora, read_corpus
+    from pipeline.engine import make_engine, run_ingest
 
     p = params()
-    sources = [read_corpus(Path(p.ingest.corpora_dir), n, p.ingest.max_file_bytes) for n in p.ingest.corpora]
-    result = ingest_corpora(sources)
+    engine = make_engine(p)
+    try:
+        result = run_ingest(engine, p)
+    finally:
+        engine.close()
     if not len(result.documents):
         raise fail(
             f"no document could be read from corpora {p.ingest.corpora}; "
@@ -96,20 +99,19 @@ def ingest_cmd() -> None:
 @user_errors
 def sentences_cmd() -> None:
     """Split documents into sentences, give each a role, and score which are claims."""
-    from pipeline.claims import ClaimModel, score_claims
-    from pipeline.models import load_embedder
-    from pipeline.sentences import make_splitter, split_sentences
+    from pipeline.claims import ClaimModel
+    from pipeline.engine import make_engine, run_sentences
 
     p = params()
     s = _schemas()
     documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
     blocks = read_table(paths.BLOCKS, s.BLOCKS)
-    sentences = split_sentences(documents, blocks, make_splitter(p.sentences.spacy_model))
-    model = ClaimModel.load(paths.CLAIM_MODEL)
-    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
-    scored = score_claims(
-        sentences, documents, model=model, nlp=_claim_nlp(p), embedder=embedder, params=p
-    )
+    ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
+    engine = make_engine(p)
+    try:
+        scored = run_sentences(engine, documents, blocks, p)
+    finally:
+        engine.close()
     write_table(scored, paths.SENTENCES_SCORED, s.CLAIM_SCORES)
     logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
 
@@ -124,14 +126,16 @@ def _claim_nlp(p: Params):
 @user_errors
 def embed_cmd() -> None:
     """Embed every claim with the sentence-transformers model named in params."""
-    from pipeline.embed import embed_claims
-    from pipeline.models import load_embedder
+    from pipeline.engine import make_engine, run_embed
 
     p = params()
     s = _schemas()
     scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
-    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
-    write_table(embed_claims(scored, embedder=embedder), paths.EMBEDDINGS, s.EMBEDDINGS)
+    engine = make_engine(p)
+    try:
+        write_table(run_embed(engine, scored, p), paths.EMBEDDINGS, s.EMBEDDINGS)
+    finally:
+        engine.close()
 
 
 @app.command("cluster")
@@ -168,17 +172,20 @@ def train_stance_cmd() -> None:
 @user_errors
 def stance_cmd() -> None:
     """Tag each claim with a stance label, a probability per label and the chosen one's score."""
-    from pipeline.models import load_embedder
-    from pipeline.stance import StanceModel, tag_stances
+    from pipeline.engine import make_engine, run_stance
+    from pipeline.stance import StanceModel
 
     p = params()
     s = _schemas()
     scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
     documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
-    model = StanceModel.load(paths.STANCE_MODEL) if (paths.STANCE_MODEL / "model_card.json").exists() else None
-    embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
-    claims = scored[scored["is_claim"]]
-    stances = tag_stances(claims, documents, model=model, embedder=embedder, params=p)
+    if (paths.STANCE_MODEL / "model_card.json").exists():
+        StanceModel.load(paths.STANCE_MODEL)  # a broken model is one clear line before any work
+    engine = make_engine(p)
+    try:
+        stances = run_stance(engine, scored, documents, p)
+    finally:
+        engine.close()
     write_table(stances, paths.STANCES, s.STANCES)
 
 
@@ -268,7 +275,11 @@ def evaluate_cmd() -> None:
     sentences = read_table(paths.SENTENCES, s.SENTENCES)
     clusters = read_table(paths.CLUSTERS, s.CLUSTERS)
     edges = read_table(paths.EDGES, s.EDGES)
-    structure = score_structure(documents, sentences, gold_structure, gold_sentences)
+    rejects = [json.loads(line) for line in paths.REJECTS.read_text(encoding="utf-8").splitlines() if line]
+    structure = score_structure(
+        documents, sentences, gold_structure, gold_sentences,
+        rejects=rejects, ingest_report=read_json(paths.INGEST_REPORT),
+    )
     relations = score_relations(documents, edges, gold_structure)
     write_json(paths.METRICS / "structure.json", structure)
     write_json(paths.METRICS / "map.json", {**score_map(sentences, clusters, edges),
@@ -282,8 +293,12 @@ def _schemas():
     return schemas
 
 
+from pipeline.corpus_cli import corpus_app  # noqa: E402
+app.add_typer(corpus_app, name="corpus", help="Add, validate and list corpora.")
 from pipeline.query_cli import register as _register_queries  # noqa: E402
 _register_queries(app)
+from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
+_register_benchmark(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
