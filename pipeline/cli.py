@@ -83,6 +83,11 @@ def ingest_cmd() -> None:
     finally:
         engine.close()
     if not len(result.documents):
+        if not result.rejects:
+            raise fail(
+                f"no data files in corpora {p.ingest.corpora} under {p.ingest.corpora_dir}/: add files "
+                "(see corpora/README.md) or remove the corpus from ingest.corpora in params.yaml"
+            )
         raise fail(
             f"no document could be read from corpora {p.ingest.corpora}; "
             f"{len(result.rejects)} file(s) rejected: "
