@@ -6,6 +6,7 @@ import csv
 import json
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -238,9 +239,12 @@ def bertopic_method(seed: int) -> Method:
 
         umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
         try:
-            topics, _ = BERTopic(umap_model=umap_model, verbose=False).fit_transform(
-                list(texts), embeddings=vectors
-            )
+            with warnings.catch_warnings():
+                # UMAP's spectral layout warns on every small group; the result is still used.
+                warnings.simplefilter("ignore")
+                topics, _ = BERTopic(umap_model=umap_model, verbose=False).fit_transform(
+                    list(texts), embeddings=vectors
+                )
         except (ValueError, TypeError, IndexError) as exc:
             logger.debug("BERTopic failed on %d items: %s", len(vectors), exc)
             return np.full(len(vectors), -1, dtype=np.int64)
@@ -328,3 +332,112 @@ def markdown_table(summary: pd.DataFrame) -> str:
 
 def _fmt(x: float) -> str:
     return "–" if x != x else f"{x:.3f}"
+
+
+# -------------------------------------------------------------------------------------- tuning
+
+
+def tuning_candidates() -> list[dict]:
+    """The settings tried: hdbscan's knobs crossed with noise reassignment; reduction on a subset."""
+    candidates = []
+    for mcs in (2, 3, 4, 6):
+        for ms in (1, 2):
+            for method in ("eom", "leaf"):
+                for eps in (0.0, 0.3, 0.5):
+                    for reassign, threshold in ((False, 0.5), (True, 0.5), (True, 0.6), (True, 0.7)):
+                        candidates.append({
+                            "min_cluster_size": mcs, "min_samples": ms, "cluster_selection_method": method,
+                            "cluster_selection_epsilon": eps, "reduce": "none", "reduce_dims": 50,
+                            "reassign_noise": reassign, "reassign_min_similarity": threshold,
+                        })
+    for reduce, dims in (("pca", 10), ("pca", 25), ("umap", 5)):
+        for mcs in (2, 3, 5):
+            for method in ("eom", "leaf"):
+                for reassign in (False, True):
+                    candidates.append({
+                        "min_cluster_size": mcs, "min_samples": 1, "cluster_selection_method": method,
+                        "cluster_selection_epsilon": 0.0, "reduce": reduce, "reduce_dims": dims,
+                        "reassign_noise": reassign, "reassign_min_similarity": 0.6,
+                    })
+    return candidates
+
+
+def _score_candidate(groups: list[Group], base: Cluster, overrides: dict, seed: int) -> dict[str, dict]:
+    params = base.model_copy(update=overrides)
+    summary = summarise(run_methods(groups, {"argmap": argmap_method(params, seed)}))
+    return {
+        r["dataset"]: {k: round(float(r[k]), 4) for k in ("ari", "nmi", "v_measure", "noise_share",
+                                                          "ari_no_noise", "v_measure_no_noise", "k_pred")}
+        for r in summary.to_dict(orient="records")
+    }
+
+
+def objective(scores: dict[str, dict], noise_cap: dict[str, float]) -> float:
+    """Mean over datasets of (ARI + V-measure) / 2, noise as singletons; -inf above the noise cap."""
+    values = []
+    for dataset, s in scores.items():
+        if s["noise_share"] > noise_cap.get(dataset, 1.0) + 1e-9:
+            return float("-inf")
+        values.append((s["ari"] + s["v_measure"]) / 2)
+    return float(np.mean(values)) if values else float("-inf")
+
+
+def tune_cluster(dev: list[Group], train: list[Group], base: Cluster, seed: int,
+                 bertopic_dev: pd.DataFrame, *, top: int = 10,
+                 candidates: list[dict] | None = None) -> dict:
+    """Score every candidate on dev, pick the best whose noise share is no higher than BERTopic's
+    on dev, and re-score the `top` best on train to show whether the choice carries over."""
+    noise_cap = {r["dataset"]: float(r["noise_share"]) for r in bertopic_dev.to_dict(orient="records")}
+    rows = []
+    for i, overrides in enumerate(candidates or tuning_candidates()):
+        scores = _score_candidate(dev, base, overrides, seed)
+        rows.append({"params": overrides, "dev": scores, "dev_objective": objective(scores, noise_cap)})
+        if i % 50 == 0:
+            logger.info("tuning: %d settings scored", i + 1)
+    rows.sort(key=lambda r: -r["dev_objective"] if np.isfinite(r["dev_objective"]) else float("inf"))
+    current = {k: v for k, v in base.model_dump().items() if k in rows[0]["params"]}
+    best = rows[:top]
+    if current not in [r["params"] for r in best]:
+        best.append(next((r for r in rows if r["params"] == current), None)
+                    or {"params": current, "dev": _score_candidate(dev, base, current, seed)})
+    for r in best:
+        r["train"] = _score_candidate(train, base, r["params"], seed)
+        r["train_objective"] = objective(r["train"], {})
+        r["current"] = r["params"] == current
+    return {
+        "selection": "highest dev mean of (ARI + V-measure)/2 over datasets, noise as singletons, "
+                     "noise share no higher than BERTopic's on dev",
+        "bertopic_dev": bertopic_dev.round(4).to_dict(orient="records"),
+        "noise_cap": noise_cap,
+        "n_candidates": len(rows),
+        "chosen": rows[0]["params"],
+        "top": [{**r, "dev_objective": round(r["dev_objective"], 4)} if np.isfinite(r.get("dev_objective", 0))
+                else {**r, "dev_objective": None} for r in best],
+    }
+
+
+def tuning_markdown(result: dict) -> str:
+    """The dev-best settings with their dev and train scores."""
+    datasets = sorted({d for r in result["top"] for d in r["dev"]})
+    head = "| rank | params | " + " | ".join(
+        f"{d} dev ARI / V / noise | {d} train ARI / V / noise" for d in datasets
+    ) + " | dev objective |\n|---|---|" + "---|" * (2 * len(datasets)) + "---:|\n"
+    lines = []
+    for rank, r in enumerate(result["top"], 1):
+        p = r["params"]
+        desc = (f"mcs={p['min_cluster_size']} ms={p['min_samples']} {p['cluster_selection_method']} "
+                f"eps={p['cluster_selection_epsilon']} reduce={p['reduce']}"
+                + (f"/{p['reduce_dims']}" if p["reduce"] != "none" else "")
+                + (f" reassign>={p['reassign_min_similarity']}" if p["reassign_noise"] else "")
+                + (" (current)" if r.get("current") else ""))
+        cells = []
+        for d in datasets:
+            for part in ("dev", "train"):
+                s = r[part].get(d)
+                cells.append(f"{s['ari']:.3f} / {s['v_measure']:.3f} / {s['noise_share']:.0%}" if s else "–")
+        obj = r.get("dev_objective")
+        lines.append(f"| {rank} | {desc} | " + " | ".join(cells) + f" | {'–' if obj is None else f'{obj:.3f}'} |")
+    return (
+        f"# Cluster params tuning ({result['n_candidates']} settings; selection: {result['selection']})\n\n"
+        + head + "\n".join(lines) + "\n"
+    )

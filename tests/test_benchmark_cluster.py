@@ -196,3 +196,39 @@ def test_embed_texts_caches_by_text(tmp_path, fake_embedder):
     np.testing.assert_allclose(first[0], first[2])
     np.testing.assert_allclose(again[0], first[1])
     assert not list(tmp_path.glob("*.pkl"))
+
+
+def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspectrum_root, monkeypatch,
+                                                     fake_embedder):
+    from typer.testing import CliRunner
+
+    import pipeline.models
+    from pipeline.cli import app
+
+    _write(argkp_root / "test_data/arguments_test.csv",
+           "arg_id,argument,topic,stance\n" + "".join(
+               f"t{i},{'cheap uniforms save money' if i < 4 else 'uniforms limit expression'} {i},T,1\n"
+               for i in range(8)))
+    _write(argkp_root / "test_data/labels_test.csv",
+           "arg_id,key_point_id,label\n" + "".join(f"t{i},{'k1' if i < 4 else 'k2'},1\n" for i in range(8)))
+    monkeypatch.setattr(pipeline.models, "load_embedder", lambda *a, **k: fake_embedder)
+    out = tmp_path / "results"
+    result = CliRunner().invoke(app, [
+        "--params", str(Path(__file__).resolve().parents[1] / "params.yaml"), "benchmark", "--methods", "argmap,kmeans-true-k", "--out-dir", str(out),
+        "--argkp-dir", str(argkp_root), "--perspectrum-dir", str(perspectrum_root),
+    ])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "clustering.json").read_text())
+    assert {(r["dataset"], r["method"]) for r in doc["summary"]} == {
+        ("argkp", "argmap"), ("argkp", "kmeans-true-k"), ("perspectrum", "argmap"), ("perspectrum", "kmeans-true-k")}
+    assert "| argkp | test | 1 | 8 | kmeans-true-k |" in (out / "clustering.md").read_text()
+
+
+def test_benchmark_command_rejects_unknown_method(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["benchmark", "--methods", "lda", "--out-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "lda" in result.output

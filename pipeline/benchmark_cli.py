@@ -1,0 +1,133 @@
+"""The `argmap benchmark` commands: key-point clustering scored against ArgKP-2021 and PERSPECTRUM."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import typer
+
+logger = logging.getLogger(__name__)
+
+DATASETS = ("argkp", "perspectrum")
+METHOD_NAMES = ("argmap", "bertopic", "kmeans-true-k")
+RESULTS_DIR = Path("benchmarks/results")
+ARGKP_DIR = Path("../shared/benchmarks/argkp2021")
+PERSPECTRUM_DIR = Path("../shared/benchmarks/perspectrum")
+
+
+def _datasets(dataset: str) -> list[str]:
+    if dataset == "all":
+        return list(DATASETS)
+    if dataset not in DATASETS:
+        raise typer.BadParameter(f"{dataset!r}: use argkp, perspectrum or all", param_hint="--dataset")
+    return [dataset]
+
+
+def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspectrum_dir: Path):
+    import pandas as pd
+
+    from pipeline.benchmark_cluster import load_argkp, load_perspectrum
+
+    loaders = {"argkp": lambda s: load_argkp(argkp_dir, s), "perspectrum": lambda s: load_perspectrum(perspectrum_dir, s)}
+    return pd.concat([loaders[d](s) for d in datasets for s in splits], ignore_index=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `benchmark` and `benchmark-tune` to the argmap command."""
+    from pipeline.cli import params, user_errors
+
+    @app.command("benchmark")
+    @user_errors
+    def benchmark_cmd(
+        dataset: str = typer.Option("all", "--dataset", help="argkp, perspectrum or all."),
+        split: str = typer.Option("test", "--split", help="test (report) or dev (development)."),
+        methods: str = typer.Option(",".join(METHOD_NAMES), "--methods", help="Comma-separated subset of "
+                                    + ", ".join(METHOD_NAMES) + "."),
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where clustering.json/.md go."),
+        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/, test_data/)."),
+        perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Reuse embeddings stored here (.npy)."),
+    ) -> None:
+        """Score argmap's clustering, BERTopic and k-means (true k) on the same embeddings."""
+        from pipeline.benchmark_cluster import (
+            argmap_method, bertopic_method, embed_texts, kmeans_method, make_groups, markdown_table,
+            run_methods, summarise,
+        )
+        from pipeline.io import write_json, write_text
+        from pipeline.models import load_embedder
+
+        if split not in ("test", "dev"):
+            raise typer.BadParameter(f"{split!r}: use test or dev (train is for tuning)", param_hint="--split")
+        chosen = [m.strip() for m in methods.split(",") if m.strip()]
+        unknown = sorted(set(chosen) - set(METHOD_NAMES))
+        if unknown or not chosen:
+            raise typer.BadParameter(f"{unknown or methods!r}: use {', '.join(METHOD_NAMES)}", param_hint="--methods")
+        p = params()
+        started = time.perf_counter()
+        items = load_items(_datasets(dataset), [split], argkp_dir, perspectrum_dir)
+        embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
+        vectors = embed_texts(items["text"].tolist(), embedder, cache_dir)
+        factories = {
+            "argmap": lambda: argmap_method(p.cluster, p.base.seed),
+            "bertopic": lambda: bertopic_method(p.base.seed),
+            "kmeans-true-k": lambda: kmeans_method(p.base.seed),
+        }
+        per_group = run_methods(make_groups(items, vectors), {m: factories[m]() for m in chosen})
+        summary = summarise(per_group)
+        table = markdown_table(summary)
+        note = (
+            f"Embeddings: {p.embed.model}. Scores are means over groups (ArgKP: topic x stance; "
+            "PERSPECTRUM: claim). Main columns count each noise point (-1) as its own singleton cluster; "
+            "'no noise' columns score only the points a method placed. argmap uses the `cluster` "
+            f"section of params.yaml ({p.cluster.model_dump()}); BERTopic its defaults with UMAP "
+            f"seeded ({p.base.seed}); k-means is told the true number of clusters.\n"
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(
+            out_dir / "clustering.json",
+            {
+                "dataset": dataset, "split": split, "seed": p.base.seed, "embed_model": p.embed.model,
+                "cluster_params": p.cluster.model_dump(), "noise": "singletons in main metrics",
+                "summary": summary.round(4).to_dict(orient="records"),
+                "groups": per_group.round(4).to_dict(orient="records"),
+            },
+        )
+        write_text(out_dir / "clustering.md", f"# Key-point clustering benchmark ({split} split)\n\n{table}\n{note}")
+        typer.echo(table)
+        logger.info("benchmark done in %.0f s", time.perf_counter() - started)
+
+    @app.command("benchmark-tune")
+    @user_errors
+    def benchmark_tune_cmd(
+        dataset: str = typer.Option("all", "--dataset", help="argkp, perspectrum or all."),
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where clustering_tuning.json/.md go."),
+        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder."),
+        perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Reuse embeddings stored here (.npy)."),
+        top: int = typer.Option(10, "--top", help="How many dev-best settings to re-score on train."),
+    ) -> None:
+        """Grid-search the cluster params on dev (never test); re-check the best few on train."""
+        from pipeline.benchmark_cluster import (
+            bertopic_method, embed_texts, make_groups, run_methods, summarise, tune_cluster,
+            tuning_markdown,
+        )
+        from pipeline.io import write_json, write_text
+        from pipeline.models import load_embedder
+
+        p = params()
+        datasets = _datasets(dataset)
+        items = load_items(datasets, ["train", "dev"], argkp_dir, perspectrum_dir)
+        embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
+        vectors = embed_texts(items["text"].tolist(), embedder, cache_dir)
+        groups = make_groups(items, vectors)
+        dev = [g for g in groups if g.split == "dev"]
+        train = [g for g in groups if g.split == "train"]
+        bertopic = summarise(run_methods(dev, {"bertopic": bertopic_method(p.base.seed)}))
+        result = tune_cluster(dev, train, p.cluster, p.base.seed, bertopic, top=top)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "clustering_tuning.json", result)
+        text = tuning_markdown(result)
+        write_text(out_dir / "clustering_tuning.md", text)
+        typer.echo(text)
