@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from pipeline import paths, schemas
 from pipeline.argmap import validate_argmap
@@ -31,7 +32,7 @@ def _run(cmd: list[str], cwd: Path) -> str:
     return done.stdout + done.stderr
 
 
-def _copy_project(dest: Path) -> Path:
+def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
     dest.mkdir()
     for name in ["params.yaml", "dvc.yaml", "corpora", "pipeline", "models"]:
         src = ROOT / name
@@ -39,6 +40,14 @@ def _copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "claims", "stance"))
         else:
             shutil.copy(src, dest / name)
+    if corpora:
+        for name in corpora:
+            fixture = ROOT / "tests" / "fixtures" / "corpora" / name
+            if fixture.is_dir():
+                shutil.copytree(fixture, dest / "corpora" / name)
+        params = yaml.safe_load((dest / "params.yaml").read_text())
+        params["ingest"]["corpora"] = corpora
+        (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     _run(["git", "init", "-q"], dest)
     _run(["dvc", "init", "-q"], dest)
     _run(["dvc", "config", "core.analytics", "false"], dest)
@@ -119,3 +128,27 @@ def test_metrics_written(run_twice):
     text = json.dumps(metrics)
     for key in ("relation_accuracy", "noise_share", "titles_correct"):
         assert key in text
+
+
+def test_jsonl_and_html_corpora_end_to_end(tmp_path):
+    """Corpora in the two other formats, with threads, authors and boilerplate, through dvc repro."""
+    root = _copy_project(tmp_path / "formats", ["jsonl-sample", "html-sample"])
+    _run(["dvc", "repro"], root)
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
+    assert set(documents["corpus"]) == {"jsonl-sample", "html-sample"}
+    for corpus in ("jsonl-sample", "html-sample"):
+        mine = documents[documents["corpus"] == corpus]
+        assert (mine["kind"] == "article").any() and (mine["kind"] == "comment").any(), corpus
+        assert mine["author"].notna().any(), corpus
+        assert mine.loc[mine["kind"] == "comment", "parent_doc_id"].notna().all(), corpus
+    assert (sentences["role"] == "boilerplate").any() and sentences["is_claim"].any()
+    for row in documents.itertuples():  # document texts are slices of their source text
+        assert row.end_char - row.start_char == len(row.text)
+    by_doc = documents.set_index("doc_id")
+    for row in sentences.itertuples():
+        doc = by_doc.loc[row.doc_id]
+        local = doc["text"][row.start_char - doc["start_char"]:row.end_char - doc["start_char"]]
+        assert _normal(local) == _normal(row.text), row.sentence_id
+    assert (root / paths.REJECTS).read_text() == ""
+    validate_argmap(json.loads((root / paths.ARGMAP).read_text()))
