@@ -306,10 +306,6 @@ from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
 _register_benchmark(app)
 
 
-from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
-_register_benchmark(app)
-
-
 def main() -> None:  # pragma: no cover - console entry
     app()
 
