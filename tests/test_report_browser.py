@@ -252,7 +252,7 @@ def test_seed_report_screenshot(page):
     TEST_OUTPUT.mkdir(exist_ok=True)
     path = TEST_OUTPUT / "seed_report.html"
     path.write_text(render_report(argmap, documents), encoding="utf-8")
-    p = page(width=1440, height=1100)
+    p = page(width=1440, height=1900)
     pg = p.open(path)
     assert pg.locator(".pos-card").count() == len(argmap["positions"])
     assert p.errors == []
