@@ -65,6 +65,7 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> p
         return out
     vectors = embedding_matrix(ordered).astype(np.float64)
     reduced = reduce_dimensions(vectors, params, seed)
+    sampled = 0 < params.sample_size < n
     clusterer = hdbscan.HDBSCAN(
         min_cluster_size=params.min_cluster_size,
         min_samples=params.min_samples,
@@ -72,11 +73,16 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> p
         cluster_selection_epsilon=params.cluster_selection_epsilon,
         metric="euclidean",
         core_dist_n_jobs=1,
+        prediction_data=sampled,
     )
-    labels = clusterer.fit_predict(reduced).astype(np.int64)
+    if sampled:
+        labels, probabilities = _fit_sample_predict_rest(clusterer, reduced, params.sample_size, seed)
+    else:
+        labels = clusterer.fit_predict(reduced).astype(np.int64)
+        probabilities = clusterer.probabilities_
     labels = _renumber(labels, ordered["sentence_id"].tolist())
     out["cluster_id"] = labels
-    out["membership_score"] = np.round(np.nan_to_num(clusterer.probabilities_.astype(np.float64)), 6)
+    out["membership_score"] = np.round(np.nan_to_num(np.asarray(probabilities, dtype=np.float64)), 6)
     if params.reassign_noise:
         ids, centres = _centroids(vectors, labels)
         noise = np.flatnonzero(labels == -1)
@@ -94,6 +100,32 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> p
         n, n_clusters, int((out["cluster_id"] == -1).sum()),
     )
     return out
+
+
+def _fit_sample_predict_rest(clusterer, reduced: np.ndarray, sample_size: int,
+                             seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fit hdbscan on a seeded random sample; place every other claim with approximate_predict.
+
+    hdbscan's cost grows faster than linearly, so on large corpora (cluster.sample_size > 0)
+    the tree is built from a sample and the rest join the cluster whose members they sit among
+    (or noise), as hdbscan's own prediction API does.
+    """
+    import hdbscan
+
+    n = len(reduced)
+    sample = np.sort(np.random.default_rng(seed).choice(n, size=sample_size, replace=False))
+    clusterer.fit(reduced[sample])
+    labels = np.full(n, -1, dtype=np.int64)
+    probabilities = np.zeros(n)
+    rest = np.setdiff1d(np.arange(n), sample)
+    labels[sample] = clusterer.labels_
+    probabilities[sample] = clusterer.probabilities_
+    if len(rest) and clusterer.labels_.max() >= 0:
+        predicted, strength = hdbscan.approximate_predict(clusterer, reduced[rest])
+        labels[rest] = predicted
+        probabilities[rest] = strength
+    logger.info("hdbscan fitted on a sample of %d claims; %d placed by approximate_predict", len(sample), len(rest))
+    return labels, probabilities
 
 
 def _renumber(labels: np.ndarray, keys: list[str]) -> np.ndarray:

@@ -20,6 +20,8 @@ class _Section(BaseModel):
 
 class Base(_Section):
     seed: int
+    engine: Literal["local", "dask"]
+    scheduler_address: str | None
 
 
 class Ingest(_Section):
@@ -47,6 +49,7 @@ class Cluster(_Section):
     cluster_selection_epsilon: float = Field(ge=0)
     reduce: Literal["none", "pca", "umap"]
     reduce_dims: int = Field(ge=2)
+    sample_size: int = Field(ge=0)
     reassign_noise: bool
     reassign_min_similarity: float = Field(ge=-1, le=1)
     keywords: int = Field(ge=1)

@@ -1,0 +1,332 @@
+"""Content-addressed cache of per-sentence work (embeddings, spaCy parses) and per-document results.
+
+Keys are a SHA-256 of the text (or of a document's rows) together with a fingerprint of the
+model that produced the value (name, package versions, settings), so a new model version never
+reads an old value. One SQLite file under `.cache/argmap/` (or $ARGMAP_CACHE_DIR) serves every
+corpus; deleting it only costs time. No pickle: vectors are raw float32 bytes, parses JSON,
+tables Arrow IPC.
+
+Cold and cached paths give identical bytes because both return the value *as stored*: a value
+is computed, written, and then read back exactly as a later run would read it. For that to hold,
+computing one text must not depend on what else is in its batch:
+- sentence-transformers pads a batch to its longest text, and padding moves the vectors by
+  ~1e-7. `CachedEmbedder` therefore encodes texts in buckets of one exact token length (no
+  padding at all); a text's vector is then the same bytes alone or in any batch (checked in
+  tests/test_cache.py).
+- spaCy's tagger and parser give the same annotations for a text alone or in a batch (checked on
+  3,000 ArgKP arguments); the cache stores those annotations and rebuilds the `Doc` from them on
+  both paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DIR = Path(".cache") / "argmap"
+_CHUNK = 500  # keys per SQL query (SQLite's variable limit is 32k; keep queries small)
+
+
+def cache_dir() -> Path:
+    """$ARGMAP_CACHE_DIR, else .cache/argmap under the project folder."""
+    return Path(os.environ.get("ARGMAP_CACHE_DIR") or DEFAULT_DIR)
+
+
+def cache_disabled() -> bool:
+    return os.environ.get("ARGMAP_CACHE", "").lower() in ("0", "off", "false", "no")
+
+
+def sha(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+class Store:
+    """A key-value store in one SQLite file: (namespace, key) -> bytes. Safe across processes."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else cache_dir() / "cache.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS kv (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+                "PRIMARY KEY (ns, key)) WITHOUT ROWID"
+            )
+
+    def _conn(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=120, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            self._local.con = con
+        return con
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, bytes]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, bytes] = {}
+        con = self._conn()
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, value in con.execute(f"SELECT key, value FROM kv WHERE ns = ? AND key IN ({marks})", [ns, *chunk]):
+                found[key] = bytes(value)
+        return found
+
+    def put_many(self, ns: str, items: Iterable[tuple[str, bytes]]) -> None:
+        rows = [(ns, k, sqlite3.Binary(v)) for k, v in items]
+        if not rows:
+            return
+        con = self._conn()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.executemany("INSERT OR REPLACE INTO kv (ns, key, value) VALUES (?, ?, ?)", rows)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def count(self, ns: str | None = None) -> int:
+        con = self._conn()
+        if ns is None:
+            return int(con.execute("SELECT COUNT(*) FROM kv").fetchone()[0])
+        return int(con.execute("SELECT COUNT(*) FROM kv WHERE ns = ?", [ns]).fetchone()[0])
+
+
+class MemoryStore(Store):
+    """The same interface in memory: what runs when the cache is switched off (ARGMAP_CACHE=off)."""
+
+    def __init__(self):
+        self.path = None
+        self._data: dict[tuple[str, str], bytes] = {}
+
+    def get_many(self, ns, keys):
+        return {k: self._data[(ns, k)] for k in dict.fromkeys(keys) if (ns, k) in self._data}
+
+    def put_many(self, ns, items):
+        for k, v in items:
+            self._data[(ns, k)] = bytes(v)
+
+    def count(self, ns=None):
+        return sum(1 for n, _ in self._data if ns is None or n == ns)
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    return MemoryStore() if cache_disabled() else Store(path)
+
+
+# ------------------------------------------------------------------------------ embeddings
+
+
+def embedder_fingerprint(model: str, package: str | None) -> str:
+    """Model name + the versions of everything that turns its weights into vectors."""
+    parts = [model, package or "", package_version(package) if package else "local-folder",
+             package_version("sentence-transformers"), package_version("transformers"),
+             package_version("torch"), "normalize=1", "bucket=exact-token-length"]
+    if Path(model).is_dir():  # a local folder: its weights' bytes are the version
+        for f in sorted(Path(model).rglob("*")):
+            if f.is_file() and f.suffix in (".safetensors", ".bin", ".json", ".txt"):
+                parts.append(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}")
+    return sha(*parts)[:16]
+
+
+class CachedEmbedder:
+    """An `Embedder` that looks every text up by content hash before running the model.
+
+    The model is loaded only when some text is missing, so a fully cached stage never imports
+    torch. Missing texts are encoded once each, grouped by exact token length (no padding).
+    """
+
+    def __init__(self, model: str, package: str | None, batch_size: int, store: Store,
+                 loader: Callable[[], Any] | None = None, fingerprint: str | None = None):
+        self.name = model
+        self.model_name = model
+        self.package = package
+        self.batch_size = batch_size
+        self.store = store
+        self.fingerprint = fingerprint or embedder_fingerprint(model, package)
+        self.ns = f"emb:{self.fingerprint}"
+        self._loader = loader
+        self._inner = None
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def inner(self):
+        if self._inner is None:
+            if self._loader is not None:
+                self._inner = self._loader()
+            else:
+                from pipeline.models import load_embedder
+
+                self._inner = load_embedder(self.model_name, self.package, self.batch_size)
+        return self._inner
+
+    def _encode_bucketed(self, texts: list[str]) -> np.ndarray:
+        model = getattr(self.inner, "_model", None)
+        if model is None:  # not a sentence-transformers model (e.g. a test fake): encode one by one
+            return np.vstack([np.asarray(self.inner.encode([t]), dtype=np.float32) for t in texts])
+        tok = model.tokenizer
+        lengths = [len(ids) for ids in tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
+        out: list[np.ndarray | None] = [None] * len(texts)
+        by_len: dict[int, list[int]] = {}
+        for i, n in enumerate(lengths):
+            by_len.setdefault(n, []).append(i)
+        for n in sorted(by_len):
+            idx = by_len[n]
+            vecs = self.inner.encode([texts[i] for i in idx])
+            for i, v in zip(idx, vecs):
+                out[i] = v
+        return np.vstack(out).astype(np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        keys = [sha(t) for t in texts]
+        found = self.store.get_many(self.ns, keys)
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        self.hits += len(texts) - sum(1 for k in keys if k not in found)
+        if missing:
+            self.misses += len(missing)
+            vectors = self._encode_bucketed([t for _, t in missing])
+            new = {k: np.ascontiguousarray(v, dtype="<f4").tobytes() for (k, _), v in zip(missing, vectors)}
+            self.store.put_many(self.ns, sorted(new.items()))
+            found.update(new)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([np.frombuffer(found[k], dtype="<f4") for k in keys]).astype(np.float32)
+
+
+# ------------------------------------------------------------------------------ spaCy parses
+
+
+def nlp_fingerprint(nlp) -> str:
+    meta = getattr(nlp, "meta", {}) or {}
+    return sha(meta.get("lang", ""), meta.get("name", ""), meta.get("version", ""),
+               package_version("spacy"), ",".join(nlp.pipe_names))[:16]
+
+
+def doc_record(doc) -> bytes:
+    """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""
+    rec: dict[str, Any] = {"w": [t.text for t in doc], "s": [bool(t.whitespace_) for t in doc]}
+    if doc.has_annotation("TAG"):
+        rec["tag"] = [t.tag_ for t in doc]
+    if doc.has_annotation("POS"):
+        rec["pos"] = [t.pos_ for t in doc]
+    if doc.has_annotation("DEP"):
+        rec["dep"] = [t.dep_ for t in doc]
+        rec["head"] = [t.head.i for t in doc]
+    if doc.has_annotation("LEMMA"):
+        rec["lemma"] = [t.lemma_ for t in doc]
+    if doc.has_annotation("MORPH"):
+        rec["morph"] = [str(t.morph) for t in doc]
+    if doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        rec["ss"] = [1 if t.is_sent_start else -1 for t in doc]
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def doc_from_record(vocab, data: bytes):
+    from spacy.tokens import Doc
+
+    rec = json.loads(data)
+    if rec.get("ss"):
+        rec["ss"][0] = 1
+    return Doc(
+        vocab, words=rec["w"], spaces=rec["s"], tags=rec.get("tag"), pos=rec.get("pos"),
+        deps=rec.get("dep"), heads=rec.get("head"), lemmas=rec.get("lemma"),
+        morphs=rec.get("morph"), sent_starts=rec.get("ss"),
+    )
+
+
+class CachedNLP:
+    """A spaCy pipeline whose `pipe` looks each text up first; Docs are rebuilt from stored annotations."""
+
+    def __init__(self, nlp_or_loader, store: Store, batch_size: int = 256):
+        self._nlp = None if callable(nlp_or_loader) and not hasattr(nlp_or_loader, "pipe") else nlp_or_loader
+        self._loader = nlp_or_loader if self._nlp is None else None
+        self.store = store
+        self.batch_size = batch_size
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = self._loader()
+        return self._nlp
+
+    @property
+    def vocab(self):
+        return self.nlp.vocab
+
+    @property
+    def pipe_names(self):
+        return self.nlp.pipe_names
+
+    @property
+    def ns(self) -> str:
+        return f"doc:{nlp_fingerprint(self.nlp)}"
+
+    def pipe(self, texts: Iterable[str], batch_size: int | None = None, **_: Any) -> Iterator:
+        texts = [str(t) for t in texts]
+        keys = [sha(t) for t in texts]
+        ns = self.ns
+        found = self.store.get_many(ns, keys)
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        self.hits += len(texts) - sum(1 for k in keys if k not in found)
+        if missing:
+            self.misses += len(missing)
+            new = {k: doc_record(d) for (k, _), d in
+                   zip(missing, self.nlp.pipe([t for _, t in missing], batch_size=self.batch_size))}
+            self.store.put_many(ns, sorted(new.items()))
+            found.update(new)
+        vocab = self.nlp.vocab
+        for k in keys:
+            yield doc_from_record(vocab, found[k])
+
+    def __call__(self, text: str):
+        return next(iter(self.pipe([text])))
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def table_bytes(frame) -> bytes:
+    """A pandas frame as Arrow IPC bytes (no pandas index)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def table_from_bytes(data: bytes):
+    import pyarrow as pa
+
+    with pa.ipc.open_stream(io.BytesIO(data)) as reader:
+        return reader.read_all()

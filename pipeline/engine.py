@@ -1,0 +1,395 @@
+"""Run the per-document stages (ingest, sentences, embed, stance) locally or as Dask tasks.
+
+A stage's work is cut into *units* that can be computed apart: a document for the sentences and
+embed stages, a thread (an article with its comments) for stance, whose document priors read the
+whole thread. Each unit's result is stored in the content-addressed cache (pipeline/cache.py)
+under a key made of the unit's input rows and a fingerprint of the models, params and code that
+produce it, so a grown corpus only computes its new units.
+
+Both engines run the same function on the same Parquet-encoded inputs and keep each unit's
+result as Arrow bytes; the stage's table is always assembled from those bytes in unit order.
+That is why `engine: local` and `engine: dask`, and cold and incremental runs, write identical
+tables (tests/test_cache.py, tests/test_engine.py).
+
+With `engine: dask`, missing units are grouped into partitions, each partition's input tables
+are written as Parquet under work/engine/<stage>/, and a `dask.distributed` task per partition
+computes it (a `LocalCluster` when `base.scheduler_address` is null). Workers load the models
+themselves and share the embedding/parse cache through $ARGMAP_CACHE_DIR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.cache import (
+    CachedEmbedder,
+    CachedNLP,
+    Store,
+    embedder_fingerprint,
+    open_store,
+    package_version,
+    sha,
+    table_bytes,
+    table_from_bytes,
+)
+
+logger = logging.getLogger(__name__)
+
+UNIT = "_unit"  # column naming the unit a row belongs to (added by the engine, never written)
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Source files whose code decides each stage's per-unit results: an edit invalidates the cache.
+STAGE_CODE = {
+    "sentences": ["sentences.py", "claims.py", "readers/layout.py", "embed.py", "cache.py", "models.py"],
+    "embed": ["embed.py", "cache.py", "models.py"],
+    "stance": ["stance.py", "claims.py", "embed.py", "cache.py", "models.py"],
+}
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def parquet_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as a task reads it back from partitioned Parquet (both engines feed this to stages)."""
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False), buf)
+    return pq.read_table(io.BytesIO(buf.getvalue())).to_pandas()
+
+
+def code_fingerprint(stage: str) -> str:
+    h = hashlib.sha256()
+    for rel in STAGE_CODE[stage]:
+        path = PACKAGE_DIR / rel
+        h.update(rel.encode())
+        h.update(path.read_bytes() if path.is_file() else b"")
+    return h.hexdigest()[:16]
+
+
+def dir_fingerprint(folder: str | Path) -> str:
+    folder = Path(folder)
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(folder).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def unit_keys(tables: dict[str, pd.DataFrame], units: list[str]) -> dict[str, str]:
+    """A content hash per unit over every input row of that unit (all tables, all columns)."""
+    digests = {u: hashlib.sha256() for u in units}
+    for name in sorted(tables):
+        frame = tables[name]
+        cols = [c for c in frame.columns if c != UNIT]
+        try:
+            row_hash = pd.util.hash_pandas_object(frame[cols], index=False).to_numpy()
+        except TypeError:  # unhashable cells (lists, dicts): hash their text
+            row_hash = pd.util.hash_pandas_object(frame[cols].astype(str), index=False).to_numpy()
+        header = (name + "|" + ",".join(f"{c}:{frame[c].dtype}" for c in cols)).encode()
+        for unit, idx in frame.groupby(UNIT, sort=False).indices.items():
+            if unit in digests:
+                d = digests[unit]
+                d.update(header)
+                d.update(row_hash[idx].tobytes())
+    return {u: d.hexdigest() for u, d in digests.items()}
+
+
+def split_units(frame: pd.DataFrame, units: list[str]) -> dict[str, bytes]:
+    """One Arrow IPC blob per unit (empty units get an empty table of the same columns)."""
+    out: dict[str, bytes] = {}
+    groups = frame.groupby(UNIT, sort=False).indices if len(frame) else {}
+    body = frame.drop(columns=[UNIT])
+    for u in units:
+        idx = groups.get(u)
+        out[u] = table_bytes(body.iloc[idx] if idx is not None else body.iloc[0:0])
+    return out
+
+
+def assemble(blobs: list[bytes]) -> pd.DataFrame:
+    tables = [table_from_bytes(b) for b in blobs]
+    if not tables:
+        return pd.DataFrame()
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas()
+
+
+# ---------------------------------------------------------------------------------- stage work
+# Module-level functions (picklable for Dask): (tables, params, context) -> frame with UNIT column.
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a task needs besides its tables: absolute model paths and the cache location."""
+
+    claim_model: str
+    stance_model: str
+    cache_path: str | None
+
+
+def make_embedder(p, store: Store) -> CachedEmbedder:
+    return CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
+
+
+def make_parser(p, store: Store) -> CachedNLP:
+    from pipeline.models import load_spacy
+
+    return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("ner",)), store)
+
+
+def make_cached_splitter(p, store: Store) -> CachedNLP:
+    return CachedNLP(_splitter_loader(p.sentences.spacy_model), store)
+
+
+def _splitter_loader(name: str):
+    from functools import lru_cache
+
+    from pipeline.sentences import make_splitter
+
+    return lru_cache(maxsize=1)(lambda: make_splitter(name))
+
+
+def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
+    from pipeline.claims import ClaimModel, score_claims
+    from pipeline.sentences import split_sentences
+
+    store = open_store(ctx.cache_path)
+    documents, blocks = tables["documents"], tables["blocks"]
+    docs = documents.drop(columns=[UNIT])
+    sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
+    scored = score_claims(
+        sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=make_parser(p, store),
+        embedder=make_embedder(p, store), params=p,
+    )
+    scored[UNIT] = scored["doc_id"].astype(str)
+    return scored
+
+
+def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
+    from pipeline.embed import embed_claims
+
+    scored = tables["scored"]
+    out = embed_claims(scored.drop(columns=[UNIT]), embedder=make_embedder(p, open_store(ctx.cache_path)))
+    unit_of = dict(zip(scored["sentence_id"], scored[UNIT]))
+    out[UNIT] = out["sentence_id"].map(unit_of)
+    return out
+
+
+def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
+    from pipeline.stance import StanceModel, tag_stances
+
+    store = open_store(ctx.cache_path)
+    claims, documents = tables["claims"], tables["documents"]
+    model = StanceModel.load(ctx.stance_model) if (Path(ctx.stance_model) / "model_card.json").exists() else None
+    out = tag_stances(
+        claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
+        embedder=make_embedder(p, store), params=p, nlp=make_parser(p, store),
+    )
+    unit_of = dict(zip(claims["sentence_id"], claims[UNIT]))
+    out[UNIT] = out["sentence_id"].map(unit_of)
+    return out
+
+
+def _dask_task(work: Callable, part_dir: str, p, ctx: Context, units: list[str]) -> dict[str, bytes]:
+    """Read one partition's Parquet inputs, compute, and return each unit's result as Arrow bytes."""
+    tables = {f.stem: pq.read_table(f).to_pandas() for f in sorted(Path(part_dir).glob("*.parquet"))}
+    return split_units(work(tables, p, ctx), units)
+
+
+# ---------------------------------------------------------------------------------- engine
+
+
+@dataclass
+class Engine:
+    kind: str = "local"  # local | dask
+    scheduler_address: str | None = None
+    store: Store = field(default_factory=open_store)
+    workdir: Path = Path("work") / "engine"
+    n_workers: int = 2
+    partitions: int | None = None  # dask: partitions per stage (default: 4 per worker)
+    stats: dict[str, Any] = field(default_factory=dict)
+    _client: Any = None
+    _cluster: Any = None
+
+    def context(self) -> Context:
+        from pipeline import paths
+
+        return Context(
+            claim_model=str(paths.CLAIM_MODEL.resolve()),
+            stance_model=str(paths.STANCE_MODEL.resolve()),
+            cache_path=str(Path(self.store.path).resolve()) if getattr(self.store, "path", None) else None,
+        )
+
+    def client(self):
+        if self._client is None:
+            from dask.distributed import Client, LocalCluster
+
+            if self.scheduler_address:
+                self._client = Client(self.scheduler_address)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.n_workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.WARNING,
+                )
+                self._client = Client(self._cluster)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def map_units(self, stage: str, work: Callable, tables: dict[str, pd.DataFrame], units: list[str],
+                  p, fingerprint: str, *, use_cache: bool = True) -> pd.DataFrame:
+        """Run `work` over every unit whose result is not cached; return all units' rows in unit order."""
+        t0 = time.perf_counter()
+        ctx = self.context()
+        units = list(dict.fromkeys(units))
+        keys = unit_keys(tables, units)
+        ns = f"unit:{stage}:{fingerprint}"
+        found = self.store.get_many(ns, keys.values()) if use_cache else {}
+        todo = [u for u in units if keys[u] not in found]
+        results: dict[str, bytes] = {}
+        if todo:
+            todo_set = set(todo)
+            inputs = {n: parquet_roundtrip(t[t[UNIT].isin(todo_set)]) for n, t in tables.items()}
+            if self.kind == "dask":
+                results = self._run_dask(stage, work, inputs, todo, p, ctx)
+            else:
+                results = split_units(work(inputs, p, ctx), todo)
+            if use_cache:
+                self.store.put_many(ns, sorted((keys[u], results[u]) for u in todo))
+        blobs = [results[u] if u in results else found[keys[u]] for u in units]
+        out = assemble(blobs)
+        self.stats[stage] = {"units": len(units), "computed": len(todo), "cached": len(units) - len(todo),
+                             "seconds": round(time.perf_counter() - t0, 3), "engine": self.kind}
+        logger.info("%s: %d units, %d computed, %d from cache (%s engine)",
+                    stage, len(units), len(todo), len(units) - len(todo), self.kind)
+        return out
+
+    def _run_dask(self, stage, work, inputs, todo, p, ctx) -> dict[str, bytes]:
+        client = self.client()
+        n_parts = self.partitions or max(1, 4 * len(client.scheduler_info().get("workers", {}) or [1]))
+        n_parts = min(n_parts, len(todo))
+        part_of = {u: i * n_parts // len(todo) for i, u in enumerate(todo)}  # contiguous unit ranges
+        root = self.workdir / stage
+        futures = []
+        for part in range(n_parts):
+            part_units = [u for u in todo if part_of[u] == part]
+            part_dir = root / f"part-{part:05d}"
+            part_dir.mkdir(parents=True, exist_ok=True)
+            wanted = set(part_units)
+            for name, t in inputs.items():
+                rows = t[t[UNIT].isin(wanted)]
+                pq.write_table(pa.Table.from_pandas(rows.reset_index(drop=True), preserve_index=False),
+                               part_dir / f"{name}.parquet")
+            futures.append(client.submit(_dask_task, work, str(part_dir.resolve()), p, ctx, part_units,
+                                         pure=False))
+        results: dict[str, bytes] = {}
+        for fut in futures:
+            results.update(fut.result())
+        return results
+
+
+def make_engine(p, *, store: Store | None = None) -> Engine:
+    base = p.base
+    return Engine(kind=base.engine, scheduler_address=base.scheduler_address,
+                  store=store if store is not None else open_store())
+
+
+# ---------------------------------------------------------------------------------- stages
+
+
+def thread_roots(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> the id of the article at the top of its thread (itself for an article)."""
+    parent = {}
+    if "parent_doc_id" in documents.columns:
+        parent = {str(d): (str(q) if isinstance(q, str) and q else None)
+                  for d, q in zip(documents["doc_id"], documents["parent_doc_id"])}
+    roots: dict[str, str] = {}
+    for d in documents["doc_id"].astype(str):
+        seen, cur = set(), d
+        while parent.get(cur) and parent[cur] in parent and cur not in seen:
+            seen.add(cur)
+            cur = parent[cur]
+        roots[d] = cur
+    return roots
+
+
+def _fingerprint(stage: str, p, *parts: str) -> str:
+    sections = {
+        "sentences": [p.sentences.model_dump_json(), p.embed.model_dump_json()],
+        "embed": [p.embed.model_dump_json()],
+        "stance": [p.stance.model_dump_json(), p.sentences.spacy_model, p.embed.model_dump_json()],
+    }[stage]
+    return sha(stage, code_fingerprint(stage), embedder_fingerprint(p.embed.model, p.embed.model_package),
+               package_version("spacy"), package_version(p.sentences.spacy_model.replace("_", "-")),
+               *sections, *parts)[:16]
+
+
+def run_sentences(engine: Engine, documents: pd.DataFrame, blocks: pd.DataFrame, p) -> pd.DataFrame:
+    from pipeline import paths
+
+    docs = documents.assign(**{UNIT: documents["doc_id"].astype(str)})
+    blks = blocks.assign(**{UNIT: blocks["doc_id"].astype(str)})
+    fp = _fingerprint("sentences", p, dir_fingerprint(paths.CLAIM_MODEL))
+    return engine.map_units("sentences", sentences_work, {"documents": docs, "blocks": blks},
+                            docs[UNIT].tolist(), p, fp)
+
+
+def run_embed(engine: Engine, scored: pd.DataFrame, p) -> pd.DataFrame:
+    claims = scored[scored["is_claim"]]
+    claims = claims.assign(**{UNIT: claims["doc_id"].astype(str)})
+    out = engine.map_units("embed", embed_work, {"scored": claims}, claims[UNIT].tolist(), p,
+                           _fingerprint("embed", p), use_cache=False)
+    if not len(out):
+        return pd.DataFrame({"sentence_id": pd.Series(dtype=str), "embedding": pd.Series(dtype=object)})
+    out = out.sort_values("sentence_id", kind="stable").reset_index(drop=True)
+    out["embedding"] = [np.asarray(v, dtype=np.float32) for v in out["embedding"]]
+    return out
+
+
+def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p) -> pd.DataFrame:
+    from pipeline import paths
+
+    roots = thread_roots(documents)
+    claims = scored[scored["is_claim"]]
+    claims = claims.assign(**{UNIT: claims["doc_id"].astype(str).map(roots)})
+    docs = documents.assign(**{UNIT: documents["doc_id"].astype(str).map(roots)})
+    units = list(dict.fromkeys(claims[UNIT].tolist()))
+    if not units:
+        return pd.DataFrame({"sentence_id": pd.Series(dtype=str), "stance": pd.Series(dtype=str),
+                             "stance_score": pd.Series(dtype=float), "stance_probs": pd.Series(dtype=str)})
+    fp = _fingerprint("stance", p, dir_fingerprint(paths.STANCE_MODEL))
+    out = engine.map_units("stance", stance_work, {"claims": claims, "documents": docs}, units, p, fp)
+    if not len(out):
+        return out
+    order = {s: i for i, s in enumerate(claims["sentence_id"].astype(str))}
+    return out.iloc[np.argsort(out["sentence_id"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def run_ingest(engine: Engine, p):
+    """Ingest every corpus; under Dask the whole ingest is one task (its de-duplication is global)."""
+    args = (str(Path(p.ingest.corpora_dir).resolve()), list(p.ingest.corpora), p.ingest.max_file_bytes)
+    if engine.kind == "dask":
+        return engine.client().submit(_ingest_job, *args, pure=False).result()
+    return _ingest_job(*args)
+
+
+def _ingest_job(corpora_dir: str, names: list[str], max_bytes: int):
+    from pipeline.ingest import ingest_corpora, read_corpus
+
+    return ingest_corpora([read_corpus(Path(corpora_dir), n, max_bytes) for n in names])
