@@ -1,0 +1,313 @@
+"""Benchmark the whole pipeline on corpora of 1k/10k/50k real claims: seconds, claims/s, peak memory.
+
+Corpora come from real argument text: ArgKP-2021 arguments (all splits) then PERSPECTRUM
+perspectives, in file order, ten arguments per JSONL post (one paragraph each). Past the ~18k
+unique texts the list repeats, rotated so no post repeats, and the output says how often.
+Each stage runs as its own `argmap <stage>` process in a scratch project (as under `dvc repro`),
+so model loading counts; peak memory is the process's max RSS from `wait4`. The baseline is the
+embedding step alone: a fresh process that loads all-MiniLM-L6-v2 and encodes the same claims.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BENCH_STAGES = ("ingest", "sentences", "embed", "cluster", "stance", "relate", "argmap")
+DOCS_PER_POST = 10
+ARGKP_FILES = ("kpm_data/arguments_train.csv", "kpm_data/arguments_dev.csv", "test_data/arguments_test.csv")
+
+
+# ------------------------------------------------------------------------------ corpus
+
+
+def load_texts(argkp_root: Path, perspectrum_root: Path) -> list[str]:
+    """Unique argument texts: ArgKP-2021 (train, dev, test) then PERSPECTRUM's perspective pool."""
+    texts: list[str] = []
+    for rel in ARGKP_FILES:
+        path = Path(argkp_root) / rel
+        if path.is_file():
+            with path.open(newline="", encoding="utf-8") as fh:
+                texts += [r["argument"] for r in csv.DictReader(fh)]
+    pool = Path(perspectrum_root) / "perspective_pool_v1.0.json"
+    if pool.is_file():
+        rows = json.loads(pool.read_text(encoding="utf-8"))
+        texts += [p["text"] for p in sorted(rows, key=lambda p: int(p["pId"]))]
+    seen: dict[str, None] = {}
+    for t in texts:
+        t = " ".join(str(t).split())
+        if len(t.split()) >= 3:
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+@dataclass
+class CorpusPlan:
+    n_claims: int
+    unique_texts: int
+    repeats: float
+    posts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        if self.repeats <= 1:
+            return f"{self.n_claims} distinct texts, none repeated"
+        return (f"{self.unique_texts} distinct texts repeated {self.repeats:.2f}x "
+                "(posts rotated so none repeats)")
+
+
+def build_corpus(texts: list[str], n_claims: int, per_post: int = DOCS_PER_POST) -> CorpusPlan:
+    """`n_claims` argument texts as JSONL posts of `per_post` paragraphs, repeating only past the pool."""
+    if not texts:
+        raise ValueError("no benchmark texts found (ArgKP-2021 / PERSPECTRUM folders empty?)")
+    chosen: list[str] = []
+    round_ = 0
+    while len(chosen) < n_claims:
+        shift = (round_ * 3) % len(texts)  # a different grouping each round: no post repeats
+        rotated = texts[shift:] + texts[:shift]
+        chosen += rotated[: n_claims - len(chosen)]
+        round_ += 1
+    posts = []
+    for i in range(0, len(chosen), per_post):
+        posts.append({"id": f"bench-{i // per_post:06d}", "text": "\n\n".join(chosen[i : i + per_post])})
+    unique = len(set(chosen))
+    return CorpusPlan(n_claims, unique, len(chosen) / unique, posts)
+
+
+def write_corpus(plan: CorpusPlan, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "name": name,
+        "description": f"Benchmark corpus: {plan.n_claims} argument texts ({plan.note}).",
+        "source": "ArgKP-2021 arguments and PERSPECTRUM perspectives (../shared/benchmarks)",
+        "license": "CC-BY-SA (ArgKP-2021), CC-BY-SA (PERSPECTRUM)",
+        "language": "en",
+        "format": "jsonl",
+    }
+    (folder / "corpus.yaml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    with (folder / "posts.jsonl").open("w", encoding="utf-8") as fh:
+        for post in plan.posts:
+            fh.write(json.dumps(post, ensure_ascii=False) + "\n")
+
+
+def bench_params(base_params: dict, corpus: str, cluster_overrides: dict) -> dict:
+    p = json.loads(json.dumps(base_params))
+    p["ingest"]["corpora_dir"] = "corpora"
+    p["ingest"]["corpora"] = [corpus]
+    p["cluster"].update(cluster_overrides)
+    return p
+
+
+# ------------------------------------------------------------------------------ running
+
+
+@dataclass
+class StageRun:
+    stage: str
+    seconds: float
+    peak_mib: float
+    returncode: int
+    stderr_tail: str = ""
+
+
+def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
+    """Run one command; wall seconds and the child's own peak RSS (from wait4, not the whole tree)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - t0
+    return StageRun(cmd[-1] if cmd[-1] in BENCH_STAGES else " ".join(cmd[-2:]), seconds,
+                    usage.ru_maxrss / 1024.0, proc.returncode,
+                    "\n".join(err.strip().splitlines()[-3:]))
+
+
+def argmap_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "argmap"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
+
+
+def prepare_project(root: Path, project_dir: Path) -> None:
+    project_dir.mkdir(parents=True, exist_ok=True)
+    for sub in ("claims", "stance"):
+        src = root / "models" / sub
+        if src.is_dir():
+            shutil.copytree(src, project_dir / "models" / sub, dirs_exist_ok=True)
+
+
+def run_pipeline(project_dir: Path, env: dict[str, str], stages=BENCH_STAGES) -> list[StageRun]:
+    runs = []
+    for stage in stages:
+        run = run_process([*argmap_cmd(), stage], project_dir, env)
+        runs.append(run)
+        if run.returncode != 0:
+            raise RuntimeError(f"stage {stage} failed in {project_dir}:\n{run.stderr_tail}")
+    return runs
+
+
+def embedding_baseline(texts_file: Path, model: str, package: str | None, batch_size: int,
+                       env: dict[str, str]) -> dict[str, float]:
+    """The embedding step alone, in a fresh process: load the model and encode the texts."""
+    out = texts_file.with_suffix(".result.json")
+    cmd = [sys.executable, "-m", "pipeline.bench", "embed-baseline", str(texts_file), model,
+           package or "", str(batch_size), str(out)]
+    run = run_process(cmd, texts_file.parent, env)
+    if run.returncode != 0:
+        raise RuntimeError(f"embedding baseline failed:\n{run.stderr_tail}")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result.update(seconds=run.seconds, peak_mib=run.peak_mib)
+    return result
+
+
+def _baseline_main(texts_file: str, model: str, package: str, batch_size: str, out: str) -> None:
+    t0 = time.perf_counter()
+    from pipeline.models import SentenceTransformerEmbedder
+
+    texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
+    embedder = SentenceTransformerEmbedder(model, package or None, int(batch_size))
+    t1 = time.perf_counter()
+    embedder.encode(texts)
+    t2 = time.perf_counter()
+    Path(out).write_text(json.dumps({"load_seconds": t1 - t0, "encode_seconds": t2 - t1, "texts": len(texts)}))
+
+
+# ------------------------------------------------------------------------------ clustering check
+
+
+def cluster_ari_check(argkp_root: Path, embedder, cluster_params, sample_fraction: float, seed: int,
+                      big_vectors=None) -> dict[str, Any]:
+    """ARI against ArgKP's key points: full hdbscan fit vs fit-on-a-sample + approximate_predict.
+
+    Both over the same reduced vectors and params; the sample keeps the fraction used on the
+    large corpus. With `big_vectors`, also time both on those (the 50k corpus' claims).
+    """
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score
+
+    from pipeline.benchmark_cluster import load_argkp
+    from pipeline.cluster import cluster_claims
+
+    items = pd.concat([load_argkp(argkp_root, s) for s in ("train", "dev", "test")], ignore_index=True)
+    vectors = embedder.encode(items["text"].tolist())
+    frame = pd.DataFrame({"sentence_id": [f"a{i:06d}" for i in range(len(items))],
+                          "embedding": list(vectors)})
+    out: dict[str, Any] = {"argkp_arguments": len(items)}
+    full_params = cluster_params.model_copy(update={"sample_size": 0})
+    sampled_params = cluster_params.model_copy(
+        update={"sample_size": max(int(len(items) * sample_fraction), cluster_params.min_cluster_size + 1)})
+    for name, params in (("full", full_params), ("sampled", sampled_params)):
+        t0 = time.perf_counter()
+        labels = cluster_claims(frame, params, seed=seed)["cluster_id"].to_numpy()
+        out[f"{name}_seconds"] = round(time.perf_counter() - t0, 2)
+        # noise as its own singleton, as the clustering benchmark scores it
+        as_single = np.where(labels == -1, -1 - np.arange(len(labels)), labels)
+        out[f"{name}_ari"] = round(float(adjusted_rand_score(items["gold"], as_single)), 4)
+        out[f"{name}_noise"] = round(float((labels == -1).mean()), 3)
+    if big_vectors is not None and len(big_vectors):
+        big = pd.DataFrame({"sentence_id": [f"b{i:06d}" for i in range(len(big_vectors))],
+                            "embedding": list(big_vectors)})
+        for name, params in (("full", full_params), ("sampled", cluster_params)):
+            if name == "full" and len(big) > 20000:
+                continue  # a full fit at 50k takes minutes: reported by the pipeline run instead
+            t0 = time.perf_counter()
+            cluster_claims(big, params, seed=seed)
+            out[f"{name}_seconds_at_{len(big)}"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def machine_description() -> dict[str, str]:
+    def sh(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    lscpu = {}
+    for line in sh(["lscpu"]).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            lscpu[k.strip()] = v.strip()
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        import torch
+
+        threads = str(torch.get_num_threads())
+        torch_v = torch.__version__
+    except ImportError:  # pragma: no cover
+        threads, torch_v = "?", "?"
+    return {
+        "cpu": lscpu.get("Model name", platform.processor() or "?"),
+        "nproc": sh(["nproc"]).strip() or str(os.cpu_count()),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "torch": torch_v,
+        "torch_threads": threads,
+        "os": platform.platform(),
+        "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | None, incremental: dict | None,
+                    settings: dict) -> str:
+    lines = ["# Benchmarks", "",
+             ("Generated by `argmap bench` (pipeline/bench.py); every figure below is measured by that "
+             "command, none typed in. Rerun it to refresh this file."), "",
+             "## Machine", ""]
+    lines += [f"- {k}: {v}" for k, v in machine.items()]
+    lines += ["", "## Settings", ""]
+    lines += [f"- {k}: {v}" for k, v in settings.items()]
+    lines += ["", "## Per stage (cold: empty cache; each stage a fresh process, as under `dvc repro`)", "",
+              "| claims | stage | seconds | claims/s | peak RSS MiB |", "|---:|---|---:|---:|---:|"]
+    for r in results:
+        for s in r["stages"]:
+            rate = r["n_claims"] / s["seconds"] if s["seconds"] else float("inf")
+            lines.append(f"| {r['n_claims']} | {s['stage']} | {s['seconds']:.1f} | {rate:,.0f} | {s['peak_mib']:.0f} |")
+        b = r["baseline"]
+        lines.append(f"| {r['n_claims']} | **embedding alone** (load {b['load_seconds']:.1f} s + encode "
+                     f"{b['encode_seconds']:.1f} s) | {b['seconds']:.1f} | {r['n_claims'] / b['seconds']:,.0f} "
+                     f"| {b['peak_mib']:.0f} |")
+    lines += ["", "## Whole pipeline vs the embedding step alone", "",
+              ("| claims | corpus | pipeline s | embedding alone s | ratio (target ≤ 1.3 at 10k) | "
+              "ratio, encode only | peak RSS MiB (target ≤ 2048 at 50k) | dominant stage |"),
+              "|---:|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        total = sum(s["seconds"] for s in r["stages"])
+        peak = max(s["peak_mib"] for s in r["stages"])
+        top = max(r["stages"], key=lambda s: s["seconds"])
+        b = r["baseline"]
+        lines.append(
+            f"| {r['n_claims']} | {r['note']} | {total:.1f} | {b['seconds']:.1f} | {total / b['seconds']:.2f} | "
+            f"{total / b['encode_seconds']:.2f} | {peak:.0f} | {top['stage']} ({top['seconds'] / total:.0%}) |")
+    if ari:
+        lines += ["", "## Clustering: full hdbscan fit vs a sample + `approximate_predict`", ""]
+        lines += [f"- {k}: {v}" for k, v in ari.items()]
+    if incremental:
+        lines += ["", "## Incremental: one post added to the corpus, stages rerun with a warm cache", ""]
+        lines += [f"- {k}: {v}" for k, v in incremental.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "embed-baseline":
+    _baseline_main(*sys.argv[2:7])

@@ -1,0 +1,122 @@
+"""`argmap bench`: the whole pipeline on 1k/10k/50k real claims; writes BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import typer
+import yaml
+
+logger = logging.getLogger("pipeline.bench")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("bench")
+    def bench_cmd(
+        sizes: str = typer.Option("1000,10000,50000", help="Comma-separated corpus sizes in claims."),
+        out: Path = typer.Option(Path("BENCHMARKS.md"), help="Markdown report to write."),
+        workdir: Path = typer.Option(Path("/tmp/argmap-bench"), help="Scratch folder for the corpora and runs."),
+        argkp: Path = typer.Option(Path("../shared/benchmarks/argkp2021"), help="ArgKP-2021 folder."),
+        perspectrum: Path = typer.Option(Path("../shared/benchmarks/perspectrum"), help="PERSPECTRUM folder."),
+        reduce: str = typer.Option("pca", help="cluster.reduce for the benchmark corpora."),
+        reduce_dims: int = typer.Option(20, help="cluster.reduce_dims for the benchmark corpora."),
+        sample_size: int = typer.Option(10000, help="cluster.sample_size for the benchmark corpora."),
+        incremental_size: int = typer.Option(10000, help="Size at which to measure an incremental rerun (0 = skip)."),
+        ari: bool = typer.Option(True, help="Compare full vs sampled clustering ARI on ArgKP."),
+    ) -> None:
+        """Time every stage (fresh process each, cold cache) against the embedding step alone."""
+        from pipeline import bench
+        from pipeline.params import load_params
+
+        root = Path.cwd()
+        base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
+        p = load_params("params.yaml")
+        texts = bench.load_texts(argkp, perspectrum)
+        typer.echo(f"bench: {len(texts)} distinct argument texts available (ArgKP-2021 + PERSPECTRUM)")
+        cluster_overrides = {"reduce": reduce, "reduce_dims": reduce_dims, "sample_size": sample_size}
+        machine = bench.machine_description()
+        results, incremental = [], None
+        for n in [int(x) for x in sizes.split(",") if x.strip()]:
+            plan = bench.build_corpus(texts, n)
+            project = workdir / f"n{n}"
+            shutil.rmtree(project, ignore_errors=True)
+            bench.prepare_project(root, project)
+            name = f"bench-{n}"
+            bench.write_corpus(plan, project / "corpora" / name, name)
+            (project / "params.yaml").write_text(
+                yaml.safe_dump(bench.bench_params(base, name, cluster_overrides), sort_keys=False), encoding="utf-8")
+            env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore"}
+            typer.echo(f"bench: {n} claims in {len(plan.posts)} posts ({plan.note}); running stages ...")
+            runs = bench.run_pipeline(project, env)
+            for r in runs:
+                typer.echo(f"  {r.stage:<10} {r.seconds:8.1f} s {n / r.seconds:10,.0f} claims/s {r.peak_mib:8.0f} MiB")
+            texts_file = project / "baseline_texts.json"
+            texts_file.write_text(json.dumps(sorted({t for post in plan.posts for t in post["text"].split("\n\n")})))
+            baseline = bench.embedding_baseline(texts_file, p.embed.model, p.embed.model_package,
+                                                p.embed.batch_size, env)
+            total = sum(r.seconds for r in runs)
+            typer.echo(f"  embedding alone {baseline['seconds']:.1f} s (load {baseline['load_seconds']:.1f}, "
+                       f"encode {baseline['encode_seconds']:.1f}); pipeline {total:.1f} s; "
+                       f"ratio {total / baseline['seconds']:.2f}")
+            results.append({"n_claims": n, "note": plan.note, "baseline": baseline,
+                            "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]})
+            if n == incremental_size:
+                incremental = _incremental(bench, project, name, texts, n, env, total)
+                typer.echo(f"  incremental: {incremental}")
+        ari_result = None
+        if ari and results:
+            ari_result = _ari(bench, p, argkp, workdir, results, cluster_overrides)
+            typer.echo(f"bench: clustering check {ari_result}")
+        settings = {
+            "corpus": f"ArgKP-2021 arguments then PERSPECTRUM perspectives, {bench.DOCS_PER_POST} per JSONL post",
+            "claims/s": "corpus claims (argument texts) per wall second of the stage",
+            "embedding alone": "fresh process: load all-MiniLM-L6-v2, encode each distinct argument text once, batch 32",
+            "cluster params": json.dumps(cluster_overrides),
+            "stages timed": ", ".join(bench.BENCH_STAGES) + " (train_* run once per project; evaluate and "
+                            "report are gold- and HTML-specific and left out)",
+        }
+        report = bench.markdown_report(results, machine, ari_result, incremental, settings)
+        out.write_text(report, encoding="utf-8")
+        typer.echo(report)
+
+
+def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env: dict, cold_total: float) -> dict:
+    """Add one post of unseen texts, rerun the stages with the warm cache; compare to the cold run."""
+    used = n % len(texts)
+    new = [texts[(used + i) % len(texts)] for i in range(bench.DOCS_PER_POST)]
+    posts = project / "corpora" / name / "posts.jsonl"
+    before = len(posts.read_text(encoding="utf-8").splitlines())
+    with posts.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "bench-added", "text": "\n\n".join(new)}, ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    runs = bench.run_pipeline(project, env)
+    warm = time.perf_counter() - t0
+    return {
+        "corpus": f"{before} posts + 1 added ({bench.DOCS_PER_POST} new argument texts)",
+        "cold_seconds": round(cold_total, 1),
+        "incremental_seconds": round(warm, 1),
+        "incremental_share_of_cold": f"{warm / cold_total:.1%} (target ≤ 15%)",
+        "per_stage_seconds": {r.stage: round(r.seconds, 1) for r in runs},
+    }
+
+
+def _ari(bench, p, argkp: Path, workdir: Path, results: list[dict], cluster_overrides: dict) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    from pipeline.cache import CachedEmbedder, Store
+
+    largest = max(r["n_claims"] for r in results)
+    store = Store(workdir / f"n{largest}" / ".cache" / "cache.sqlite")
+    embedder = CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
+    emb_path = workdir / f"n{largest}" / "work" / "embeddings.parquet"
+    big = np.vstack(pd.read_parquet(emb_path)["embedding"].to_numpy()) if emb_path.is_file() else None
+    params = p.cluster.model_copy(update=cluster_overrides)
+    n_big = len(big) if big is not None else largest
+    fraction = min(1.0, cluster_overrides["sample_size"] / max(n_big, 1))
+    return bench.cluster_ari_check(argkp, embedder, params, fraction, p.base.seed, big_vectors=big)
