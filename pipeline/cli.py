@@ -304,6 +304,8 @@ from pipeline.query_cli import register as _register_queries  # noqa: E402
 _register_queries(app)
 from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
 _register_benchmark(app)
+from pipeline.bench_cli import register as _register_bench  # noqa: E402
+_register_bench(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
