@@ -108,9 +108,9 @@ def emit(
         table = Table(title=title, show_lines=False, header_style="bold", expand=bool(wide))
         for name in shown[0]:
             if name in wide:
-                table.add_column(name, overflow="fold", ratio=1, min_width=24)
+                table.add_column(name, overflow="fold", ratio=1)
             else:
-                table.add_column(name, no_wrap=True)
+                table.add_column(name, overflow="fold", max_width=16)
         for row in shown:
             table.add_row(*(_fmt(v) for v in row.values()))
         _console().print(table)
@@ -172,7 +172,8 @@ def register(app: typer.Typer) -> None:
         hits = search_claims(query_vector, claims, vectors, top=top, stance=stance, corpus=corpus)
         rows = claim_rows(hits, read_table(paths.DOCUMENTS, DOCUMENTS), read_table(paths.CLUSTERS, CLUSTERS))
         view = [{"sim": r["similarity"], "claim": r["text"], "stance": r["stance"], "key point": r["key_point"] or "-",
-                 "author": r["author"], "where": f"{r['doc_id']} [{r['start_char']}:{r['end_char']}]"} for r in rows]
+                 "author": r["author"], "where": f"{r['doc_id']} [{r['start_char']}:{r['end_char']}]"}
+                for r in rows]
         emit(rows, as_json=as_json, as_csv=as_csv, title=f"Claims nearest {text!r}",
              empty="no claim matches these filters", wide=("claim",), table_rows=view)
 
@@ -234,7 +235,8 @@ def register(app: typer.Typer) -> None:
                 box.add_row(k, _fmt(v))
             _console().print(box)
         view = [{"claim": r["text"], "stance": r["stance"], "strength": r["strength_score"], "author": r["author"],
-                 "where": f"{r['doc_id']} [{r['start_char']}:{r['end_char']}]"} for r in rows]
+                 "where": f"{r['doc_id']} [{r['start_char']}:{r['end_char']}]"}
+                for r in rows]
         emit(rows, as_json=as_json, as_csv=as_csv, title="Member claims", empty="the key point has no claims",
              wide=("claim",), table_rows=view)
 
