@@ -253,7 +253,8 @@ def register(app: typer.Typer) -> None:
         """Run read-only SQL (DuckDB) over the output tables; writes are refused."""
         from pipeline.query import run_sql
 
-        df = run_sql(statement)
+        with progress("running the query…"):
+            df = run_sql(statement)
         records = json.loads(df.to_json(orient="records", date_format="iso", default_handler=str)) if len(df) else []
         shown = records if (as_json or as_csv) else records[:limit]
         title = f"{len(df)} row(s)" + (f", first {limit} shown" if len(shown) < len(records) else "")
