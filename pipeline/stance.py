@@ -290,7 +290,7 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     anchors = _label_anchors(labels, embedder)
     emb = _encode_unique(embedder, texts)
     blocks = [_clean(b) or t for b, t in zip(claims.get("block_text", pd.Series(texts)), texts)]
-    block_emb = _encode_unique(embedder, blocks)
+    block_emb = emb if blocks == texts else _encode_unique(embedder, blocks)
     parsed = list(nlp.pipe(texts, batch_size=64))
     terms = _term_cues(parsed, labels)
 

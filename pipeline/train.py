@@ -189,6 +189,9 @@ def run_train_stance(params, *, embedder=None, nlp=None, model_dir: str | Path |
     plots = metrics.pop("_plots")
     write_json(metrics_path, metrics)
     plots_dir = Path(plots_dir)
-    write_text(plots_dir / "stance_confusion.csv", plots["confusion"].to_csv(index=False))
+    confusion = plots["confusion"]
+    for subset in ("high", "all"):  # one file per subset: a DVC confusion plot cannot filter rows
+        rows = confusion[confusion["subset"] == subset][["actual", "predicted"]]
+        write_text(plots_dir / f"stance_confusion_{subset}.csv", rows.to_csv(index=False))
     write_text(plots_dir / "stance_reliability.csv", plots["reliability"].to_csv(index=False))
     return metrics

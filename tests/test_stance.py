@@ -164,4 +164,5 @@ def test_seed_training_with_real_models(tmp_path, params):
     metrics = run_train_stance(params, model_dir=tmp_path / "stance",
                                metrics_path=tmp_path / "train_stance.json", plots_dir=tmp_path)
     assert metrics["macro_f1_high"] > 0.4  # naive embedding baseline: 0.23
-    assert (tmp_path / "stance_confusion.csv").is_file() and (tmp_path / "stance_reliability.csv").is_file()
+    for name in ("stance_confusion_high.csv", "stance_confusion_all.csv", "stance_reliability.csv"):
+        assert (tmp_path / name).is_file()
