@@ -55,11 +55,13 @@ def read_annotations(path: str | Path) -> pd.DataFrame:
 
 
 def _find_raw(doc: str, corpora_dir: Path, corpora: list[str]) -> tuple[str, Path]:
-    for corpus in corpora:
+    # Annotations may come from a corpus the current run does not analyse: look in every folder.
+    others = sorted(p.name for p in corpora_dir.iterdir() if p.is_dir() and p.name not in corpora)
+    for corpus in [*corpora, *others]:
         candidate = corpora_dir / corpus / doc
         if candidate.is_file():
             return corpus, candidate
-    raise AnnotationError(f"annotated document {doc!r} is not in any corpus folder {corpora} under {corpora_dir}")
+    raise AnnotationError(f"annotated document {doc!r} is not in any corpus folder under {corpora_dir}")
 
 
 def _load_structure(path: Path) -> dict[str, dict]:
