@@ -10,9 +10,11 @@ Cold and cached paths give identical bytes because both return the value *as sto
 is computed, written, and then read back exactly as a later run would read it. For that to hold,
 computing one text must not depend on what else is in its batch:
 - sentence-transformers pads a batch to its longest text, and padding moves the vectors by
-  ~1e-7. `CachedEmbedder` therefore encodes texts in buckets of one exact token length (no
-  padding at all); a text's vector is then the same bytes alone or in any batch (checked in
-  tests/test_cache.py).
+  ~1e-7; so does the batch's row count, as the BLAS kernel is chosen by matrix shape.
+  `CachedEmbedder` therefore encodes texts in buckets of one exact token length (no padding),
+  always FIXED_BATCH rows at a time (a short batch repeats its last text): every forward pass
+  of a given length has the same shape, and a text's vector is the same bytes alone or in any
+  batch (checked in tests/test_cache.py).
 - spaCy's tagger and parser give the same annotations for a text alone or in a batch (checked on
   3,000 ArgKP arguments); the cache stores those annotations and rebuilds the `Doc` from them on
   both paths.
@@ -37,6 +39,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".cache") / "argmap"
+FIXED_BATCH = 16  # rows per forward pass, always (see CachedEmbedder._encode_bucketed)
 _CHUNK = 500  # keys per SQL query (SQLite's variable limit is 32k; keep queries small)
 
 
@@ -146,7 +149,7 @@ def embedder_fingerprint(model: str, package: str | None) -> str:
     """Model name + the versions of everything that turns its weights into vectors."""
     parts = [model, package or "", package_version(package) if package else "local-folder",
              package_version("sentence-transformers"), package_version("transformers"),
-             package_version("torch"), "normalize=1", "bucket=exact-token-length"]
+             package_version("torch"), "normalize=1", f"bucket=exact-token-length,rows={FIXED_BATCH}"]
     if Path(model).is_dir():  # a local folder: its weights' bytes are the version
         for f in sorted(Path(model).rglob("*")):
             if f.is_file() and f.suffix in (".safetensors", ".bin", ".json", ".txt"):
@@ -196,11 +199,16 @@ class CachedEmbedder:
         by_len: dict[int, list[int]] = {}
         for i, n in enumerate(lengths):
             by_len.setdefault(n, []).append(i)
+        size = FIXED_BATCH
         for n in sorted(by_len):
             idx = by_len[n]
-            vecs = self.inner.encode([texts[i] for i in idx])
-            for i, v in zip(idx, vecs):
-                out[i] = v
+            for start in range(0, len(idx), size):
+                chunk = [texts[i] for i in idx[start : start + size]]
+                # Always the same (batch, length) shape: BLAS picks its kernel by shape, and a
+                # different kernel moves the last bits. Short chunks repeat their last text.
+                vecs = self.inner.encode(chunk + [chunk[-1]] * (size - len(chunk)))
+                for i, v in zip(idx[start : start + size], vecs):
+                    out[i] = v
         return np.vstack(out).astype(np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,62 @@
+"""bench: corpus building from real argument text (figures are printed by `argmap bench`, never asserted)."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from pipeline.bench import bench_params, build_corpus, load_texts, markdown_report, write_corpus
+
+
+def _fixtures(tmp_path):
+    argkp = tmp_path / "argkp"
+    (argkp / "kpm_data").mkdir(parents=True)
+    (argkp / "kpm_data" / "arguments_train.csv").write_text(
+        "arg_id,argument,topic,stance\n"
+        "a1,Founders should sell before they market.,t,1\n"
+        "a2,\"A brand makes   every sale easier.\",t,-1\n"
+        "a3,Too short,t,1\n"
+        "a4,Founders should sell before they market.,t,1\n", encoding="utf-8")
+    persp = tmp_path / "persp"
+    persp.mkdir()
+    (persp / "perspective_pool_v1.0.json").write_text(json.dumps(
+        [{"pId": 2, "text": "Strategy comes before any tactic."}, {"pId": 1, "text": "Research the market first."}]))
+    return argkp, persp
+
+
+def test_load_texts_dedups_and_orders(tmp_path):
+    texts = load_texts(*_fixtures(tmp_path))
+    assert texts == ["Founders should sell before they market.", "A brand makes every sale easier.",
+                     "Research the market first.", "Strategy comes before any tactic."]
+
+
+def test_build_corpus_repeats_only_past_the_pool(tmp_path):
+    texts = load_texts(*_fixtures(tmp_path))
+    small = build_corpus(texts, 3, per_post=2)
+    assert small.repeats == 1 and "none repeated" in small.note
+    assert [p["text"].split("\n\n") for p in small.posts] == [texts[:2], texts[2:3]]
+    big = build_corpus(texts, 10, per_post=2)
+    assert big.unique_texts == 4 and big.repeats == 2.5 and "repeated 2.50x" in big.note
+    assert sum(len(p["text"].split("\n\n")) for p in big.posts) == 10
+
+
+def test_write_corpus_is_a_valid_jsonl_corpus(tmp_path):
+    from pipeline.ingest import ingest_corpora, read_corpus
+
+    plan = build_corpus(load_texts(*_fixtures(tmp_path)), 4, per_post=2)
+    write_corpus(plan, tmp_path / "corpora" / "bench-4", "bench-4")
+    result = ingest_corpora([read_corpus(tmp_path / "corpora", "bench-4", 5_000_000)])
+    assert len(result.documents) == 2 and not result.rejects
+
+
+def test_bench_params_and_report():
+    base = yaml.safe_load(open("params.yaml", encoding="utf-8"))
+    p = bench_params(base, "bench-4", {"reduce": "pca", "sample_size": 10})
+    assert p["ingest"]["corpora"] == ["bench-4"] and p["cluster"]["sample_size"] == 10
+    assert base["ingest"]["corpora"] != ["bench-4"]  # the project's params are untouched
+    results = [{"n_claims": 4, "note": "x", "baseline": {"seconds": 2.0, "load_seconds": 1.0, "encode_seconds": 1.0,
+                                                          "peak_mib": 10.0},
+                "stages": [{"stage": "ingest", "seconds": 1.0, "peak_mib": 5.0}]}]
+    text = markdown_report(results, {"cpu": "c"}, None, None, {"k": "v"})
+    assert "| 4 | ingest | 1.0 |" in text and "ratio" in text
