@@ -340,18 +340,18 @@ def _fmt(x: float) -> str:
 def tuning_candidates() -> list[dict]:
     """The settings tried: hdbscan's knobs crossed with noise reassignment; reduction on a subset."""
     candidates = []
-    for mcs in (2, 3, 4, 6):
+    for mcs in (2, 3, 4):
         for ms in (1, 2):
             for method in ("eom", "leaf"):
-                for eps in (0.0, 0.3, 0.5):
+                for eps in (0.0, 0.4):
                     for reassign, threshold in ((False, 0.5), (True, 0.5), (True, 0.6), (True, 0.7)):
                         candidates.append({
                             "min_cluster_size": mcs, "min_samples": ms, "cluster_selection_method": method,
                             "cluster_selection_epsilon": eps, "reduce": "none", "reduce_dims": 50,
                             "reassign_noise": reassign, "reassign_min_similarity": threshold,
                         })
-    for reduce, dims in (("pca", 10), ("pca", 25), ("umap", 5)):
-        for mcs in (2, 3, 5):
+    for reduce, dims in (("pca", 10), ("umap", 5)):
+        for mcs in (2, 3):
             for method in ("eom", "leaf"):
                 for reassign in (False, True):
                     candidates.append({
