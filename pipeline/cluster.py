@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import embedding_matrix
+from pipeline.models import ModelMissingError
 from pipeline.params import Cluster
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,13 @@ def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.nda
 
         reduced = PCA(n_components=dims, random_state=seed, svd_solver="full").fit_transform(vectors)
     else:
-        import umap
+        try:
+            import umap
+        except ImportError:
+            raise ModelMissingError(
+                "cluster.reduce: umap needs the package umap-learn: pip install umap-learn "
+                "(or set cluster.reduce to pca or none)"
+            ) from None
 
         reduced = umap.UMAP(
             n_components=dims, metric="cosine", random_state=seed, n_neighbors=15, min_dist=0.0
