@@ -330,7 +330,8 @@ def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: Cla
     if out.empty:
         return out
     if "kind" not in out.columns:
-        kinds = documents.set_index("doc_id")["kind"] if len(documents) else pd.Series(dtype=str)
+        has_kinds = len(documents) and {"doc_id", "kind"} <= set(documents.columns)
+        kinds = documents.set_index("doc_id")["kind"] if has_kinds else pd.Series(dtype=str)
         out["kind"] = out["doc_id"].map(kinds).fillna("article")
     mask = (out["role"] != "boilerplate").to_numpy()
     if mask.any():
