@@ -31,7 +31,7 @@ EVALUATIVE = {
 CONTRAST = {"but", "however", "although", "though", "while", "whereas", "instead", "rather"}
 
 FEATURE_NAMES = [
-    "n_words_log", "is_short", "question", "exclamation", "ends_colon", "imperative", "modal",
+    "n_words_log", "is_short", "question", "exclamation", "ends_intro", "imperative", "modal",
     "strong_modal", "negation", "adj_share", "comparative", "superlative", "evaluative",
     "generic_subject", "second_person", "first_person_sg", "first_person_narration", "past_root",
     "present_root", "copula_root", "hedge", "greeting", "has_url_or_handle", "digit_share",
@@ -115,7 +115,7 @@ def _design(mode: str, cues: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
 # Hand-set weights of the rules-only scorer: a reading of the gold definition, not fitted.
 RULE_WEIGHTS = {
     "question": -3.0, "imperative": -1.5, "greeting": -3.0, "has_url_or_handle": -2.0,
-    "ends_colon": -2.0, "first_person_narration": -2.0, "past_root": -0.8, "modal": 0.8,
+    "ends_intro": -2.0, "first_person_narration": -2.0, "past_root": -0.8, "modal": 0.8,
     "strong_modal": 0.8, "evaluative": 1.0, "comparative": 0.7, "superlative": 0.7,
     "generic_subject": 0.8, "negation": 0.4, "hedge": 0.8, "is_short": -1.5, "role_caption": -2.5,
     "role_heading": -0.8, "copula_root": 0.4, "present_root": 0.5, "no_verb": -0.5,
@@ -147,7 +147,9 @@ def _doc_cues(doc, role: str, kind: str) -> list[float]:
     n = max(len(words), 1)
     lower = [t.lower_ for t in words]
     lemmas = [(t.lemma_ or t.lower_).lower() for t in words]
-    text = doc.text.strip()
+    # closing quotes/brackets do not change what kind of sentence it is: 'I asked, "why?"' is a question
+    text = doc.text.strip().rstrip("\"'”’)]» ")
+    intro = text.endswith(":") or text.endswith("...") or text.endswith("…")  # introduces a list
     tags = [t.tag_ for t in words]
     has_tags = any(tags)
     roots = [t for t in doc if t.dep_ == "ROOT"] if doc.has_annotation("DEP") else []
@@ -197,7 +199,7 @@ def _doc_cues(doc, role: str, kind: str) -> list[float]:
     no_verb = float(has_tags and not any(t.pos_ in ("VERB", "AUX") for t in words))
     return [
         float(np.log1p(len(words))), float(len(words) < 4), float(text.endswith("?")),
-        float(text.endswith("!")), float(text.endswith(":")), imperative, modal, strong, negation,
+        float(text.endswith("!")), float(intro), imperative, modal, strong, negation,
         adj_share, comparative, superlative, evaluative, generic, second, first_sg, narration,
         past_root, present_root, copula, hedge, greeting, url, digits, propn, contrast, no_verb,
         float(role == "title"), float(role == "heading"), float(role == "list_item"),
