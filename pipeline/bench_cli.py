@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
             bench.prepare_project(root, project)
             name = f"bench-{n}"
             bench.write_corpus(plan, project / "corpora" / name, name)
+            base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))  # current, not stale
             (project / "params.yaml").write_text(
                 yaml.safe_dump(bench.bench_params(base, name, cluster_overrides), sort_keys=False), encoding="utf-8")
             env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore"}
