@@ -166,3 +166,23 @@ def test_seed_training_with_real_models(tmp_path, params):
     assert metrics["macro_f1_high"] > 0.4  # naive embedding baseline: 0.23
     for name in ("stance_confusion_high.csv", "stance_confusion_all.csv", "stance_reliability.csv"):
         assert (tmp_path / name).is_file()
+
+
+def test_argkp_benchmark_runs_on_a_tiny_copy(tmp_path, params, fake_embedder, blank_nlp):
+    from pipeline.benchmark_stance import run_stance_benchmark
+
+    args = [("Cities should ban cars", "Cars pollute the air we breathe.", 1),
+            ("Cities should ban cars", "People need cars to get to work.", -1),
+            ("Homework should be abolished", "Children need time to play.", 1),
+            ("Homework should be abolished", "Practice at home builds skills.", -1)]
+    for folder, split in (("kpm_data", "train"), ("kpm_data", "dev"), ("test_data", "test")):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        rows = [{"arg_id": f"{split}_{i}", "argument": a, "topic": t, "stance": s}
+                for i, (t, a, s) in enumerate(args * 2)]
+        pd.DataFrame(rows).to_csv(tmp_path / folder / f"arguments_{split}.csv", index=False)
+    result = run_stance_benchmark(params, data_dir=tmp_path, out_dir=tmp_path / "out",
+                                  embedder=fake_embedder, nlp=blank_nlp, grid=((1.0, 1.0),))
+    assert result["label_set"] == ["pro", "con"]
+    assert 0 <= result["test"]["accuracy"] <= 1 and result["test"]["n"] == 8
+    assert (tmp_path / "out" / "benchmark_stance.json").is_file()
+    assert "published" in (tmp_path / "out" / "benchmark_stance.md").read_text()
