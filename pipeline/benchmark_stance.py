@@ -126,7 +126,8 @@ def _table(r: dict) -> str:
         "",
         "| system | accuracy | macro-F1 |",
         "|---|---|---|",
-        f"| argmap stance head (C={r['model']['C']}, head_C={r['model']['head_C']}) | {t['accuracy']} | {t['macro_f1']} |",
+        f"| argmap stance head (C={r['model']['C']}, head_C={r['model']['head_C']}) "
+        f"| {t['accuracy']} | {t['macro_f1']} |",
         f"| majority class of train | {m['accuracy']} | {m['macro_f1']} |",
         f"| published | {r['published']} | |",
         "",

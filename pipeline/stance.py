@@ -265,7 +265,8 @@ def _evidence(emb: np.ndarray, terms: np.ndarray, anchors: dict, labels: LabelSp
         others[k] = False
         other_negated[:, k] = negated[:, others].sum(axis=1)
     w = ZERO_SHOT_WEIGHTS
-    return (w["sim_centroid"] / ZERO_SHOT_TEMPERATURE * (emb @ anchors["centroid"].T) + w["term_mention"] * (mention - negated)
+    similarity = emb @ anchors["centroid"].T / ZERO_SHOT_TEMPERATURE
+    return (w["sim_centroid"] * similarity + w["term_mention"] * (mention - negated)
             + w["term_negated"] * negated + w["other_term_negated"] * other_negated)
 
 
@@ -466,13 +467,13 @@ def reliability(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> tuple[float
     rows, ece = [], 0.0
     for b in range(bins):
         m = (conf > edges[b]) & (conf <= edges[b + 1]) if b else (conf >= 0) & (conf <= edges[1])
-        if m.any():
-            ece += m.sum() / len(y) * abs(conf[m].mean() - correct[m].mean())
+        if not m.any():
+            continue  # empty bins carry no point for the plot
+        ece += m.sum() / len(y) * abs(conf[m].mean() - correct[m].mean())
         rows.append({"bin": round(float((edges[b] + edges[b + 1]) / 2), 3),
-                     "confidence": round(float(conf[m].mean()), 4) if m.any() else None,
-                     "accuracy": round(float(correct[m].mean()), 4) if m.any() else None,
-                     "count": int(m.sum())})
-    return float(ece), pd.DataFrame(rows)
+                     "confidence": round(float(conf[m].mean()), 4),
+                     "accuracy": round(float(correct[m].mean()), 4), "count": int(m.sum())})
+    return float(ece), pd.DataFrame(rows, columns=["bin", "confidence", "accuracy", "count"])
 
 
 def _zero_shot_weights() -> np.ndarray:
