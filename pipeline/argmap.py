@@ -6,7 +6,7 @@ import json
 import logging
 import math
 from collections import Counter
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -152,7 +152,6 @@ def build_argmap(
     run: dict,
 ) -> dict:
     """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json)."""
-    labels = [entry["name"] for entry in label_set]
     docs = documents.set_index("doc_id")
     claims = sentences[sentences["is_claim"]].copy()
     claims["strength_score"] = (claims["claim_score"] * claims["stance_score"]).round(6)
@@ -175,7 +174,8 @@ def build_argmap(
         label = entry["name"]
         mine = claims[claims["stance"] == label]
         key_points = []
-        for k in clusters[(clusters["dominant_stance"] == label) & (clusters["cluster_id"] != -1)].itertuples(index=False):
+        mine_kps = clusters[(clusters["dominant_stance"] == label) & (clusters["cluster_id"] != -1)]
+        for k in mine_kps.itertuples(index=False):
             members = claims[claims["cluster_id"] == k.cluster_id]
             key_points.append(
                 dict(

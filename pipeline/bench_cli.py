@@ -76,7 +76,9 @@ def register(app: typer.Typer) -> None:
         settings = {
             "corpus": f"ArgKP-2021 arguments then PERSPECTRUM perspectives, {bench.DOCS_PER_POST} per JSONL post",
             "claims/s": "corpus claims (argument texts) per wall second of the stage",
-            "embedding alone": "fresh process: load all-MiniLM-L6-v2, encode each distinct argument text once, batch 32",
+            "embedding alone": (
+                "fresh process: load all-MiniLM-L6-v2, encode each distinct argument text once, batch 32"
+            ),
             "cluster params": json.dumps(cluster_overrides),
             "stages timed": ", ".join(bench.BENCH_STAGES) + " (train_* run once per project; evaluate and "
                             "report are gold- and HTML-specific and left out)",
@@ -117,9 +119,9 @@ def _ari(bench, p, argkp: Path, workdir: Path, results: list[dict], cluster_over
     embedder = CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
     emb_path = workdir / f"n{largest}" / "work" / "embeddings.parquet"
     big = np.vstack(pd.read_parquet(emb_path)["embedding"].to_numpy()) if emb_path.is_file() else None
+    n_big = len(big) if big is not None else largest
     params = p.cluster.model_copy(update={**cluster_overrides, "sample_size": min(
         cluster_overrides["sample_size"], max(n_big // 2, 10))})
-    n_big = len(big) if big is not None else largest
     # The sample's share at the design point (50k claims), so the check samples even on small runs.
     fraction = min(0.5, cluster_overrides["sample_size"] / max(n_big, 50000))
     return bench.cluster_ari_check(argkp, embedder, params, fraction, p.base.seed, big_vectors=big)

@@ -30,7 +30,10 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
     from pipeline.benchmark_cluster import load_argkp, load_perspectrum
 
-    loaders = {"argkp": lambda s: load_argkp(argkp_dir, s), "perspectrum": lambda s: load_perspectrum(perspectrum_dir, s)}
+    loaders = {
+        "argkp": lambda s: load_argkp(argkp_dir, s),
+        "perspectrum": lambda s: load_perspectrum(perspectrum_dir, s),
+    }
     return pd.concat([loaders[d](s) for d in datasets for s in splits], ignore_index=True)
 
 
@@ -52,8 +55,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Score argmap's clustering, BERTopic and k-means (true k) on the same embeddings."""
         from pipeline.benchmark_cluster import (
-            argmap_method, bertopic_method, embed_texts, kmeans_method, make_groups, markdown_table,
-            run_methods, summarise,
+            argmap_method,
+            bertopic_method,
+            embed_texts,
+            kmeans_method,
+            make_groups,
+            markdown_table,
+            run_methods,
+            summarise,
         )
         from pipeline.io import write_json, write_text
         from pipeline.models import load_embedder
@@ -110,7 +119,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Grid-search the cluster params on dev (never test); re-check the best few on train."""
         from pipeline.benchmark_cluster import (
-            bertopic_method, embed_texts, make_groups, run_methods, summarise, tune_cluster,
+            bertopic_method,
+            embed_texts,
+            make_groups,
+            run_methods,
+            summarise,
+            tune_cluster,
             tuning_markdown,
         )
         from pipeline.io import write_json, write_text

@@ -6,8 +6,8 @@ import functools
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import typer
 
@@ -299,12 +299,16 @@ def _schemas():
 
 
 from pipeline.corpus_cli import corpus_app  # noqa: E402
+
 app.add_typer(corpus_app, name="corpus", help="Add, validate and list corpora.")
 from pipeline.query_cli import register as _register_queries  # noqa: E402
+
 _register_queries(app)
 from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
+
 _register_benchmark(app)
 from pipeline.bench_cli import register as _register_bench  # noqa: E402
+
 _register_bench(app)
 
 

@@ -101,7 +101,10 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; per-file keys: title, author, url, date)"
     if kind == "missing":
-        return f"{path}: required key {key!r} is missing (required: name, description, source, license, language, format)"
+        return (
+            f"{path}: required key {key!r} is missing "
+            "(required: name, description, source, license, language, format)"
+        )
     if kind == "literal_error":
         return f"{path}: {key}: got {error.get('input')!r}, allowed: {', '.join(FORMATS)}"
     return f"{path}: {key}: got {error.get('input')!r}: {error['msg']}"
@@ -203,7 +206,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding  # the mark is dropped by these codecs
             except UnicodeDecodeError as exc:
-                raise DecodeReject(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}") from None
+                raise DecodeReject(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
+                ) from None
     if b"\x00" in data[:8192]:
         raise DecodeReject("binary file: contains NUL bytes, not text; remove it or convert it to UTF-8 text")
     try:
@@ -296,7 +301,9 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
             kept = 0
             articles = [d for d in result.docs if d.kind == "article"]
             for article in articles:
-                family = [article] + [d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)]
+                family = [article] + [
+                    d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)
+                ]
                 article_id = _doc_id(src.name, raw.path, article.key)
                 key = _dedup_key(article)
                 if key and key in seen:

@@ -81,7 +81,7 @@ class Stance(_Section):
     neutral_label: str
 
     @model_validator(mode="after")
-    def _neutral_is_a_label(self) -> "Stance":
+    def _neutral_is_a_label(self) -> Stance:
         names = [label.name for label in self.labels]
         if len(set(names)) != len(names):
             raise ValueError(f"label names must be unique, got {names}")

@@ -265,7 +265,9 @@ def register(app: typer.Typer) -> None:
     @app.command("describe")
     @_query_error
     def describe_cmd(
-        table: str | None = typer.Argument(None, help="Only this table (documents, sentences, claims, clusters, edges)."),
+        table: str | None = typer.Argument(
+            None, help="Only this table (documents, sentences, claims, clusters, edges)."
+        ),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:

@@ -5,14 +5,13 @@ import shutil
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from pipeline import paths
 from pipeline.cli import app
 from pipeline.io import write_table
 from pipeline.schemas import CLAIM_SCORES
-
-from conftest import ROOT
 
 runner = CliRunner()
 STAGES = ["ingest", "sentences", "embed", "cluster", "train_claims", "train_stance", "stance",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_cache import ROOT, _bytes, _seed_inputs
 
 from pipeline.engine import UNIT, assemble, split_units, thread_roots, unit_keys
-
-from test_cache import ROOT, _bytes, _seed_inputs
 
 
 def test_thread_roots_follow_parents():

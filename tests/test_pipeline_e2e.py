@@ -9,15 +9,13 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 
 from pipeline import paths, schemas
 from pipeline.argmap import validate_argmap
 from pipeline.io import read_table
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -194,7 +194,8 @@ def test_zoom_and_pan_change_the_view(page, fixture_report):
     path, _ = fixture_report
     p = page()
     pg = p.open(path)
-    width = lambda: float(pg.get_attribute("#graph", "viewBox").split()[2])
+    def width() -> float:
+        return float(pg.get_attribute("#graph", "viewBox").split()[2])
     w0 = width()
     pg.click(".zoom button[title='Zoom in']")
     assert width() < w0

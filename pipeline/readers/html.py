@@ -144,7 +144,7 @@ def _comment_docs(tree, article_key: str) -> list[Doc]:
     node_set = set(nodes)
     docs: list[Doc] = []
     key_of = {}
-    for n, node in enumerate(nodes, start=1):
+    for node in nodes:
         authors = [a for a in node.xpath(_AUTHOR_XPATH) if _own(node, a, node_set)]
         author = _SAYS_RE.sub("", _text_of(authors[0])) if authors else None
         containers = [c for c in node.xpath(_TEXT_XPATH) if _own(node, c, node_set)]
