@@ -87,7 +87,7 @@ class ClaimModel:
 
         directory = Path(directory)
         if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
-            raise InputError(f"{directory}: no claim model here; run `argmap train-claims` first")
+            raise InputError(f"{directory}: no claim model here; run `argmap train_claims` (or dvc repro) first")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         card_path = directory / "model_card.json"
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}

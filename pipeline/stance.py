@@ -121,7 +121,7 @@ class StanceModel:
 
         directory = Path(directory)
         if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
-            raise InputError(f"{directory}: no stance model here; run `argmap train-stance` first")
+            raise InputError(f"{directory}: no stance model here; run `argmap train_stance` (or dvc repro) first")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         if config.get("features") != FEATURES:
             raise InputError(f"{directory}: stance model was trained with other features; retrain it")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import AnnotationError
-from pipeline.io import InputError, write_json, write_text
+from pipeline.io import InputError, atomic_dir, write_json, write_text
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,8 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
                                          params.embed.batch_size)
     sentences, _ = _training_frames(params, params.train_claims.annotations)
     model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params)
-    model.save(model_dir or paths.CLAIM_MODEL)
+    with atomic_dir(model_dir or paths.CLAIM_MODEL) as tmp:  # no half-written model on interruption
+        model.save(tmp)
     write_json(metrics_path, metrics)
     logger.info("train_claims: LODO F1 %.3f (%s)", metrics["f1"], metrics["mode"])
     return metrics
@@ -187,7 +188,8 @@ def run_train_stance(params, *, embedder=None, nlp=None, model_dir: str | Path |
                                          params.embed.batch_size)
     sentences, documents = _training_frames(params, params.train_stance.annotations)
     model, metrics = train_stance_model(sentences, documents, embedder=embedder, params=params, nlp=nlp)
-    model.save(model_dir or paths.STANCE_MODEL)
+    with atomic_dir(model_dir or paths.STANCE_MODEL) as tmp:
+        model.save(tmp)
     plots = metrics.pop("_plots")
     write_json(metrics_path, metrics)
     plots_dir = Path(plots_dir)

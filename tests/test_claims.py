@@ -100,7 +100,7 @@ def test_safe_round_trip_gives_identical_scores(tmp_path, params, fake_embedder,
 def test_load_missing_model_is_a_clear_error(tmp_path):
     from pipeline.io import InputError
 
-    with pytest.raises(InputError, match="train-claims"):
+    with pytest.raises(InputError, match="argmap train_claims"):
         ClaimModel.load(tmp_path / "nothing")
 
 

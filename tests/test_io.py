@@ -35,3 +35,20 @@ def test_interrupted_write_leaves_previous_output(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_dir_swaps_in_whole_or_not_at_all(tmp_path):
+    from pipeline.io import atomic_dir
+
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "weights.npz").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_dir(target) as tmp:
+            (tmp / "weights.npz").write_text("half")
+            raise RuntimeError("interrupted")
+    assert (target / "weights.npz").read_text() == "old"
+    with atomic_dir(target) as tmp:
+        (tmp / "weights.npz").write_text("new")
+    assert (target / "weights.npz").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
