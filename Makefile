@@ -29,7 +29,9 @@ run: setup
 	dvc repro
 	dvc metrics show
 
+# The pipeline runs first: the cache, engine and seed-report tests use its trained models and outputs.
 test: setup browser
+	dvc repro
 	pytest -q
 
 test-fast: setup
