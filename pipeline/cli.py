@@ -121,12 +121,6 @@ def sentences_cmd() -> None:
     logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
 
 
-def _claim_nlp(p: Params):
-    from pipeline.models import load_spacy
-
-    return load_spacy(p.sentences.spacy_model, disable=("ner",))
-
-
 @app.command("embed")
 @user_errors
 def embed_cmd() -> None:
