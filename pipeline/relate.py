@@ -262,7 +262,8 @@ def relate(
     kp_edges = relate_key_points(claims, embeddings, claim_edges, params, labels, neutral)
     edges = pd.concat([doc_edges, claim_edges, kp_edges], ignore_index=True)
     logger.info(
-        "%d edges: %s", len(edges), dict(edges.groupby(["level", "relation"]).size()) if len(edges) else {}
+        "%d edges: %s", len(edges),
+        {f"{lvl} {rel}": int(n) for (lvl, rel), n in edges.groupby(["level", "relation"]).size().items()},
     )
     return edges.sort_values(["level", "source_id", "target_id", "relation"], kind="stable").reset_index(
         drop=True
