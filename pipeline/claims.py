@@ -83,21 +83,17 @@ class ClaimModel:
 
     @classmethod
     def load(cls, directory: str | Path) -> ClaimModel:
-        from pipeline.io import InputError
+        from pipeline.io import read_model_dir
 
-        directory = Path(directory)
-        if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
-            raise InputError(f"{directory}: no claim model here; run `argmap train_claims` (or dvc repro) first")
-        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
-        card_path = directory / "model_card.json"
-        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-        with np.load(directory / "weights.npz", allow_pickle=False) as npz:
-            return cls(
-                mode=config["mode"], feature_names=list(config["feature_names"]),
-                weights=npz["weights"], bias=float(npz["bias"][0]), mean=npz["mean"],
-                scale=npz["scale"], threshold=float(config["threshold"]),
-                embedding_model=config["embedding_model"], card=card,
-            )
+        config, card, npz = read_model_dir(
+            directory, "no claim model here; run `argmap train_claims` (or dvc repro) first"
+        )
+        return cls(
+            mode=config["mode"], feature_names=list(config["feature_names"]),
+            weights=npz["weights"], bias=float(npz["bias"][0]), mean=npz["mean"],
+            scale=npz["scale"], threshold=float(config["threshold"]),
+            embedding_model=config["embedding_model"], card=card,
+        )
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -91,6 +91,24 @@ def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     return df
 
 
+def read_model_dir(directory: str | Path, missing: str) -> tuple[dict, dict, dict[str, Any]]:
+    """(config, model card, arrays) of a model folder written as config.json + weights.npz (no pickle).
+
+    `missing` is the message for a folder without a model, e.g. which command trains one.
+    """
+    import numpy as np
+
+    directory = Path(directory)
+    if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
+        raise InputError(f"{directory}: {missing}")
+    config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    card_path = directory / "model_card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    with np.load(directory / "weights.npz", allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    return config, card, arrays
+
+
 def read_json(path: str | Path) -> Any:
     path = Path(path)
     if not path.is_file():

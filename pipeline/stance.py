@@ -117,21 +117,17 @@ class StanceModel:
 
     @classmethod
     def load(cls, directory: str | Path) -> StanceModel:
-        from pipeline.io import InputError
+        from pipeline.io import InputError, read_model_dir
 
-        directory = Path(directory)
-        if not (directory / "config.json").is_file() or not (directory / "weights.npz").is_file():
-            raise InputError(f"{directory}: no stance model here; run `argmap train_stance` (or dvc repro) first")
-        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        config, card, npz = read_model_dir(
+            directory, "no stance model here; run `argmap train_stance` (or dvc repro) first"
+        )
         if config.get("features") != FEATURES:
             raise InputError(f"{directory}: stance model was trained with other features; retrain it")
         lab = config["labels"]
         labels = LabelSpace(lab["names"], lab["descriptions"], lab["examples"], lab["terms"], lab["neutral"])
-        card_path = directory / "model_card.json"
-        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-        with np.load(directory / "weights.npz", allow_pickle=False) as npz:
-            return cls(labels, npz["weights"], npz["head"], float(npz["temperature"][0]),
-                       config["embedding_model"], card)
+        return cls(labels, npz["weights"], npz["head"], float(npz["temperature"][0]),
+                   config["embedding_model"], card)
 
 
 # ----------------------------------------------------------------------------- features
