@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import analysis_text, embedding_matrix
+from pipeline.relate import dominant_stance
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def describe_clusters(
         cluster_id = int(cluster_id)
         counts = group["stance"].value_counts()
         shares = {label: round(float(counts.get(label, 0)) / len(group), 6) for label in labels}
-        dominant = max(labels, key=lambda label: (shares[label], -labels.index(label)))
+        dominant = dominant_stance(group["stance"], labels)
         if cluster_id == -1:
             label, representative = NOISE_LABEL, None
         else:

@@ -39,7 +39,8 @@ def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.nda
     return np.ascontiguousarray(reduced, dtype=np.float64)
 
 
-def _centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cluster ids in order, unit-length centroid of each); noise (-1) has none."""
     ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
     if not len(ids):
         return ids, np.zeros((0, vectors.shape[1]), dtype=np.float64)
@@ -91,7 +92,7 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> p
     out["cluster_id"] = labels
     out["membership_score"] = np.round(np.nan_to_num(np.asarray(probabilities, dtype=np.float64)), 6)
     if params.reassign_noise:
-        ids, centres = _centroids(vectors, labels)
+        ids, centres = cluster_centroids(vectors, labels)
         noise = np.flatnonzero(labels == -1)
         if len(ids) and len(noise):
             sims = vectors[noise] @ centres.T

@@ -15,7 +15,7 @@ def _gold_comment_docs(documents: pd.DataFrame, gold_structure: dict):
         mine = documents[documents["source"] == entry["file"]]
         for comment in entry.get("comments", []):
             row = mine[mine["comment_n"] == comment["n"]]
-            yield entry, comment, (row.iloc[0] if len(row) else None), mine
+            yield entry, comment, (row.iloc[0] if len(row) else None)
 
 
 def score_relations(documents: pd.DataFrame, edges: pd.DataFrame, gold_structure: dict) -> dict:
@@ -24,7 +24,7 @@ def score_relations(documents: pd.DataFrame, edges: pd.DataFrame, gold_structure
     relation_of = {(e.source_id, e.target_id): e.relation for e in doc_edges.itertuples(index=False)}
     total = correct = 0
     details = []
-    for entry, comment, row, _ in _gold_comment_docs(documents, gold_structure):
+    for entry, comment, row in _gold_comment_docs(documents, gold_structure):
         gold = comment.get("relation_to_reply_target")
         if gold is None:
             continue

@@ -90,13 +90,11 @@ def load_embedder(model: str, package: str | None, batch_size: int = 32) -> Sent
 
 
 @lru_cache(maxsize=8)
-def load_spacy(name: str, disable: tuple[str, ...] = (), enable: tuple[str, ...] | None = None):
-    """Load a spaCy pipeline by package name, keeping only the components asked for."""
+def load_spacy(name: str, disable: tuple[str, ...] = ()):
+    """Load a spaCy pipeline by package name, without the components a step does not need."""
     import spacy
 
     try:
-        if enable is not None:
-            return spacy.load(name, enable=list(enable))
         return spacy.load(name, disable=list(disable))
     except OSError:
         raise ModelMissingError(

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pipeline.cluster import cluster_centroids
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.params import Relate
 
@@ -182,13 +183,16 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def dominant_stance(stances: pd.Series, labels: list[str]) -> str:
+    """Most frequent stance (ties go to the label listed first)."""
+    counts = stances.value_counts()
+    return max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
+
+
 def dominant_stances(claims: pd.DataFrame, labels: list[str]) -> dict[int, str]:
-    """Most frequent stance per key point (ties go to the label listed first)."""
-    out = {}
-    for cluster_id, group in claims[claims["cluster_id"] != -1].groupby("cluster_id", sort=True):
-        counts = group["stance"].value_counts()
-        out[int(cluster_id)] = max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
-    return out
+    """Most frequent stance per key point."""
+    clustered = claims[claims["cluster_id"] != -1]
+    return {int(c): dominant_stance(g["stance"], labels) for c, g in clustered.groupby("cluster_id", sort=True)}
 
 
 def relate_key_points(
@@ -214,12 +218,10 @@ def relate_key_points(
     vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
     dominant = dominant_stances(claims, labels)
     ids = sorted(dominant)
-    centres, docs = {}, {}
-    for cid, group in clustered.groupby("cluster_id", sort=True):
-        mat = np.vstack([vectors[s] for s in group["sentence_id"]])
-        centre = mat.mean(axis=0)
-        centres[int(cid)] = centre / max(float(np.linalg.norm(centre)), 1e-12)
-        docs[int(cid)] = set(group["doc_id"])
+    mat = np.vstack([vectors[s] for s in clustered["sentence_id"]])
+    centre_ids, centre_mat = cluster_centroids(mat, clustered["cluster_id"].to_numpy(dtype=np.int64))
+    centres = dict(zip(centre_ids.tolist(), centre_mat))
+    docs = {int(c): set(g["doc_id"]) for c, g in clustered.groupby("cluster_id", sort=True)}
     member = dict(zip(clustered["sentence_id"], clustered["cluster_id"].astype(int)))
     between: dict[tuple[int, int], dict[str, int]] = {}
     for e in claim_edges.itertuples(index=False):
