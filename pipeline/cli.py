@@ -193,6 +193,7 @@ def stance_cmd() -> None:
 def relate_cmd() -> None:
     """Relate comments and claims to what they answer: reply, support and attack edges."""
     from pipeline.relate import relate
+    from pipeline.stance import LabelSpace
 
     p = params()
     s = _schemas()
@@ -206,8 +207,10 @@ def relate_cmd() -> None:
         .merge(stances, on="sentence_id", validate="one_to_one")
         .merge(assignments[["sentence_id", "cluster_id"]], on="sentence_id", validate="one_to_one")
     )
+    space = LabelSpace.from_params(p.stance)
     edges = relate(
-        claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label
+        claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label,
+        terms=dict(zip(space.names, space.terms)),
     )
     write_table(edges, paths.EDGES, s.EDGES)
 

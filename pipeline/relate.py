@@ -12,6 +12,7 @@ import pandas as pd
 from pipeline.cluster import cluster_centroids
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.params import Relate
+from pipeline.stance import NEGATORS
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,36 @@ def cue_balance(text: str) -> tuple[int, list[str]]:
     return len(found_agree) - len(found_dis), found_agree + found_dis
 
 
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_NEGATORS = frozenset(NEGATORS)
+
+
+def term_polarity(text: str, terms: dict[str, list[str]]) -> dict[str, int]:
+    """Per label: mentions of its terms, affirmed minus negated ('Sales, Not Marketing').
+
+    A mention is negated when a negator ('not', 'never', 'instead', 'than', "shouldn't" ...) is
+    among the three words before it. Lexical on purpose: it reads titles and short claims.
+    """
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    out: dict[str, int] = {}
+    for label, label_terms in terms.items():
+        wanted = {w.lower() for w in label_terms}
+        net = 0
+        for i, w in enumerate(words):
+            if w in wanted:
+                before = words[max(i - 3, 0):i]
+                negated = any(b in _NEGATORS or b.endswith("n't") for b in before)
+                net += -1 if negated else 1
+        if net:
+            out[label] = net
+    return out
+
+
+def polarity_conflict(comment: dict[str, int], thesis: dict[str, int]) -> list[str]:
+    """Labels whose terms the comment affirms where the thesis denies them, or the reverse."""
+    return sorted(k for k in comment if k in thesis and comment[k] * thesis[k] < 0)
+
+
 def stance_profile(claims: pd.DataFrame, labels: list[str], neutral: str) -> np.ndarray:
     """Mean stance probabilities over claims, neutral left out; zeros if no claim leans."""
     if not len(claims):
@@ -80,13 +111,32 @@ def _stance_agreement(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(a @ b / (na * nb))
 
 
+def _thesis(doc_id: str, titles: dict, claims_by_doc: dict, terms: dict[str, list[str]]) -> tuple[dict, str]:
+    """What a document argues for and against, by term polarity: its title where it has one
+    (a title states the thesis), else its claims. Returns the polarity and where it was read."""
+    title = titles.get(doc_id)
+    if isinstance(title, str) and title.strip():
+        return term_polarity(title, terms), f"the title '{_short(title)}'"
+    group = claims_by_doc.get(doc_id)
+    text = " ".join(analysis_text(group)) if group is not None and len(group) else ""
+    return term_polarity(text, terms), "its claims"
+
+
 def relate_documents(
-    claims: pd.DataFrame, documents: pd.DataFrame, labels: list[str], neutral: str
+    claims: pd.DataFrame, documents: pd.DataFrame, labels: list[str], neutral: str,
+    terms: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """A reply edge per comment, and a support or attack edge for its overall stance."""
+    """A reply edge per comment, and a support or attack edge for its overall stance.
+
+    Evidence in order: the comment's language of agreement or disagreement; else a polarity
+    conflict (the comment's claims affirm a position's terms that what it answers denies, as a
+    comment praising marketing under 'Sales, Not Marketing'); else the stance profiles.
+    """
     rows = []
     claims_by_doc = {d: g for d, g in claims.groupby("doc_id", sort=True)}
     empty = claims.iloc[0:0]
+    terms = terms or {}
+    titles = documents.set_index("doc_id")["title"].to_dict() if "title" in documents.columns else {}
     comments = documents[documents["kind"].eq("comment") & documents["parent_doc_id"].notna()]
     for doc in comments.sort_values("doc_id").itertuples(index=False):
         target = doc.parent_doc_id
@@ -95,15 +145,26 @@ def relate_documents(
                  score=1.0, reason="comment thread: this comment answers its target")
         )
         balance, cues = cue_balance(doc.text)
-        own = stance_profile(claims_by_doc.get(doc.doc_id, empty), labels, neutral)
+        own_claims = claims_by_doc.get(doc.doc_id, empty)
+        own = stance_profile(own_claims, labels, neutral)
         other = stance_profile(claims_by_doc.get(target, empty), labels, neutral)
         agreement = _stance_agreement(own, other)
+        conflict: list[str] = []
+        if balance == 0 and terms and len(own_claims):
+            thesis, where = _thesis(target, titles, claims_by_doc, terms)
+            conflict = polarity_conflict(term_polarity(" ".join(analysis_text(own_claims)), terms), thesis)
         if balance != 0:
             relation = "support" if balance > 0 else "attack"
             score = min(1.0, 0.6 + 0.2 * abs(balance))
             reason = f"{'agreement' if balance > 0 else 'disagreement'} language: " + ", ".join(
                 f"'{c}'" for c in cues
             )
+        elif conflict:
+            relation, score = "attack", 0.7
+            sides = "; ".join(
+                f"{'affirm' if thesis[k] < 0 else 'deny'} the {k} terms that {where} "
+                f"{'denies' if thesis[k] < 0 else 'affirms'}" for k in conflict)
+            reason = f"polarity: the comment's claims {sides}"
         elif agreement is not None:
             relation = "support" if agreement >= 0.5 else "attack"
             score = agreement if relation == "support" else 1.0 - agreement
@@ -257,9 +318,13 @@ def relate(
     params: Relate,
     labels: list[str],
     neutral: str,
+    terms: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """All edges: document replies and relations, claim-level and key-point-level support and attack."""
-    doc_edges = relate_documents(claims, documents, labels, neutral)
+    """All edges: document replies and relations, claim-level and key-point-level support and attack.
+
+    `terms` maps each label to its topic terms (params stance.labels), for the polarity rule.
+    """
+    doc_edges = relate_documents(claims, documents, labels, neutral, terms)
     claim_edges = relate_claims(claims, documents, embeddings, params, neutral, doc_edges)
     kp_edges = relate_key_points(claims, embeddings, claim_edges, params, labels, neutral)
     edges = pd.concat([doc_edges, claim_edges, kp_edges], ignore_index=True)

@@ -126,6 +126,11 @@ def test_metrics_written(run_twice):
     text = json.dumps(metrics)
     for key in ("relation_accuracy", "noise_share", "titles_correct"):
         assert key in text
+    # Every comment's relation to what it answers, as the gold has it: the comments attacking the
+    # sales article, the one backing it, and the author's reply backing a commenter.
+    map_metrics = json.loads((root / "metrics" / "map.json").read_text())
+    assert map_metrics["relations_scored"] == 5
+    assert map_metrics["relation_accuracy"] == 1.0, json.loads((root / "plots" / "relation_details.json").read_text())
 
 
 def test_jsonl_and_html_corpora_end_to_end(tmp_path):

@@ -1,6 +1,7 @@
 """Reply, support and attack edges from a hand-built thread."""
 
-from pipeline.relate import cue_balance, relate
+from pipeline.relate import cue_balance, polarity_conflict, relate, term_polarity
+from tests.conftest import stance_probs
 
 
 def test_cues():
@@ -28,3 +29,38 @@ def test_document_and_claim_edges(tiny_thread, params):
     c1 = claim[claim["source_id"] == "c/a.txt#c1:s0"]
     assert c1["relation"].tolist() == ["attack"] and "pro-marketing against pro-sales" in c1["reason"].iloc[0]
     assert edges["score"].between(0, 1).all()
+
+
+TERMS = {"pro-sales": ["sales", "sell"], "pro-marketing": ["marketing", "brand"], "neutral": []}
+
+
+def test_term_polarity_reads_negation_before_a_term():
+    assert term_polarity("Why Startups Need to Focus on Sales, Not Marketing", TERMS) == {
+        "pro-sales": 1, "pro-marketing": -1}
+    assert term_polarity("You shouldn't sell yet; build the brand.", TERMS) == {
+        "pro-sales": -1, "pro-marketing": 1}
+    assert term_polarity("Nothing about either topic.", TERMS) == {}
+    assert polarity_conflict({"pro-marketing": 2}, {"pro-sales": 1, "pro-marketing": -1}) == ["pro-marketing"]
+    assert polarity_conflict({"pro-sales": 1}, {"pro-sales": 1, "pro-marketing": -1}) == []
+
+
+def test_polarity_conflict_with_the_title_makes_an_attack(tiny_thread, params):
+    """No agreement words and no stance difference: the title's 'not marketing' decides."""
+    documents, claims, embeddings = tiny_thread
+    documents = documents.copy()
+    documents.loc[0, "title"] = "Sell First, Not Marketing"
+    claims = claims.copy()
+    claims["stance"] = "pro-sales"  # the tagger got the comment wrong: stance alone says support
+    claims["stance_probs"] = [stance_probs("pro-sales")] * len(claims)
+    labels, neutral = params.stance.label_names, params.stance.neutral_label
+    without = relate(claims, documents, embeddings, params.relate, labels, neutral)
+    with_terms = relate(claims, documents, embeddings, params.relate, labels, neutral, terms=TERMS)
+
+    def c1(edges):
+        doc = edges[(edges["level"] == "document") & (edges["source_id"] == "c/a.txt#c1")]
+        return doc[doc["relation"] != "reply"].iloc[0]
+
+    assert c1(without)["relation"] == "support"
+    edge = c1(with_terms)
+    assert edge["relation"] == "attack"
+    assert "affirm the pro-marketing terms" in edge["reason"] and "Sell First, Not Marketing" in edge["reason"]
