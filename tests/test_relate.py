@@ -1,7 +1,8 @@
 """Reply, support and attack edges from a hand-built thread."""
 
+import json
+
 from pipeline.relate import cue_balance, polarity_conflict, relate, term_polarity
-from tests.conftest import stance_probs
 
 
 def test_cues():
@@ -51,7 +52,8 @@ def test_polarity_conflict_with_the_title_makes_an_attack(tiny_thread, params):
     documents.loc[0, "title"] = "Sell First, Not Marketing"
     claims = claims.copy()
     claims["stance"] = "pro-sales"  # the tagger got the comment wrong: stance alone says support
-    claims["stance_probs"] = [stance_probs("pro-sales")] * len(claims)
+    claims["stance_probs"] = json.dumps(
+        {"pro-sales": 0.7, "pro-marketing": 0.1, "pro-strategy": 0.1, "neutral": 0.1})
     labels, neutral = params.stance.label_names, params.stance.neutral_label
     without = relate(claims, documents, embeddings, params.relate, labels, neutral)
     with_terms = relate(claims, documents, embeddings, params.relate, labels, neutral, terms=TERMS)
