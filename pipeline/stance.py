@@ -198,6 +198,11 @@ def _term_cues(docs, labels: LabelSpace) -> np.ndarray:
     return np.minimum(out, 2.0)
 
 
+# Verbs of knowing: 'you do not understand marketing' denies the reader's grasp, not marketing.
+COGNITION_VERBS = {"understand", "know", "realize", "realise", "see", "get", "appreciate", "grasp",
+                   "recognize", "recognise", "notice"}
+
+
 def _is_negated(tok) -> bool:
     doc = tok.doc
     window = [doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)]
@@ -207,7 +212,7 @@ def _is_negated(tok) -> bool:
         return True
     for anc in tok.ancestors:
         if any(c.dep_ == "neg" for c in anc.children):
-            return True
+            return anc.lemma_.lower() not in COGNITION_VERBS
         if anc.dep_ == "ROOT":
             break
     return False

