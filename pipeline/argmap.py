@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import analysis_text, embedding_matrix
+from pipeline.people import dominant_positions, is_named, resolve_speakers
 from pipeline.relate import dominant_stance
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 NOISE_LABEL = "Unclustered claims"
 
 Lemmatizer = Callable[[Sequence[str]], list[list[str]]]
@@ -91,7 +92,7 @@ def describe_clusters(
     vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
     claims["analysis_text"] = analysis_text(claims)
     lemmas = dict(zip(claims["sentence_id"], lemmatize(claims["analysis_text"].tolist())))
-    author = documents.set_index("doc_id")["author"].to_dict()
+    speaker = resolve_speakers(documents)
     lemmas_by_cluster = {
         int(c): [w for sid in g["sentence_id"] for w in lemmas[sid]]
         for c, g in claims.groupby("cluster_id", sort=True)
@@ -113,7 +114,7 @@ def describe_clusters(
             best = int(np.argmax(mat @ centre))
             representative = group["sentence_id"].iloc[best]
             label = " ".join(group["text"].iloc[best].split())
-        authors = sorted({a for a in (author.get(d) for d in group["doc_id"]) if isinstance(a, str)})
+        authors = sorted({speaker[d] for d in group["doc_id"] if is_named(speaker[d])})
         rows.append(
             dict(
                 cluster_id=cluster_id,
@@ -151,9 +152,16 @@ def build_argmap(
     edges: pd.DataFrame,
     label_set: list[dict[str, str]],
     run: dict,
+    neutral: str | None = None,
 ) -> dict:
-    """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json)."""
+    """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json).
+
+    Positions count claims and people: `speaker` resolves each document to a person
+    (pipeline/people.py); `share_of_people` is the share of speakers whose claims mostly take
+    that position (`neutral`, the label set's no-position label, only where nothing else).
+    """
     docs = documents.set_index("doc_id")
+    speaker = resolve_speakers(documents)
     claims = sentences[sentences["is_claim"]].copy()
     claims["strength_score"] = (claims["claim_score"] * claims["stance_score"]).round(6)
     claims = claims.sort_values(["strength_score", "sentence_id"], ascending=[False, True], kind="stable")
@@ -163,7 +171,8 @@ def build_argmap(
         claim_nodes.append(
             dict(
                 id=c.sentence_id, text=c.text, doc_id=c.doc_id, corpus=c.corpus, source=c.source,
-                kind=d["kind"], author=_none(d["author"]), start_char=int(c.start_char),
+                kind=d["kind"], author=_none(d["author"]), speaker=speaker[c.doc_id],
+                start_char=int(c.start_char),
                 end_char=int(c.end_char), stance=c.stance, stance_score=float(c.stance_score),
                 claim_score=float(c.claim_score), strength_score=float(c.strength_score),
                 cluster_id=int(c.cluster_id),
@@ -171,6 +180,10 @@ def build_argmap(
         )
     positions = []
     n_claims = max(len(claims), 1)
+    names = [lab["name"] for lab in label_set]
+    neutral = neutral if neutral in names else names[-1]
+    leaning = dominant_positions(claims, speaker, names, neutral) if len(claims) else {}
+    n_people = max(len(leaning), 1)
     for entry in label_set:
         label = entry["name"]
         mine = claims[claims["stance"] == label]
@@ -188,12 +201,15 @@ def build_argmap(
                 )
             )
         key_points.sort(key=lambda kp: (-kp["size"], kp["cluster_id"]))
-        authors = sorted({a for a in (docs.loc[d, "author"] for d in mine["doc_id"]) if isinstance(a, str)})
+        voices = sorted({speaker[d] for d in mine["doc_id"]})
+        held_by = sum(1 for s in leaning.values() if s == label)
         positions.append(
             dict(
                 stance=label, description=entry["description"], n_claims=int(len(mine)),
                 share_of_claims=round(len(mine) / n_claims, 6),
-                n_documents=int(mine["doc_id"].nunique()), authors=authors,
+                n_people=len(voices), n_people_leaning=held_by,
+                share_of_people=round(held_by / n_people, 6),
+                n_documents=int(mine["doc_id"].nunique()), authors=[v for v in voices if is_named(v)],
                 strongest_claim_ids=mine["sentence_id"].head(run.get("top_claims", 5)).tolist(),
                 key_points=key_points,
                 unclustered_claim_ids=mine[mine["cluster_id"] == -1]["sentence_id"].tolist(),
@@ -203,7 +219,7 @@ def build_argmap(
         dict(
             doc_id=doc_id, corpus=d["corpus"], source=d["source"], kind=d["kind"],
             comment_n=_none(d["comment_n"]), parent_doc_id=_none(d["parent_doc_id"]),
-            title=_none(d["title"]), author=_none(d["author"]),
+            title=_none(d["title"]), author=_none(d["author"]), speaker=speaker[doc_id],
             addressed_to=_none(d["addressed_to"]), start_char=int(d["start_char"]),
             end_char=int(d["end_char"]),
         )
@@ -219,6 +235,7 @@ def build_argmap(
         comments=int((documents["kind"] == "comment").sum()),
         sentences=int(len(sentences)),
         claims=int(len(claims)),
+        people=len(leaning),
         key_points=int((clusters["cluster_id"] != -1).sum()) if len(clusters) else 0,
         noise_claims=int((claims["cluster_id"] == -1).sum()),
     )

@@ -248,7 +248,7 @@ def argmap_cmd() -> None:
         "top_claims": p.argmap.top_claims,
     }
     label_set = [{"name": label.name, "description": label.description} for label in p.stance.labels]
-    doc = build_argmap(sentences, documents, clusters, edges, label_set, run)
+    doc = build_argmap(sentences, documents, clusters, edges, label_set, run, neutral=p.stance.neutral_label)
     validate_argmap(doc)
     write_table(sentences, paths.SENTENCES, s.SENTENCES)
     write_table(clusters, paths.CLUSTERS, s.CLUSTERS)

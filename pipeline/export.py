@@ -7,6 +7,8 @@ import json
 
 import networkx as nx
 
+from pipeline.people import is_named
+
 
 def _claims(argmap: dict) -> dict[str, dict]:
     return {c["id"]: c for c in argmap["claims"]}
@@ -32,10 +34,10 @@ def to_aif(argmap: dict) -> dict:
     i_node: dict[str, str] = {}
     for claim in argmap["claims"]:
         i_node[claim["id"]] = node(claim["text"], "I", claimID=claim["id"])
-        speaker = claim["author"] or f"unknown writer of {claim['doc_id']}"
+        speaker = claim["speaker"]  # one participant per person, named or not
         if speaker not in person_ids:
             person_ids[speaker] = len(person_ids) + 1
-            first, _, last = speaker.partition(" ")
+            first, _, last = speaker.partition(" ") if is_named(speaker) else (speaker, "", "")
             participants.append({"participantID": person_ids[speaker], "firstname": first, "surname": last})
         l_id = node(f"{speaker}: {claim['text']}", "L")
         locutions.append({"nodeID": l_id, "personID": person_ids[speaker], "timestamp": "",
@@ -111,12 +113,12 @@ def to_graph(argmap: dict) -> nx.MultiDiGraph:
             g.add_edge(kid, pid, key="in_position", relation="in_position")
     for doc in argmap["documents"]:
         g.add_node(f"doc:{doc['doc_id']}", kind="document", label=doc["title"] or doc["doc_id"],
-                   doc_kind=doc["kind"], author=doc["author"] or "")
+                   doc_kind=doc["kind"], author=doc["author"] or "", speaker=doc["speaker"])
     for c in argmap["claims"]:
         cid = f"claim:{c['id']}"
         g.add_node(cid, kind="claim", label=c["text"], stance=c["stance"], stance_score=c["stance_score"],
                    doc_id=c["doc_id"], start_char=c["start_char"], end_char=c["end_char"],
-                   author=c["author"] or "")
+                   author=c["author"] or "", speaker=c["speaker"])
         g.add_edge(cid, f"doc:{c['doc_id']}", key="said_in", relation="said_in")
         if c["cluster_id"] >= 0:
             g.add_edge(cid, f"keypoint:kp-{c['cluster_id']}", key="member_of", relation="member_of")

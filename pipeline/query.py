@@ -106,6 +106,9 @@ def position_rows(argmap: dict) -> list[dict[str, Any]]:
         rows.append({
             "stance": p["stance"],
             "share_of_claims": p["share_of_claims"],
+            "share_of_people": p["share_of_people"],
+            "people_leaning": p["n_people_leaning"],
+            "people": p["n_people"],
             "claims": p["n_claims"],
             "documents": p["n_documents"],
             "authors": len(p["authors"]),
@@ -113,6 +116,7 @@ def position_rows(argmap: dict) -> list[dict[str, Any]]:
             "unclustered_claims": len(p["unclustered_claim_ids"]),
             "strongest_claim": top["text"] if top else None,
             "strongest_claim_author": top["author"] if top else None,
+            "strongest_claim_speaker": top["speaker"] if top else None,
         })
     return rows
 

@@ -183,12 +183,13 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
-        """The positions: share of claims, documents, authors and the strongest claim of each."""
+        """The positions: share of claims and of people, documents and the strongest claim of each."""
         from pipeline.query import position_rows
 
         rows = position_rows(_argmap())
-        view = [{"position": r["stance"], "share": f"{r['share_of_claims']:.0%}", "claims": r["claims"],
-                 "docs": r["documents"], "authors": r["authors"], "key points": r["key_points"],
+        view = [{"position": r["stance"], "claims": f"{r['claims']} ({r['share_of_claims']:.0%})",
+                 "people leaning": f"{r['people_leaning']} ({r['share_of_people']:.0%})",
+                 "docs": r["documents"], "key points": r["key_points"],
                  "strongest claim": r["strongest_claim"]} for r in rows]
         emit(rows, as_json=as_json, as_csv=as_csv, title="Positions", empty="the map has no positions",
              wide=("strongest claim",), table_rows=view)

@@ -107,6 +107,11 @@ def test_page_loads_without_console_errors(page, fixture_report):
     assert _claim_count(pg) == len(argmap["claims"])
     assert int(pg.get_attribute("#graph", "data-arcs")) == 4  # 3 attacks and 1 support between claims
     assert pg.locator("#graph .rel-edge.attack").count() == 3
+    # each position says how many people lean its way, of everyone who made a claim
+    people = argmap["summary"]["people"]
+    for pos in argmap["positions"]:
+        card = pg.locator(f".pos-card[data-stance='{pos['stance']}'] .people")
+        assert card.inner_text().startswith(f"{pos['n_people_leaning']} of {people} ")
     # a key point card lists its member claims on demand
     card = pg.locator(".kp-card[data-kp='kp-2']")
     assert card.locator(".claim-btn").count() == 0

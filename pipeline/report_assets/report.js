@@ -79,13 +79,18 @@
     var t = String(text).replace(/\s+/g, " ").trim();
     return t.length > n ? t.slice(0, n - 1) + "\u2026" : t;
   }
+  // The person behind a claim or document: one name per person on a page; "" when the page names nobody.
+  function who(x) {
+    var s = x && x.speaker;
+    return s && s.indexOf("unnamed, ") !== 0 ? s : "";
+  }
   function docLabel(d) {
     if (!d) return "(unknown document)";
     if (d.kind === "article") return d.title || d.source;
     var root = d, guard = 0;
     while (root && root.parent_doc_id && guard++ < 50) root = docById[root.parent_doc_id];
     var on = root && root !== d ? " on \u201c" + shorten(root.title || root.source, 50) + "\u201d" : "";
-    return "Comment #" + (d.comment_n || "?") + (d.author ? " by " + d.author : "") + on;
+    return "Comment #" + (d.comment_n || "?") + (who(d) ? " by " + who(d) : "") + on;
   }
   function swatch(stance, cls) {
     var s = el("span", { class: cls || "dot" });
@@ -118,7 +123,7 @@
     if (state.stance && c.stance !== state.stance) return false;
     if (state.corpus && c.corpus !== state.corpus) return false;
     if (state.doc && c.doc_id !== state.doc) return false;
-    if (state.author && (c.author || "") !== state.author) return false;
+    if (state.author && who(c) !== state.author) return false;
     if (state.q) {
       var text = c.text.toLowerCase();
       var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
@@ -166,13 +171,15 @@
         strongest.appendChild(el("li", null, el("span", { class: "link", role: "link", tabindex: "0",
           onclick: function (ev) { ev.stopPropagation(); openClaim(id); },
           onkeydown: function (ev) { if (ev.key === "Enter") { ev.stopPropagation(); openClaim(id); } } },
-          "\u201c" + shorten(c.text, 110) + "\u201d"), el("span", { class: "muted" }, c.author ? " \u2014 " + c.author : "")));
+          "\u201c" + shorten(c.text, 110) + "\u201d"), el("span", { class: "muted" }, who(c) ? " \u2014 " + who(c) : "")));
       });
       add(card, [
         el("div", { class: "name" }, p.stance),
-        el("div", { class: "share" }, pct(p.share_of_claims)),
+        el("div", { class: "share", title: "share of claims" }, pct(p.share_of_claims)),
+        el("div", { class: "small people", title: "people whose claims mostly take this position, of everyone who made a claim" },
+          p.n_people_leaning + " of " + plural(S.people, "person", "people") + " lean this way"),
         el("div", { class: "stats" }, stat(p.n_claims, "claim"), stat(p.n_documents, "document"),
-          stat(p.authors.length, "author"), stat(p.key_point_ids.length, "key point")),
+          stat(p.n_people, "person", "people"), stat(p.key_point_ids.length, "key point")),
         el("div", { class: "desc" }, p.description),
         p.authors.length ? el("div", { class: "small" }, el("span", { class: "muted" }, "Who: "), shorten(p.authors.join(", "), 160)) : null,
         strongest.childNodes.length ? el("div", { class: "small muted" }, "Strongest claims:") : null,
@@ -218,7 +225,7 @@
   function renderVoices() {
     var byAuthor = {};
     DATA.claims.forEach(function (c) {
-      var a = c.author || "";
+      var a = who(c);
       var entry = byAuthor[a] = byAuthor[a] || { n: 0, stances: {}, docs: {} };
       entry.n++;
       entry.stances[c.stance] = (entry.stances[c.stance] || 0) + 1;
@@ -261,7 +268,7 @@
       return el("label", null, label, s);
     }
     var corpora = {}, authors = {};
-    DATA.claims.forEach(function (c) { corpora[c.corpus] = 1; if (c.author) authors[c.author] = (authors[c.author] || 0) + 1; });
+    DATA.claims.forEach(function (c) { corpora[c.corpus] = 1; if (who(c)) authors[who(c)] = (authors[who(c)] || 0) + 1; });
     var docOpts = DATA.documents.filter(function (d) { return claimsByDoc[d.doc_id]; }).map(function (d) {
       return [d.doc_id, shorten(docLabel(d), 70) + " (" + claimsByDoc[d.doc_id].length + ")"];
     });
@@ -416,7 +423,7 @@
             "aria-label": c.text });
           var rect = sv("rect", { x: COLS.claim.x, y: cy, width: COLS.claim.w, height: h, rx: 4, fill: "#fff", stroke: colourOf[c.stance] });
           var stripe = sv("rect", { x: COLS.claim.x, y: cy, width: 5, height: h, fill: colourOf[c.stance] });
-          add(node, [sv("title", null, c.text + (c.author ? " \u2014 " + c.author : "") + " (" + c.stance + ")"), rect, stripe,
+          add(node, [sv("title", null, c.text + (who(c) ? " \u2014 " + who(c) : "") + " (" + c.stance + ")"), rect, stripe,
             textBlock(lines, COLS.claim.x + 12, cy + 17)]);
           if (state.claim === c.id) node.classList.add("selected");
           onActivate(node, function () { openClaim(c.id); });
@@ -575,7 +582,7 @@
       onclick: function () { openClaim(c.id); } },
       swatch(c.stance),
       el("span", null, c.text, el("span", { class: "meta" },
-        [c.stance, c.author || "unknown author", shorten(docLabel(docById[c.doc_id]), 60), "strength " + c.strength_score.toFixed(2)].join(" \u00b7 "))));
+        [c.stance, who(c) || "unknown author", shorten(docLabel(docById[c.doc_id]), 60), "strength " + c.strength_score.toFixed(2)].join(" \u00b7 "))));
   }
   function shareBar(shares) {
     var bar = el("div", { class: "bar" });
@@ -617,7 +624,7 @@
             stat(kp.authors.length, "author"), active ? stat(matching.length, "match", "match") : null),
           rep ? el("div", { class: "small" }, el("span", { class: "muted" }, "Representative claim: "),
             el("button", { class: "link rep", type: "button", onclick: function () { openClaim(rep.id); } }, "\u201c" + rep.text + "\u201d"),
-            el("span", { class: "muted" }, rep.author ? " \u2014 " + rep.author : "")) : null,
+            el("span", { class: "muted" }, who(rep) ? " \u2014 " + who(rep) : "")) : null,
           el("details", { ontoggle: fill }, el("summary", null, "Member claims (" + (active ? matching.length + " of " : "") + members.length + ")"), list));
         card.style.borderLeftColor = colourOf[p.stance];
         cards.push(card);
@@ -669,7 +676,7 @@
     return el("div", { class: "rel " + r.relation },
       el("div", { class: "kind" }, verb),
       c ? el("button", { class: "link", type: "button", onclick: function () { openClaim(c.id); } }, "\u201c" + c.text + "\u201d") : other,
-      c ? el("div", { class: "small muted" }, (c.author || "unknown author") + " \u00b7 " + c.stance + " \u00b7 " + shorten(docLabel(docById[c.doc_id]), 60)) : null,
+      c ? el("div", { class: "small muted" }, (who(c) || "unknown author") + " \u00b7 " + c.stance + " \u00b7 " + shorten(docLabel(docById[c.doc_id]), 60)) : null,
       el("div", { class: "why" }, "Why: " + r.reason));
   }
   function docCard(d, relation, label) {
@@ -716,7 +723,7 @@
       chip.style.background = colourOf[c.stance];
       add(drill, [el("h2", null, "Claim"), quote,
         el("div", { class: "small" }, chip, "claim score " + c.claim_score.toFixed(2) + " \u00b7 strength " + c.strength_score.toFixed(2) +
-          " \u00b7 " + (c.author || "unknown author")),
+          " \u00b7 " + (who(c) || "unknown author")),
         kp ? el("div", { class: "small" }, el("span", { class: "muted" }, "Key point: "),
           el("button", { class: "link", type: "button", onclick: function () { closeDrill(); showKeyPoint(kp.id); } }, shorten(kp.label, 120))) :
           el("div", { class: "small muted" }, "Not grouped into a key point."),
@@ -729,7 +736,7 @@
       }
     }
     var head = [d.kind === "article" ? "Article" : "Comment #" + (d.comment_n || "?"),
-      d.author ? "by " + d.author : "author unknown", d.addressed_to ? "to " + d.addressed_to : null,
+      who(d) ? "by " + who(d) : "author unknown", d.addressed_to ? "to " + d.addressed_to : null,
       d.corpus + "/" + d.source].filter(Boolean).join(" \u00b7 ");
     add(drill, [el("h3", null, "Source: " + docLabel(d)), el("div", { class: "small muted", id: "doc-meta" }, head)]);
     var rendered = docText(d, c);
