@@ -110,6 +110,68 @@ def test_wordpress_bylines_start_comments():
     assert [b.role for b in comments[0].blocks] == ["boilerplate", "boilerplate", "body", "boilerplate"]
 
 
+WORDPRESS_PAGE = (
+    "Sales First or Marketing First?\n\n"
+    "Posted on March 3, 2019 by Ann Lee\n\n"
+    "Share this:\nTwitter\nFacebook\n\n"
+    "Sell by hand before you run any campaign.\n\n"
+    "Like this:\nLike Loading...\n\nRelated\n\n"
+    "3 thoughts on “Sales First or Marketing First? A Guide”\n\n"
+    "Bo Park says:\nMarch 4, 2019 at 9:12 am\nI disagree. Marketing is what makes the phone ring.\nReply\n\n"
+    "Ann Lee says:\nMarch 4, 2019 at 11:40 am\nBo, a brand comes from customers. Sell first.\nReply\n\n"
+    "Cy N. says:\nMarch 5, 2019 at 2:03 pm\nGreat post. We burned our seed round on ads.\nReply\n\n"
+    "Leave a Reply Cancel reply\nComment\nName *\nEmail *\nWebsite\n"
+)
+
+DISQUS_PAGE = (
+    "Strategy Before Tactics\n\n"
+    "By Ann Lee | 6 min read\n\n"
+    "Photo: Unsplash\n\n"
+    "Without a market strategy, neither salespeople nor campaigns know which customers to chase.\n\n"
+    "3 Comments\n\n"
+    "Bo Park • 2 years ago\nTotally agree. We hired sales reps before we knew our segment.\n"
+    "△ ▽ • Reply • Share ›\n\n"
+    "Cy Diaz • 2 years ago\nThis is academic. Startups need revenue. Go sell.\n△ ▽ • Reply • Share ›\n\n"
+    "Ann Lee Mod > Cy Diaz • 2 years ago\nRevenue from the wrong customers is a trap.\n"
+    "△ ▽ • Reply • Share ›\n"
+)
+
+
+def test_wordpress_page_bylines_dates_and_form():
+    result = read_text_page(WORDPRESS_PAGE, "wp.txt")
+    check_offsets(result)
+    article, *comments = result.docs
+    assert article.author == "Ann Lee"
+    assert article.declared_comment_count == 3 == len(comments)
+    assert [c.author for c in comments] == ["Bo Park", "Ann Lee", "Cy N."]
+    assert comments[1].parent_key == comments[0].key  # the writer answers the reader she greets
+    # only the argument is body text: byline, share buttons, count line, dates, reply links, form
+    body = [text for role, text in roles(result, WORDPRESS_PAGE) if role not in ("boilerplate", "title")]
+    assert body == ["Sell by hand before you run any campaign.",
+                    "I disagree. Marketing is what makes the phone ring.",
+                    "Bo, a brand comes from customers. Sell first.",
+                    "Great post. We burned our seed round on ads."]
+
+
+def test_disqus_style_thread_with_explicit_reply_target():
+    result = read_text_page(DISQUS_PAGE, "dq.txt")
+    check_offsets(result)
+    article, *comments = result.docs
+    assert article.author == "Ann Lee"
+    assert [c.author for c in comments] == ["Bo Park", "Cy Diaz", "Ann Lee"]
+    assert comments[2].addressed_to == "Cy Diaz" and comments[2].parent_key == comments[1].key
+    assert [c.parent_key for c in comments[:2]] == [article.key, article.key]
+    body = [text for role, text in roles(result, DISQUS_PAGE) if role not in ("boilerplate", "title")]
+    assert len(body) == 4 and not any("Reply" in b or "Unsplash" in b or "min read" in b for b in body)
+
+
+def test_by_at_the_start_of_a_sentence_is_not_a_byline():
+    text = "A Title\n\nBy Monday we had sold ten licences.\n\nBy the way, marketing can wait.\n"
+    result = read_text_page(text, "b.txt")
+    assert result.docs[0].author is None
+    assert [r for r, _ in roles(result, text)] == ["title", "body", "body"]
+
+
 def test_no_title_when_first_line_is_a_paragraph():
     text = "This first paragraph is an argument. It has sentences.\nAnother paragraph.\n"
     result = read_text_page(text, "n.txt")

@@ -109,9 +109,56 @@ COMMENT_COUNT_RE = re.compile(
 COMMENTS_HEADER_RE = re.compile(
     r"^(?:comments?|responses?|discussion|reader comments|\d+\s+comments?)(?:\s*\(\d+\))?:?$", _I
 )
-AUTHOR_LINE_RE = re.compile(r"^(?P<name>[^\s.!?,][^.!?]{0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
+# A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
+_PERSON = r"[A-Z][\w'’\-]*\.?(?:\s+(?:[A-Z][\w'’\-]*\.?|de|van|von|der|da|di|le|la)){0,3}"
+# 'Ann says:' (WordPress and most blog engines); a full stop only after an initial.
+AUTHOR_LINE_RE = re.compile(
+    r"^(?P<name>[^\s.!?,](?:[^.!?]|(?<=\b[A-Z])\.){0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
+_AGO = r"(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+_DATE = (r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+         r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
+         r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})")
+# 'Ann Lee • 2 years ago', 'Tom Alvarez Mod > Ben Okafor • 2 years ago' (Disqus-style threads).
+DOT_BYLINE_RE = re.compile(
+    rf"^(?P<name>{_PERSON})(?:\s*>\s*(?P<to>{_PERSON}))?\s*[•·|]\s*(?i:{_AGO}|{_DATE})\b.*$")
+# An article's byline: 'By Tom Alvarez | 6 min read', 'Posted on March 3, 2019 by Dana Whitfield',
+# 'Written by Ann Lee', 'Author: Ann Lee'.
+ARTICLE_BYLINE_RE = re.compile(
+    rf"^(?:(?:posted|published|written|updated)(?:\s+on\s+{_DATE})?\s+by|by|author:|written by)\s+"
+    rf"(?P<name>{_PERSON})(?:\s*(?:[|•·,–—-]|\bon\b|\bin\b).*)?$", _I)
+# Comment controls printed under each comment: '△ ▽ • Reply • Share ›', 'Reply • Share'.
+COMMENT_CONTROLS_RE = re.compile(r"^(?:[△▲▽▼]\s*)+(?:[•·]\s*)?(?:reply\b.*)?$|^reply\s*[•·|]\s*share\b.*$", _I)
+
+
+_BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff)$")  # a role badge after the name
+
+
+def comment_byline(norm: str) -> tuple[str, str | None] | None:
+    """(writer, whom they answer) from a comment's byline line, or None if it is not one."""
+    m = AUTHOR_LINE_RE.match(norm)
+    if m:
+        return m.group("name").strip(), None
+    m = DOT_BYLINE_RE.match(norm)
+    if m:
+        name = _BADGE.sub("", m.group("name").strip())
+        return name, (m.group("to") or "").strip() or None
+    return None
+
+
+def article_byline(norm: str) -> str | None:
+    """The writer an article's byline names ('By Tom Alvarez | 6 min read' -> 'Tom Alvarez')."""
+    m = ARTICLE_BYLINE_RE.match(norm)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    words = name.split()
+    # 'By the way ...' and 'By Monday' are not bylines: a name here is two to four capitalised words.
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w in {"de", "van", "von", "der", "da", "di",
+                                                                     "le", "la"} for w in words):
+        return None
+    return name
 DATE_LINE_RE = re.compile(
-    r"^(?:on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"^(?:(?:posted|published|updated)\s+)?(?:on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
     r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?$",
     _I,
@@ -119,6 +166,11 @@ DATE_LINE_RE = re.compile(
 
 _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("comment count", COMMENT_COUNT_RE),
+    ("comment controls", COMMENT_CONTROLS_RE),
+    ("share button", re.compile(r"^like loading\.*$|^like this:?$|^related$", _I)),
+    ("share button", re.compile(
+        r"^(?:twitter|facebook|linkedin|reddit|pinterest|whatsapp|telegram|tumblr|pocket|mastodon"
+        r"|bluesky|threads|x|email|e-mail|print|more)$", _I)),
     ("share button", re.compile(
         r"^(?:share|tweet|pin|e-?mail|print|like|save|click to share)"
         r"(?:\s+(?:it|this|on|to|via|with|the|post|article|story)\b(?:\s+\S+){0,3})?\s*[:!]?$", _I)),
@@ -127,6 +179,10 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(?:photo|image|picture|header image|featured image|cover image|illustration)s?\s*"
         r"(?:credits?|courtesy|by)\b", _I)),
     ("photo credit", re.compile(r"\bvia (?:photopin|unsplash|pexels|flickr|shutterstock|getty|pixabay)\b", _I)),
+    ("photo credit", re.compile(
+        r"^(?:photo|image|picture)s?\s*:\s*(?:\S+\s+){0,3}(?:on\s+|via\s+|/\s*)?"
+        r"(?:unsplash|pexels|flickr|shutterstock|getty(?: images)?|istock(?:photo)?|pixabay|adobe stock"
+        r"|depositphotos|canva|wikimedia(?: commons)?)\.?$", _I)),
     ("republication note", re.compile(
         r"\b(?:originally published|first published|originally appeared|republished|re-published"
         r"|reprinted with|cross-?posted|this (?:post|article) (?:first )?appeared)\b", _I)),
@@ -137,7 +193,7 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|your email address will not be published|required fields are marked"
         r"|^comments are closed|\buse (?:the )?comments to\b|^maximum (?:one|\d+|a single) links?\b"
         r"|\b(?:will not|won't|do not|don't) publish\b|^comment policy|^log in to (?:reply|comment)"
-        r"|^reply$|^reply ↓$", _I)),
+        r"|^reply$|^reply ↓$|^(?:comment|name|e-?mail|website|url)\s*\*?:?$", _I)),
     ("call to comment", re.compile(
         r"\byour opinion (?:is|matters)\b|\bwe(?:'d| would) love to hear\b"
         r"|\blet (?:me|us) know (?:what you think|in the comments|your thoughts)\b"

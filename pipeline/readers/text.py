@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pipeline.readers import Block, Doc, ReadResult, Reject
 from pipeline.readers.layout import (
-    AUTHOR_LINE_RE,
     BULLET_RE,
     CAPTION_PREFIX_RE,
     COMMENT_COUNT_RE,
@@ -12,8 +11,10 @@ from pipeline.readers.layout import (
     DATE_LINE_RE,
     NUMBER_RE,
     Line,
+    article_byline,
     boilerplate_reason,
     caption_cue,
+    comment_byline,
     figure_references,
     glued_alt_text,
     heading_like,
@@ -33,6 +34,8 @@ def line_boilerplate(line: Line) -> str | None:
     norm = norm[marker_length(norm):]
     if DATE_LINE_RE.match(norm):
         return "date line"
+    if COMMENT_COUNT_RE.match(norm):  # '12 thoughts on “Sales or marketing? A guide”' has inner stops
+        return "comment count"
     if not is_single_sentence(norm):
         return None
     return boilerplate_reason(norm)
@@ -50,6 +53,8 @@ def lay_out(text: str, lines: list[Line], allow_title: bool) -> list[Block]:
         bp = line_boilerplate(line)
         if i == 0 and allow_title and has_next and not bp and title_like(norm):
             role, why = "title", "first line, short, no full stop"
+        elif i <= 6 and article_byline(norm):
+            role, why = "boilerplate", "byline"
         elif bp:
             role, why = "boilerplate", bp
         elif BULLET_RE.match(norm) or NUMBER_RE.match(norm):
@@ -76,7 +81,7 @@ def _comment_blocks(lines: list[Line]) -> list[Block]:
     for j, line in enumerate(lines):
         norm = line.norm
         bp = line_boilerplate(line)
-        if AUTHOR_LINE_RE.match(norm):
+        if comment_byline(norm):
             blocks.append(Block("boilerplate", line.start, line.end, "comment byline"))
         elif bp:
             blocks.append(Block("boilerplate", line.start, line.end, bp))
@@ -152,13 +157,14 @@ def _find_comments(
 
 
 def _comments_by_line(lines: list[Line]) -> list[list[Line]]:
-    """Comments without numbering: a byline ('Ann says:') starts one; otherwise each line is one."""
-    with_bylines = any(AUTHOR_LINE_RE.match(ln.norm) for ln in lines)
+    """Comments without numbering: a byline ('Ann says:', 'Ann Lee • 2 years ago') starts one;
+    otherwise each line is one."""
+    with_bylines = any(comment_byline(ln.norm) for ln in lines)
     comments: list[list[Line]] = []
     for line in lines:
         norm = line.norm
         if with_bylines:
-            if AUTHOR_LINE_RE.match(norm) or not comments:
+            if comment_byline(norm) or not comments:
                 comments.append([line])
             else:
                 comments[-1].append(line)
@@ -184,6 +190,8 @@ def read_text_page(text: str, source: str) -> ReadResult:
     start = blocks[0].start if blocks else 0
     end = blocks[-1].end if blocks else 0
     article = Doc("", "article", text, start, end, blocks, title=title)
+    bylines = [article_byline(text[b.start:b.end].strip()) for b in blocks if b.why == "byline"]
+    article.author = next((name for name in bylines if name), None)
 
     comments = []
     for n, lines in enumerate(comment_lines, start=1):
@@ -193,9 +201,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
             cblocks += [Block("boilerplate", ln.start, ln.end, "page footer after the comment thread")
                         for ln in footer]
         doc = Doc(f"c{n}", "comment", text, cblocks[0].start, cblocks[-1].end, cblocks, comment_n=n)
-        byline = AUTHOR_LINE_RE.match(lines[0].norm)
+        byline = comment_byline(lines[0].norm)
         if byline:
-            doc.author = byline.group("name").strip()
+            doc.author, doc.addressed_to = byline
         comments.append(doc)
     article.declared_comment_count = declared
     article.found_comment_count = len(comments)
