@@ -165,6 +165,26 @@ def test_disqus_style_thread_with_explicit_reply_target():
     assert len(body) == 4 and not any("Reply" in b or "Unsplash" in b or "min read" in b for b in body)
 
 
+def test_name_lines_followed_by_a_date_are_bylines():
+    """A post that prints the writer's name over 'Follow' and a read time, and comments whose
+    writer's name sits on its own line above a date; counters and 'Responses (2)' are furniture."""
+    text = (
+        "Marketing Is Not a Luxury\n\nAnn Lee\nFollow\n5 min read · Mar 3, 2019\nListen\nShare\n\n"
+        "Founders say they will market later. Later never comes.\n\n1.2K\n\n12\n\nResponses (2)\n\n"
+        "Bo Park\nMar 4, 2019\nSales closes deals, but marketing decides which deals you get.\nReply\n\n"
+        "Cy Diaz\nMar 5, 2019\nDisagree. Every dollar should go to talking with customers.\nReply\n"
+    )
+    result = read_text_page(text, "m.txt")
+    check_offsets(result)
+    article, *comments = result.docs
+    assert article.author == "Ann Lee" and article.declared_comment_count == 2
+    assert [c.author for c in comments] == ["Bo Park", "Cy Diaz"]
+    body = [s for role, s in roles(result, text) if role not in ("boilerplate", "title")]
+    assert body == ["Founders say they will market later. Later never comes.",
+                    "Sales closes deals, but marketing decides which deals you get.",
+                    "Disagree. Every dollar should go to talking with customers."]
+
+
 def test_by_at_the_start_of_a_sentence_is_not_a_byline():
     text = "A Title\n\nBy Monday we had sold ten licences.\n\nBy the way, marketing can wait.\n"
     result = read_text_page(text, "b.txt")

@@ -110,7 +110,7 @@ COMMENTS_HEADER_RE = re.compile(
     r"^(?:comments?|responses?|discussion|reader comments|\d+\s+comments?)(?:\s*\(\d+\))?:?$", _I
 )
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
-_PERSON = r"[A-Z][\w'’\-]*\.?(?:\s+(?:[A-Z][\w'’\-]*\.?|de|van|von|der|da|di|le|la)){0,3}"
+_PERSON = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|de|van|von|der|da|di|le|la)){0,3}"
 # 'Ann says:' (WordPress and most blog engines); a full stop only after an initial.
 AUTHOR_LINE_RE = re.compile(
     r"^(?P<name>[^\s.!?,](?:[^.!?]|(?<=\b[A-Z])\.){0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
@@ -128,6 +128,13 @@ ARTICLE_BYLINE_RE = re.compile(
     rf"(?P<name>{_PERSON})(?:\s*(?:[|•·,–—-]|\bon\b|\bin\b).*)?$", _I)
 # Comment controls printed under each comment: '△ ▽ • Reply • Share ›', 'Reply • Share'.
 COMMENT_CONTROLS_RE = re.compile(r"^(?:[△▲▽▼]\s*)+(?:[•·]\s*)?(?:reply\b.*)?$|^reply\s*[•·|]\s*share\b.*$", _I)
+
+
+# A line that is nothing but a name ('Jordan Blake'): a byline when a date or 'Follow' comes next.
+PERSON_LINE_RE = re.compile(rf"^{_PERSON}$")
+# 'Follow' / 'Listen' / read time / clap and response counters printed around a post.
+READ_TIME_RE = re.compile(r"^(?:\d+\s+min(?:ute)?s?\s+read)\b.*$", _I)
+FOLLOW_RE = re.compile(r"^(?:follow|following|listen|clap|subscribe|member-only story)$", _I)
 
 
 _BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff)$")  # a role badge after the name
@@ -167,6 +174,9 @@ DATE_LINE_RE = re.compile(
 _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("comment count", COMMENT_COUNT_RE),
     ("comment controls", COMMENT_CONTROLS_RE),
+    ("read time", READ_TIME_RE),
+    ("share button", FOLLOW_RE),
+    ("counter", re.compile(r"^[\d.,]+\s*[KkMm]?$")),
     ("share button", re.compile(r"^like loading\.*$|^like this:?$|^related$", _I)),
     ("share button", re.compile(
         r"^(?:twitter|facebook|linkedin|reddit|pinterest|whatsapp|telegram|tumblr|pocket|mastodon"

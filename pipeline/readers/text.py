@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.readers import Block, Doc, ReadResult, Reject
 from pipeline.readers.layout import (
     BULLET_RE,
@@ -9,7 +11,10 @@ from pipeline.readers.layout import (
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     DATE_LINE_RE,
+    FOLLOW_RE,
     NUMBER_RE,
+    PERSON_LINE_RE,
+    READ_TIME_RE,
     Line,
     article_byline,
     boilerplate_reason,
@@ -34,8 +39,8 @@ def line_boilerplate(line: Line) -> str | None:
     norm = norm[marker_length(norm):]
     if DATE_LINE_RE.match(norm):
         return "date line"
-    if COMMENT_COUNT_RE.match(norm):  # '12 thoughts on “Sales or marketing? A guide”' has inner stops
-        return "comment count"
+    if COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm):
+        return "comment count"  # '12 thoughts on “Sales or marketing? A guide”' has inner stops
     if not is_single_sentence(norm):
         return None
     return boilerplate_reason(norm)
@@ -53,7 +58,8 @@ def lay_out(text: str, lines: list[Line], allow_title: bool) -> list[Block]:
         bp = line_boilerplate(line)
         if i == 0 and allow_title and has_next and not bp and title_like(norm):
             role, why = "title", "first line, short, no full stop"
-        elif i <= 6 and article_byline(norm):
+        elif i <= 6 and (article_byline(norm) or (
+                _name_then_meta(lines, i) and 2 <= len(norm.split()) <= 4 and not FOLLOW_RE.match(norm))):
             role, why = "boilerplate", "byline"
         elif bp:
             role, why = "boilerplate", bp
@@ -76,12 +82,30 @@ def lay_out(text: str, lines: list[Line], allow_title: bool) -> list[Block]:
     return blocks
 
 
+def _name_then_meta(lines: list[Line], i: int) -> bool:
+    """A line that is only a name, followed by a date, a read time or 'Follow': a byline."""
+    if i + 1 >= len(lines) or not PERSON_LINE_RE.match(lines[i].norm):
+        return False
+    after = lines[i + 1].norm
+    return bool(DATE_LINE_RE.match(after) or READ_TIME_RE.match(after) or FOLLOW_RE.match(after))
+
+
+def _byline_at(lines: list[Line], j: int) -> tuple[str, str | None] | None:
+    """(writer, whom they answer) if line j starts a comment with a byline."""
+    found = comment_byline(lines[j].norm)
+    if found:
+        return found
+    if _name_then_meta(lines, j):
+        return lines[j].norm.strip(), None
+    return None
+
+
 def _comment_blocks(lines: list[Line]) -> list[Block]:
     blocks = []
     for j, line in enumerate(lines):
         norm = line.norm
         bp = line_boilerplate(line)
-        if comment_byline(norm):
+        if _byline_at(lines, j):
             blocks.append(Block("boilerplate", line.start, line.end, "comment byline"))
         elif bp:
             blocks.append(Block("boilerplate", line.start, line.end, bp))
@@ -137,8 +161,11 @@ def _find_comments(
             word = norm.split()[0].lower()
             numbers = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                        "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+            counted = re.search(r"\((\d+)\)", norm)  # 'Responses (2)'
             if word.isdigit():
                 declared = int(word)
+            elif counted:
+                declared = int(counted.group(1))
             elif word in numbers:
                 declared = numbers[word]
             break
@@ -159,12 +186,12 @@ def _find_comments(
 def _comments_by_line(lines: list[Line]) -> list[list[Line]]:
     """Comments without numbering: a byline ('Ann says:', 'Ann Lee • 2 years ago') starts one;
     otherwise each line is one."""
-    with_bylines = any(comment_byline(ln.norm) for ln in lines)
+    starts = {j for j in range(len(lines)) if _byline_at(lines, j)}
+    with_bylines = bool(starts)
     comments: list[list[Line]] = []
-    for line in lines:
-        norm = line.norm
+    for j, line in enumerate(lines):
         if with_bylines:
-            if comment_byline(norm) or not comments:
+            if j in starts or not comments:
                 comments.append([line])
             else:
                 comments[-1].append(line)
@@ -190,8 +217,8 @@ def read_text_page(text: str, source: str) -> ReadResult:
     start = blocks[0].start if blocks else 0
     end = blocks[-1].end if blocks else 0
     article = Doc("", "article", text, start, end, blocks, title=title)
-    bylines = [article_byline(text[b.start:b.end].strip()) for b in blocks if b.why == "byline"]
-    article.author = next((name for name in bylines if name), None)
+    bylines = [text[b.start:b.end].strip() for b in blocks if b.why == "byline"]
+    article.author = next((article_byline(s) or s for s in bylines), None)
 
     comments = []
     for n, lines in enumerate(comment_lines, start=1):
@@ -201,7 +228,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
             cblocks += [Block("boilerplate", ln.start, ln.end, "page footer after the comment thread")
                         for ln in footer]
         doc = Doc(f"c{n}", "comment", text, cblocks[0].start, cblocks[-1].end, cblocks, comment_n=n)
-        byline = comment_byline(lines[0].norm)
+        byline = _byline_at(lines, 0)
         if byline:
             doc.author, doc.addressed_to = byline
         comments.append(doc)
