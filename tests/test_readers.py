@@ -185,6 +185,18 @@ def test_name_lines_followed_by_a_date_are_bylines():
                     "Disagree. Every dollar should go to talking with customers."]
 
 
+def test_byline_variants_name_the_writer():
+    from pipeline.readers.layout import boilerplate_reason, comment_byline
+
+    assert comment_byline("Ann Lee on March 4, 2019 at 9:12 am said:") == ("Ann Lee", None)
+    assert comment_byline("Ann Lee March 4, 2019 at 9:12 am") == ("Ann Lee", None)
+    assert comment_byline("Cy N. says:") == ("Cy N.", None)
+    assert comment_byline("Ann Lee Mod > Bo Park • 2 years ago") == ("Ann Lee", "Bo Park")
+    assert comment_byline("Marketing in 2019 is hard") is None
+    assert comment_byline("Disagree.") is None
+    assert boilerplate_reason("Pingback: Why sales comes first | A Blog") == "trackback"
+
+
 def test_by_at_the_start_of_a_sentence_is_not_a_byline():
     text = "A Title\n\nBy Monday we had sold ten licences.\n\nBy the way, marketing can wait.\n"
     result = read_text_page(text, "b.txt")

@@ -137,12 +137,19 @@ READ_TIME_RE = re.compile(r"^(?:\d+\s+min(?:ute)?s?\s+read)\b.*$", _I)
 FOLLOW_RE = re.compile(r"^(?:follow|following|listen|clap|subscribe|member-only story)$", _I)
 
 
+_TIME = r"(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?"
+_WHEN_SUFFIX = re.compile(rf"\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}\s*$")
+# 'Ann Lee March 4, 2019 at 9:12 am': a name and a date on one line.
+NAME_DATE_RE = re.compile(rf"^(?P<name>{_PERSON})\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}$", )
 _BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff)$")  # a role badge after the name
 
 
 def comment_byline(norm: str) -> tuple[str, str | None] | None:
     """(writer, whom they answer) from a comment's byline line, or None if it is not one."""
     m = AUTHOR_LINE_RE.match(norm)
+    if m:  # 'Ann Lee on March 4, 2019 at 9:12 am said:' names Ann Lee
+        return _WHEN_SUFFIX.sub("", m.group("name")).strip(), None
+    m = NAME_DATE_RE.match(norm)
     if m:
         return m.group("name").strip(), None
     m = DOT_BYLINE_RE.match(norm)
@@ -175,6 +182,8 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("comment count", COMMENT_COUNT_RE),
     ("comment controls", COMMENT_CONTROLS_RE),
     ("read time", READ_TIME_RE),
+    ("trackback", re.compile(r"^(?:pingback|trackback)\s*:", _I)),
+    ("share button", re.compile(r"^loading\s*(?:\.\.\.|…)?$", _I)),
     ("share button", FOLLOW_RE),
     ("counter", re.compile(r"^[\d.,]+\s*[KkMm]?$")),
     ("share button", re.compile(r"^like loading\.*$|^like this:?$|^related$", _I)),
