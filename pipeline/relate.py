@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 # general debate language, matched on lower-cased, unicode-cleaned text.
 AGREE = [
     r"\b(i|we) (totally |fully |completely |absolutely |strongly )?agree\b",
+    r"(?:^|[.!?\n]\s*)(totally |fully |completely |absolutely |strongly )?agreed?\b",
+    r"\bcould(n'?t| not) agree more\b",
     r"\bwell said\b",
     r"\bspot on\b",
     r"\bexactly\b",
@@ -32,7 +34,7 @@ AGREE = [
     r"\bi love (this|the)\b",
 ]
 DISAGREE = [
-    r"\b(i|we) (don'?t|do not|can'?t|cannot) (really |fully |quite )?agree\b",
+    r"\b(i|we) (don'?t|do not|can'?t|cannot) (really |fully |quite |totally |completely )?agree\b",
     r"\bdisagree\b",
     r"\bunfortunate\b",
     r"\byou (do not|don'?t) (understand|get)\b",

@@ -10,6 +10,11 @@ def test_cues():
     assert cue_balance("It's unfortunate that you do not understand marketing.")[0] < 0
     assert cue_balance("I don't agree with this.")[0] < 0
     assert cue_balance("Marketing brings buyers.")[0] == 0
+    assert cue_balance("Totally agree. We hired sales reps too early.")[0] > 0
+    assert cue_balance("Bo Park • 2 years ago\nAgreed! Research first.")[0] > 0
+    assert cue_balance("Couldn't agree more.")[0] > 0
+    assert cue_balance("I can't totally agree with this.")[0] < 0
+    assert cue_balance("Disagree. Every dollar should go to customers.")[0] < 0
 
 
 def test_document_and_claim_edges(tiny_thread, params):
