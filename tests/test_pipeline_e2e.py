@@ -155,3 +155,21 @@ def test_jsonl_and_html_corpora_end_to_end(tmp_path):
         assert _normal(local) == _normal(row.text), row.sentence_id
     assert (root / paths.REJECTS).read_text() == ""
     validate_argmap(json.loads((root / paths.ARGMAP).read_text()))
+
+
+def test_experiment_with_a_param_reruns_only_what_it_touches(run_twice, tmp_path):
+    """`dvc exp run -S cluster.min_cluster_size=4` on a finished run: clustering and what follows
+    rerun, ingest and training do not; the experiment's params and metrics are listed."""
+    first, _, _ = run_twice
+    project = tmp_path / "exp"
+    shutil.copytree(first, project, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    _run(["git", "init", "-q"], project)
+    _run(["git", "-c", "user.name=argmap", "-c", "user.email=argmap@localhost", "add", "-A"], project)
+    _run(["git", "-c", "user.name=argmap", "-c", "user.email=argmap@localhost", "commit", "-qm", "run"], project)
+    out = _run(["dvc", "exp", "run", "-S", "cluster.min_cluster_size=4"], project)
+    assert "Running stage 'cluster'" in out
+    for untouched in ("ingest", "train_claims", "train_stance", "sentences", "embed"):
+        assert f"Running stage '{untouched}'" not in out, untouched
+    shown = json.loads(_run(["dvc", "exp", "show", "--json"], project))
+    text = json.dumps(shown)
+    assert '"min_cluster_size": 4' in text and "relation_accuracy" in text
