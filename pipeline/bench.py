@@ -269,6 +269,15 @@ def machine_description() -> dict[str, str]:
     }
 
 
+def merge_runs(previous: dict, results: list[dict], ari: dict | None,
+               incremental: dict | None) -> tuple[list[dict], dict | None, dict | None]:
+    """This run's figures, plus the previous run's for what this one did not measure."""
+    sizes = {r["n_claims"] for r in results}
+    merged = sorted([r for r in previous.get("results", []) if r["n_claims"] not in sizes] + results,
+                    key=lambda r: r["n_claims"])
+    return merged, ari or previous.get("ari"), incremental or previous.get("incremental")
+
+
 def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | None, incremental: dict | None,
                     settings: dict) -> str:
     lines = ["# Benchmarks", "",
@@ -290,8 +299,8 @@ def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | No
                      f"| {b['peak_mib']:.0f} |")
     lines += ["", "## Whole pipeline vs the embedding step alone", "",
               ("| claims | corpus | pipeline s | embedding alone s | ratio (target ≤ 1.3 at 10k) | "
-              "ratio, encode only | peak RSS MiB (target ≤ 2048 at 50k) | dominant stage |"),
-              "|---:|---|---:|---:|---:|---:|---:|---|"]
+              "ratio, encode only | peak RSS MiB (target ≤ 2048 at 50k) | dominant stage | load average at start |"),
+              "|---:|---|---:|---:|---:|---:|---:|---|---|"]
     for r in results:
         total = sum(s["seconds"] for s in r["stages"])
         peak = max(s["peak_mib"] for s in r["stages"])
@@ -299,7 +308,8 @@ def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | No
         b = r["baseline"]
         lines.append(
             f"| {r['n_claims']} | {r['note']} | {total:.1f} | {b['seconds']:.1f} | {total / b['seconds']:.2f} | "
-            f"{total / b['encode_seconds']:.2f} | {peak:.0f} | {top['stage']} ({top['seconds'] / total:.0%}) |")
+            f"{total / b['encode_seconds']:.2f} | {peak:.0f} | {top['stage']} ({top['seconds'] / total:.0%}) | "
+            f"{r.get('load_average', '')} |")
     if ari:
         lines += ["", "## Clustering: full hdbscan fit vs a sample + `approximate_predict`", ""]
         lines += [f"- {k}: {v}" for k, v in ari.items()]

@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
         sample_size: int = typer.Option(10000, help="cluster.sample_size for the benchmark corpora."),
         incremental_size: int = typer.Option(10000, help="Size at which to measure an incremental rerun (0 = skip)."),
         ari: bool = typer.Option(True, help="Compare full vs sampled clustering ARI on ArgKP."),
+        merge: bool = typer.Option(
+            False, help="Keep what the previous run in --workdir measured and this one does not (other sizes, "
+            "the clustering check, the incremental rerun): a long size can run on its own."),
     ) -> None:
         """Time every stage (fresh process each, cold cache) against the embedding step alone."""
         from pipeline import bench
@@ -52,6 +55,7 @@ def register(app: typer.Typer) -> None:
             (project / "params.yaml").write_text(
                 yaml.safe_dump(bench.bench_params(base, name, cluster_overrides), sort_keys=False), encoding="utf-8")
             env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore"}
+            load_at_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
             typer.echo(f"bench: {n} claims in {len(plan.posts)} posts ({plan.note}); running stages ...")
             runs = bench.run_pipeline(project, env)
             for r in runs:
@@ -64,7 +68,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  embedding alone {baseline['seconds']:.1f} s (load {baseline['load_seconds']:.1f}, "
                        f"encode {baseline['encode_seconds']:.1f}); pipeline {total:.1f} s; "
                        f"ratio {total / baseline['seconds']:.2f}")
-            results.append({"n_claims": n, "note": plan.note, "baseline": baseline,
+            results.append({"n_claims": n, "note": plan.note, "baseline": baseline, "load_average": load_at_start,
                             "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]})
             if n == incremental_size:
                 incremental = _incremental(bench, project, name, texts, n, env, total)
@@ -73,6 +77,13 @@ def register(app: typer.Typer) -> None:
         if ari and results:
             ari_result = _ari(bench, p, argkp, workdir, results, cluster_overrides)
             typer.echo(f"bench: clustering check {ari_result}")
+        state = workdir / "bench_results.json"
+        if merge and state.is_file():
+            results, ari_result, incremental = bench.merge_runs(
+                json.loads(state.read_text(encoding="utf-8")), results, ari_result, incremental)
+        workdir.mkdir(parents=True, exist_ok=True)
+        state.write_text(json.dumps({"results": results, "ari": ari_result, "incremental": incremental}, indent=1),
+                         encoding="utf-8")
         settings = {
             "corpus": f"ArgKP-2021 arguments then PERSPECTRUM perspectives, {bench.DOCS_PER_POST} per JSONL post",
             "claims/s": "corpus claims (argument texts) per wall second of the stage",

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".cache") / "argmap"
 FIXED_BATCH = 16  # rows per forward pass, always (see CachedEmbedder._encode_bucketed)
+STORE_BATCH = 2048  # new vectors written to the store per transaction
 _CHUNK = 500  # keys per SQL query (SQLite's variable limit is 32k; keep queries small)
 
 
@@ -189,13 +190,15 @@ class CachedEmbedder:
                 self._inner = load_embedder(self.model_name, self.package, self.batch_size)
         return self._inner
 
-    def _encode_bucketed(self, texts: list[str]) -> np.ndarray:
+    def _encode_bucketed(self, texts: list[str]) -> Iterator[tuple[list[int], np.ndarray]]:
+        """(positions in `texts`, their vectors) one forward pass at a time, so callers can stream."""
         model = getattr(self.inner, "_model", None)
         if model is None:  # not a sentence-transformers model (e.g. a test fake): encode one by one
-            return np.vstack([np.asarray(self.inner.encode([t]), dtype=np.float32) for t in texts])
+            for i, t in enumerate(texts):
+                yield [i], np.asarray(self.inner.encode([t]), dtype=np.float32)
+            return
         tok = model.tokenizer
         lengths = [len(ids) for ids in tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
-        out: list[np.ndarray | None] = [None] * len(texts)
         by_len: dict[int, list[int]] = {}
         for i, n in enumerate(lengths):
             by_len.setdefault(n, []).append(i)
@@ -203,29 +206,56 @@ class CachedEmbedder:
         for n in sorted(by_len):
             idx = by_len[n]
             for start in range(0, len(idx), size):
-                chunk = [texts[i] for i in idx[start : start + size]]
+                part = idx[start : start + size]
+                chunk = [texts[i] for i in part]
                 # Always the same (batch, length) shape: BLAS picks its kernel by shape, and a
                 # different kernel moves the last bits. Short chunks repeat their last text.
                 vecs = self.inner.encode(chunk + [chunk[-1]] * (size - len(chunk)))
-                for i, v in zip(idx[start : start + size], vecs):
-                    out[i] = v
-        return np.vstack(out).astype(np.float32)
+                yield part, np.asarray(vecs[: len(part)], dtype=np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One float32 row per text, in order; each distinct missing text is computed once.
+
+        New vectors go to the store in batches of STORE_BATCH as they are computed and into one
+        preallocated result, so a large corpus never holds its vectors twice (no list of rows,
+        no dict of every new value, no final stack).
+        """
         texts = [str(t) for t in texts]
-        keys = [sha(t) for t in texts]
-        found = self.store.get_many(self.ns, keys)
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-        self.hits += len(texts) - sum(1 for k in keys if k not in found)
-        if missing:
-            self.misses += len(missing)
-            vectors = self._encode_bucketed([t for _, t in missing])
-            new = {k: np.ascontiguousarray(v, dtype="<f4").tobytes() for (k, _), v in zip(missing, vectors)}
-            self.store.put_many(self.ns, sorted(new.items()))
-            found.update(new)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([np.frombuffer(found[k], dtype="<f4") for k in keys]).astype(np.float32)
+        keys = [sha(t) for t in texts]
+        rows_of: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            rows_of.setdefault(k, []).append(i)
+        found = self.store.get_many(self.ns, rows_of)
+        missing = sorted((k, texts[rows[0]]) for k, rows in rows_of.items() if k not in found)
+        self.hits += len(texts) - sum(len(rows_of[k]) for k, _ in missing)
+        out: np.ndarray | None = None
+
+        def place(key: str, data: bytes) -> None:
+            nonlocal out
+            vec = np.frombuffer(data, dtype="<f4")
+            if out is None:
+                out = np.empty((len(texts), len(vec)), dtype=np.float32)
+            out[rows_of[key]] = vec
+
+        for k, data in found.items():
+            place(k, data)
+        found.clear()
+        if missing:
+            self.misses += len(missing)
+            pending: list[tuple[str, bytes]] = []
+            for part, vecs in self._encode_bucketed([t for _, t in missing]):
+                for j, v in zip(part, vecs):
+                    # stored bytes and returned row are the same value, as a later run reads it
+                    data = np.ascontiguousarray(v, dtype="<f4").tobytes()
+                    pending.append((missing[j][0], data))
+                    place(missing[j][0], data)
+                if len(pending) >= STORE_BATCH:
+                    self.store.put_many(self.ns, sorted(pending))
+                    pending = []
+            self.store.put_many(self.ns, sorted(pending))
+        return out
 
 
 # ------------------------------------------------------------------------------ spaCy parses

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -147,6 +148,13 @@ def make_parser(p, store: Store) -> CachedNLP:
     return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("ner",)), store)
 
 
+def make_lemmatizer(p, store: Store) -> CachedNLP:
+    """Tagger, attribute ruler and lemmatizer, no parser: what the map's key point keywords read."""
+    from pipeline.models import load_spacy
+
+    return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("parser", "ner")), store)
+
+
 def make_cached_splitter(p, store: Store) -> CachedNLP:
     return CachedNLP(_splitter_loader(p.sentences.spacy_model), store)
 
@@ -167,12 +175,48 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     documents, blocks = tables["documents"], tables["blocks"]
     docs = documents.drop(columns=[UNIT])
     sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
+    parser, embedder = make_parser(p, store), make_embedder(p, store)
     scored = score_claims(
-        sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=make_parser(p, store),
-        embedder=make_embedder(p, store), params=p,
+        sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
     )
+    prefetch_stance_inputs(scored, docs, p, ctx, parser=parser, embedder=embedder)
     scored[UNIT] = scored["doc_id"].astype(str)
     return scored
+
+
+def _clean(text: Any) -> str:
+    return " ".join(text.split()) if isinstance(text, str) else ""
+
+
+def stance_label_texts(p, stance_model_dir: str | Path) -> list[str]:
+    """Every stance label's description and example phrases: from params, and from the trained model."""
+    texts = []
+    for label in p.stance.labels:
+        texts += [label.description, *(getattr(label, "examples", None) or [])]
+    try:
+        labels = json.loads((Path(stance_model_dir) / "config.json").read_text(encoding="utf-8"))["labels"]
+        texts += list(labels["descriptions"]) + [e for examples in labels["examples"] for e in examples]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no trained model (zero-shot), or another format: the stance stage computes its own
+    return sorted({t for t in texts if isinstance(t, str) and t})
+
+
+def prefetch_stance_inputs(scored: pd.DataFrame, documents: pd.DataFrame, p, ctx: Context, *,
+                           parser, embedder) -> None:
+    """Cache what the stance stage embeds and parses besides the claims, with models already loaded.
+
+    The label anchors, the claims' paragraphs and the documents' titles. Without this the stance
+    stage loads sentence-transformers (10-25 s here) for a few dozen texts. Only a cache warm-up:
+    the stance stage computes whatever it does not find, so a stale or missing entry (another
+    label set, a new stance model) costs time, never a different result.
+    """
+    claims = scored[scored["is_claim"]]
+    texts = [_clean(n) or _clean(t) for n, t in zip(claims["norm_text"], claims["text"])]
+    blocks = [_clean(b) or t for b, t in zip(claims["block_text"], texts)]
+    titles = sorted({t for t in map(_clean, documents.get("title", pd.Series(dtype=object))) if t})
+    embedder.encode(sorted(set(stance_label_texts(p, ctx.stance_model)) | set(blocks) | set(titles)))
+    for _ in parser.pipe(titles):
+        pass
 
 
 def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -89,10 +90,32 @@ def load_embedder(model: str, package: str | None, batch_size: int = 32) -> Sent
     return SentenceTransformerEmbedder(model, package, batch_size)
 
 
+def import_spacy():
+    """Import spaCy without thinc importing torch, unless torch is loaded already.
+
+    thinc (under spaCy) imports torch when it is installed, only to offer PyTorch layers that
+    the small English pipelines never use: that import alone takes 5-10 s here, in every stage
+    that parses. Hiding torch during spaCy's import leaves thinc on its numpy ops (the ones the
+    pipeline runs on anyway, so the annotations are the same) and torch importable afterwards,
+    for the embedder.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=8)
 def load_spacy(name: str, disable: tuple[str, ...] = ()):
     """Load a spaCy pipeline by package name, without the components a step does not need."""
-    import spacy
+    spacy = import_spacy()
 
     try:
         return spacy.load(name, disable=list(disable))

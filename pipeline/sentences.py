@@ -37,7 +37,9 @@ def make_splitter(spacy_model: str):
     other component and enabling `senter` gives the fast splitter (about 40k words/s here,
     against about 3k for the full pipeline). A pipeline without `senter` falls back to its parser.
     """
-    import spacy
+    from pipeline.models import import_spacy
+
+    spacy = import_spacy()
     from spacy.util import get_model_meta, get_package_path
 
     try:

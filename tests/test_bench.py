@@ -60,3 +60,15 @@ def test_bench_params_and_report():
                 "stages": [{"stage": "ingest", "seconds": 1.0, "peak_mib": 5.0}]}]
     text = markdown_report(results, {"cpu": "c"}, None, None, {"k": "v"})
     assert "| 4 | ingest | 1.0 |" in text and "ratio" in text
+
+
+def test_merge_runs_keeps_what_this_run_did_not_measure():
+    from pipeline.bench import merge_runs
+
+    old = {"results": [{"n_claims": 1000, "v": "old"}, {"n_claims": 10000, "v": "old"}],
+           "ari": {"a": 1}, "incremental": {"i": 1}}
+    results, ari, inc = merge_runs(old, [{"n_claims": 50000, "v": "new"}, {"n_claims": 1000, "v": "new"}],
+                                   None, None)
+    assert [(r["n_claims"], r["v"]) for r in results] == [(1000, "new"), (10000, "old"), (50000, "new")]
+    assert ari == {"a": 1} and inc == {"i": 1}
+    assert merge_runs(old, [], {"a": 2}, None)[1] == {"a": 2}

@@ -168,3 +168,20 @@ def test_incremental_run_matches_a_cold_run(tmp_path, monkeypatch):
     other = Engine(store=Store(tmp_path / "shared" / "c.sqlite"))
     run_sentences(other, documents[documents["doc_id"] == last], blocks[blocks["doc_id"] == last], p)
     assert other.stats["sentences"]["computed"] == 0
+
+
+def test_embedder_streams_to_the_store_in_batches(tmp_path, monkeypatch):
+    """New vectors are written a batch at a time; a warm run reads back the same bytes, in order."""
+    import pipeline.cache as cache
+
+    monkeypatch.setattr(cache, "STORE_BATCH", 2)
+    texts = ["one", "two", "three", "two", "four", "five"]
+    store = Store(tmp_path / "c.sqlite")
+    fake = FakeEmbedder()
+    cold = CachedEmbedder("m", None, 8, store, loader=lambda: fake, fingerprint="v1").encode(texts)
+    assert fake.calls == 5 and store.count() == 5
+    warm = CachedEmbedder("m", None, 8, Store(tmp_path / "c.sqlite"), loader=FakeEmbedder,
+                          fingerprint="v1").encode(texts)
+    assert warm.tobytes() == cold.tobytes()
+    assert cold[1].tobytes() == cold[3].tobytes()
+    assert cold.dtype == np.float32 and cold.shape == (6, 3)

@@ -97,3 +97,14 @@ def test_empty_corpus_is_one_line(project):
     line = result.stderr.strip()
     assert line.count("\n") == 0 and "no data files in corpora ['empty']" in line
     assert not (project / paths.DOCUMENTS).exists()
+
+
+def test_spacy_imports_without_torch_when_torch_is_not_loaded():
+    """thinc would import torch (seconds) for layers the English pipelines never use."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipeline.models import import_spacy; import_spacy(); "
+            "assert 'torch' not in sys.modules; import torch; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
