@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from pipeline.schemas import CLUSTERS, DOCUMENTS, EDGES, SENTENCES, TableSchema
+from pipeline.schemas import CLUSTERS, DOCUMENTS, EDGES, SENTENCES, Column, TableSchema
 
 
 class QueryError(ValueError):
@@ -23,6 +24,33 @@ OUTPUT_TABLES: dict[str, tuple[TableSchema, str, str | None]] = {
     "claims": (SENTENCES, "outputs/sentences.parquet", "is_claim"),
     "clusters": (CLUSTERS, "outputs/clusters.parquet", None),
     "edges": (EDGES, "outputs/edges.parquet", None),
+}
+
+SPEAKERS = TableSchema(
+    "speakers",
+    "One row per document: the person who wrote it, one name per person on a page (a reply signed "
+    "'Mike' under an article by 'Mike Boysen' is Mike Boysen); join on doc_id.",
+    (
+        Column("doc_id", pa.string(), False, "the document"),
+        Column("speaker", pa.string(), False,
+               "the person; a writer the page does not name is 'unnamed, <source> comment <n>'"),
+        Column("named", pa.bool_(), False, "whether the page names this person"),
+    ),
+)
+
+
+def _speakers_frame(documents: pd.DataFrame) -> pd.DataFrame:
+    from pipeline.people import is_named, resolve_speakers
+
+    speakers = resolve_speakers(documents)
+    ids = sorted(speakers)
+    return pd.DataFrame({"doc_id": ids, "speaker": [speakers[d] for d in ids],
+                         "named": [is_named(speakers[d]) for d in ids]})
+
+
+# Tables computed from an output file when a query runs: view name -> (schema, source file, builder).
+COMPUTED_TABLES: dict[str, tuple[TableSchema, str, Any]] = {
+    "speakers": (SPEAKERS, "outputs/documents.parquet", _speakers_frame),
 }
 
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
@@ -222,6 +250,11 @@ def run_sql(sql: str, root: Path = Path(".")) -> pd.DataFrame:
                 continue
             condition = f" WHERE {where}" if where else ""
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_str(str(full))}){condition}")
+        for name, (_, path, build) in COMPUTED_TABLES.items():
+            full = (root / path).resolve()
+            if full.is_file():
+                con.register(f"_{name}", build(pd.read_parquet(full)))
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}")
         # Only the output files stay readable; nothing can be written, attached or installed.
         con.execute("SET enable_external_access = false")
         con.execute("SET autoinstall_known_extensions = false")
@@ -263,6 +296,11 @@ def data_dictionary() -> list[dict[str, Any]]:
                 "nullable": column.nullable,
                 "meaning": column.doc,
             })
+    for name, (schema, path, _) in COMPUTED_TABLES.items():
+        for column in schema.columns:
+            rows.append({"table": name, "file": f"computed from {path}", "table_doc": schema.doc,
+                         "column": column.name, "type": str(column.type), "nullable": column.nullable,
+                         "meaning": column.doc})
     return rows
 
 

@@ -267,16 +267,17 @@ def register(app: typer.Typer) -> None:
     @_query_error
     def describe_cmd(
         table: str | None = typer.Argument(
-            None, help="Only this table (documents, sentences, claims, clusters, edges)."
+            None, help="Only this table (documents, sentences, claims, clusters, edges, speakers)."
         ),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
         """The data dictionary: every output table's columns, types and meaning."""
-        from pipeline.query import OUTPUT_TABLES, QueryError, data_dictionary
+        from pipeline.query import COMPUTED_TABLES, OUTPUT_TABLES, QueryError, data_dictionary
 
-        if table is not None and table not in OUTPUT_TABLES:
-            raise QueryError(f"unknown table {table!r}; tables: {', '.join(OUTPUT_TABLES)}")
+        tables = [*OUTPUT_TABLES, *COMPUTED_TABLES]
+        if table is not None and table not in tables:
+            raise QueryError(f"unknown table {table!r}; tables: {', '.join(tables)}")
         rows = [r for r in data_dictionary() if table is None or r["table"] == table]
         if as_json or as_csv:
             emit(rows, as_json=as_json, as_csv=as_csv, title="", empty="no tables")
@@ -284,7 +285,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         console = _console()
-        for name in OUTPUT_TABLES:
+        for name in tables:
             mine = [r for r in rows if r["table"] == name]
             if not mine:
                 continue

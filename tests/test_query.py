@@ -195,6 +195,10 @@ def test_sql_over_named_views(project):
     joined = json.loads(run("sql", "WITH c AS (SELECT * FROM claims) SELECT d.author, count(*) AS n FROM c "
                                    "JOIN documents d USING (doc_id) GROUP BY 1 ORDER BY 2 DESC, 1", "--json").stdout)
     assert joined[0] == {"author": "Ann", "n": 3}
+    people = json.loads(run("sql", "SELECT s.speaker, s.named, count(*) AS n FROM claims "
+                                   "JOIN speakers s USING (doc_id) GROUP BY ALL ORDER BY n DESC, 1", "--json").stdout)
+    assert people[0] == {"speaker": "Ann", "named": True, "n": 3}
+    assert sum(r["n"] for r in people) == 9
     for view in ("documents", "sentences", "claims", "clusters", "edges"):
         result = run("sql", f"SELECT count(*) AS n FROM {view}", "--json")
         assert result.exit_code == 0 and json.loads(result.stdout)[0]["n"] > 0
@@ -267,7 +271,7 @@ def test_describe_comes_from_the_schemas():
 
     rows = json.loads(run("describe", "--json").stdout)
     tables = {r["table"] for r in rows}
-    assert tables == {"documents", "sentences", "claims", "clusters", "edges"}
+    assert tables == {"documents", "sentences", "claims", "clusters", "edges", "speakers"}
     edges = [r for r in rows if r["table"] == "edges"]
     assert [r["column"] for r in edges] == schemas.EDGES.names
     assert edges[0]["meaning"] == schemas.EDGES.columns[0].doc
