@@ -60,7 +60,11 @@ def class_tfidf_keywords(
 
 
 def spacy_lemmatizer(nlp) -> Lemmatizer:
-    """Content-word lemmas (no stop words, punctuation or numbers) from a spaCy pipeline."""
+    """Content-word lemmas (no stop words, punctuation or numbers) from a spaCy pipeline.
+
+    Texts are parsed with their whitespace collapsed, the form the sentences stage parses for
+    claim cues: with the same (cached) pipeline, the map reads those parses instead of redoing them.
+    """
 
     def lemmatize(texts: Sequence[str]) -> list[list[str]]:
         return [
@@ -69,7 +73,7 @@ def spacy_lemmatizer(nlp) -> Lemmatizer:
                 for t in doc
                 if t.is_alpha and not t.is_stop and len(t) > 2 and t.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}
             ]
-            for doc in nlp.pipe(texts, batch_size=64)
+            for doc in nlp.pipe([" ".join(str(t).split()) for t in texts], batch_size=64)
         ]
 
     return lemmatize
