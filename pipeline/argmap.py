@@ -199,20 +199,24 @@ def build_argmap(
     neutral = neutral if neutral in names else names[-1]
     leaning = dominant_positions(claims, speaker, names, neutral) if len(claims) else {}
     n_people = max(len(leaning), 1)
+    # each key point's claims in strength order, gathered once (a mask per key point is O(n) each)
+    members_of: dict[int, list[str]] = {}
+    for cluster_id, sentence_id in zip(claims["cluster_id"].tolist(), claims["sentence_id"].tolist()):
+        if not pd.isna(cluster_id):
+            members_of.setdefault(int(cluster_id), []).append(sentence_id)
     for entry in label_set:
         label = entry["name"]
         mine = claims[claims["stance"] == label]
         key_points = []
         mine_kps = clusters[(clusters["dominant_stance"] == label) & (clusters["cluster_id"] != -1)]
         for k in mine_kps.itertuples(index=False):
-            members = claims[claims["cluster_id"] == k.cluster_id]
             key_points.append(
                 dict(
                     id=f"kp-{int(k.cluster_id)}", cluster_id=int(k.cluster_id), label=k.label,
                     representative_claim_id=k.representative_sentence_id,
                     keywords=json.loads(k.keywords), size=int(k.size),
                     stance_shares=json.loads(k.stance_shares), n_documents=int(k.n_documents),
-                    authors=json.loads(k.authors), claim_ids=members["sentence_id"].tolist(),
+                    authors=json.loads(k.authors), claim_ids=list(members_of.get(int(k.cluster_id), [])),
                 )
             )
         key_points.sort(key=lambda kp: (-kp["size"], kp["cluster_id"]))
