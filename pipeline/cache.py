@@ -12,9 +12,10 @@ computing one text must not depend on what else is in its batch:
 - sentence-transformers pads a batch to its longest text, and padding moves the vectors by
   ~1e-7; so does the batch's row count, as the BLAS kernel is chosen by matrix shape.
   `CachedEmbedder` therefore encodes texts in buckets of one exact token length (no padding),
-  always FIXED_BATCH rows at a time (a short batch repeats its last text): every forward pass
-  of a given length has the same shape, and a text's vector is the same bytes alone or in any
-  batch (checked in tests/test_cache.py).
+  FIXED_BATCH rows at a time, a bucket's short last chunk padded (repeating its last text) to
+  the smallest of SHORT_BATCHES that holds it: every forward pass has one of a few fixed shapes
+  that give the same bytes, and a text's vector is the same alone or in any batch (checked in
+  tests/test_cache.py, and on the seed and a 1k-claim corpus against 16-row passes).
 - spaCy's tagger and parser give the same annotations for a text alone or in a batch (checked on
   3,000 ArgKP arguments); the cache stores those annotations and rebuilds the `Doc` from them on
   both paths.
@@ -39,7 +40,10 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".cache") / "argmap"
-FIXED_BATCH = 16  # rows per forward pass, always (see CachedEmbedder._encode_bucketed)
+FIXED_BATCH = 16  # rows per forward pass for full chunks (see CachedEmbedder._encode_bucketed)
+# Row counts a bucket's last, short chunk is padded up to (the smallest that holds it). Each gives
+# the same vector bytes as 16 rows; one row does not (a single sequence takes another code path).
+SHORT_BATCHES = (2, 4, 8)
 STORE_BATCH = 2048  # new vectors written to the store per transaction
 _CHUNK = 500  # keys per SQL query (SQLite's variable limit is 32k; keep queries small)
 
@@ -150,7 +154,8 @@ def embedder_fingerprint(model: str, package: str | None) -> str:
     """Model name + the versions of everything that turns its weights into vectors."""
     parts = [model, package or "", package_version(package) if package else "local-folder",
              package_version("sentence-transformers"), package_version("transformers"),
-             package_version("torch"), "normalize=1", f"bucket=exact-token-length,rows={FIXED_BATCH}"]
+             package_version("torch"), "normalize=1",
+             f"bucket=exact-token-length,rows={FIXED_BATCH},short={'/'.join(map(str, SHORT_BATCHES))}"]
     if Path(model).is_dir():  # a local folder: its weights' bytes are the version
         for f in sorted(Path(model).rglob("*")):
             if f.is_file() and f.suffix in (".safetensors", ".bin", ".json", ".txt"):
@@ -202,14 +207,15 @@ class CachedEmbedder:
         by_len: dict[int, list[int]] = {}
         for i, n in enumerate(lengths):
             by_len.setdefault(n, []).append(i)
-        size = FIXED_BATCH
         for n in sorted(by_len):
             idx = by_len[n]
-            for start in range(0, len(idx), size):
-                part = idx[start : start + size]
+            for start in range(0, len(idx), FIXED_BATCH):
+                part = idx[start : start + FIXED_BATCH]
                 chunk = [texts[i] for i in part]
-                # Always the same (batch, length) shape: BLAS picks its kernel by shape, and a
-                # different kernel moves the last bits. Short chunks repeat their last text.
+                # Only fixed (batch, length) shapes: BLAS picks its kernel by shape, and a kernel
+                # that moves the last bits would make a vector depend on its batch. A short chunk
+                # repeats its last text up to the smallest fixed row count that holds it.
+                size = next((k for k in SHORT_BATCHES if k >= len(chunk)), FIXED_BATCH)
                 vecs = self.inner.encode(chunk + [chunk[-1]] * (size - len(chunk)))
                 yield part, np.asarray(vecs[: len(part)], dtype=np.float32)
 

@@ -221,7 +221,7 @@ def argmap_cmd() -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
     from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, spacy_lemmatizer, validate_argmap
     from pipeline.cache import open_store
-    from pipeline.engine import make_lemmatizer
+    from pipeline.engine import make_parser
     from pipeline.export import to_aif, to_argdown, to_graphml
 
     p = params()
@@ -234,10 +234,8 @@ def argmap_cmd() -> None:
     )
     embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
     edges = read_table(paths.EDGES, s.EDGES)
-    # Tagger and lemmatizer only, as before, and cached by text: a rerun parses only new claims.
-    # (Not the sentences stage's parses: with the parser, the attribute ruler maps some POS tags
-    # from dependency labels, which changes a few keywords.)
-    nlp = make_lemmatizer(p, open_store())
+    # The sentences stage's pipeline and cache: every claim's parse is read, not recomputed.
+    nlp = make_parser(p, open_store())
     clusters = describe_clusters(
         sentences, documents, embeddings, p.stance.label_names,
         lemmatize=spacy_lemmatizer(nlp), n_keywords=p.cluster.keywords,

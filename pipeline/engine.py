@@ -148,13 +148,6 @@ def make_parser(p, store: Store) -> CachedNLP:
     return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("ner",)), store)
 
 
-def make_lemmatizer(p, store: Store) -> CachedNLP:
-    """Tagger, attribute ruler and lemmatizer, no parser: what the map's key point keywords read."""
-    from pipeline.models import load_spacy
-
-    return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("parser", "ner")), store)
-
-
 def make_cached_splitter(p, store: Store) -> CachedNLP:
     return CachedNLP(_splitter_loader(p.sentences.spacy_model), store)
 

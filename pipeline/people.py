@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 
@@ -55,9 +56,16 @@ def dominant_positions(claims: pd.DataFrame, speakers: dict[str, str], labels: l
     Ties go to the label listed first in params, so the result does not depend on row order.
     """
     out: dict[str, str] = {}
-    person = claims["doc_id"].map(speakers)
-    for name, stances in claims["stance"].groupby(person, sort=True):
-        counts = stances.value_counts()
+    # one Counter per person over plain lists (a value_counts per person cost seconds at 10k claims)
+    by_person: dict[str, Counter] = {}
+    for doc_id, stance in zip(claims["doc_id"].tolist(), claims["stance"].tolist()):
+        name = speakers.get(doc_id)
+        if isinstance(name, str):
+            counter = by_person.setdefault(name, Counter())
+            if isinstance(stance, str):
+                counter[stance] += 1
+    for name in sorted(by_person):
+        counts = by_person[name]
         leaning = [lab for lab in labels if lab != neutral and counts.get(lab, 0) > 0]
         pool = leaning or [neutral]
         out[str(name)] = max(pool, key=lambda lab: (counts.get(lab, 0), -labels.index(lab)))

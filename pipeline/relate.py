@@ -135,11 +135,13 @@ def relate_documents(
     comment praising marketing under 'Sales, Not Marketing'); else the stance profiles.
     """
     rows = []
-    claims_by_doc = {d: g for d, g in claims.groupby("doc_id", sort=True)}
     empty = claims.iloc[0:0]
     terms = terms or {}
     titles = documents.set_index("doc_id")["title"].to_dict() if "title" in documents.columns else {}
     comments = documents[documents["kind"].eq("comment") & documents["parent_doc_id"].notna()]
+    # Only comments and what they answer are read: grouping every article's claims costs seconds.
+    involved = set(comments["doc_id"]) | set(comments["parent_doc_id"])
+    claims_by_doc = {d: g for d, g in claims[claims["doc_id"].isin(involved)].groupby("doc_id", sort=True)}
     for doc in comments.sort_values("doc_id").itertuples(index=False):
         target = doc.parent_doc_id
         rows.append(
@@ -205,7 +207,11 @@ def relate_claims(
         for r in document_edges.itertuples(index=False)
         if r.relation != "reply"
     }
-    by_doc = {d: g.sort_values("sentence_id") for d, g in claims.groupby("doc_id", sort=True)}
+    # Only replies and what they answer are read: grouping every article's claims costs seconds.
+    claim_docs = set(claims["doc_id"])
+    replies = {d for d in claim_docs if isinstance(parent.get(d), str) and parent[d] in claim_docs}
+    involved = claims[claims["doc_id"].isin(replies | {parent[d] for d in replies})]
+    by_doc = {d: g.sort_values("sentence_id") for d, g in involved.groupby("doc_id", sort=True)}
     rows = []
     for doc_id, group in by_doc.items():
         target_doc = parent.get(doc_id)
@@ -253,9 +259,19 @@ def dominant_stance(stances: pd.Series, labels: list[str]) -> str:
 
 
 def dominant_stances(claims: pd.DataFrame, labels: list[str]) -> dict[int, str]:
-    """Most frequent stance per key point."""
+    """Most frequent stance per key point (ties go to the label listed first, as dominant_stance)."""
     clustered = claims[claims["cluster_id"] != -1]
-    return {int(c): dominant_stance(g["stance"], labels) for c, g in clustered.groupby("cluster_id", sort=True)}
+    if not len(clustered):
+        return {}
+    # One count matrix (key point x label) instead of a value_counts per key point.
+    ids, row = np.unique(clustered["cluster_id"].to_numpy(dtype=np.int64), return_inverse=True)
+    index = {label: k for k, label in reversed(list(enumerate(labels)))}
+    col = np.array([index.get(s, -1) for s in clustered["stance"]], dtype=np.int64)
+    known = col >= 0
+    counts = np.zeros((len(ids), len(labels)), dtype=np.int64)
+    np.add.at(counts, (row.reshape(-1)[known], col[known]), 1)
+    pick = counts.argmax(axis=1)  # the first maximum: the label listed first among ties
+    return {int(c): labels[int(k)] for c, k in zip(ids, pick)}
 
 
 def relate_key_points(
@@ -294,22 +310,32 @@ def relate_key_points(
         key = (min(a, b), max(a, b))
         between.setdefault(key, {"support": 0, "attack": 0})[e.relation] += 1
     rows = []
-    for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
-            if docs[a] == docs[b] or neutral in (dominant[a], dominant[b]):
-                continue
-            sim = float(centres[a] @ centres[b])
-            counted = between.get((a, b), {"support": 0, "attack": 0})
-            if sim < params.keypoint_min_similarity and not any(counted.values()):
-                continue
-            relation = "support" if dominant[a] == dominant[b] else "attack"
-            why = (f"both lean {dominant[a]}" if relation == "support"
-                   else f"{dominant[a]} against {dominant[b]}")
-            reason = f"similar key points (similarity {sim:.2f}) from different documents; {why}"
-            if any(counted.values()):
-                reason += f"; claim edges between them: {counted['support']} support, {counted['attack']} attack"
-            rows.append(dict(source_id=f"kp-{a}", target_id=f"kp-{b}", level="key_point",
-                             relation=relation, score=round(min(max(sim, 0.0), 1.0), 6), reason=reason))
+    # All pairs' similarities in one product, only to pick the candidates: a pair's score is still
+    # its own dot product (as before), and the margin keeps every pair that product could admit.
+    leaning = [c for c in ids if dominant[c] != neutral]
+    pairs = {key for key, counted in between.items() if any(counted.values())}
+    if leaning:
+        lean_mat = np.vstack([centres[c] for c in leaning])
+        for start in range(0, len(leaning), 1024):  # row blocks: memory stays O(1024 x key points)
+            block = lean_mat[start:start + 1024] @ lean_mat.T >= params.keypoint_min_similarity - 1e-4
+            for i, j in zip(*np.nonzero(block)):
+                if start + i < j:
+                    pairs.add((leaning[start + i], leaning[j]))
+    for a, b in sorted(pairs):
+        if docs[a] == docs[b] or neutral in (dominant[a], dominant[b]):
+            continue
+        sim = float(centres[a] @ centres[b])
+        counted = between.get((a, b), {"support": 0, "attack": 0})
+        if sim < params.keypoint_min_similarity and not any(counted.values()):
+            continue
+        relation = "support" if dominant[a] == dominant[b] else "attack"
+        why = (f"both lean {dominant[a]}" if relation == "support"
+               else f"{dominant[a]} against {dominant[b]}")
+        reason = f"similar key points (similarity {sim:.2f}) from different documents; {why}"
+        if any(counted.values()):
+            reason += f"; claim edges between them: {counted['support']} support, {counted['attack']} attack"
+        rows.append(dict(source_id=f"kp-{a}", target_id=f"kp-{b}", level="key_point",
+                         relation=relation, score=round(min(max(sim, 0.0), 1.0), 6), reason=reason))
     return pd.DataFrame(rows, columns=columns)
 
 

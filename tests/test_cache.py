@@ -185,3 +185,27 @@ def test_embedder_streams_to_the_store_in_batches(tmp_path, monkeypatch):
     assert warm.tobytes() == cold.tobytes()
     assert cold[1].tobytes() == cold[3].tobytes()
     assert cold.dtype == np.float32 and cold.shape == (6, 3)
+
+
+def test_short_chunks_are_padded_to_the_smallest_fixed_shape():
+    """Full chunks run 16 rows; a bucket's last chunk the smallest of 2, 4, 8 (or 16) that holds it."""
+    from types import SimpleNamespace
+
+    from pipeline.cache import FIXED_BATCH, SHORT_BATCHES
+
+    shapes = []
+
+    class Inner:
+        def __init__(self):
+            tokenizer = lambda texts, **_: {"input_ids": [t.split() for t in texts]}  # noqa: E731
+            self._model = SimpleNamespace(tokenizer=tokenizer, max_seq_length=256)
+
+        def encode(self, texts):
+            shapes.append((len(texts), len(texts[0].split())))
+            return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+    texts = [f"w{i}" for i in range(19)] + [f"a b{i}" for i in range(3)] + ["x y z"]
+    out = CachedEmbedder("m", None, 8, MemoryStore(), loader=Inner, fingerprint="v").encode(texts)
+    assert (FIXED_BATCH, SHORT_BATCHES) == (16, (2, 4, 8))
+    assert shapes == [(16, 1), (4, 1), (4, 2), (2, 3)]  # 19 = 16 + 3; 3; 1 (never one row alone)
+    assert out[:, 0].tolist() == [float(len(t)) for t in texts]

@@ -2,7 +2,17 @@
 
 import json
 
-from pipeline.relate import cue_balance, polarity_conflict, relate, term_polarity
+import numpy as np
+import pandas as pd
+
+from pipeline.relate import (
+    cue_balance,
+    dominant_stance,
+    dominant_stances,
+    polarity_conflict,
+    relate,
+    term_polarity,
+)
 
 
 def test_cues():
@@ -71,3 +81,18 @@ def test_polarity_conflict_with_the_title_makes_an_attack(tiny_thread, params):
     edge = c1(with_terms)
     assert edge["relation"] == "attack"
     assert "affirm the pro-marketing terms" in edge["reason"] and "Sell First, Not Marketing" in edge["reason"]
+
+
+def test_dominant_stances_match_one_key_point_at_a_time():
+    labels = ["pro", "con", "neutral"]
+    rng = np.random.default_rng(0)
+    random = pd.DataFrame({"cluster_id": rng.integers(-1, 40, 600),
+                           "stance": rng.choice(["con", "pro", "neutral", "other"], 600)})
+    tie = pd.DataFrame({"cluster_id": [50, 50, 50, 50], "stance": ["con", "pro", "pro", "con"]})
+    unlisted = pd.DataFrame({"cluster_id": [51], "stance": ["other"]})  # no listed label: the first one
+    claims = pd.concat([random, tie, unlisted], ignore_index=True)
+    expected = {int(c): dominant_stance(g["stance"], labels)
+                for c, g in claims[claims["cluster_id"] != -1].groupby("cluster_id", sort=True)}
+    assert dominant_stances(claims, labels) == expected
+    assert expected[50] == "pro" and expected[51] == "pro"
+    assert dominant_stances(claims[claims["cluster_id"] == -1], labels) == {}
