@@ -110,7 +110,8 @@ COMMENTS_HEADER_RE = re.compile(
     r"^(?:comments?|responses?|discussion|reader comments|\d+\s+comments?)(?:\s*\(\d+\))?:?$", _I
 )
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
-_PERSON = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|de|van|von|der|da|di|le|la)){0,3}"
+_PARTICLES = ("de", "van", "von", "der", "da", "di", "le", "la")  # lower-case words inside a name
+_PERSON = rf"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|{'|'.join(_PARTICLES)})){{0,3}}"
 # 'Ann says:' (WordPress and most blog engines); a full stop only after an initial.
 AUTHOR_LINE_RE = re.compile(
     r"^(?P<name>[^\s.!?,](?:[^.!?]|(?<=\b[A-Z])\.){0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
@@ -140,7 +141,7 @@ FOLLOW_RE = re.compile(r"^(?:follow|following|listen|clap|subscribe|member-only 
 _TIME = r"(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?"
 _WHEN_SUFFIX = re.compile(rf"\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}\s*$")
 # 'Ann Lee March 4, 2019 at 9:12 am': a name and a date on one line.
-NAME_DATE_RE = re.compile(rf"^(?P<name>{_PERSON})\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}$", )
+NAME_DATE_RE = re.compile(rf"^(?P<name>{_PERSON})\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}$")
 _BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff)$")  # a role badge after the name
 
 
@@ -167,16 +168,12 @@ def article_byline(norm: str) -> str | None:
     name = m.group("name").strip()
     words = name.split()
     # 'By the way ...' and 'By Monday' are not bylines: a name here is two to four capitalised words.
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w in {"de", "van", "von", "der", "da", "di",
-                                                                     "le", "la"} for w in words):
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w in _PARTICLES for w in words):
         return None
     return name
-DATE_LINE_RE = re.compile(
-    r"^(?:(?:posted|published|updated)\s+)?(?:on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?$",
-    _I,
-)
+
+
+DATE_LINE_RE = re.compile(rf"^(?:(?:posted|published|updated)\s+)?(?:on\s+)?{_DATE}{_TIME}$", _I)
 
 _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("comment count", COMMENT_COUNT_RE),
