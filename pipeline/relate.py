@@ -12,7 +12,7 @@ import pandas as pd
 from pipeline.cluster import cluster_centroids
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.params import Relate
-from pipeline.stance import NEGATORS
+from pipeline.stance import negator_among
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ def cue_balance(text: str) -> tuple[int, list[str]]:
 
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_NEGATORS = frozenset(NEGATORS)
 
 
 def term_polarity(text: str, terms: dict[str, list[str]]) -> dict[str, int]:
@@ -80,9 +79,7 @@ def term_polarity(text: str, terms: dict[str, list[str]]) -> dict[str, int]:
         net = 0
         for i, w in enumerate(words):
             if w in wanted:
-                before = words[max(i - 3, 0):i]
-                negated = any(b in _NEGATORS or b.endswith("n't") for b in before)
-                net += -1 if negated else 1
+                net += -1 if negator_among(words[max(i - 3, 0):i]) else 1
         if net:
             out[label] = net
     return out

@@ -48,6 +48,13 @@ FEATURE_SIGNS = {
 ZERO_SHOT_TEMPERATURE = 0.05
 NEGATORS = {"not", "no", "never", "n't", "without", "nor", "neither", "instead", "rather", "than",
             "less", "stop", "avoid", "forget", "premature", "waste", "over"}
+
+
+def negator_among(words) -> bool:
+    """Whether any of these lower-case words negates what follows ('not', 'never', "shouldn't")."""
+    return any(w in NEGATORS or w.endswith("n't") for w in words)
+
+
 STANCE_PREFIXES = ("pro-", "anti-", "con-", "pro_", "anti_", "con_")
 
 # Zero-shot weights (model=None): label similarity, sharpened, plus the term cues. Set by hand.
@@ -209,15 +216,12 @@ def _term_cues(docs, labels: LabelSpace) -> np.ndarray:
 # Verbs of knowing: 'you do not understand marketing' denies the reader's grasp, not marketing.
 COGNITION_VERBS = {"understand", "know", "realize", "realise", "see", "get", "appreciate", "grasp",
                    "recognize", "recognise", "notice"}
-
-
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
 
 
 def _is_negated(tok) -> bool:
     doc = tok.doc
-    window = [doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)]
-    if any(w in NEGATORS for w in window):
+    if negator_among(doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)):
         return True
     if any(c.dep_ == "neg" and c.i < tok.i for c in tok.children):
         return True
