@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import analysis_text, embedding_matrix
-from pipeline.people import dominant_positions, is_named, resolve_speakers
+from pipeline.people import dominant_positions, is_named, resolve_speakers, top_label
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def describe_clusters(
         size = end - start
         counts = Counter(s for s in stances[start:end] if isinstance(s, str))
         shares = {label: round(float(counts.get(label, 0)) / size, 6) for label in labels}
-        dominant = max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
+        dominant = top_label(counts, labels)
         if cluster_id == -1:
             label, representative = NOISE_LABEL, None
         else:

@@ -49,6 +49,11 @@ def resolve_speakers(documents: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def top_label(counts, labels: list[str]) -> str:
+    """The label with the most counts (a mapping label -> count); ties go to the one listed first."""
+    return max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
+
+
 def dominant_positions(claims: pd.DataFrame, speakers: dict[str, str], labels: list[str],
                        neutral: str) -> dict[str, str]:
     """person -> the position most of their claims take (neutral only if nothing else).
@@ -67,6 +72,5 @@ def dominant_positions(claims: pd.DataFrame, speakers: dict[str, str], labels: l
     for name in sorted(by_person):
         counts = by_person[name]
         leaning = [lab for lab in labels if lab != neutral and counts.get(lab, 0) > 0]
-        pool = leaning or [neutral]
-        out[str(name)] = max(pool, key=lambda lab: (counts.get(lab, 0), -labels.index(lab)))
+        out[name] = top_label(counts, leaning or [neutral])
     return out

@@ -249,14 +249,8 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def dominant_stance(stances: pd.Series, labels: list[str]) -> str:
-    """Most frequent stance (ties go to the label listed first)."""
-    counts = stances.value_counts()
-    return max(labels, key=lambda label: (counts.get(label, 0), -labels.index(label)))
-
-
 def dominant_stances(claims: pd.DataFrame, labels: list[str]) -> dict[int, str]:
-    """Most frequent stance per key point (ties go to the label listed first, as dominant_stance)."""
+    """Most frequent stance per key point (ties go to the label listed first, as people.top_label)."""
     clustered = claims[claims["cluster_id"] != -1]
     if not len(clustered):
         return {}

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 
+from pipeline.people import top_label
 from pipeline.relate import (
     cue_balance,
-    dominant_stance,
     dominant_stances,
     polarity_conflict,
     relate,
@@ -91,7 +91,7 @@ def test_dominant_stances_match_one_key_point_at_a_time():
     tie = pd.DataFrame({"cluster_id": [50, 50, 50, 50], "stance": ["con", "pro", "pro", "con"]})
     unlisted = pd.DataFrame({"cluster_id": [51], "stance": ["other"]})  # no listed label: the first one
     claims = pd.concat([random, tie, unlisted], ignore_index=True)
-    expected = {int(c): dominant_stance(g["stance"], labels)
+    expected = {int(c): top_label(g["stance"].value_counts(), labels)
                 for c, g in claims[claims["cluster_id"] != -1].groupby("cluster_id", sort=True)}
     assert dominant_stances(claims, labels) == expected
     assert expected[50] == "pro" and expected[51] == "pro"
