@@ -177,18 +177,15 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     return scored
 
 
-def _clean(text: Any) -> str:
-    return " ".join(text.split()) if isinstance(text, str) else ""
-
-
 def stance_label_texts(p, stance_model_dir: str | Path) -> list[str]:
     """Every stance label's description and example phrases: from params, and from the trained model."""
-    texts = []
-    for label in p.stance.labels:
-        texts += [label.description, *(getattr(label, "examples", None) or [])]
+    from pipeline.stance import LabelSpace, anchor_texts
+
+    labels = LabelSpace.from_params(p.stance)
+    texts = anchor_texts(labels.descriptions, labels.examples)
     try:
-        labels = json.loads((Path(stance_model_dir) / "config.json").read_text(encoding="utf-8"))["labels"]
-        texts += list(labels["descriptions"]) + [e for examples in labels["examples"] for e in examples]
+        saved = json.loads((Path(stance_model_dir) / "config.json").read_text(encoding="utf-8"))["labels"]
+        texts += anchor_texts(saved["descriptions"], saved["examples"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no trained model (zero-shot), or another format: the stance stage computes its own
     return sorted({t for t in texts if isinstance(t, str) and t})
@@ -203,10 +200,10 @@ def prefetch_stance_inputs(scored: pd.DataFrame, documents: pd.DataFrame, p, ctx
     the stance stage computes whatever it does not find, so a stale or missing entry (another
     label set, a new stance model) costs time, never a different result.
     """
-    claims = scored[scored["is_claim"]]
-    texts = [_clean(n) or _clean(t) for n, t in zip(claims["norm_text"], claims["text"])]
-    blocks = [_clean(b) or t for b, t in zip(claims["block_text"], texts)]
-    titles = sorted({t for t in map(_clean, documents.get("title", pd.Series(dtype=object))) if t})
+    from pipeline.stance import claim_texts, clean_text
+
+    _, blocks = claim_texts(scored[scored["is_claim"]])
+    titles = sorted({t for t in map(clean_text, documents.get("title", pd.Series(dtype=object))) if t})
     embedder.encode(sorted(set(stance_label_texts(p, ctx.stance_model)) | set(blocks) | set(titles)))
     for _ in parser.pipe(titles):
         pass

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from pipeline.errors import AnnotationError
 
@@ -85,6 +84,11 @@ class LabelSpace:
             neutral=stance_params.neutral_label,
         )
 
+    @classmethod
+    def from_config(cls, lab: dict[str, Any]) -> LabelSpace:
+        """The label set as a trained model's config.json stores it (`to_json`)."""
+        return cls(lab["names"], lab["descriptions"], lab["examples"], lab["terms"], lab["neutral"])
+
     @property
     def neutral_index(self) -> int:
         return self.names.index(self.neutral)
@@ -139,9 +143,7 @@ class StanceModel:
         )
         if config.get("features") != FEATURES:
             raise InputError(f"{directory}: stance model was trained with other features; retrain it")
-        lab = config["labels"]
-        labels = LabelSpace(lab["names"], lab["descriptions"], lab["examples"], lab["terms"], lab["neutral"])
-        return cls(labels, npz["weights"], npz["head"], float(npz["temperature"][0]),
+        return cls(LabelSpace.from_config(config["labels"]), npz["weights"], npz["head"], float(npz["temperature"][0]),
                    config["embedding_model"], card)
 
 
@@ -157,14 +159,15 @@ class StanceInputs:
     groups: np.ndarray  # page of each claim (for leave-one-document-out)
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
+    """Whitespace collapsed; '' for a missing value."""
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
 def _sentence_texts(frame: pd.DataFrame) -> list[str]:
     if "norm_text" in frame.columns:
-        return [_clean(n) or _clean(t) for n, t in zip(frame["norm_text"], frame["text"])]
-    return [_clean(t) for t in frame["text"]]
+        return [clean_text(n) or clean_text(t) for n, t in zip(frame["norm_text"], frame["text"])]
+    return [clean_text(t) for t in frame["text"]]
 
 
 def _encode_unique(embedder, texts: Sequence[str]) -> np.ndarray:
@@ -174,6 +177,18 @@ def _encode_unique(embedder, texts: Sequence[str]) -> np.ndarray:
     vecs = np.asarray(embedder.encode(uniq), dtype=np.float64)
     index = {t: i for i, t in enumerate(uniq)}
     return vecs[[index[t] for t in texts]]
+
+
+def claim_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(each claim's text, its paragraph's text) as the stance features read them."""
+    texts = _sentence_texts(frame)
+    blocks = [clean_text(b) or t for b, t in zip(frame.get("block_text", pd.Series(texts)), texts)]
+    return texts, blocks
+
+
+def anchor_texts(descriptions: Sequence[str], examples: Sequence[Sequence[str]]) -> list[str]:
+    """Every text the label anchors embed: each label's description and its example phrases."""
+    return [text for desc, phrases in zip(descriptions, examples) for text in [desc, *phrases]]
 
 
 def _label_anchors(labels: LabelSpace, embedder) -> dict[str, np.ndarray]:
@@ -265,7 +280,7 @@ def _root_titles(doc_ids: Sequence[str], documents: pd.DataFrame) -> list[str]:
         while isinstance(d, str) and d not in seen:
             seen.add(d)
             if isinstance(titles.get(d), str) and titles[d].strip():
-                title = _clean(titles[d])
+                title = clean_text(titles[d])
                 break
             d = parents.get(d)
         out.append(title)
@@ -308,10 +323,9 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
                  nlp, with_head: bool) -> StanceInputs:
     """Features for every (claim, label) pair from the claim, its paragraph, document and parent."""
     n, n_labels = len(claims), len(labels.names)
-    texts = _sentence_texts(claims)
+    texts, blocks = claim_texts(claims)
     anchors = _label_anchors(labels, embedder)
     emb = _encode_unique(embedder, texts)
-    blocks = [_clean(b) or t for b, t in zip(claims.get("block_text", pd.Series(texts)), texts)]
     block_emb = emb if blocks == texts else _encode_unique(embedder, blocks)
     parsed = list(nlp.pipe(texts, batch_size=64))
     terms = _term_cues(parsed, labels)
@@ -433,6 +447,8 @@ def fit_weights(inputs: StanceInputs, targets: np.ndarray, sample_weight: np.nda
             value += 0.5 * (h * h).sum() / (head_C * total)
             return value, np.concatenate([g_w, g_h.ravel()])
         return value, g_w
+
+    from scipy.optimize import minimize  # here, not at import: relate and the sentences stage import this module
 
     theta0 = np.zeros(n_feat + n_labels * head_dim)
     sign_bounds = {1: (0.0, None), -1: (None, 0.0)}
