@@ -116,7 +116,8 @@ def test_page_loads_without_console_errors(page, fixture_report):
     card = pg.locator(".kp-card[data-kp='kp-2']")
     assert card.locator(".claim-btn").count() == 0
     card.locator("summary").click()
-    assert card.locator(".claim-btn").count() == 3
+    # <details> fires "toggle" as a queued task after the click returns: wait for the list to fill
+    playwright_api.expect(card.locator(".claim-btn")).to_have_count(3, timeout=5000)
     assert p.errors == [] and p.dialogs == []
 
 
