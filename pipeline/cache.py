@@ -168,10 +168,13 @@ class CachedEmbedder:
 
     The model is loaded only when some text is missing, so a fully cached stage never imports
     torch. Missing texts are encoded once each, grouped by exact token length (no padding).
+    Given a `pool` (pipeline/workers.py) and enough missing texts, the forward passes run in its
+    worker processes and `start` returns at once, so the caller can work meanwhile.
     """
 
     def __init__(self, model: str, package: str | None, batch_size: int, store: Store,
-                 loader: Callable[[], Any] | None = None, fingerprint: str | None = None):
+                 loader: Callable[[], Any] | None = None, fingerprint: str | None = None,
+                 pool: Any = None):
         self.name = model
         self.model_name = model
         self.package = package
@@ -179,6 +182,7 @@ class CachedEmbedder:
         self.store = store
         self.fingerprint = fingerprint or embedder_fingerprint(model, package)
         self.ns = f"emb:{self.fingerprint}"
+        self.pool = pool
         self._loader = loader
         self._inner = None
         self.hits = 0
@@ -195,40 +199,79 @@ class CachedEmbedder:
                 self._inner = load_embedder(self.model_name, self.package, self.batch_size)
         return self._inner
 
-    def _encode_bucketed(self, texts: list[str]) -> Iterator[tuple[list[int], np.ndarray]]:
-        """(positions in `texts`, their vectors) one forward pass at a time, so callers can stream."""
+    def _token_counter(self) -> Callable[[list[str]], list[int]] | None:
+        """Token counts as the model truncates them; None for a model that is not sentence-transformers."""
+        if self._loader is None:
+            from pipeline.workers import TokenCounter
+            from pipeline.models import resolve_model_path
+
+            counter = TokenCounter.for_model(resolve_model_path(self.model_name, self.package))
+            if counter is not None:
+                return counter
         model = getattr(self.inner, "_model", None)
-        if model is None:  # not a sentence-transformers model (e.g. a test fake): encode one by one
-            for i, t in enumerate(texts):
-                yield [i], np.asarray(self.inner.encode([t]), dtype=np.float32)
-            return
+        if model is None:
+            return None
         tok = model.tokenizer
-        lengths = [len(ids) for ids in tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
+        return lambda texts: [len(ids) for ids in tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
+
+    def _plan(self, texts: list[str]) -> list[tuple[list[int], list[str], int]] | None:
+        """The forward passes: (positions in `texts`, the pass's texts, their token count).
+
+        Only fixed (batch, length) shapes: BLAS picks its kernel by shape, and a kernel that moves
+        the last bits would make a vector depend on its batch. A bucket's short last chunk repeats
+        its last text up to the smallest fixed row count that holds it.
+        """
+        counter = self._token_counter()
+        if counter is None:
+            return None
         by_len: dict[int, list[int]] = {}
-        for i, n in enumerate(lengths):
+        for i, n in enumerate(counter(texts)):
             by_len.setdefault(n, []).append(i)
+        plan = []
         for n in sorted(by_len):
             idx = by_len[n]
             for start in range(0, len(idx), FIXED_BATCH):
                 part = idx[start : start + FIXED_BATCH]
                 chunk = [texts[i] for i in part]
-                # Only fixed (batch, length) shapes: BLAS picks its kernel by shape, and a kernel
-                # that moves the last bits would make a vector depend on its batch. A short chunk
-                # repeats its last text up to the smallest fixed row count that holds it.
                 size = next((k for k in SHORT_BATCHES if k >= len(chunk)), FIXED_BATCH)
-                vecs = self.inner.encode(chunk + [chunk[-1]] * (size - len(chunk)))
-                yield part, np.asarray(vecs[: len(part)], dtype=np.float32)
+                plan.append((part, chunk + [chunk[-1]] * (size - len(chunk)), n))
+        return plan
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One float32 row per text, in order; each distinct missing text is computed once.
+    def _passes(self, texts: list[str]) -> Callable[[], Iterator[tuple[list[int], np.ndarray]]]:
+        """Start the forward passes; the returned function yields (positions, vectors) pass by pass."""
+        plan = self._plan(texts)
+        if plan is None:  # not a sentence-transformers model (e.g. a test fake): encode one by one
+            return lambda: ((([i], np.asarray(self.inner.encode([t]), dtype=np.float32))) for i, t in enumerate(texts))
+        from pipeline.workers import MIN_PARALLEL_TEXTS, encode_chunk
 
-        New vectors go to the store in batches of STORE_BATCH as they are computed and into one
-        preallocated result, so a large corpus never holds its vectors twice (no list of rows,
-        no dict of every new value, no final stack).
+        if self.pool is not None and len(texts) >= MIN_PARALLEL_TEXTS and self._loader is None:
+            futures = self.pool.encode(self.model_name, self.package, self.batch_size,
+                                       [(chunk, n) for _, chunk, n in plan])
+
+            def from_workers() -> Iterator[tuple[list[int], np.ndarray]]:
+                passes = iter(plan)
+                for fut in futures:
+                    for data in fut.result():
+                        part, chunk, _ = next(passes)
+                        yield part, np.frombuffer(data, dtype="<f4").reshape(len(chunk), -1)[: len(part)]
+            return from_workers
+
+        def in_process() -> Iterator[tuple[list[int], np.ndarray]]:
+            for part, chunk, n in plan:
+                data = encode_chunk(self.inner, chunk, n)
+                yield part, np.frombuffer(data, dtype="<f4").reshape(len(chunk), -1)[: len(part)]
+        return in_process
+
+    def start(self, texts: Sequence[str]) -> Callable[[], np.ndarray]:
+        """Look `texts` up and start encoding what is missing; call the result for the vectors.
+
+        One float32 row per text, in order; each distinct missing text is computed once. New
+        vectors go to the store in batches of STORE_BATCH as they arrive and into one
+        preallocated result, so a large corpus never holds its vectors twice.
         """
         texts = [str(t) for t in texts]
         if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
+            return lambda: np.zeros((0, 0), dtype=np.float32)
         keys = [sha(t) for t in texts]
         rows_of: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
@@ -236,32 +279,40 @@ class CachedEmbedder:
         found = self.store.get_many(self.ns, rows_of)
         missing = sorted((k, texts[rows[0]]) for k, rows in rows_of.items() if k not in found)
         self.hits += len(texts) - sum(len(rows_of[k]) for k, _ in missing)
-        out: np.ndarray | None = None
+        self.misses += len(missing)
+        passes = self._passes([t for _, t in missing]) if missing else None
 
-        def place(key: str, data: bytes) -> None:
-            nonlocal out
-            vec = np.frombuffer(data, dtype="<f4")
-            if out is None:
-                out = np.empty((len(texts), len(vec)), dtype=np.float32)
-            out[rows_of[key]] = vec
+        def finish() -> np.ndarray:
+            out: np.ndarray | None = None
 
-        for k, data in found.items():
-            place(k, data)
-        found.clear()
-        if missing:
-            self.misses += len(missing)
-            pending: list[tuple[str, bytes]] = []
-            for part, vecs in self._encode_bucketed([t for _, t in missing]):
-                for j, v in zip(part, vecs):
-                    # stored bytes and returned row are the same value, as a later run reads it
-                    data = np.ascontiguousarray(v, dtype="<f4").tobytes()
-                    pending.append((missing[j][0], data))
-                    place(missing[j][0], data)
-                if len(pending) >= STORE_BATCH:
-                    self.store.put_many(self.ns, sorted(pending))
-                    pending = []
-            self.store.put_many(self.ns, sorted(pending))
-        return out
+            def place(key: str, data: bytes) -> None:
+                nonlocal out
+                vec = np.frombuffer(data, dtype="<f4")
+                if out is None:
+                    out = np.empty((len(texts), len(vec)), dtype=np.float32)
+                out[rows_of[key]] = vec
+
+            for k, data in found.items():
+                place(k, data)
+            found.clear()
+            if passes is not None:
+                pending: list[tuple[str, bytes]] = []
+                for part, vecs in passes():
+                    for j, v in zip(part, vecs):
+                        # stored bytes and returned row are the same value, as a later run reads it
+                        data = np.ascontiguousarray(v, dtype="<f4").tobytes()
+                        pending.append((missing[j][0], data))
+                        place(missing[j][0], data)
+                    if len(pending) >= STORE_BATCH:
+                        self.store.put_many(self.ns, sorted(pending))
+                        pending = []
+                self.store.put_many(self.ns, sorted(pending))
+            return out
+
+        return finish
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.start(texts)()
 
 
 # ------------------------------------------------------------------------------ spaCy parses
@@ -306,13 +357,20 @@ def doc_from_record(vocab, data: bytes):
 
 
 class CachedNLP:
-    """A spaCy pipeline whose `pipe` looks each text up first; Docs are rebuilt from stored annotations."""
+    """A spaCy pipeline whose `pipe` looks each text up first; Docs are rebuilt from stored annotations.
 
-    def __init__(self, nlp_or_loader, store: Store, batch_size: int = 256):
+    Given a `pool` and the pipeline's `spec` (package name, disabled components), many missing
+    texts are parsed in the pool's worker processes, each loading the same pipeline.
+    """
+
+    def __init__(self, nlp_or_loader, store: Store, batch_size: int = 256, *, pool: Any = None,
+                 spec: tuple[str, tuple[str, ...]] | None = None):
         self._nlp = None if callable(nlp_or_loader) and not hasattr(nlp_or_loader, "pipe") else nlp_or_loader
         self._loader = nlp_or_loader if self._nlp is None else None
         self.store = store
         self.batch_size = batch_size
+        self.pool = pool
+        self.spec = spec
         self.hits = 0
         self.misses = 0
 
@@ -343,13 +401,22 @@ class CachedNLP:
         self.hits += len(texts) - sum(1 for k in keys if k not in found)
         if missing:
             self.misses += len(missing)
-            new = {k: doc_record(d) for (k, _), d in
-                   zip(missing, self.nlp.pipe([t for _, t in missing], batch_size=self.batch_size))}
+            new = {k: r for (k, _), r in zip(missing, self._records([t for _, t in missing]))}
             self.store.put_many(ns, sorted(new.items()))
             found.update(new)
         vocab = self.nlp.vocab
         for k in keys:
             yield doc_from_record(vocab, found[k])
+
+    def _records(self, texts: list[str]) -> Iterator[bytes]:
+        from pipeline.workers import MIN_PARALLEL_TEXTS
+
+        if self.pool is not None and self.spec is not None and len(texts) >= MIN_PARALLEL_TEXTS:
+            for fut in self.pool.parse(*self.spec, texts):
+                yield from fut.result()
+        else:
+            for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+                yield doc_record(doc)
 
     def __call__(self, text: str):
         return next(iter(self.pipe([text])))

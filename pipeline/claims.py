@@ -335,11 +335,14 @@ def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: Cla
     if mask.any():
         part = out.loc[mask]
         texts, roles, kinds = _frame_inputs(part)
-        cues = cue_features(texts, roles, kinds, nlp)
         if model.mode == "rules":
-            emb = np.zeros((len(texts), 0))
+            vectors = None
+        elif hasattr(embedder, "start"):  # the embedder's workers encode while spaCy parses here
+            vectors = embedder.start(texts)
         else:
-            emb = np.asarray(embedder.encode(texts), dtype=np.float64)
+            vectors = lambda: embedder.encode(texts)  # noqa: E731
+        cues = cue_features(texts, roles, kinds, nlp)
+        emb = np.zeros((len(texts), 0)) if vectors is None else np.asarray(vectors(), dtype=np.float64)
         scores = model.predict_proba(cues, emb)
         pred = _apply_length_rule((scores >= model.threshold).astype(int), cues, params)
         out.loc[mask, "claim_score"] = np.round(scores, 6)

@@ -138,14 +138,26 @@ class Context:
     cache_path: str | None
 
 
-def make_embedder(p, store: Store) -> CachedEmbedder:
-    return CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
+PARSE_DISABLE = ("ner",)  # the claim cues and stance read tags, lemmas and the parse, never entities
 
 
-def make_parser(p, store: Store) -> CachedNLP:
+def make_pool(p):
+    """The stage's worker processes (pipeline/workers.py), or None to compute in-process."""
+    from pipeline.workers import WorkerPool, resolve_workers
+
+    workers = resolve_workers(p.embed.workers)
+    return WorkerPool(workers) if workers > 1 else None
+
+
+def make_embedder(p, store: Store, pool=None) -> CachedEmbedder:
+    return CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store, pool=pool)
+
+
+def make_parser(p, store: Store, pool=None) -> CachedNLP:
     from pipeline.models import load_spacy
 
-    return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=("ner",)), store)
+    return CachedNLP(lambda: load_spacy(p.sentences.spacy_model, disable=PARSE_DISABLE), store,
+                     pool=pool, spec=(p.sentences.spacy_model, PARSE_DISABLE))
 
 
 def make_cached_splitter(p, store: Store) -> CachedNLP:
@@ -168,11 +180,16 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     documents, blocks = tables["documents"], tables["blocks"]
     docs = documents.drop(columns=[UNIT])
     sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
-    parser, embedder = make_parser(p, store), make_embedder(p, store)
-    scored = score_claims(
-        sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
-    )
-    prefetch_stance_inputs(scored, docs, p, ctx, parser=parser, embedder=embedder)
+    pool = make_pool(p)
+    parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
+    try:
+        scored = score_claims(
+            sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
+        )
+        prefetch_stance_inputs(scored, docs, p, ctx, parser=parser, embedder=embedder)
+    finally:
+        if pool is not None:
+            pool.close()
     scored[UNIT] = scored["doc_id"].astype(str)
     return scored
 
@@ -213,7 +230,12 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
     from pipeline.embed import embed_claims
 
     scored = tables["scored"]
-    out = embed_claims(scored.drop(columns=[UNIT]), embedder=make_embedder(p, open_store(ctx.cache_path)))
+    pool = make_pool(p)
+    try:
+        out = embed_claims(scored.drop(columns=[UNIT]), embedder=make_embedder(p, open_store(ctx.cache_path), pool))
+    finally:
+        if pool is not None:
+            pool.close()
     unit_of = dict(zip(scored["sentence_id"], scored[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out
@@ -225,10 +247,15 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     store = open_store(ctx.cache_path)
     claims, documents = tables["claims"], tables["documents"]
     model = StanceModel.load(ctx.stance_model) if (Path(ctx.stance_model) / "model_card.json").exists() else None
-    out = tag_stances(
-        claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
-        embedder=make_embedder(p, store), params=p, nlp=make_parser(p, store),
-    )
+    pool = make_pool(p)
+    try:
+        out = tag_stances(
+            claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
+            embedder=make_embedder(p, store, pool), params=p, nlp=make_parser(p, store, pool),
+        )
+    finally:
+        if pool is not None:
+            pool.close()
     unit_of = dict(zip(claims["sentence_id"], claims[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out
@@ -364,10 +391,11 @@ def thread_roots(documents: pd.DataFrame) -> dict[str, str]:
 
 
 def _fingerprint(stage: str, p, *parts: str) -> str:
+    embed = p.embed.model_dump_json(exclude={"workers"})  # how many processes encode changes no vector
     sections = {
-        "sentences": [p.sentences.model_dump_json(), p.embed.model_dump_json()],
-        "embed": [p.embed.model_dump_json()],
-        "stance": [p.stance.model_dump_json(), p.sentences.spacy_model, p.embed.model_dump_json()],
+        "sentences": [p.sentences.model_dump_json(), embed],
+        "embed": [embed],
+        "stance": [p.stance.model_dump_json(), p.sentences.spacy_model, embed],
     }[stage]
     return sha(stage, code_fingerprint(stage), embedder_fingerprint(p.embed.model, p.embed.model_package),
                package_version("spacy"), package_version(p.sentences.spacy_model.replace("_", "-")),

