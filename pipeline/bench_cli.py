@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
         """Time every stage (fresh process each, cold cache) against the embedding step alone."""
         from pipeline import bench
         from pipeline.params import load_params
+        from pipeline.workers import resolve_workers
 
         root = Path.cwd()
         base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
@@ -68,8 +69,16 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  embedding alone {baseline['seconds']:.1f} s (load {baseline['load_seconds']:.1f}, "
                        f"encode {baseline['encode_seconds']:.1f}); pipeline {total:.1f} s; "
                        f"ratio {total / baseline['seconds']:.2f}")
-            results.append({"n_claims": n, "note": plan.note, "baseline": baseline, "load_average": load_at_start,
-                            "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]})
+            result = {"n_claims": n, "note": plan.note, "baseline": baseline, "load_average": load_at_start,
+                      "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]}
+            workers = resolve_workers(p.embed.workers)
+            if workers > 1:
+                own = bench.embedding_baseline(texts_file, p.embed.model, p.embed.model_package,
+                                               p.embed.batch_size, env, workers=workers)
+                result["baseline_workers"] = {**own, "workers": workers}
+                typer.echo(f"  argmap's embedder alone ({workers} workers) {own['seconds']:.1f} s; "
+                           f"ratio {total / own['seconds']:.2f}")
+            results.append(result)
             if n == incremental_size:
                 incremental = _incremental(bench, project, name, texts, n, env, total)
                 typer.echo(f"  incremental: {incremental}")
@@ -90,6 +99,11 @@ def register(app: typer.Typer) -> None:
             "embedding alone": (
                 "fresh process: load all-MiniLM-L6-v2, encode each distinct argument text once, batch 32"
             ),
+            "argmap's embedder alone": (
+                "fresh process: the same texts through argmap's embedder (fixed-shape passes on embed.workers "
+                "single-threaded worker processes, which load the model themselves), no cache"
+            ),
+            "peak RSS": "the stage process and its worker processes together (sampled every 0.1 s)",
             "cluster params": json.dumps(cluster_overrides),
             "stages timed": ", ".join(bench.BENCH_STAGES) + " (train_* run once per project; evaluate and "
                             "report are gold- and HTML-specific and left out)",

@@ -130,11 +130,30 @@ def rules_model(embedding_model: str, threshold: float) -> ClaimModel:
                       embedding_model, {"mode": "rules", "note": "hand-set weights, not fitted"})
 
 
-def cue_features(texts: Sequence[str], roles: Sequence[str], kinds: Sequence[str], nlp) -> np.ndarray:
-    """One row of FEATURE_NAMES per sentence, from spaCy's tags, parse and lemmas where present."""
+KEYWORD_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+
+
+def content_lemmas(doc) -> list[str]:
+    """The lowercased lemmas of a parse's content words (no stop words, numbers or short words).
+
+    The sentences stage keeps them with every sentence (it has the parse at hand), and the map's
+    key point keywords are built from them, so the map stage needs no spaCy.
+    """
+    return [t.lemma_.lower() for t in doc
+            if t.is_alpha and not t.is_stop and len(t) > 2 and t.pos_ in KEYWORD_POS]
+
+
+def cue_features(texts: Sequence[str], roles: Sequence[str], kinds: Sequence[str], nlp,
+                 lemmas_out: list[list[str]] | None = None) -> np.ndarray:
+    """One row of FEATURE_NAMES per sentence, from spaCy's tags, parse and lemmas where present.
+
+    With `lemmas_out`, each sentence's content lemmas are appended to it as well.
+    """
     rows = []
     for doc, role, kind in zip(nlp.pipe(list(texts), batch_size=64), roles, kinds):
         rows.append(_doc_cues(doc, role, kind))
+        if lemmas_out is not None:
+            lemmas_out.append(content_lemmas(doc))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
 
 
@@ -321,10 +340,14 @@ def _apply_length_rule(pred: np.ndarray, cues: np.ndarray, params) -> np.ndarray
 
 def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: ClaimModel, nlp,
                  embedder, params) -> pd.DataFrame:
-    """Add `is_claim` and `claim_score` to every sentence row; boilerplate is never a claim."""
+    """Add `is_claim`, `claim_score` and `content_lemmas` to every sentence row.
+
+    Boilerplate is never a claim, and is not parsed (its content lemmas are empty).
+    """
     out = sentences.copy()
     out["claim_score"] = 0.0
     out["is_claim"] = False
+    out["content_lemmas"] = [[] for _ in range(len(out))]
     if out.empty:
         return out
     if "kind" not in out.columns:
@@ -341,7 +364,9 @@ def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: Cla
             vectors = embedder.start(texts)
         else:
             vectors = lambda: embedder.encode(texts)  # noqa: E731
-        cues = cue_features(texts, roles, kinds, nlp)
+        lemmas: list[list[str]] = []
+        cues = cue_features(texts, roles, kinds, nlp, lemmas_out=lemmas)
+        out.loc[mask, "content_lemmas"] = pd.Series(lemmas, index=out.index[mask], dtype=object)
         emb = np.zeros((len(texts), 0)) if vectors is None else np.asarray(vectors(), dtype=np.float64)
         scores = model.predict_proba(cues, emb)
         pred = _apply_length_rule((scores >= model.threshold).astype(int), cues, params)

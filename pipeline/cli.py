@@ -219,26 +219,23 @@ def relate_cmd() -> None:
 @user_errors
 def argmap_cmd() -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
-    from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, spacy_lemmatizer, validate_argmap
-    from pipeline.cache import open_store
-    from pipeline.engine import make_parser
+    from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, stored_lemmatizer, validate_argmap
     from pipeline.export import to_aif, to_argdown, to_graphml
 
     p = params()
     s = _schemas()
     documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
+    scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
     sentences = merge_sentences(
-        read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES),
+        scored,
         read_table(paths.STANCES, s.STANCES),
         read_table(paths.ASSIGNMENTS, s.ASSIGNMENTS),
     )
     embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
     edges = read_table(paths.EDGES, s.EDGES)
-    # The sentences stage's pipeline and cache: every claim's parse is read, not recomputed.
-    nlp = make_parser(p, open_store())
     clusters = describe_clusters(
         sentences, documents, embeddings, p.stance.label_names,
-        lemmatize=spacy_lemmatizer(nlp), n_keywords=p.cluster.keywords,
+        lemmatize=stored_lemmatizer(scored), n_keywords=p.cluster.keywords,
     )
     run = {
         "corpora": list(p.ingest.corpora),

@@ -116,7 +116,10 @@ SENTENCES = TableSchema(
 CLAIM_SCORES = TableSchema(
     "sentences_scored",
     "Sentences after splitting, roles and claim detection (before stance and clusters).",
-    tuple(c for c in SENTENCES.columns if c.name not in {"stance", "stance_score", "cluster_id"}),
+    tuple(c for c in SENTENCES.columns if c.name not in {"stance", "stance_score", "cluster_id"})
+    + (_c("content_lemmas", pa.list_(pa.string()),
+          "Lowercased lemmas of the content words (nouns, proper nouns, adjectives, verbs) from the "
+          "claim-cue parse; the map's key point keywords are built from them."),),
 )
 
 EMBEDDINGS = TableSchema(

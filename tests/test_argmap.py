@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.argmap import class_tfidf_keywords, validate_argmap
+from pipeline.argmap import MapSchemaError, class_tfidf_keywords, validate_argmap
 
 
 def test_merge_keeps_every_sentence(tiny_map):
@@ -40,13 +40,13 @@ def test_map_is_valid_and_traceable(tiny_map):
 
 
 def test_schema_rejects_a_broken_map(tiny_map):
-    import jsonschema
-
     _, _, doc = tiny_map
     broken = json.loads(json.dumps(doc))
     broken["relations"][0]["relation"] = "likes"
-    with pytest.raises(jsonschema.ValidationError):
+    broken["claims"][0]["start_char"] = "7"
+    with pytest.raises(MapSchemaError, match=r"at relations/0/relation: .*likes.*") as err:
         validate_argmap(broken)
+    assert "at claims/0/start_char" in str(err.value)
 
 
 def test_class_tfidf_prefers_distinctive_terms():

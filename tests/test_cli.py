@@ -67,7 +67,8 @@ def test_bad_params_names_the_key_and_keeps_outputs(project):
 def test_missing_model_package_is_one_line(project):
     _edit_params(project / "params.yaml", "embed", "model_package", "no-such-model-package")
     scored = pd.DataFrame([dict(sentence_id="d:s0", doc_id="d", corpus="c", source="a.txt", role="body",
-                                start_char=0, end_char=5, text="Sell.", is_claim=True, claim_score=0.9)])
+                                start_char=0, end_char=5, text="Sell.", is_claim=True, claim_score=0.9,
+                                content_lemmas=["sell"])])
     write_table(scored, project / paths.SENTENCES_SCORED, CLAIM_SCORES)
     result = runner.invoke(app, ["embed"])
     assert result.exit_code == 1
