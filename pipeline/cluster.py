@@ -23,7 +23,7 @@ def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.nda
     if params.reduce == "pca":
         from sklearn.decomposition import PCA
 
-        reduced = PCA(n_components=dims, random_state=seed, svd_solver="full").fit_transform(vectors)
+        reduced = PCA(n_components=dims, random_state=seed, svd_solver="covariance_eigh").fit_transform(vectors)
     else:
         try:
             import umap

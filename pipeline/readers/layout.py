@@ -275,10 +275,10 @@ _FIGURE_NOUN_END_RE = re.compile(
     r"\b(?:matrix|diagram|chart|graph|canvas|infographic|illustration|screenshot|figure|image"
     r"|photo|picture|map|quadrant|table)s?$", _I
 )
-_FIGURE_REFERENCE_RE = re.compile(
-    r"((?:[\w'-]+\s+){1,4})(?:diagram|chart|figure|graph|matrix|image|picture|illustration|canvas)"
-    r"\s+(?:above|below)", _I
-)
+_FIGURE_NOUNS = r"(?:diagram|chart|figure|graph|matrix|image|picture|illustration|canvas)\s+(?:above|below)"
+_FIGURE_REFERENCE_RE = re.compile(r"((?:[\w'-]+\s+){1,4})" + _FIGURE_NOUNS, _I)
+# The full pattern backtracks from every word; most texts lack the noun, found in one cheap pass.
+_FIGURE_HINT_RE = re.compile(_FIGURE_NOUNS, _I)
 _FUNCTION_WORDS = {
     "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "with", "by",
     "from", "as", "vs", "vs.", "via", "into", "onto", "over", "per", "is", "are", "be", "it", "its",
@@ -337,6 +337,8 @@ def figure_references(norm_texts: list[str]) -> list[set[str]]:
     """Word sets of phrases such as 'my distinct capabilities diagram above' (minus 'my', 'the')."""
     refs: list[set[str]] = []
     for text in norm_texts:
+        if not _FIGURE_HINT_RE.search(text):
+            continue
         for m in _FIGURE_REFERENCE_RE.finditer(text):
             ws = [w.lower() for w in m.group(1).split()]
             ws = [w for w in ws if w not in _FUNCTION_WORDS and w not in {"my", "our", "your", "this", "in"}]
