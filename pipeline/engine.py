@@ -175,14 +175,17 @@ def _splitter_loader(name: str):
 def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
     from pipeline.claims import ClaimModel, score_claims
     from pipeline.sentences import split_sentences
+    from pipeline.workers import MIN_PARALLEL_TEXTS
 
     store = open_store(ctx.cache_path)
     documents, blocks = tables["documents"], tables["blocks"]
     docs = documents.drop(columns=[UNIT])
-    sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
     pool = make_pool(p)
-    parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
     try:
+        if pool is not None and len(blocks) >= MIN_PARALLEL_TEXTS:
+            pool.start()  # the workers load their models while this process splits sentences
+        sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
+        parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
         scored = score_claims(
             sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
         )

@@ -144,13 +144,27 @@ class WorkerPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
+    def start(self) -> None:
+        """Start the workers now, so their imports overlap the caller's work before its first task.
+
+        Where the platform has a fork server (Linux, macOS), it imports torch,
+        sentence-transformers and spaCy once (pipeline/_worker_preload.py) and the workers are
+        forked from it; elsewhere each worker is spawned and imports them itself.
+        """
+        if self._executor is not None:
+            return
+        logger.info("starting %d worker processes (one thread each)", self.workers)
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["pipeline._worker_preload"])
+        else:
+            ctx = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
+        for _ in range(self.workers):
+            self._executor.submit(_init_worker)
+
     def _submit(self, fn, *args) -> Future:
-        if self._executor is None:
-            logger.info("starting %d worker processes (one thread each)", self.workers)
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-            )
+        self.start()
         return self._executor.submit(fn, *args)
 
     def encode(self, model: str, package: str | None, batch_size: int,
