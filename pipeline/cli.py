@@ -142,11 +142,20 @@ def embed_cmd() -> None:
 def cluster_cmd() -> None:
     """Group claims into key points with hdbscan (noise stays -1)."""
     from pipeline.cluster import cluster_claims
+    from pipeline.embed import analysis_text
 
     p = params()
     s = _schemas()
     embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
-    write_table(cluster_claims(embeddings, p.cluster, seed=p.base.seed), paths.ASSIGNMENTS, s.ASSIGNMENTS)
+    texts = None
+    if p.cluster.lexical_weight > 0:
+        import pandas as pd
+
+        scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
+        claims = scored[scored["is_claim"]]
+        texts = pd.Series(analysis_text(claims).to_numpy(), index=claims["sentence_id"].to_numpy())
+    assignments = cluster_claims(embeddings, p.cluster, seed=p.base.seed, texts=texts)
+    write_table(assignments, paths.ASSIGNMENTS, s.ASSIGNMENTS)
 
 
 @app.command("train_claims")

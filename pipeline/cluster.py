@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,44 @@ from pipeline.models import ModelMissingError
 from pipeline.params import Cluster
 
 logger = logging.getLogger(__name__)
+
+
+def lexical_vectors(texts: Sequence[str], dims: int, seed: int) -> np.ndarray:
+    """Unit TF-IDF vectors over the words claims share, reduced to at most `dims` by TruncatedSVD.
+
+    Claims that make one key point often repeat its words. Only words at least two claims use
+    count (a word of one claim links no pair); English stop words do not. A claim with no shared
+    word gets a zero vector, so its place is decided by its embedding alone.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(texts)
+    try:
+        tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2).fit_transform(list(texts))
+    except ValueError:  # no word shared by two claims
+        return np.zeros((n, 1))
+    k = min(dims, tfidf.shape[1] - 1, n - 1)
+    if k >= 2:
+        with np.errstate(divide="ignore", invalid="ignore"):  # variance ratios of a tiny corpus
+            lexical = TruncatedSVD(n_components=k, random_state=seed, n_iter=7).fit_transform(tfidf)
+    else:
+        lexical = tfidf.toarray()
+    norms = np.linalg.norm(lexical, axis=1, keepdims=True)
+    return lexical / np.where(norms > 0, norms, 1.0)
+
+
+def claim_vectors(vectors: np.ndarray, texts: Sequence[str] | None, params: Cluster, seed: int) -> np.ndarray:
+    """What hdbscan and noise reassignment compare: the unit embedding, or with
+    `lexical_weight` > 0 the embedding joined to that weight times the claim's lexical vector,
+    rescaled to unit length (cosine = (embedding cosine + weight² × lexical cosine) / (1 + weight²))."""
+    if params.lexical_weight == 0:
+        return vectors
+    if texts is None:
+        raise ValueError("cluster.lexical_weight > 0 needs the claims' texts")
+    lexical = lexical_vectors(texts, params.lexical_dims, seed)
+    joined = np.hstack([vectors, params.lexical_weight * lexical])
+    return joined / np.linalg.norm(joined, axis=1, keepdims=True).clip(1e-12)
 
 
 def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.ndarray:
@@ -49,12 +88,15 @@ def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarr
     return ids, centres
 
 
-def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> pd.DataFrame:
+def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
+                   texts: pd.Series | None = None) -> pd.DataFrame:
     """hdbscan over claim embeddings; -1 is noise, kept and counted.
 
     Vectors are unit length, so euclidean distance orders pairs as cosine similarity does.
     With `reassign_noise`, a noise claim joins its nearest key point when the cosine
     similarity to that key point's centroid reaches `reassign_min_similarity`.
+    `texts` (claim text by sentence_id) is read only when `lexical_weight` > 0: the words
+    claims share then join their embeddings (see `claim_vectors`).
     """
     import hdbscan
 
@@ -72,6 +114,10 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int) -> p
         logger.info("%d claims: fewer than min_cluster_size, all noise", n)
         return out
     vectors = embedding_matrix(ordered).astype(np.float64)
+    if params.lexical_weight > 0:
+        if texts is None or not ordered["sentence_id"].isin(texts.index).all():
+            raise ValueError("cluster.lexical_weight > 0: every claim's text is needed, by sentence_id")
+        vectors = claim_vectors(vectors, texts.loc[ordered["sentence_id"]].tolist(), params, seed)
     reduced = reduce_dimensions(vectors, params, seed)
     sampled = 0 < params.sample_size < n
     clusterer = hdbscan.HDBSCAN(

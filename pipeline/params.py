@@ -53,6 +53,8 @@ class Cluster(_Section):
     sample_size: int = Field(ge=0)
     reassign_noise: bool
     reassign_min_similarity: float = Field(ge=-1, le=1)
+    lexical_weight: float = Field(ge=0, le=1)
+    lexical_dims: int = Field(ge=2)
     keywords: int = Field(ge=1)
 
 
@@ -135,7 +137,30 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         return f"{key}: got {got!r}, allowed: {allowed}"
-    return f"{key}: got {got!r}: {msg}"
+    allowed = _allowed_range(error["loc"])
+    return f"{key}: got {got!r}: {msg}" + (f" (allowed: {allowed})" if allowed else "")
+
+
+def _allowed_range(loc: tuple) -> str:
+    """'a number from 0 to 1' for a bounded field at `loc`, from its declared bounds; '' if none."""
+    model: Any = Params
+    info = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if not isinstance(part, str) or fields is None or part not in fields:
+            return ""
+        info = fields[part]
+        model = info.annotation
+    if info is None:
+        return ""
+    bounds = {name.capitalize(): getattr(m, name) for m in info.metadata
+              for name in ("ge", "gt", "le", "lt") if hasattr(m, name)}
+    kind = "a whole number" if info.annotation is int else "a number"
+    if "Ge" in bounds and "Le" in bounds:
+        return f"{kind} from {bounds['Ge']} to {bounds['Le']}"
+    words = {"Ge": "at least", "Gt": "above", "Le": "at most", "Lt": "below"}
+    parts = [f"{words[k]} {bounds[k]}" for k in ("Ge", "Gt", "Le", "Lt") if k in bounds]
+    return f"{kind} {' and '.join(parts)}" if parts else ""
 
 
 def parse_params(raw: Any, where: str = "params.yaml") -> Params:

@@ -234,3 +234,29 @@ def test_benchmark_command_rejects_unknown_method(tmp_path):
     result = CliRunner().invoke(app, ["benchmark", "--methods", "lda", "--out-dir", str(tmp_path)])
     assert result.exit_code != 0
     assert "lda" in result.output
+
+
+def test_tuning_caps_lexical_settings_by_the_best_plain_settings_noise(params, monkeypatch):
+    """A lexical setting that scores higher only by leaving more noise is not chosen."""
+    import pipeline.benchmark_cluster as bc
+
+    scores = {  # (lexical weight, threshold) -> (ari, v, noise)
+        (0.0, 0.7): (0.10, 0.40, 0.10),
+        (0.0, 0.8): (0.05, 0.40, 0.30),   # over BERTopic's noise: out
+        (0.25, 0.7): (0.10, 0.50, 0.12),  # best score, but more noise than the plain best
+        (0.25, 0.6): (0.11, 0.45, 0.09),
+    }
+    candidates = [{"lexical_weight": w, "reassign_min_similarity": t} for w, t in scores]
+
+    def fake_score(groups, base, overrides, seed):
+        ari, v, noise = scores[(overrides["lexical_weight"], overrides["reassign_min_similarity"])]
+        return {"toy": {"ari": ari, "nmi": v, "v_measure": v, "noise_share": noise,
+                        "ari_no_noise": ari, "v_measure_no_noise": v, "k_pred": 3.0}}
+
+    monkeypatch.setattr(bc, "_score_candidate", fake_score)
+    bertopic = pd.DataFrame([{"dataset": "toy", "noise_share": 0.2, "ari": 0.0, "v_measure": 0.3}])
+    base = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_min_similarity": 0.7})
+    result = bc.tune_cluster([], [], base, 42, bertopic, top=4, candidates=candidates)
+    assert result["chosen"] == {"lexical_weight": 0.25, "reassign_min_similarity": 0.6}
+    assert result["lexical_noise_cap"] == {"toy": 0.10}
+    assert [r["params"]["reassign_min_similarity"] for r in result["top"]][:2] == [0.6, 0.7]

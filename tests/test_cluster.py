@@ -2,8 +2,9 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from pipeline.cluster import cluster_claims
+from pipeline.cluster import cluster_claims, lexical_vectors
 
 
 def _blobs(seed=0, per=8, noise=3, dim=16):
@@ -17,8 +18,20 @@ def _blobs(seed=0, per=8, noise=3, dim=16):
     return pd.DataFrame({"sentence_id": ids, "embedding": list(vecs)})
 
 
+WORDS = ["advertising budget", "customer interviews", "pricing model"]
+
+
+def _texts(frame, per=8):
+    """One shared phrase per blob (plus the claim's own number); noise claims share nothing."""
+    texts = [f"{WORDS[i // per]} matters, point {i}" if i < 3 * per else f"unrelated remark {i}"
+             for i in range(len(frame))]
+    return pd.Series(texts, index=frame["sentence_id"].to_numpy())
+
+
 def _eom(params, **kw):
-    return params.cluster.model_copy(update={"cluster_selection_method": "eom", "min_samples": 3, **kw})
+    return params.cluster.model_copy(
+        update={"cluster_selection_method": "eom", "min_samples": 3, "lexical_weight": 0.0, **kw}
+    )
 
 
 def test_finds_three_groups_and_keeps_noise(params):
@@ -33,9 +46,65 @@ def test_finds_three_groups_and_keeps_noise(params):
 
 
 def test_deterministic(params):
-    a = cluster_claims(_blobs(), params.cluster, seed=42)
-    b = cluster_claims(_blobs().sample(frac=1, random_state=3), params.cluster, seed=42)
+    frame = _blobs()
+    a = cluster_claims(frame, params.cluster, seed=42, texts=_texts(frame))
+    shuffled = frame.sample(frac=1, random_state=3)
+    b = cluster_claims(shuffled, params.cluster, seed=42, texts=_texts(frame).sample(frac=1, random_state=5))
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.25, 1.0])
+def test_lexical_part_is_deterministic(params, weight):
+    frame = _blobs()
+    p = _eom(params, lexical_weight=weight)
+    runs = [cluster_claims(frame, p, seed=42, texts=_texts(frame)) for _ in range(2)]
+    pd.testing.assert_frame_equal(*runs)
+    assert len(set(runs[0]["cluster_id"]) - {-1}) == 3
+
+
+def test_lexical_weight_zero_ignores_texts(params):
+    """Weight 0 is the embeddings-only clustering: no texts needed, and any texts change nothing."""
+    frame = _blobs()
+    p = params.cluster.model_copy(update={"lexical_weight": 0.0})
+    plain = cluster_claims(frame, p, seed=42)
+    with_texts = cluster_claims(frame, p, seed=42, texts=_texts(frame))
+    other_texts = cluster_claims(frame, p, seed=42, texts=pd.Series("same words", index=frame["sentence_id"]))
+    pd.testing.assert_frame_equal(plain, with_texts)
+    pd.testing.assert_frame_equal(plain, other_texts)
+
+
+def test_lexical_weight_needs_every_text(params):
+    frame = _blobs()
+    p = params.cluster.model_copy(update={"lexical_weight": 0.25})
+    with pytest.raises(ValueError, match=r"cluster\.lexical_weight"):
+        cluster_claims(frame, p, seed=42)
+    with pytest.raises(ValueError, match=r"cluster\.lexical_weight"):
+        cluster_claims(frame, p, seed=42, texts=_texts(frame).iloc[1:])
+
+
+def test_shared_words_join_claims_the_embeddings_leave_apart(params):
+    """Two claims per pair on a near-identical embedding; only the words tell the pairs apart."""
+    rng = np.random.default_rng(1)
+    base = np.eye(16)[0]
+    vecs = np.array([base + rng.normal(0, 0.05, 16) for _ in range(8)], dtype=np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = [f"s{i:03d}" for i in range(8)]
+    frame = pd.DataFrame({"sentence_id": ids, "embedding": list(vecs)})
+    topics = ["advertising budget", "customer interviews", "pricing model", "hiring plan"]
+    texts = pd.Series([f"{topics[i % 4]} first" for i in range(8)], index=ids)
+    p = params.cluster.model_copy(update={"lexical_weight": 1.0, "reassign_noise": False})
+    labels = cluster_claims(frame, p, seed=42, texts=texts)["cluster_id"].to_numpy()
+    for i in range(4):  # claims i and i + 4 share their words
+        assert labels[i] != -1 and labels[i] == labels[i + 4]
+    assert len(set(labels.tolist())) == 4
+
+
+def test_lexical_vectors_are_unit_or_zero():
+    vectors = lexical_vectors(["sales budget", "sales team", "a lone remark", "marketing budget"], 32, 42)
+    norms = np.linalg.norm(vectors, axis=1)
+    assert np.allclose(norms[[0, 1, 3]], 1.0)
+    assert norms[2] == 0.0  # shares no word with another claim
+    assert lexical_vectors(["one", "two"], 32, 42).shape == (2, 1)  # nothing shared: all zero
 
 
 def test_reassign_noise_marks_reassigned(params):
@@ -48,7 +117,7 @@ def test_reassign_noise_marks_reassigned(params):
 
 
 def test_too_few_claims_are_all_noise(params):
-    out = cluster_claims(_blobs().head(2), params.cluster, seed=42)
+    out = cluster_claims(_blobs().head(2), params.cluster, seed=42, texts=pd.Series(["a", "b"], index=["s000", "s001"]))
     assert (out["cluster_id"] == -1).all()
 
 

@@ -22,7 +22,8 @@ def _blobs(n_per=150, k=4, d=16, seed=0):
 
 def test_sampled_fit_matches_full_fit_on_clear_clusters():
     base = load_params("params.yaml").cluster.model_copy(
-        update={"min_cluster_size": 10, "cluster_selection_method": "eom", "reduce": "pca", "reduce_dims": 5})
+        update={"min_cluster_size": 10, "cluster_selection_method": "eom", "reduce": "pca", "reduce_dims": 5,
+                "lexical_weight": 0.0})
     frame, gold = _blobs()
     full = cluster_claims(frame, base.model_copy(update={"sample_size": 0}), seed=42)
     sampled = cluster_claims(frame, base.model_copy(update={"sample_size": 200}), seed=42)

@@ -35,6 +35,21 @@ def test_out_of_range_value_is_named(raw_params):
         parse_params(raw)
 
 
+@pytest.mark.parametrize(("key", "value", "allowed"), [
+    ("lexical_weight", -0.1, "a number from 0 to 1"),
+    ("lexical_weight", 1.5, "a number from 0 to 1"),
+    ("lexical_weight", "high", "a number from 0 to 1"),
+    ("lexical_dims", 1, "a whole number at least 2"),
+])
+def test_lexical_params_name_key_and_allowed_values(raw_params, key, value, allowed):
+    raw = copy.deepcopy(raw_params)
+    raw["cluster"][key] = value
+    with pytest.raises(ParamsError) as err:
+        parse_params(raw)
+    msg = str(err.value)
+    assert f"cluster.{key}: got {value!r}" in msg and f"(allowed: {allowed})" in msg
+
+
 def test_missing_key_is_named(raw_params):
     raw = copy.deepcopy(raw_params)
     del raw["embed"]["model"]
