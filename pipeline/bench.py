@@ -122,8 +122,13 @@ class StageRun:
     stderr_tail: str = ""
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (its worker processes) right now."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants (worker processes, their fork server) right now.
+
+    Proportional set size where the OS reports it (Linux): a page shared by k processes counts
+    1/k in each, so the modules workers share with the fork server they came from are counted
+    once, not once per process. Resident set size elsewhere.
+    """
     import psutil
 
     try:
@@ -134,7 +139,13 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            info = p.memory_full_info()
+            total += getattr(info, "pss", info.rss)
+        except psutil.AccessDenied:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
         except psutil.Error:
             pass
     return total
@@ -143,8 +154,8 @@ def _tree_rss(pid: int) -> int:
 def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
     """Run one command; wall seconds and peak RSS of the whole process tree.
 
-    The peak is the larger of the child's own peak (wait4) and the sum over the child and its
-    worker processes, sampled every 0.1 s.
+    The peak is the larger of the child's own peak RSS (wait4) and the memory of the child and
+    its worker processes together (`_tree_memory`), sampled every 0.1 s.
     """
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -154,7 +165,7 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
     def sample() -> None:
         nonlocal tree_peak
         while not done.wait(0.1):
-            tree_peak = max(tree_peak, _tree_rss(proc.pid))
+            tree_peak = max(tree_peak, _tree_memory(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -238,7 +249,7 @@ def _baseline_main(texts_file: str, model: str, package: str, batch_size: str, o
 
 
 def cluster_ari_check(argkp_root: Path, embedder, cluster_params, sample_fraction: float, seed: int,
-                      big_vectors=None) -> dict[str, Any]:
+                      big_vectors=None, big_texts=None) -> dict[str, Any]:
     """ARI against ArgKP's key points: full hdbscan fit vs fit-on-a-sample + approximate_predict.
 
     Both over the same reduced vectors and params; the sample keeps the fraction used on the
@@ -255,13 +266,14 @@ def cluster_ari_check(argkp_root: Path, embedder, cluster_params, sample_fractio
     vectors = embedder.encode(items["text"].tolist())
     frame = pd.DataFrame({"sentence_id": [f"a{i:06d}" for i in range(len(items))],
                           "embedding": list(vectors)})
+    texts = pd.Series(items["text"].tolist(), index=frame["sentence_id"])  # cluster.lexical_weight reads them
     out: dict[str, Any] = {"argkp_arguments": len(items)}
     full_params = cluster_params.model_copy(update={"sample_size": 0})
     sampled_params = cluster_params.model_copy(
         update={"sample_size": max(int(len(items) * sample_fraction), cluster_params.min_cluster_size + 1)})
     for name, params in (("full", full_params), ("sampled", sampled_params)):
         t0 = time.perf_counter()
-        labels = cluster_claims(frame, params, seed=seed)["cluster_id"].to_numpy()
+        labels = cluster_claims(frame, params, seed=seed, texts=texts)["cluster_id"].to_numpy()
         out[f"{name}_seconds"] = round(time.perf_counter() - t0, 2)
         # noise as its own singleton, as the clustering benchmark scores it
         as_single = np.where(labels == -1, -1 - np.arange(len(labels)), labels)
@@ -270,11 +282,12 @@ def cluster_ari_check(argkp_root: Path, embedder, cluster_params, sample_fractio
     if big_vectors is not None and len(big_vectors):
         big = pd.DataFrame({"sentence_id": [f"b{i:06d}" for i in range(len(big_vectors))],
                             "embedding": list(big_vectors)})
+        big_text = pd.Series(list(big_texts) if big_texts is not None else [""] * len(big), index=big["sentence_id"])
         for name, params in (("full", full_params), ("sampled", cluster_params)):
             if name == "full" and len(big) > 20000:
                 continue  # a full fit at 50k takes minutes: reported by the pipeline run instead
             t0 = time.perf_counter()
-            cluster_claims(big, params, seed=seed)
+            cluster_claims(big, params, seed=seed, texts=big_text)
             out[f"{name}_seconds_at_{len(big)}"] = round(time.perf_counter() - t0, 2)
     return out
 

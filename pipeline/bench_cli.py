@@ -103,7 +103,9 @@ def register(app: typer.Typer) -> None:
                 "fresh process: the same texts through argmap's embedder (fixed-shape passes on embed.workers "
                 "single-threaded worker processes, which load the model themselves), no cache"
             ),
-            "peak RSS": "the stage process and its worker processes together (sampled every 0.1 s)",
+            "peak RSS": ("the larger of the stage process's own peak RSS and the memory of it and its worker "
+                         "processes together, shared pages split between the processes that share them "
+                         "(PSS, sampled every 0.1 s)"),
             "cluster params": json.dumps(cluster_overrides),
             "stages timed": ", ".join(bench.BENCH_STAGES) + " (train_* run once per project; evaluate and "
                             "report are gold- and HTML-specific and left out)",
@@ -143,10 +145,17 @@ def _ari(bench, p, argkp: Path, workdir: Path, results: list[dict], cluster_over
     store = Store(workdir / f"n{largest}" / ".cache" / "cache.sqlite")
     embedder = CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
     emb_path = workdir / f"n{largest}" / "work" / "embeddings.parquet"
-    big = np.vstack(pd.read_parquet(emb_path)["embedding"].to_numpy()) if emb_path.is_file() else None
+    scored_path = workdir / f"n{largest}" / "work" / "sentences_scored.parquet"
+    big, big_texts = None, None
+    if emb_path.is_file() and scored_path.is_file():
+        emb = pd.read_parquet(emb_path)
+        big = np.vstack(emb["embedding"].to_numpy())
+        scored = pd.read_parquet(scored_path, columns=["sentence_id", "norm_text"]).set_index("sentence_id")
+        big_texts = scored["norm_text"].reindex(emb["sentence_id"]).tolist()
     n_big = len(big) if big is not None else largest
     params = p.cluster.model_copy(update={**cluster_overrides, "sample_size": min(
         cluster_overrides["sample_size"], max(n_big // 2, 10))})
     # The sample's share at the design point (50k claims), so the check samples even on small runs.
     fraction = min(0.5, cluster_overrides["sample_size"] / max(n_big, 50000))
-    return bench.cluster_ari_check(argkp, embedder, params, fraction, p.base.seed, big_vectors=big)
+    return bench.cluster_ari_check(argkp, embedder, params, fraction, p.base.seed, big_vectors=big,
+                                   big_texts=big_texts)

@@ -28,6 +28,7 @@ EVALUATIVE = {
     "fail", "failure", "success", "successful", "effective", "ineffective", "useless", "crucial",
     "necessary", "unnecessary", "vital", "true", "false", "misconception", "undervalued", "overrated",
 }
+SCORE_ROWS = 4096  # sentences scored per matrix pass (score_claims)
 CONTRAST = {"but", "however", "although", "though", "while", "whereas", "instead", "rather"}
 
 FEATURE_NAMES = [
@@ -367,8 +368,14 @@ def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: Cla
         lemmas: list[list[str]] = []
         cues = cue_features(texts, roles, kinds, nlp, lemmas_out=lemmas)
         out.loc[mask, "content_lemmas"] = pd.Series(lemmas, index=out.index[mask], dtype=object)
-        emb = np.zeros((len(texts), 0)) if vectors is None else np.asarray(vectors(), dtype=np.float64)
-        scores = model.predict_proba(cues, emb)
+        emb = np.zeros((len(texts), 0), dtype=np.float32) if vectors is None else vectors()
+        # A few thousand rows at a time: the float64 design matrix of a 50k-sentence corpus is
+        # 170 MB, and it was built twice. The row count is a multiple of BLAS's row blocks, so
+        # every row meets the same kernel as in one pass.
+        scores = np.concatenate([
+            model.predict_proba(cues[i : i + SCORE_ROWS], np.asarray(emb[i : i + SCORE_ROWS], dtype=np.float64))
+            for i in range(0, len(texts), SCORE_ROWS)
+        ])
         pred = _apply_length_rule((scores >= model.threshold).astype(int), cues, params)
         out.loc[mask, "claim_score"] = np.round(scores, 6)
         out.loc[mask, "is_claim"] = pred.astype(bool)
