@@ -72,3 +72,46 @@ def test_merge_runs_keeps_what_this_run_did_not_measure():
     assert [(r["n_claims"], r["v"]) for r in results] == [(1000, "new"), (10000, "old"), (50000, "new")]
     assert ari == {"a": 1} and inc == {"i": 1}
     assert merge_runs(old, [], {"a": 2}, None)[1] == {"a": 2}
+
+
+def _argkp_all_splits(root):
+    """Two key points per split, six arguments each, one argument matching none."""
+    files = {"train": "kpm_data", "dev": "kpm_data", "test": "test_data"}
+    words = {"kp1": "sell to customers first", "kp2": "brand story builds trust"}
+    for split, folder in files.items():
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        args, labels = ["arg_id,argument,topic,stance"], ["arg_id,key_point_id,label"]
+        for i in range(12):
+            kp = "kp1" if i % 2 else "kp2"
+            args.append(f"{split}{i},Founders should {words[kp]} in case {i}.,t,1")
+            labels.append(f"{split}{i},{split}_{kp},1")
+        args.append(f"{split}x,Nothing to do with either.,t,1")
+        (root / folder / f"arguments_{split}.csv").write_text("\n".join(args) + "\n", encoding="utf-8")
+        (root / folder / f"labels_{split}.csv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    return root
+
+
+def test_clustering_check_runs_with_the_projects_cluster_params(tmp_path):
+    """The full-vs-sampled clustering check clusters as the pipeline does (texts included)."""
+    import numpy as np
+
+    from pipeline.bench import cluster_ari_check
+    from pipeline.params import load_params
+
+    class Fake:
+        name = "fake"
+
+        def encode(self, texts):
+            rng = np.random.default_rng(0)
+            base = np.array([[1.0, 0.0, 0.0] if "sell" in t else [0.0, 1.0, 0.0] for t in texts])
+            v = base + 0.01 * rng.standard_normal(base.shape)
+            return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+    params = load_params("params.yaml").cluster
+    assert params.lexical_weight > 0  # the default reads texts: the check must pass them
+    big = Fake().encode(["sell a"] * 10 + ["brand b"] * 10)
+    out = cluster_ari_check(_argkp_all_splits(tmp_path / "argkp"), Fake(), params, 0.5, 42,
+                            big_vectors=big, big_texts=["sell a"] * 10 + ["brand b"] * 10)
+    assert out["argkp_arguments"] == 36
+    assert -1 <= out["full_ari"] <= 1 and -1 <= out["sampled_ari"] <= 1
+    assert "sampled_seconds_at_20" in out
