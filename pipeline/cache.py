@@ -244,7 +244,7 @@ class CachedEmbedder:
             return lambda: ((([i], np.asarray(self.inner.encode([t]), dtype=np.float32))) for i, t in enumerate(texts))
         from pipeline.workers import MIN_PARALLEL_TEXTS, encode_chunk
 
-        if self.pool is not None and len(texts) >= MIN_PARALLEL_TEXTS and self._loader is None:
+        if self.pool is not None and self._loader is None and (self.pool.started or len(texts) >= MIN_PARALLEL_TEXTS):
             futures = self.pool.encode(self.model_name, self.package, self.batch_size,
                                        [(chunk, n) for _, chunk, n in plan])
 
@@ -411,7 +411,7 @@ class CachedNLP:
     def _records(self, texts: list[str]) -> Iterator[bytes]:
         from pipeline.workers import MIN_PARALLEL_TEXTS
 
-        if self.pool is not None and self.spec is not None and len(texts) >= MIN_PARALLEL_TEXTS:
+        if self.pool is not None and self.spec is not None and (self.pool.started or len(texts) >= MIN_PARALLEL_TEXTS):
             for fut in self.pool.parse(*self.spec, texts):
                 yield from fut.result()
         else:

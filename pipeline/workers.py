@@ -31,7 +31,8 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-# Fewer texts to encode than this: loading the model in-process costs no more than starting workers.
+# Fewer new texts than this, and no workers running yet: the model loads in-process, which costs
+# no more than starting workers. Once a stage's workers run, they take every batch, however small.
 MIN_PARALLEL_TEXTS = 256
 CHUNKS_PER_TASK = 8  # forward passes per task: few enough to balance, many enough to amortise IPC
 PARSE_TEXTS_PER_TASK = 256
@@ -143,6 +144,11 @@ class WorkerPool:
     def __init__(self, workers: int):
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """Workers are running: they take every batch of the stage, however small."""
+        return self._executor is not None
 
     def start(self) -> None:
         """Start the workers now, so their imports overlap the caller's work before its first task.
