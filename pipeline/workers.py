@@ -23,6 +23,8 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -88,10 +90,30 @@ def _max_seq_length(model_dir: Path, tokenizer) -> int:
 
 # ------------------------------------------------------------------------------ worker side
 
-def _init_worker() -> None:
+def _init_worker(stage_pid: int | None = None) -> None:
     # one thread per worker: the pool, not a thread pool per process, uses the cores
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
+    if stage_pid is not None:
+        threading.Thread(target=_exit_with, args=(stage_pid,), daemon=True).start()
+
+
+def _exit_with(stage_pid: int, every_s: float = 1.0) -> None:
+    """End this worker once the stage process that started the pool is gone (killed, say).
+
+    A worker's parent is the fork server, not the stage, so it would otherwise finish its task
+    and wait on a queue nobody writes to.
+    """
+    import psutil
+
+    while True:
+        time.sleep(every_s)
+        try:
+            gone = psutil.Process(stage_pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            gone = True
+        if gone:
+            os._exit(1)
 
 
 def encode_chunk(embedder, texts: list[str], n_tokens: int) -> bytes:
@@ -165,9 +187,10 @@ class WorkerPool:
             ctx.set_forkserver_preload(["pipeline._worker_preload"])
         else:
             ctx = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
+        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                             initializer=_init_worker, initargs=(os.getpid(),))
         for _ in range(self.workers):
-            self._executor.submit(_init_worker)
+            self._executor.submit(_init_worker)  # a no-op task: makes each worker start now
 
     def _submit(self, fn, *args) -> Future:
         self.start()

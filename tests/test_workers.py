@@ -65,3 +65,41 @@ def test_worker_vectors_and_parses_equal_in_process_ones():
     for a, b in zip(remote_docs, local):
         assert [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in a] == \
                [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in b]
+
+
+@pytest.mark.slow
+def test_workers_end_when_the_stage_process_is_killed(tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = tmp_path / "stage.py"
+    script.write_text(
+        "import json, sys, time\n"
+        "from pipeline.workers import WorkerPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = WorkerPool(2)\n"
+        f"    [f.result() for f in pool.parse({SPACY!r}, ('ner',), ['Sell first.'] * 300)]\n"
+        "    print(json.dumps(sorted(pool._executor._processes)), flush=True)\n"
+        "    time.sleep(600)\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        workers = json.loads(proc.stdout.readline())
+        assert len(workers) == 2 and all(psutil.pid_exists(p) for p in workers)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 15
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.5)
+            alive = [p for p in alive if psutil.pid_exists(p)
+                     and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        assert alive == [], f"workers {alive} outlived their stage"
+    finally:
+        proc.kill()
