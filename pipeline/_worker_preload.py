@@ -5,8 +5,8 @@ forked from a server that imported them once start at once. Nothing runs a model
 that has run no operation forks safely.
 """
 
-import torch  # noqa: F401
 import sentence_transformers  # noqa: F401
+import torch  # noqa: F401
 
 from pipeline import cache, models  # noqa: F401
 

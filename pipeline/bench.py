@@ -229,12 +229,9 @@ def _baseline_main(texts_file: str, model: str, package: str, batch_size: str, o
         from pipeline.cache import CachedEmbedder, MemoryStore
         from pipeline.workers import WorkerPool
 
-        pool = WorkerPool(int(workers))
         t1 = time.perf_counter()
-        try:
+        with WorkerPool(int(workers)) as pool:
             CachedEmbedder(model, package or None, int(batch_size), MemoryStore(), pool=pool).encode(texts)
-        finally:
-            pool.close()
     else:
         from pipeline.models import SentenceTransformerEmbedder
 

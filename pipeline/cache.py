@@ -202,8 +202,8 @@ class CachedEmbedder:
     def _token_counter(self) -> Callable[[list[str]], list[int]] | None:
         """Token counts as the model truncates them; None for a model that is not sentence-transformers."""
         if self._loader is None:
-            from pipeline.workers import TokenCounter
             from pipeline.models import resolve_model_path
+            from pipeline.workers import TokenCounter
 
             counter = TokenCounter.for_model(resolve_model_path(self.model_name, self.package))
             if counter is not None:
@@ -211,8 +211,9 @@ class CachedEmbedder:
         model = getattr(self.inner, "_model", None)
         if model is None:
             return None
-        tok = model.tokenizer
-        return lambda texts: [len(ids) for ids in tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
+        from pipeline.workers import model_token_counts
+
+        return lambda texts: model_token_counts(model, texts)
 
     def _plan(self, texts: list[str]) -> list[tuple[list[int], list[str], int]] | None:
         """The forward passes: (positions in `texts`, the pass's texts, their token count).
@@ -248,19 +249,16 @@ class CachedEmbedder:
             futures = self.pool.encode(self.model_name, self.package, self.batch_size,
                                        [(chunk, n) for _, chunk, n in plan])
 
-            def from_workers() -> Iterator[tuple[list[int], np.ndarray]]:
-                passes = iter(plan)
-                for fut in futures:
-                    for data in fut.result():
-                        part, chunk, _ = next(passes)
-                        yield part, np.frombuffer(data, dtype="<f4").reshape(len(chunk), -1)[: len(part)]
-            return from_workers
+            def outputs() -> Iterator[bytes]:
+                return (data for fut in futures for data in fut.result())
+        else:
+            def outputs() -> Iterator[bytes]:
+                return (encode_chunk(self.inner, chunk, n) for _, chunk, n in plan)
 
-        def in_process() -> Iterator[tuple[list[int], np.ndarray]]:
-            for part, chunk, n in plan:
-                data = encode_chunk(self.inner, chunk, n)
+        def passes() -> Iterator[tuple[list[int], np.ndarray]]:
+            for (part, chunk, _), data in zip(plan, outputs(), strict=True):
                 yield part, np.frombuffer(data, dtype="<f4").reshape(len(chunk), -1)[: len(part)]
-        return in_process
+        return passes
 
     def start(self, texts: Sequence[str]) -> Callable[[], np.ndarray]:
         """Look `texts` up and start encoding what is missing; call the result for the vectors.

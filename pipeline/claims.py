@@ -28,7 +28,6 @@ EVALUATIVE = {
     "fail", "failure", "success", "successful", "effective", "ineffective", "useless", "crucial",
     "necessary", "unnecessary", "vital", "true", "false", "misconception", "undervalued", "overrated",
 }
-SCORE_ROWS = 4096  # sentences scored per matrix pass (score_claims)
 CONTRAST = {"but", "however", "although", "though", "while", "whereas", "instead", "rather"}
 
 FEATURE_NAMES = [
@@ -337,6 +336,9 @@ def _apply_length_rule(pred: np.ndarray, cues: np.ndarray, params) -> np.ndarray
     out = pred.copy()
     out[too_short] = 0
     return out
+
+
+SCORE_ROWS = 4096  # sentences scored per matrix pass
 
 
 def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: ClaimModel, nlp,

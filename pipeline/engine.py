@@ -141,12 +141,15 @@ class Context:
 PARSE_DISABLE = ("ner",)  # the claim cues and stance read tags, lemmas and the parse, never entities
 
 
-def make_pool(p):
-    """The stage's worker processes (pipeline/workers.py), or None to compute in-process."""
+def stage_pool(p):
+    """The stage's worker processes (pipeline/workers.py) as a context that closes them; it gives
+    None where the stage computes in-process (one worker, or inside a Dask worker)."""
+    from contextlib import nullcontext
+
     from pipeline.workers import WorkerPool, resolve_workers
 
     workers = resolve_workers(p.embed.workers)
-    return WorkerPool(workers) if workers > 1 else None
+    return WorkerPool(workers) if workers > 1 else nullcontext()
 
 
 def make_embedder(p, store: Store, pool=None) -> CachedEmbedder:
@@ -180,8 +183,7 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     store = open_store(ctx.cache_path)
     documents, blocks = tables["documents"], tables["blocks"]
     docs = documents.drop(columns=[UNIT])
-    pool = make_pool(p)
-    try:
+    with stage_pool(p) as pool:
         if pool is not None and len(blocks) >= MIN_PARALLEL_TEXTS:
             pool.start()  # the workers load their models while this process splits sentences
         sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
@@ -190,9 +192,6 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
             sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
         )
         prefetch_stance_inputs(scored, docs, p, ctx, parser=parser, embedder=embedder)
-    finally:
-        if pool is not None:
-            pool.close()
     scored[UNIT] = scored["doc_id"].astype(str)
     return scored
 
@@ -233,12 +232,8 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
     from pipeline.embed import embed_claims
 
     scored = tables["scored"]
-    pool = make_pool(p)
-    try:
+    with stage_pool(p) as pool:
         out = embed_claims(scored.drop(columns=[UNIT]), embedder=make_embedder(p, open_store(ctx.cache_path), pool))
-    finally:
-        if pool is not None:
-            pool.close()
     unit_of = dict(zip(scored["sentence_id"], scored[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out
@@ -250,15 +245,11 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     store = open_store(ctx.cache_path)
     claims, documents = tables["claims"], tables["documents"]
     model = StanceModel.load(ctx.stance_model) if (Path(ctx.stance_model) / "model_card.json").exists() else None
-    pool = make_pool(p)
-    try:
+    with stage_pool(p) as pool:
         out = tag_stances(
             claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
             embedder=make_embedder(p, store, pool), params=p, nlp=make_parser(p, store, pool),
         )
-    finally:
-        if pool is not None:
-            pool.close()
     unit_of = dict(zip(claims["sentence_id"], claims[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out

@@ -116,14 +116,18 @@ def _exit_with(stage_pid: int, every_s: float = 1.0) -> None:
             os._exit(1)
 
 
+def model_token_counts(st, texts: Sequence[str]) -> list[int]:
+    """Token counts from a loaded sentence-transformers model's own tokenizer, truncated as it encodes."""
+    return [len(ids) for ids in st.tokenizer(list(texts), truncation=True, max_length=st.max_seq_length)["input_ids"]]
+
+
 def encode_chunk(embedder, texts: list[str], n_tokens: int) -> bytes:
     """One forward pass over texts of `n_tokens` tokens each; float32 little-endian bytes.
 
     Checks the planned token count against the model's own tokenizer first: a pass that needed
     padding would make a vector depend on the texts beside it.
     """
-    st = embedder._model
-    counts = {len(ids) for ids in st.tokenizer(texts, truncation=True, max_length=st.max_seq_length)["input_ids"]}
+    counts = set(model_token_counts(embedder._model, texts))
     if counts != {n_tokens}:
         raise RuntimeError(
             f"token counts {sorted(counts)} differ from the planned {n_tokens}: the model's tokenizer "
@@ -211,3 +215,9 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

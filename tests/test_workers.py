@@ -51,15 +51,12 @@ def test_token_counter_matches_the_models_own_tokenizer():
 def test_worker_vectors_and_parses_equal_in_process_ones():
     texts = _texts(MIN_PARALLEL_TEXTS + 20)
     in_process = CachedEmbedder(MODEL, PACKAGE, 32, MemoryStore()).encode(texts)
-    pool = WorkerPool(2)
-    try:
+    with WorkerPool(2) as pool:
         pending = CachedEmbedder(MODEL, PACKAGE, 32, MemoryStore(), pool=pool).start(texts)
         parsed = CachedNLP(lambda: load_spacy(SPACY, ("ner",)), MemoryStore(), pool=pool,
                            spec=(SPACY, ("ner",)))
         remote_docs = list(parsed.pipe(texts))
         from_workers = pending()
-    finally:
-        pool.close()
     assert from_workers.tobytes() == in_process.tobytes()
     local = list(CachedNLP(load_spacy(SPACY, ("ner",)), MemoryStore()).pipe(texts))
     for a, b in zip(remote_docs, local):
