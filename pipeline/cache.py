@@ -322,6 +322,13 @@ def nlp_fingerprint(nlp) -> str:
                package_version("spacy"), ",".join(nlp.pipe_names))[:16]
 
 
+def function_fingerprint(fn: Callable) -> str:
+    """A function's qualified name and its module's source: what it computes changes with either."""
+    import inspect
+
+    return sha(f"{fn.__module__}.{fn.__qualname__}", Path(inspect.getfile(fn)).read_bytes())[:16]
+
+
 def doc_record(doc) -> bytes:
     """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""
     rec: dict[str, Any] = {"w": [t.text for t in doc], "s": [bool(t.whitespace_) for t in doc]}
@@ -406,10 +413,44 @@ class CachedNLP:
         for k in keys:
             yield doc_from_record(vocab, found[k])
 
-    def _records(self, texts: list[str]) -> Iterator[bytes]:
+    def derive(self, texts: Sequence[str], fn: Callable[[Any], bytes]) -> list[bytes]:
+        """`fn(doc)` of each text's parse, cached by text under the pipeline's and `fn`'s fingerprints.
+
+        `fn` is a module-level function (workers import it by name). Texts nobody has parsed are
+        parsed, and `fn` applied, in the pool's workers when there is a pool, so this process
+        builds no Doc for them; texts whose parse is cached but not `fn`'s result are rebuilt
+        here from their records. Either way the value is `fn` of the same annotations.
+        """
+        texts = [str(t) for t in texts]
+        keys = [sha(t) for t in texts]
+        ns = f"{self.ns}:{function_fingerprint(fn)}"
+        found = self.store.get_many(ns, keys)
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        if missing:
+            new: dict[str, bytes] = {}
+            parsed = self.store.get_many(self.ns, [k for k, _ in missing])
+            unparsed = [(k, t) for k, t in missing if k not in parsed]
+            if unparsed and self._in_pool(len(unparsed)):
+                futures = self.pool.parse(*self.spec, [t for _, t in unparsed], fn)
+                pairs = [pair for fut in futures for pair in fut.result()]
+                self.misses += len(unparsed)
+                self.store.put_many(self.ns, sorted((k, rec) for (k, _), (rec, _) in zip(unparsed, pairs)))
+                new.update((k, value) for (k, _), (_, value) in zip(unparsed, pairs))
+            rest = [(k, t) for k, t in missing if k not in new]
+            for (k, _), doc in zip(rest, self.pipe([t for _, t in rest])):
+                new[k] = fn(doc)
+            self.store.put_many(ns, sorted(new.items()))
+            found.update(new)
+        return [found[k] for k in keys]
+
+    def _in_pool(self, n_texts: int) -> bool:
         from pipeline.workers import MIN_PARALLEL_TEXTS
 
-        if self.pool is not None and self.spec is not None and (self.pool.started or len(texts) >= MIN_PARALLEL_TEXTS):
+        return (self.pool is not None and self.spec is not None
+                and (self.pool.started or n_texts >= MIN_PARALLEL_TEXTS))
+
+    def _records(self, texts: list[str]) -> Iterator[bytes]:
+        if self._in_pool(len(texts)):
             for fut in self.pool.parse(*self.spec, texts):
                 yield from fut.result()
         else:
@@ -423,11 +464,10 @@ class CachedNLP:
 # ------------------------------------------------------------------------------ tables
 
 
-def table_bytes(frame) -> bytes:
-    """A pandas frame as Arrow IPC bytes (no pandas index)."""
+def ipc_bytes(table) -> bytes:
+    """An Arrow table as IPC stream bytes."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
     sink = io.BytesIO()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

@@ -150,14 +150,43 @@ def cue_features(texts: Sequence[str], roles: Sequence[str], kinds: Sequence[str
     With `lemmas_out`, each sentence's content lemmas are appended to it as well.
     """
     rows = []
-    for doc, role, kind in zip(nlp.pipe(list(texts), batch_size=64), roles, kinds):
-        rows.append(_doc_cues(doc, role, kind))
-        if lemmas_out is not None:
-            lemmas_out.append(content_lemmas(doc))
+    if hasattr(nlp, "derive"):  # a cached pipeline: its workers compute the records where they parse
+        for record, role, kind in zip(nlp.derive(list(texts), cue_record), roles, kinds):
+            doc_part, lemmas = read_cue_record(record)
+            rows.append(doc_part + _context_cues(role, kind))
+            if lemmas_out is not None:
+                lemmas_out.append(lemmas)
+    else:
+        for doc, role, kind in zip(nlp.pipe(list(texts), batch_size=64), roles, kinds):
+            rows.append(_doc_cues(doc, role, kind))
+            if lemmas_out is not None:
+                lemmas_out.append(content_lemmas(doc))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
 
 
+def cue_record(doc) -> bytes:
+    """What the claim cues read from a parse: the features of the sentence itself and its content
+    lemmas, as JSON (floats written by `repr`, so they read back as the same values)."""
+    return json.dumps([_sentence_cues(doc), content_lemmas(doc)], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def read_cue_record(data: bytes) -> tuple[list[float], list[str]]:
+    features, lemmas = json.loads(data)
+    return [float(x) for x in features], [str(x) for x in lemmas]
+
+
 def _doc_cues(doc, role: str, kind: str) -> list[float]:
+    return _sentence_cues(doc) + _context_cues(role, kind)
+
+
+def _context_cues(role: str, kind: str) -> list[float]:
+    """The features of where a sentence sits, not what it says (the last of FEATURE_NAMES)."""
+    return [float(role == "title"), float(role == "heading"), float(role == "list_item"),
+            float(role == "caption"), float(kind == "comment")]
+
+
+def _sentence_cues(doc) -> list[float]:
     words = [t for t in doc if not t.is_punct and not t.is_space]
     n = max(len(words), 1)
     lower = [t.lower_ for t in words]
@@ -217,8 +246,6 @@ def _doc_cues(doc, role: str, kind: str) -> list[float]:
         float(text.endswith("!")), float(intro), imperative, modal, strong, negation,
         adj_share, comparative, superlative, evaluative, generic, second, first_sg, narration,
         past_root, present_root, copula, hedge, greeting, url, digits, propn, contrast, no_verb,
-        float(role == "title"), float(role == "heading"), float(role == "list_item"),
-        float(role == "caption"), float(kind == "comment"),
     ]
 
 

@@ -25,9 +25,10 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,13 +149,22 @@ def _encode_task(model: str, package: str | None, batch_size: int,
     return [encode_chunk(embedder, texts, n) for texts, n in chunks]
 
 
-def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str]) -> list[bytes]:
-    """spaCy annotations of each text (pipeline/cache.py's record format), in a worker process."""
+def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
+                derive: Callable[[Any], bytes] | None = None) -> list[bytes] | list[tuple[bytes, bytes]]:
+    """spaCy annotations of each text (pipeline/cache.py's record format), in a worker process.
+
+    With `derive` (a module-level function of a Doc), each text gives (annotations, derive(doc)):
+    what the caller wants from the parse is computed here, from the Doc at hand, so the caller
+    does not rebuild the Doc from its record.
+    """
     from pipeline.cache import doc_record
     from pipeline.models import load_spacy
 
     nlp = load_spacy(spacy_model, disable)
-    return [doc_record(doc) for doc in nlp.pipe(texts, batch_size=PARSE_TEXTS_PER_TASK)]
+    docs = nlp.pipe(texts, batch_size=PARSE_TEXTS_PER_TASK)
+    if derive is None:
+        return [doc_record(doc) for doc in docs]
+    return [(doc_record(doc), derive(doc)) for doc in docs]
 
 
 # ------------------------------------------------------------------------------ caller side
@@ -206,9 +216,11 @@ class WorkerPool:
         return [self._submit(_encode_task, model, package, batch_size, chunks[i : i + CHUNKS_PER_TASK])
                 for i in range(0, len(chunks), CHUNKS_PER_TASK)]
 
-    def parse(self, spacy_model: str, disable: tuple[str, ...], texts: list[str]) -> list[Future]:
-        """One future per PARSE_TEXTS_PER_TASK texts, in order; each gives one annotation record per text."""
-        return [self._submit(_parse_task, spacy_model, disable, texts[i : i + PARSE_TEXTS_PER_TASK])
+    def parse(self, spacy_model: str, disable: tuple[str, ...], texts: list[str],
+              derive: Callable[[Any], bytes] | None = None) -> list[Future]:
+        """One future per PARSE_TEXTS_PER_TASK texts, in order; each gives one annotation record
+        per text (with `derive`: one (record, derive(doc)) pair per text)."""
+        return [self._submit(_parse_task, spacy_model, disable, texts[i : i + PARSE_TEXTS_PER_TASK], derive)
                 for i in range(0, len(texts), PARSE_TEXTS_PER_TASK)]
 
     def close(self) -> None:

@@ -113,7 +113,8 @@ def test_rebuilt_parses_give_the_same_claim_cues():
     cold = cue_features(texts, roles, kinds, cached)
     warm = cue_features(texts, roles, kinds, cached)
     assert np.array_equal(direct, cold) and np.array_equal(cold, warm)
-    assert cached.misses == 5 and cached.hits == 5
+    assert cached.misses == 5  # parsed once: the second call read the stored cue records
+    assert cached.hits == 0  # ... and rebuilt no Doc
     doc = nlp(texts[0])
     assert doc_from_record(nlp.vocab, doc_record(doc)).text == doc.text
 

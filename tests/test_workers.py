@@ -65,6 +65,26 @@ def test_worker_vectors_and_parses_equal_in_process_ones():
 
 
 @pytest.mark.slow
+def test_claim_cues_from_workers_equal_in_process_ones():
+    """Workers compute the cue records from the live Doc; in-process they come from a Doc rebuilt
+    from its stored record. Both must be the same bytes, and the parses they store too."""
+    from pipeline.claims import cue_record
+
+    texts = _texts(MIN_PARALLEL_TEXTS + 20)
+    remote_store, local_store = MemoryStore(), MemoryStore()
+    with WorkerPool(2) as pool:
+        remote = CachedNLP(lambda: load_spacy(SPACY, ("ner",)), remote_store, pool=pool,
+                           spec=(SPACY, ("ner",)))
+        from_workers = remote.derive(texts, cue_record)
+    local = CachedNLP(load_spacy(SPACY, ("ner",)), local_store)
+    assert from_workers == local.derive(texts, cue_record)
+    assert remote.misses == local.misses == len(set(texts))
+    ns = remote.ns
+    keys = [k for (n, k) in local_store._data if n == ns]
+    assert remote_store.get_many(ns, keys) == local_store.get_many(ns, keys)
+
+
+@pytest.mark.slow
 def test_workers_end_when_the_stage_process_is_killed(tmp_path):
     import json
     import os
