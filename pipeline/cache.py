@@ -329,6 +329,19 @@ def function_fingerprint(fn: Callable) -> str:
     return sha(f"{fn.__module__}.{fn.__qualname__}", Path(inspect.getfile(fn)).read_bytes())[:16]
 
 
+def spec_fingerprint(spacy_model: str, disable: tuple[str, ...]) -> str:
+    """`nlp_fingerprint` of `load_spacy(spacy_model, disable)`, read from the package's meta.json
+    without loading the pipeline (tests/test_cache.py checks the two agree)."""
+    from pipeline.models import import_spacy
+
+    spacy = import_spacy()
+    meta = spacy.util.get_model_meta(spacy.util.get_package_path(spacy_model))
+    off = set(disable) | set(meta.get("disabled", []))
+    pipe_names = [name for name in meta.get("pipeline", []) if name not in off]
+    return sha(meta.get("lang", ""), meta.get("name", ""), meta.get("version", ""),
+               package_version("spacy"), ",".join(pipe_names))[:16]
+
+
 def doc_record(doc) -> bytes:
     """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""
     rec: dict[str, Any] = {"w": [t.text for t in doc], "s": [bool(t.whitespace_) for t in doc]}
@@ -376,6 +389,7 @@ class CachedNLP:
         self.batch_size = batch_size
         self.pool = pool
         self.spec = spec
+        self._ns: str | None = None
         self.hits = 0
         self.misses = 0
 
@@ -395,7 +409,23 @@ class CachedNLP:
 
     @property
     def ns(self) -> str:
-        return f"doc:{nlp_fingerprint(self.nlp)}"
+        if self._ns is None:
+            # Given its spec, the pipeline's fingerprint comes from its package's meta.json, so a
+            # process whose workers parse never loads the pipeline itself.
+            fingerprint = spec_fingerprint(*self.spec) if self.spec is not None else nlp_fingerprint(self.nlp)
+            self._ns = f"doc:{fingerprint}"
+        return self._ns
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Parse and store whatever of `texts` is not cached yet, building no Doc."""
+        texts = [str(t) for t in texts]
+        keys = [sha(t) for t in texts]
+        found = self.store.get_many(self.ns, keys)
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        if missing:
+            self.misses += len(missing)
+            records = self._records([t for _, t in missing])
+            self.store.put_many(self.ns, sorted(zip([k for k, _ in missing], records)))
 
     def pipe(self, texts: Iterable[str], batch_size: int | None = None, **_: Any) -> Iterator:
         texts = [str(t) for t in texts]

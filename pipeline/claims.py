@@ -30,14 +30,16 @@ EVALUATIVE = {
 }
 CONTRAST = {"but", "however", "although", "though", "while", "whereas", "instead", "rather"}
 
-FEATURE_NAMES = [
+# What the sentence says (from its parse), then where it sits (role and kind of document).
+SENTENCE_FEATURE_NAMES = [
     "n_words_log", "is_short", "question", "exclamation", "ends_intro", "imperative", "modal",
     "strong_modal", "negation", "adj_share", "comparative", "superlative", "evaluative",
     "generic_subject", "second_person", "first_person_sg", "first_person_narration", "past_root",
     "present_root", "copula_root", "hedge", "greeting", "has_url_or_handle", "digit_share",
-    "propn_share", "contrast", "no_verb", "role_title", "role_heading", "role_list_item",
-    "role_caption", "kind_comment",
+    "propn_share", "contrast", "no_verb",
 ]
+CONTEXT_FEATURE_NAMES = ["role_title", "role_heading", "role_list_item", "role_caption", "kind_comment"]
+FEATURE_NAMES = SENTENCE_FEATURE_NAMES + CONTEXT_FEATURE_NAMES
 
 
 @dataclass
@@ -181,12 +183,13 @@ def _doc_cues(doc, role: str, kind: str) -> list[float]:
 
 
 def _context_cues(role: str, kind: str) -> list[float]:
-    """The features of where a sentence sits, not what it says (the last of FEATURE_NAMES)."""
+    """CONTEXT_FEATURE_NAMES: where a sentence sits, not what it says."""
     return [float(role == "title"), float(role == "heading"), float(role == "list_item"),
             float(role == "caption"), float(kind == "comment")]
 
 
 def _sentence_cues(doc) -> list[float]:
+    """SENTENCE_FEATURE_NAMES, from the sentence's parse."""
     words = [t for t in doc if not t.is_punct and not t.is_space]
     n = max(len(words), 1)
     lower = [t.lower_ for t in words]

@@ -189,7 +189,9 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     docs = documents.drop(columns=[UNIT])
     with stage_pool(p) as pool:
         if pool is not None and len(blocks) >= MIN_PARALLEL_TEXTS:
-            pool.start()  # the workers load their models while this process splits sentences
+            # the workers import and load their models while this process splits sentences
+            pool.start(embedder=(p.embed.model, p.embed.model_package, p.embed.batch_size),
+                       spacy=(p.sentences.spacy_model, PARSE_DISABLE))
         sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
         parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
         scored = score_claims(
@@ -228,8 +230,7 @@ def prefetch_stance_inputs(scored: pd.DataFrame, documents: pd.DataFrame, p, ctx
     _, blocks = claim_texts(scored[scored["is_claim"]])
     titles = sorted({t for t in map(clean_text, documents.get("title", pd.Series(dtype=object))) if t})
     embedder.encode(sorted(set(stance_label_texts(p, ctx.stance_model)) | set(blocks) | set(titles)))
-    for _ in parser.pipe(titles):
-        pass
+    parser.prefetch(titles)
 
 
 def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:

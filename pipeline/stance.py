@@ -253,13 +253,19 @@ def _is_negated(tok) -> bool:
     return False
 
 
-def _claim_cues(docs) -> np.ndarray:
-    """[question, narration, no modal/evaluative, first person] per sentence."""
-    from pipeline.claims import FEATURE_NAMES, _doc_cues
+def _claim_cues(texts: Sequence[str], docs, nlp) -> np.ndarray:
+    """[question, narration, no modal/evaluative, first person] per sentence.
 
-    rows = np.array([_doc_cues(d, "body", "article") for d in docs], dtype=np.float64)
-    rows = rows.reshape(len(docs), len(FEATURE_NAMES))
-    col = {n: j for j, n in enumerate(FEATURE_NAMES)}
+    A cached pipeline gives the claim cue records the sentences stage stored for these texts.
+    """
+    from pipeline.claims import SENTENCE_FEATURE_NAMES, _sentence_cues, cue_record, read_cue_record
+
+    if hasattr(nlp, "derive"):
+        rows = np.array([read_cue_record(r)[0] for r in nlp.derive(list(texts), cue_record)], dtype=np.float64)
+    else:
+        rows = np.array([_sentence_cues(d) for d in docs], dtype=np.float64)
+    rows = rows.reshape(len(texts), len(SENTENCE_FEATURE_NAMES))
+    col = {n: j for j, n in enumerate(SENTENCE_FEATURE_NAMES)}
     opinion = rows[:, [col["modal"], col["evaluative"], col["comparative"], col["superlative"],
                        col["negation"]]].max(axis=1)
     return np.stack([rows[:, col["question"]], rows[:, col["first_person_narration"]],
@@ -384,7 +390,7 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
               mention - negated, negated, other_negated, subject]
     for j, values in enumerate(shared):
         x[:, :, j] = values
-    cues = _claim_cues(parsed)
+    cues = _claim_cues(texts, parsed, nlp)
     top = np.sort(sentence_prior[:, topical], axis=1) if topical.sum() >= 2 else np.zeros((n, 2))
     margin = top[:, -1] - top[:, -2]
     balanced = ((mention - negated)[:, topical] > 0).sum(axis=1) >= 2

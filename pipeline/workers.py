@@ -167,6 +167,21 @@ def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
     return [(doc_record(doc), derive(doc)) for doc in docs]
 
 
+def _warm_task(embedder: tuple[str, str | None, int] | None, spacy: tuple[str, tuple[str, ...]] | None) -> None:
+    """Load the stage's models in a fresh worker (both loaders keep what they load)."""
+    if embedder is not None:
+        import torch
+
+        torch.set_num_threads(1)
+        from pipeline.models import load_embedder
+
+        load_embedder(*embedder)
+    if spacy is not None:
+        from pipeline.models import load_spacy
+
+        load_spacy(*spacy)
+
+
 # ------------------------------------------------------------------------------ caller side
 
 
@@ -180,34 +195,52 @@ class WorkerPool:
     def __init__(self, workers: int):
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
 
     @property
     def started(self) -> bool:
-        """Workers are running: they take every batch of the stage, however small."""
-        return self._executor is not None
+        """Workers are running or starting: they take every batch of the stage, however small."""
+        return self._starting is not None
 
-    def start(self) -> None:
-        """Start the workers now, so their imports overlap the caller's work before its first task.
+    def start(self, embedder: tuple[str, str | None, int] | None = None,
+              spacy: tuple[str, tuple[str, ...]] | None = None) -> None:
+        """Start the workers in the background, so their imports overlap the caller's own work.
 
-        Where the platform has a fork server (Linux, macOS), it imports torch,
+        Returns at once. Where the platform has a fork server (Linux, macOS), it imports torch,
         sentence-transformers and spaCy once (pipeline/_worker_preload.py) and the workers are
-        forked from it; elsewhere each worker is spawned and imports them itself.
+        forked from it; elsewhere each worker is spawned and imports them itself. Given the
+        stage's `embedder` (model, package, batch size) and `spacy` (pipeline, disabled
+        components), each worker loads them as soon as it runs, before the first task arrives.
         """
-        if self._executor is not None:
+        if self._starting is not None:
             return
-        logger.info("starting %d worker processes (one thread each)", self.workers)
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["pipeline._worker_preload"])
-        else:
-            ctx = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                             initializer=_init_worker, initargs=(os.getpid(),))
-        for _ in range(self.workers):
-            self._executor.submit(_init_worker)  # a no-op task: makes each worker start now
+        self._starting = threading.Thread(target=self._start_now, args=(embedder, spacy),
+                                          name="argmap-workers-start", daemon=True)
+        self._starting.start()
+
+    def _start_now(self, embedder, spacy) -> None:
+        try:
+            logger.info("starting %d worker processes (one thread each)", self.workers)
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["pipeline._worker_preload"])
+            else:
+                ctx = multiprocessing.get_context("spawn")
+            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                           initializer=_init_worker, initargs=(os.getpid(),))
+            for _ in range(self.workers):
+                # each worker takes one as it starts: it loads the models while the caller works
+                executor.submit(_warm_task, embedder, spacy)
+            self._executor = executor
+        except BaseException as exc:  # raised again in the caller's thread, at its next task
+            self._start_error = exc
 
     def _submit(self, fn, *args) -> Future:
         self.start()
+        self._starting.join()
+        if self._start_error is not None:
+            raise RuntimeError("the worker processes did not start") from self._start_error
         return self._executor.submit(fn, *args)
 
     def encode(self, model: str, package: str | None, batch_size: int,
@@ -224,6 +257,9 @@ class WorkerPool:
                 for i in range(0, len(texts), PARSE_TEXTS_PER_TASK)]
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None

