@@ -332,10 +332,14 @@ def function_fingerprint(fn: Callable) -> str:
 def spec_fingerprint(spacy_model: str, disable: tuple[str, ...]) -> str:
     """`nlp_fingerprint` of `load_spacy(spacy_model, disable)`, read from the package's meta.json
     without loading the pipeline (tests/test_cache.py checks the two agree)."""
-    from pipeline.models import import_spacy
+    import importlib.util
 
-    spacy = import_spacy()
-    meta = spacy.util.get_model_meta(spacy.util.get_package_path(spacy_model))
+    spec = importlib.util.find_spec(spacy_model)
+    if spec is None or not spec.submodule_search_locations:
+        from pipeline.models import load_spacy
+
+        return nlp_fingerprint(load_spacy(spacy_model, disable))  # not a package: load it (or fail clearly)
+    meta = json.loads((Path(spec.submodule_search_locations[0]) / "meta.json").read_text(encoding="utf-8"))
     off = set(disable) | set(meta.get("disabled", []))
     pipe_names = [name for name in meta.get("pipeline", []) if name not in off]
     return sha(meta.get("lang", ""), meta.get("name", ""), meta.get("version", ""),
@@ -415,17 +419,6 @@ class CachedNLP:
             fingerprint = spec_fingerprint(*self.spec) if self.spec is not None else nlp_fingerprint(self.nlp)
             self._ns = f"doc:{fingerprint}"
         return self._ns
-
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Parse and store whatever of `texts` is not cached yet, building no Doc."""
-        texts = [str(t) for t in texts]
-        keys = [sha(t) for t in texts]
-        found = self.store.get_many(self.ns, keys)
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-        if missing:
-            self.misses += len(missing)
-            records = self._records([t for _, t in missing])
-            self.store.put_many(self.ns, sorted(zip([k for k, _ in missing], records)))
 
     def pipe(self, texts: Iterable[str], batch_size: int | None = None, **_: Any) -> Iterator:
         texts = [str(t) for t in texts]

@@ -52,9 +52,10 @@ UNIT = "_unit"  # column naming the unit a row belongs to (added by the engine, 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Source files whose code decides each stage's per-unit results: an edit invalidates the cache.
 STAGE_CODE = {
-    "sentences": ["sentences.py", "claims.py", "readers/layout.py", "embed.py", "cache.py", "models.py"],
-    "embed": ["embed.py", "cache.py", "models.py"],
-    "stance": ["stance.py", "claims.py", "embed.py", "cache.py", "models.py"],
+    "sentences": ["engine.py", "sentences.py", "claims.py", "cues.py", "readers/layout.py", "embed.py", "cache.py",
+                  "models.py"],
+    "embed": ["engine.py", "embed.py", "cache.py", "models.py"],
+    "stance": ["engine.py", "stance.py", "claims.py", "cues.py", "embed.py", "cache.py", "models.py"],
 }
 
 
@@ -225,12 +226,13 @@ def prefetch_stance_inputs(scored: pd.DataFrame, documents: pd.DataFrame, p, ctx
     the stance stage computes whatever it does not find, so a stale or missing entry (another
     label set, a new stance model) costs time, never a different result.
     """
+    from pipeline.cues import cue_record
     from pipeline.stance import claim_texts, clean_text
 
     _, blocks = claim_texts(scored[scored["is_claim"]])
     titles = sorted({t for t in map(clean_text, documents.get("title", pd.Series(dtype=object))) if t})
     embedder.encode(sorted(set(stance_label_texts(p, ctx.stance_model)) | set(blocks) | set(titles)))
-    parser.prefetch(titles)
+    parser.derive(titles, cue_record)
 
 
 def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:

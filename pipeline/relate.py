@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.cluster import cluster_centroids
+from pipeline.cues import negator_among
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.params import Relate
-from pipeline.stance import negator_among
 
 logger = logging.getLogger(__name__)
 

