@@ -436,13 +436,15 @@ class CachedNLP:
         for k in keys:
             yield doc_from_record(vocab, found[k])
 
-    def derive(self, texts: Sequence[str], fn: Callable[[Any], bytes]) -> list[bytes]:
+    def derive(self, texts: Sequence[str], fn: Callable[[Any], bytes], *, keep_parses: bool = True) -> list[bytes]:
         """`fn(doc)` of each text's parse, cached by text under the pipeline's and `fn`'s fingerprints.
 
-        `fn` is a module-level function (workers import it by name). Texts nobody has parsed are
-        parsed, and `fn` applied, in the pool's workers when there is a pool, so this process
-        builds no Doc for them; texts whose parse is cached but not `fn`'s result are rebuilt
-        here from their records. Either way the value is `fn` of the same annotations.
+        `fn` is a module-level function (workers import it by name). A text nobody has parsed is
+        parsed and `fn` applied to the Doc at hand: in the pool's workers when there is a pool,
+        else here. Only a text whose parse is stored but whose `fn` value is not gets its Doc
+        rebuilt from the record. Either way the value is `fn` of the same annotations. With
+        `keep_parses` False the parses themselves are not stored (a caller that only ever
+        wants `fn` of them).
         """
         texts = [str(t) for t in texts]
         keys = [sha(t) for t in texts]
@@ -453,15 +455,23 @@ class CachedNLP:
             new: dict[str, bytes] = {}
             parsed = self.store.get_many(self.ns, [k for k, _ in missing])
             unparsed = [(k, t) for k, t in missing if k not in parsed]
-            if unparsed and self._in_pool(len(unparsed)):
-                futures = self.pool.parse(*self.spec, [t for _, t in unparsed], fn)
-                pairs = [pair for fut in futures for pair in fut.result()]
+            if unparsed:
                 self.misses += len(unparsed)
-                self.store.put_many(self.ns, sorted((k, rec) for (k, _), (rec, _) in zip(unparsed, pairs)))
+                if self._in_pool(len(unparsed)):
+                    futures = self.pool.parse(*self.spec, [t for _, t in unparsed], fn)
+                    pairs = [pair for fut in futures for pair in fut.result()]
+                else:
+                    docs = self.nlp.pipe([t for _, t in unparsed], batch_size=self.batch_size)
+                    pairs = [(doc_record(doc) if keep_parses else b"", fn(doc)) for doc in docs]
+                if keep_parses:
+                    self.store.put_many(self.ns, sorted((k, rec) for (k, _), (rec, _) in zip(unparsed, pairs)))
                 new.update((k, value) for (k, _), (_, value) in zip(unparsed, pairs))
-            rest = [(k, t) for k, t in missing if k not in new]
-            for (k, _), doc in zip(rest, self.pipe([t for _, t in rest])):
-                new[k] = fn(doc)
+            if len(new) < len(missing):
+                vocab = self.nlp.vocab
+                for k, _ in missing:
+                    if k not in new:
+                        self.hits += 1
+                        new[k] = fn(doc_from_record(vocab, parsed[k]))
             self.store.put_many(ns, sorted(new.items()))
             found.update(new)
         return [found[k] for k in keys]

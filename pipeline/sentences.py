@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -79,12 +80,17 @@ def _continues(text: str) -> bool:
     return first.islower()
 
 
+def sentence_spans(doc) -> bytes:
+    """The (start, end) character offsets of a parse's sentences, as JSON."""
+    return json.dumps([[s.start_char, s.end_char] for s in doc.sents], separators=(",", ":")).encode()
+
+
 def _spans(nlp, texts: list[str]) -> list[list[tuple[int, int]]]:
-    """Sentence spans (start, end) of each text, as the splitter cuts them."""
-    out = []
-    for doc in nlp.pipe(texts, batch_size=256):
-        out.append([(s.start_char, s.end_char) for s in doc.sents])
-    return out
+    """Sentence spans (start, end) of each text, as the splitter cuts them. A cached splitter
+    stores the spans alone, not the parse."""
+    if hasattr(nlp, "derive"):
+        return [[(s, e) for s, e in json.loads(r)] for r in nlp.derive(texts, sentence_spans, keep_parses=False)]
+    return [[(s.start_char, s.end_char) for s in doc.sents] for doc in nlp.pipe(texts, batch_size=256)]
 
 
 def split_sentences(documents: pd.DataFrame, blocks: pd.DataFrame, nlp) -> pd.DataFrame:
