@@ -127,3 +127,29 @@ def test_pca_reduction_path(params):
     assert len(set(labels) - {-1}) == 3
     for g in range(3):
         assert len(set(labels[g * 8:(g + 1) * 8])) == 1
+
+
+def test_reduced_vectors_get_the_same_key_points_as_hdbscans_default_algorithm(params):
+    """Reduced vectors are clustered with Prim's algorithm (faster); the labels and scores must be
+    those of hdbscan's default (Boruvka), duplicate claims included."""
+    import hdbscan
+
+    from pipeline.cluster import _renumber, reduce_dimensions
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32))
+    rows = np.vstack([c + rng.normal(0, 0.35, (25, 32)) for c in centres] + [rng.normal(0, 2, (200, 32))])
+    rows = np.vstack([rows, rows[:60]])  # exact duplicates: ties in the distances
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    ids = [f"s{i:05d}" for i in range(len(rows))]
+    frame = pd.DataFrame({"sentence_id": ids, "embedding": list(rows.astype(np.float32))})
+    cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False,
+                                           "reduce": "pca", "reduce_dims": 10})
+    out = cluster_claims(frame, cp, seed=42)
+    reduced = reduce_dimensions(rows.astype(np.float32).astype(np.float64), cp, 42)
+    default = hdbscan.HDBSCAN(min_cluster_size=cp.min_cluster_size, min_samples=cp.min_samples,
+                              cluster_selection_method=cp.cluster_selection_method,
+                              algorithm="boruvka_kdtree").fit(reduced)
+    assert out["cluster_id"].tolist() == _renumber(default.labels_, ids).tolist()
+    assert np.allclose(out["membership_score"], np.round(default.probabilities_, 6))
+    assert out["cluster_id"].max() > 20
