@@ -95,10 +95,7 @@ def unit_keys(tables: dict[str, pd.DataFrame], units: list[str]) -> dict[str, st
     for name in sorted(tables):
         frame = tables[name]
         cols = [c for c in frame.columns if c != UNIT]
-        try:
-            row_hash = pd.util.hash_pandas_object(frame[cols], index=False).to_numpy()
-        except TypeError:  # unhashable cells (lists, dicts): hash their text
-            row_hash = pd.util.hash_pandas_object(frame[cols].astype(str), index=False).to_numpy()
+        row_hash = np.column_stack([_column_hash(frame[c]) for c in cols]) if cols else np.zeros((len(frame), 0))
         header = (name + "|" + ",".join(f"{c}:{frame[c].dtype}" for c in cols)).encode()
         for unit, idx in frame.groupby(UNIT, sort=False).indices.items():
             if unit in digests:
@@ -106,6 +103,17 @@ def unit_keys(tables: dict[str, pd.DataFrame], units: list[str]) -> dict[str, st
                 d.update(header)
                 d.update(row_hash[idx].tobytes())
     return {u: d.hexdigest() for u, d in digests.items()}
+
+
+def _column_hash(column: pd.Series) -> np.ndarray:
+    """A 64-bit hash per cell; cells that are lists, arrays or dicts are hashed as JSON text."""
+    try:
+        return pd.util.hash_pandas_object(column, index=False).to_numpy()
+    except TypeError:
+        def text(v: Any) -> str:
+            return json.dumps(v.tolist() if hasattr(v, "tolist") else v, ensure_ascii=False, sort_keys=True,
+                              default=str)
+        return pd.util.hash_pandas_object(column.map(text), index=False).to_numpy()
 
 
 def split_units(frame: pd.DataFrame, units: list[str]) -> dict[str, bytes]:

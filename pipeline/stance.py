@@ -328,12 +328,13 @@ def build_inputs(claims: pd.DataFrame, documents: pd.DataFrame, labels: LabelSpa
     title_prior = np.array([title_prior_of.get(t, np.zeros(n_labels)) for t in titles]).reshape(n, n_labels)
 
     # A document's lean: the mean zero-shot evidence of its claims, with its title counted twice.
-    doc_arr = np.array(doc_ids)
+    rows_of: dict[str, list[int]] = {}
+    for i, d in enumerate(doc_ids):
+        rows_of.setdefault(d, []).append(i)
     prior_by_doc: dict[str, np.ndarray] = {}
     own_title = dict(zip(doc_ids, titles))
-    for d in sorted(set(doc_ids)):
-        m = doc_arr == d
-        parts = [sentence_prior[m]]
+    for d in sorted(rows_of):
+        parts = [sentence_prior[rows_of[d]]]  # the document's claims, in order (one mask per document was quadratic)
         title = own_title[d]
         if title and title in title_prior_of:
             parts.append(np.repeat(title_prior_of[title][None, :], 2, axis=0))
