@@ -83,7 +83,13 @@ def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarr
     ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
     if not len(ids):
         return ids, np.zeros((0, vectors.shape[1]), dtype=np.float64)
-    centres = np.vstack([vectors[labels == i].mean(axis=0) for i in ids])
+    # Each cluster's rows in index order, found by one stable sort (a mask per cluster was
+    # quadratic: 4 s for 2,808 key points over 43k claims); the same rows in the same order as a
+    # mask gives, so the same mean.
+    order = np.argsort(labels, kind="stable")
+    ranked = labels[order]
+    bounds = zip(np.searchsorted(ranked, ids, side="left"), np.searchsorted(ranked, ids, side="right"))
+    centres = np.vstack([vectors[order[a:b]].mean(axis=0) for a, b in bounds])
     centres /= np.linalg.norm(centres, axis=1, keepdims=True).clip(1e-12)
     return ids, centres
 
