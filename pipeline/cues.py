@@ -11,7 +11,6 @@ import json
 
 import numpy as np
 
-MODALS = {"should", "must", "need", "ought", "have", "can", "could", "may", "might", "will", "would"}
 STRONG_MODALS = {"should", "must", "need", "ought"}
 HEDGES = {"think", "believe", "contend", "argue", "feel", "agree", "disagree", "doubt"}
 GREETINGS = {"hi", "hello", "hey", "dear", "thanks", "thank", "cheers", "regards", "congrats", "congratulations"}
@@ -90,7 +89,7 @@ def sentence_cues(doc) -> list[float]:
     has_tags = any(tags)
     roots = [t for t in doc if t.dep_ == "ROOT"] if doc.has_annotation("DEP") else []
     root = roots[0] if roots else None
-    subj = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+    subj = [t for t in doc if t.dep_ in SUBJECT_OF]
     first = words[0] if words else None
 
     imperative = 0.0

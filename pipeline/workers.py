@@ -140,13 +140,18 @@ def encode_chunk(embedder, texts: list[str], n_tokens: int) -> bytes:
 def _encode_task(model: str, package: str | None, batch_size: int,
                  chunks: list[tuple[list[str], int]]) -> list[bytes]:
     """Encode each (texts, token count) chunk as one forward pass, in a worker process."""
+    embedder = _worker_embedder(model, package, batch_size)
+    return [encode_chunk(embedder, texts, n) for texts, n in chunks]
+
+
+def _worker_embedder(model: str, package: str | None, batch_size: int):
+    """The embedder on one torch thread (load_embedder keeps it for the worker's later tasks)."""
     import torch
 
     torch.set_num_threads(1)
     from pipeline.models import load_embedder
 
-    embedder = load_embedder(model, package, batch_size)
-    return [encode_chunk(embedder, texts, n) for texts, n in chunks]
+    return load_embedder(model, package, batch_size)
 
 
 def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
@@ -170,12 +175,7 @@ def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
 def _warm_task(embedder: tuple[str, str | None, int] | None, spacy: tuple[str, tuple[str, ...]] | None) -> None:
     """Load the stage's models in a fresh worker (both loaders keep what they load)."""
     if embedder is not None:
-        import torch
-
-        torch.set_num_threads(1)
-        from pipeline.models import load_embedder
-
-        load_embedder(*embedder)
+        _worker_embedder(*embedder)
     if spacy is not None:
         from pipeline.models import load_spacy
 
