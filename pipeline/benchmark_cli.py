@@ -26,6 +26,19 @@ def _datasets(dataset: str) -> list[str]:
     return [dataset]
 
 
+def _seeds(text: str | None, base_seed: int, default_runs: int = 5) -> list[int]:
+    if text is None:
+        return [base_seed + i for i in range(default_runs)]
+    try:
+        seeds = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        seeds = []
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise typer.BadParameter(f"{text!r}: use distinct whole numbers separated by commas, e.g. 42,43,44",
+                                 param_hint="--seeds")
+    return seeds
+
+
 def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspectrum_dir: Path):
     import pandas as pd
 
@@ -61,12 +74,18 @@ def register(app: typer.Typer) -> None:
         split: str = typer.Option("test", "--split", help="test (report) or dev (development)."),
         methods: str = typer.Option(",".join(METHOD_NAMES), "--methods", help="Comma-separated subset of "
                                     + ", ".join(METHOD_NAMES) + "."),
-        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where clustering.json/.md go."),
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where clustering.json/.md go "
+                                     "(clustering_dev.json/.md for --split dev)."),
         argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/, test_data/)."),
         perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Reuse embeddings stored here (.npy)."),
+        seeds: str = typer.Option(None, "--seeds", help="Comma-separated seeds; every method runs once per "
+                                  "seed and the table gives the mean ± the standard deviation across them. "
+                                  "Default: base.seed and the four seeds after it."),
     ) -> None:
         """Score argmap's clustering, BERTopic and k-means (true k) on the same embeddings."""
+        import pandas as pd
+
         from pipeline.benchmark_cluster import (
             argmap_method,
             bertopic_method,
@@ -74,8 +93,9 @@ def register(app: typer.Typer) -> None:
             kmeans_method,
             make_groups,
             markdown_table,
-            run_methods,
+            run_seeds,
             summarise,
+            summarise_seeds,
         )
         from pipeline.io import write_json, write_text
         from pipeline.models import load_embedder
@@ -87,36 +107,47 @@ def register(app: typer.Typer) -> None:
         if unknown or not chosen:
             raise typer.BadParameter(f"{unknown or methods!r}: use {', '.join(METHOD_NAMES)}", param_hint="--methods")
         p = params()
+        seed_list = _seeds(seeds, p.base.seed)
         started = time.perf_counter()
         items = load_items(_datasets(dataset), [split], argkp_dir, perspectrum_dir)
         embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
         vectors = embed_texts(items["text"].tolist(), embedder, cache_dir)
         factories = {
-            "argmap": lambda: argmap_method(p.cluster, p.base.seed),
-            "bertopic": lambda: bertopic_method(p.base.seed),
-            "kmeans-true-k": lambda: kmeans_method(p.base.seed),
+            "argmap": lambda seed: argmap_method(p.cluster, seed),
+            "bertopic": bertopic_method,
+            "kmeans-true-k": kmeans_method,
         }
-        per_group = run_methods(make_groups(items, vectors), {m: factories[m]() for m in chosen})
-        summary = summarise(per_group)
+        per_group = run_seeds(make_groups(items, vectors), {m: factories[m] for m in chosen}, seed_list)
+        summary = summarise_seeds(per_group)
+        per_seed = pd.concat([summarise(part).assign(seed=seed) for seed, part in per_group.groupby("seed")],
+                             ignore_index=True)
         table = markdown_table(summary)
+        seed_tables = "\n".join(
+            f"### Seed {seed}\n\n{markdown_table(per_seed[per_seed['seed'] == seed])}" for seed in seed_list)
         note = (
             f"Embeddings: {p.embed.model}. Scores are means over groups (ArgKP: topic x stance; "
-            "PERSPECTRUM: claim). Main columns count each noise point (-1) as its own singleton cluster; "
+            "PERSPECTRUM: claim), then over seeds; ± is the standard deviation across the seeds "
+            f"({', '.join(map(str, seed_list))}), each seeding every method: UMAP for BERTopic, k-means' "
+            "initialisation, the SVD of argmap's lexical part (hdbscan itself has no randomness). "
+            "Main columns count each noise point (-1) as its own singleton cluster; "
             "'no noise' columns score only the points a method placed. argmap uses the `cluster` "
-            f"section of params.yaml ({p.cluster.model_dump()}); BERTopic its defaults with UMAP "
-            f"seeded ({p.base.seed}); k-means is told the true number of clusters.\n"
+            f"section of params.yaml ({p.cluster.model_dump()}); BERTopic its defaults with only UMAP's "
+            "seed set; k-means is told the true number of clusters.\n"
         )
         out_dir.mkdir(parents=True, exist_ok=True)
+        stem = "clustering" if split == "test" else f"clustering_{split}"  # a dev run never overwrites the report
         write_json(
-            out_dir / "clustering.json",
+            out_dir / f"{stem}.json",
             {
-                "dataset": dataset, "split": split, "seed": p.base.seed, "embed_model": p.embed.model,
+                "dataset": dataset, "split": split, "seeds": seed_list, "embed_model": p.embed.model,
                 "cluster_params": p.cluster.model_dump(), "noise": "singletons in main metrics",
                 "summary": summary.round(4).to_dict(orient="records"),
+                "per_seed": per_seed.round(4).to_dict(orient="records"),
                 "groups": per_group.round(4).to_dict(orient="records"),
             },
         )
-        write_text(out_dir / "clustering.md", f"# Key-point clustering benchmark ({split} split)\n\n{table}\n{note}")
+        write_text(out_dir / f"{stem}.md", f"# Key-point clustering benchmark ({split} split)\n\n{table}\n{note}\n"
+                   f"## Each seed\n\n{seed_tables}")
         typer.echo(table)
         logger.info("benchmark done in %.0f s", time.perf_counter() - started)
 

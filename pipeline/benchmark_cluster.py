@@ -278,9 +278,11 @@ def make_groups(items: pd.DataFrame, vectors: np.ndarray) -> list[Group]:
     return groups
 
 
-def run_methods(groups: Iterable[Group], methods: dict[str, Method]) -> pd.DataFrame:
-    """Every method on every group; one row of scores per (group, method), plus seconds taken."""
+def run_methods(groups: Iterable[Group], methods: dict[str, Method], *, seed: int | None = None) -> pd.DataFrame:
+    """Every method on every group; one row of scores per (group, method), plus seconds taken
+    (and the `seed` the methods were built with, when given)."""
     rows = []
+    tag = {} if seed is None else {"seed": seed}
     for g in groups:
         k = len(set(g.gold))
         for name, method in methods.items():
@@ -288,10 +290,20 @@ def run_methods(groups: Iterable[Group], methods: dict[str, Method]) -> pd.DataF
             labels = method(g.vectors, g.texts, k)
             seconds = time.perf_counter() - start
             rows.append(
-                {"dataset": g.dataset, "split": g.split, "group": g.group, "method": name,
+                {"dataset": g.dataset, "split": g.split, "group": g.group, "method": name, **tag,
                  **score_group(g.gold, labels), "seconds": seconds}
             )
     return pd.DataFrame(rows)
+
+
+def run_seeds(groups: list[Group], factories: dict[str, Callable[[int], Method]],
+              seeds: Sequence[int]) -> pd.DataFrame:
+    """`run_methods` once per seed, each method built with that seed (UMAP's for BERTopic,
+    k-means' initialisation, the SVD of argmap's lexical part); rows carry their `seed`."""
+    return pd.concat(
+        [run_methods(groups, {name: make(seed) for name, make in factories.items()}, seed=seed) for seed in seeds],
+        ignore_index=True,
+    )
 
 
 def summarise(per_group: pd.DataFrame) -> pd.DataFrame:
@@ -312,6 +324,31 @@ def summarise(per_group: pd.DataFrame) -> pd.DataFrame:
     return summary.reset_index(drop=True)
 
 
+SPREAD_COLUMNS = ("ari", "v_measure", "noise_share")
+
+
+def summarise_seeds(per_group: pd.DataFrame) -> pd.DataFrame:
+    """`summarise` per seed, then the mean over seeds of each figure, with the standard deviation
+    across seeds of ARI, V-measure and noise share (`*_sd`) and how many seeds (`seeds`)."""
+    per_seed = pd.concat(
+        [summarise(part).assign(seed=seed) for seed, part in per_group.groupby("seed", sort=True)],
+        ignore_index=True,
+    )
+    order = {m: i for i, m in enumerate(dict.fromkeys(per_group["method"]))}
+    keys = ["dataset", "split", "method"]
+    numeric = [c for c in per_seed.columns if c not in (*keys, "seed")]
+    grouped = per_seed.groupby(keys, sort=False)
+    summary = grouped[numeric].mean().reset_index()
+    spread = grouped[list(SPREAD_COLUMNS)].std(ddof=0).add_suffix("_sd").reset_index(drop=True)
+    summary = pd.concat([summary, spread], axis=1)
+    summary["seeds"] = grouped.size().to_numpy()
+    summary["groups"] = summary["groups"].round().astype(int)
+    summary["items"] = summary["items"].round().astype(int)
+    summary = summary.sort_values(
+        keys, key=lambda s: s.map(order) if s.name == "method" else s, kind="stable")
+    return summary.reset_index(drop=True)
+
+
 def markdown_table(summary: pd.DataFrame) -> str:
     """The results table: noise-as-singletons scores first, then the scores with noise left out."""
     head = (
@@ -321,9 +358,10 @@ def markdown_table(summary: pd.DataFrame) -> str:
     )
     lines = []
     for r in summary.itertuples(index=False):
+        ari, v, noise = (_with_sd(r, name) for name in SPREAD_COLUMNS)
         lines.append(
             f"| {r.dataset} | {r.split} | {r.groups} | {r.items} | {r.method} "
-            f"| {r.ari:.3f} | {r.nmi:.3f} | {r.v_measure:.3f} | {r.noise_share:.1%} "
+            f"| {ari} | {r.nmi:.3f} | {v} | {noise} "
             f"| {_fmt(r.ari_no_noise)} | {_fmt(r.nmi_no_noise)} | {_fmt(r.v_measure_no_noise)} "
             f"| {r.k_true:.1f} / {r.k_pred:.1f} |"
         )
@@ -332,6 +370,14 @@ def markdown_table(summary: pd.DataFrame) -> str:
 
 def _fmt(x: float) -> str:
     return "–" if x != x else f"{x:.3f}"
+
+
+def _with_sd(row, name: str) -> str:
+    """A figure, with ± its standard deviation across seeds where the summary has one."""
+    value, sd = getattr(row, name), getattr(row, f"{name}_sd", None)
+    if name == "noise_share":
+        return f"{value:.1%}" + ("" if sd is None else f" ± {sd:.1%}")
+    return f"{value:.3f}" + ("" if sd is None else f" ± {sd:.3f}")
 
 
 # -------------------------------------------------------------------------------------- tuning

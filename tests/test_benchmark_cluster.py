@@ -20,8 +20,10 @@ from pipeline.benchmark_cluster import (
     markdown_table,
     noise_as_singletons,
     run_methods,
+    run_seeds,
     score_group,
     summarise,
+    summarise_seeds,
 )
 from pipeline.errors import CorpusError
 
@@ -182,6 +184,36 @@ def test_markdown_table_has_one_row_per_method():
     assert lines[3].split("|")[5].strip() == "bertopic"
 
 
+def test_seeds_are_averaged_with_their_spread():
+    """Two seeds of one method: the table gives their mean and the standard deviation across them."""
+    per_group = pd.DataFrame([
+        {"dataset": "argkp", "split": "test", "group": g, "method": "bertopic", "seed": seed, "n": 10.0,
+         "k_true": 2.0, "k_pred": 1.0, "noise_share": ns, "ari": a, "nmi": a, "v_measure": a,
+         "ari_no_noise": a, "nmi_no_noise": a, "v_measure_no_noise": a, "seconds": 0.1}
+        for seed, a, ns in ((1, 0.2, 0.4), (2, 0.4, 0.6)) for g in ("g1", "g2")
+    ])
+    summary = summarise_seeds(per_group)
+    assert len(summary) == 1
+    row = summary.iloc[0]
+    assert row["seeds"] == 2 and row["groups"] == 2 and row["items"] == 20
+    assert row["ari"] == pytest.approx(0.3) and row["ari_sd"] == pytest.approx(0.1)
+    assert row["noise_share"] == pytest.approx(0.5) and row["noise_share_sd"] == pytest.approx(0.1)
+    assert "| argkp | test | 2 | 20 | bertopic | 0.300 ± 0.100 | 0.300 | 0.300 ± 0.100 | 50.0% ± 10.0% |" \
+        in markdown_table(summary)
+
+
+def test_run_seeds_builds_each_method_once_per_seed():
+    built = []
+
+    def factory(seed):
+        built.append(seed)
+        return lambda vectors, texts, k: np.zeros(len(vectors), dtype=np.int64)
+
+    per_group = run_seeds(_blob_groups(), {"one": factory}, [7, 8])
+    assert built == [7, 8]
+    assert per_group["seed"].tolist() == [7, 8]
+
+
 def test_embed_texts_caches_by_text(tmp_path, fake_embedder):
     calls = []
 
@@ -223,7 +255,21 @@ def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspe
     doc = json.loads((out / "clustering.json").read_text())
     assert {(r["dataset"], r["method"]) for r in doc["summary"]} == {
         ("argkp", "argmap"), ("argkp", "kmeans-true-k"), ("perspectrum", "argmap"), ("perspectrum", "kmeans-true-k")}
-    assert "| argkp | test | 1 | 8 | kmeans-true-k |" in (out / "clustering.md").read_text()
+    assert doc["seeds"] == [42, 43, 44, 45, 46]
+    assert {r["seed"] for r in doc["per_seed"]} == set(doc["seeds"])
+    text = (out / "clustering.md").read_text()
+    assert "| argkp | test | 1 | 8 | kmeans-true-k |" in text
+    assert "### Seed 46" in text
+
+
+def test_benchmark_command_rejects_bad_seeds(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["benchmark", "--seeds", "1,x", "--out-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--seeds" in result.output
 
 
 def test_benchmark_command_rejects_unknown_method(tmp_path):
