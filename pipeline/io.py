@@ -65,7 +65,16 @@ def write_text(path: str | Path, text: str) -> None:
 
 
 def write_json(path: str | Path, obj: Any) -> None:
-    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    """Indented, key-sorted UTF-8 JSON. orjson writes the same bytes as `json.dumps(obj, indent=2,
+    sort_keys=True, ensure_ascii=False)` for these documents (tests/test_io.py) about ten times
+    faster (a 10k-claim map: 0.44 s against 0.04 s); it differs only where json's output is not JSON
+    (NaN becomes null) or in a float's exponent digits (1e-7 for 1e-07)."""
+    import orjson
+
+    data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+                        | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_jsonl(path: str | Path, rows: list[dict[str, Any]]) -> None:

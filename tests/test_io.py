@@ -52,3 +52,24 @@ def test_atomic_dir_swaps_in_whole_or_not_at_all(tmp_path):
         (tmp / "weights.npz").write_text("new")
     assert (target / "weights.npz").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_write_json_matches_the_standard_library_bytes(tmp_path):
+    """orjson's indented, key-sorted output is byte for byte json.dumps(indent=2, sort_keys=True)'s."""
+    import json
+
+    import numpy as np
+
+    from pipeline.io import write_json
+
+    doc = {
+        "zeta": [1, 2.5, -0.0, 1e16, 0.1, True, None, {"b": "tiret\u200a\u2014\u200ahair", "a": []}],
+        "alpha": {"nested": {"x": "quote \" and \\ backslash", "emoji": "\U0001f600", "empty": {}}},
+        "counts": {"pro-sales": 6, "neutral": 23},
+        "unicode": "café, naïve, \u00a0nbsp",
+    }
+    out = tmp_path / "doc.json"
+    write_json(out, doc)
+    assert out.read_bytes() == (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    write_json(out, {"score": np.float64(0.25), "n": np.int64(3), 7: "int key"})
+    assert json.loads(out.read_text(encoding="utf-8")) == {"score": 0.25, "n": 3, "7": "int key"}
