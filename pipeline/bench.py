@@ -379,6 +379,22 @@ def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | No
             f"| {r['n_claims']} | {r['note']} | {total:.1f} | {b['seconds']:.1f} | {total / b['seconds']:.2f} | "
             f"{total / b['encode_seconds']:.2f} | {own} | {peak:.0f} | {top['stage']} ({top['seconds'] / total:.0%}) | "
             f"{r.get('load_average', '')} |")
+    served = [r for r in results if r.get("served_cold")]
+    if served:
+        lines += ["", "## Cold runs through a running warm server (`ARGMAP_WARM=1`, pipeline/warm.py)", "",
+                  ("Empty cache, every stage handed to a server that had already imported the stages' libraries; "
+                   "times only (a served stage runs outside the process tree whose memory is sampled)."), "",
+                  "| claims | " + " | ".join(BENCH_STAGES) + " | pipeline s | ratio to embedding alone "
+                  "| ratio to argmap's embedder alone | server start s |",
+                  "|---:|" + "---:|" * (len(BENCH_STAGES) + 4)]
+        for r in served:
+            c = r["served_cold"]
+            by_stage = {s["stage"]: s["seconds"] for s in c["stages"]}
+            w = r.get("baseline_workers")
+            lines.append(
+                f"| {r['n_claims']} | " + " | ".join(f"{by_stage.get(s, float('nan')):.1f}" for s in BENCH_STAGES)
+                + f" | {c['seconds']:.1f} | {c['seconds'] / r['baseline']['seconds']:.2f} | "
+                + (f"{c['seconds'] / w['seconds']:.2f}" if w else "–") + f" | {c['server_start_seconds']:.1f} |")
     if ari:
         lines += ["", "## Clustering: full hdbscan fit vs a sample + `approximate_predict`", ""]
         lines += [f"- {k}: {v}" for k, v in ari.items()]

@@ -115,3 +115,17 @@ def test_clustering_check_runs_with_the_projects_cluster_params(tmp_path):
     assert out["argkp_arguments"] == 36
     assert -1 <= out["full_ari"] <= 1 and -1 <= out["sampled_ari"] <= 1
     assert "sampled_seconds_at_20" in out
+
+
+def test_report_shows_the_cold_run_through_a_warm_server():
+    stages = ("ingest", "sentences", "embed", "cluster", "stance", "relate", "argmap")
+    results = [{"n_claims": 10, "note": "x",
+                "baseline": {"seconds": 4.0, "load_seconds": 1.0, "encode_seconds": 3.0, "peak_mib": 10.0},
+                "baseline_workers": {"seconds": 2.0, "load_seconds": 1.0, "encode_seconds": 1.0, "peak_mib": 10.0,
+                                     "workers": 2},
+                "stages": [{"stage": s, "seconds": 1.0, "peak_mib": 5.0} for s in stages],
+                "served_cold": {"server_start_seconds": 5.5, "seconds": 5.0,
+                                "stages": [{"stage": s, "seconds": 5.0 / 7} for s in stages]}}]
+    text = markdown_report(results, {"cpu": "c"}, None, None, {"k": "v"})
+    assert "## Cold runs through a running warm server" in text
+    assert "| 10 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 5.0 | 1.25 | 2.50 | 5.5 |" in text
