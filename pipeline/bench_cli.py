@@ -137,14 +137,8 @@ def _served_cold(bench, project: Path, env: dict) -> dict:
         shutil.copytree(project / part, copy / part)
     shutil.copy(project / "params.yaml", copy / "params.yaml")
     served = {**env, "ARGMAP_WARM": "1", "ARGMAP_CACHE_DIR": str(copy / ".cache")}
-    t0 = time.perf_counter()
-    if not warm.wait_until_serving(env=served):
-        raise RuntimeError("the warm server did not start (see pipeline/warm.py)")
-    start = time.perf_counter() - t0
-    try:
+    with warm.running_server(served) as start:
         runs = bench.run_pipeline(copy, served)
-    finally:
-        warm.stop(served)
     return {"server_start_seconds": round(start, 1), "seconds": sum(r.seconds for r in runs),
             "stages": [{"stage": r.stage, "seconds": r.seconds} for r in runs]}
 
@@ -185,15 +179,9 @@ def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env:
     }
     if warm_server:
         served = {**env, "ARGMAP_WARM": "1"}
-        t0 = time.perf_counter()
-        if not warm.wait_until_serving(env=served):
-            raise RuntimeError("the warm server did not start (see pipeline/warm.py)")
-        start = time.perf_counter() - t0
-        try:
+        with warm.running_server(served) as start:
             add_post("bench-added-warm", bench.DOCS_PER_POST)
             seconds, runs = rerun(served)
-        finally:
-            warm.stop(served)
         result.update({
             "warm_server": "a second post added, stages rerun with ARGMAP_WARM=1 and the server running",
             "warm_server_start_seconds": round(start, 1),

@@ -36,6 +36,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
@@ -138,7 +140,10 @@ def run_through_server(argv: list[str]) -> int | None:
         conn.connect(str(path))
     except OSError:
         conn.close()
-        start_server(key, path)
+        try:
+            start_server(key, path)
+        except OSError as exc:
+            print(f"argmap: warm server not started ({exc}); running in-process", file=sys.stderr)
         return None
     with conn:
         socket.send_fds(conn, [b"\0"], [0, 1, 2])
@@ -146,9 +151,9 @@ def run_through_server(argv: list[str]) -> int | None:
         conn.sendall(json.dumps(request).encode("utf-8") + b"\n")
         reader = conn.makefile("rb")
         hello = _read_message(reader)
-        if hello is None or "pid" not in hello:
-            print("argmap: error: the warm server refused the call (see ARGMAP_WARM in the README)", file=sys.stderr)
-            return 1
+        if hello is None or "pid" not in hello:  # nothing ran: the stage runs here instead
+            print("argmap: the warm server refused the call; running in-process", file=sys.stderr)
+            return None
         child = int(hello["pid"])
 
         def forward(signum, _frame):
@@ -309,7 +314,9 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
         sys.argv = ["argmap", *map(str, request["argv"])]
         conn.settimeout(None)
         conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
-        threading.Thread(target=_exit_with_caller, args=(caller_pid,), daemon=True).start()
+        from pipeline.workers import _exit_with
+
+        threading.Thread(target=_exit_with, args=(caller_pid,), daemon=True).start()
         from pipeline.cli import app
 
         try:
@@ -330,15 +337,6 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
         except (OSError, ValueError):
             pass
         os._exit(code)
-
-
-def _exit_with_caller(caller_pid: int, every_s: float = 1.0) -> None:
-    while True:
-        time.sleep(every_s)
-        try:
-            os.kill(caller_pid, 0)
-        except ProcessLookupError:
-            os._exit(1)
 
 
 def stop(env=os.environ) -> bool:
@@ -374,6 +372,19 @@ def wait_until_serving(timeout_s: float = 120.0, env=os.environ) -> bool:
         finally:
             probe.close()
     return False
+
+
+@contextmanager
+def running_server(env=os.environ, timeout_s: float = 120.0) -> Iterator[float]:
+    """A server for `env` while the block runs (started if none is): yields the seconds it took
+    to accept calls, and stops it after (benchmarks)."""
+    t0 = time.monotonic()
+    if not wait_until_serving(timeout_s, env):
+        raise RuntimeError(f"the warm server did not start within {timeout_s:.0f} s (see pipeline/warm.py)")
+    try:
+        yield time.monotonic() - t0
+    finally:
+        stop(env)
 
 
 if __name__ == "__main__":
