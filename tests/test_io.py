@@ -73,3 +73,14 @@ def test_write_json_matches_the_standard_library_bytes(tmp_path):
     assert out.read_bytes() == (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     write_json(out, {"score": np.float64(0.25), "n": np.int64(3), 7: "int key"})
     assert json.loads(out.read_text(encoding="utf-8")) == {"score": 0.25, "n": 3, "7": "int key"}
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path):
+    """mkstemp makes 0600 files; an output gets what open() would give under the umask."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "a.txt"
+    code = f"import os; os.umask(0o022); from pipeline.io import write_text; write_text({str(target)!r}, 'x')"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
