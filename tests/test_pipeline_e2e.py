@@ -22,10 +22,13 @@ pytestmark = pytest.mark.slow
 PRODUCTS = [paths.DOCUMENTS, paths.SENTENCES, paths.CLUSTERS, paths.EDGES, paths.ARGMAP, paths.REJECTS]
 
 
-def _run(cmd: list[str], cwd: Path) -> str:
-    env = {**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}",
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(cmd, cwd=cwd, env=env or _env(), capture_output=True, text=True)
     assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done.stdout + done.stderr
 
@@ -78,6 +81,28 @@ def test_cold_runs_are_byte_identical(run_twice):
     first, second, _ = run_twice
     for product in PRODUCTS:
         assert (first / product).read_bytes() == (second / product).read_bytes(), product
+
+
+def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
+    """`ARGMAP_WARM=1 dvc repro` with a server running: every stage is served, the bytes are a cold run's."""
+    import tempfile
+
+    from pipeline import warm
+
+    first, _, _ = run_twice
+    served = _copy_project(tmp_path / "served")
+    run_dir = Path(tempfile.mkdtemp(prefix="argmap-warm-"))  # short: AF_UNIX paths stop at 108 bytes
+    env = _env(ARGMAP_WARM="1", ARGMAP_WARM_IDLE="120", XDG_RUNTIME_DIR=str(run_dir))
+    try:
+        with warm.running_server(env):
+            _run(["dvc", "repro"], served, env)
+            log = warm.log_path(warm.socket_path(warm.server_key(env), env)).read_text()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    assert all(f"runs argmap {name} in {served}" in log for name in stages), log
+    for product in PRODUCTS:
+        assert (served / product).read_bytes() == (first / product).read_bytes(), product
 
 
 def test_output_contract(run_twice):
