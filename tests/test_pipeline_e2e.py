@@ -24,7 +24,7 @@ PRODUCTS = [paths.DOCUMENTS, paths.SENTENCES, paths.CLUSTERS, paths.EDGES, paths
 
 def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}",
-            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ARGMAP_WARM": "0", **extra}
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:

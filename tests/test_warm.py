@@ -86,7 +86,8 @@ def _project(dest: Path) -> Path:
 
 def _env(tmp_path: Path, run_dir: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "HF_HUB_OFFLINE": "1",
-            "XDG_RUNTIME_DIR": str(run_dir), "ARGMAP_CACHE_DIR": str(tmp_path / "cache"), **extra}
+            "XDG_RUNTIME_DIR": str(run_dir), "ARGMAP_CACHE_DIR": str(tmp_path / "cache"), "ARGMAP_WARM": "0",
+            **extra}
 
 
 def _argmap(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
