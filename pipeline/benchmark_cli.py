@@ -84,8 +84,6 @@ def register(app: typer.Typer) -> None:
                                   "Default: base.seed and the four seeds after it."),
     ) -> None:
         """Score argmap's clustering, BERTopic and k-means (true k) on the same embeddings."""
-        import pandas as pd
-
         from pipeline.benchmark_cluster import (
             argmap_method,
             bertopic_method,
@@ -94,7 +92,7 @@ def register(app: typer.Typer) -> None:
             make_groups,
             markdown_table,
             run_seeds,
-            summarise,
+            summarise_per_seed,
             summarise_seeds,
         )
         from pipeline.io import write_json, write_text
@@ -118,9 +116,8 @@ def register(app: typer.Typer) -> None:
             "kmeans-true-k": kmeans_method,
         }
         per_group = run_seeds(make_groups(items, vectors), {m: factories[m] for m in chosen}, seed_list)
-        summary = summarise_seeds(per_group)
-        per_seed = pd.concat([summarise(part).assign(seed=seed) for seed, part in per_group.groupby("seed")],
-                             ignore_index=True)
+        per_seed = summarise_per_seed(per_group)
+        summary = summarise_seeds(per_group, per_seed)
         table = markdown_table(summary)
         seed_tables = "\n".join(
             f"### Seed {seed}\n\n{markdown_table(per_seed[per_seed['seed'] == seed])}" for seed in seed_list)

@@ -327,13 +327,20 @@ def summarise(per_group: pd.DataFrame) -> pd.DataFrame:
 SPREAD_COLUMNS = ("ari", "v_measure", "noise_share")
 
 
-def summarise_seeds(per_group: pd.DataFrame) -> pd.DataFrame:
-    """`summarise` per seed, then the mean over seeds of each figure, with the standard deviation
-    across seeds of ARI, V-measure and noise share (`*_sd`) and how many seeds (`seeds`)."""
-    per_seed = pd.concat(
+def summarise_per_seed(per_group: pd.DataFrame) -> pd.DataFrame:
+    """`summarise` of each seed's rows, with a `seed` column, in seed order."""
+    return pd.concat(
         [summarise(part).assign(seed=seed) for seed, part in per_group.groupby("seed", sort=True)],
         ignore_index=True,
     )
+
+
+def summarise_seeds(per_group: pd.DataFrame, per_seed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`summarise` per seed (`per_seed`, computed if not given), then the mean over seeds of each
+    figure, with the standard deviation across seeds of ARI, V-measure and noise share (`*_sd`)
+    and how many seeds (`seeds`)."""
+    if per_seed is None:
+        per_seed = summarise_per_seed(per_group)
     order = {m: i for i, m in enumerate(dict.fromkeys(per_group["method"]))}
     keys = ["dataset", "split", "method"]
     numeric = [c for c in per_seed.columns if c not in (*keys, "seed")]

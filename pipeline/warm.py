@@ -56,11 +56,12 @@ PACKAGE_DEFAULTS = ("OPENBLAS_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFL
 DEFAULT_IDLE_S = 900.0
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Imported by the server before it accepts a call: what the stages import (see each stage's
-# cost in README, "What bounds the figures").
+# cost in README, "What bounds the figures"), last the worker pool's own preload (torch,
+# sentence-transformers, spaCy with torch hidden from its import).
 PRELOAD = ("pipeline.cli", "pipeline.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
            "pipeline.relate", "pipeline.argmap", "pipeline.export", "pipeline.train", "pipeline.evaluate",
            "pipeline.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
-           "sklearn.decomposition", "sklearn.linear_model", "torch", "sentence_transformers")
+           "sklearn.decomposition", "sklearn.linear_model", "pipeline._worker_preload")
 
 
 def warm_enabled(env=os.environ) -> bool:
@@ -210,9 +211,6 @@ def serve(key: str, path: Path, idle_s: float) -> None:
         return  # another server for this key is starting or running
     for name in PRELOAD:
         importlib.import_module(name)
-    from pipeline.models import import_spacy
-
-    import_spacy()
     path.unlink(missing_ok=True)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path))
