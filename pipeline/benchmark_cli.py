@@ -148,6 +148,23 @@ def register(app: typer.Typer) -> None:
         typer.echo(table)
         logger.info("benchmark done in %.0f s", time.perf_counter() - started)
 
+    @app.command("encoder-groups")
+    @user_errors
+    def encoder_groups_cmd(
+        out_dir: Path = typer.Option(Path("corpora/training"), "--out-dir", help="Where the CSVs go."),
+        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/)."),
+    ) -> None:
+        """Rebuild train_encoder's groups from ArgKP-2021: argkp2021_train.csv and argkp2021_dev.csv
+        (the test split is never written: the benchmark scores on it)."""
+        from pipeline.benchmark_cluster import load_argkp
+        from pipeline.encoder import groups_from_benchmark, write_groups
+
+        for split in ("train", "dev"):
+            frame = groups_from_benchmark(load_argkp(argkp_dir, split), [split])
+            write_groups(frame, out_dir / f"argkp2021_{split}.csv")
+            typer.echo(f"{out_dir / f'argkp2021_{split}.csv'}: {len(frame)} arguments, "
+                       f"{frame['group'].nunique()} groups, {frame['key_point'].nunique()} key points")
+
     @app.command("benchmark-tune")
     @user_errors
     def benchmark_tune_cmd(

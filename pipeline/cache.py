@@ -23,6 +23,7 @@ computing one text must not depend on what else is in its batch:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -156,11 +157,22 @@ def embedder_fingerprint(model: str, package: str | None) -> str:
              package_version("sentence-transformers"), package_version("transformers"),
              package_version("torch"), "normalize=1",
              f"bucket=exact-token-length,rows={FIXED_BATCH},short={'/'.join(map(str, SHORT_BATCHES))}"]
-    if Path(model).is_dir():  # a local folder: its weights' bytes are the version
-        for f in sorted(Path(model).rglob("*")):
-            if f.is_file() and f.suffix in (".safetensors", ".bin", ".json", ".txt"):
-                parts.append(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}")
+    if Path(model).is_dir():  # a local folder (a trained encoder): its files' bytes are the version
+        parts.append(_folder_digest(str(Path(model).resolve()), _folder_stamp(Path(model))))
     return sha(*parts)[:16]
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.rglob("*")) if f.is_file())
+
+
+@functools.lru_cache(maxsize=8)
+def _folder_digest(folder: str, stamp: tuple) -> str:
+    """Content hash of a model folder; `stamp` (names, sizes, mtimes) only keys the memo, so a
+    retrained model is hashed again and a checkout that only touched mtimes keeps its cache."""
+    from pipeline.encoder import model_digest
+
+    return model_digest(folder)
 
 
 class CachedEmbedder:

@@ -158,6 +158,15 @@ def cluster_cmd() -> None:
     write_table(assignments, paths.ASSIGNMENTS, s.ASSIGNMENTS)
 
 
+@app.command("train_encoder")
+@user_errors
+def train_encoder_cmd() -> None:
+    """Fine-tune the sentence embedder on labelled key-point groups; write models/encoder/ and metrics."""
+    from pipeline.encoder import run_train_encoder
+
+    run_train_encoder(params())
+
+
 @app.command("train_claims")
 @user_errors
 def train_claims_cmd() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,6 +79,19 @@ def reduce_dimensions(vectors: np.ndarray, params: Cluster, seed: int) -> np.nda
     return np.ascontiguousarray(reduced, dtype=np.float64)
 
 
+def effective_min_cluster_size(n: int, params: Cluster) -> int:
+    """hdbscan's min_cluster_size for `n` claims: `min_cluster_size`, raised to
+    `min_cluster_fraction` of the claims hdbscan fits (the sample, with `sample_size`) but never
+    by the fraction above `min_cluster_size_max`.
+
+    A key point of a short debate is a few claims; of a long one, more: with a fixed size, the
+    claims of one big point split into many small clusters."""
+    fitted = min(n, params.sample_size) if 0 < params.sample_size < n else n
+    # 1e-9: 0.05 x 60 is 3.0000000000000004 in floating point, and should give 3, not 4.
+    scaled = min(math.ceil(params.min_cluster_fraction * fitted - 1e-9), params.min_cluster_size_max)
+    return max(params.min_cluster_size, scaled)
+
+
 def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(cluster ids in order, unit-length centroid of each); noise (-1) has none."""
     ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
@@ -116,7 +130,8 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
             "reassigned": np.zeros(n, dtype=bool),
         }
     )
-    if n < params.min_cluster_size:
+    min_size = effective_min_cluster_size(n, params)
+    if n < min_size:
         logger.info("%d claims: fewer than min_cluster_size, all noise", n)
         return out
     vectors = embedding_matrix(ordered).astype(np.float64)
@@ -127,7 +142,7 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     reduced = reduce_dimensions(vectors, params, seed)
     sampled = 0 < params.sample_size < n
     clusterer = hdbscan.HDBSCAN(
-        min_cluster_size=params.min_cluster_size,
+        min_cluster_size=min_size,
         min_samples=params.min_samples,
         cluster_selection_method=params.cluster_selection_method,
         cluster_selection_epsilon=params.cluster_selection_epsilon,

