@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-BENCH_STAGES = ("ingest", "sentences", "embed", "cluster", "stance", "relate", "argmap")
+BENCH_STAGES = ("ingest", "sentences", "embed", "stance", "cluster", "relate", "argmap")  # cluster reads stances
 DOCS_PER_POST = 10
 ARGKP_FILES = ("kpm_data/arguments_train.csv", "kpm_data/arguments_dev.csv", "test_data/arguments_test.csv")
 

@@ -141,7 +141,9 @@ def embed_cmd() -> None:
 @user_errors
 def cluster_cmd() -> None:
     """Group claims into key points with hdbscan (noise stays -1)."""
-    from pipeline.cluster import cluster_claims
+    import pandas as pd
+
+    from pipeline.cluster import cluster_claims, cluster_claims_within
     from pipeline.embed import analysis_text
 
     p = params()
@@ -149,12 +151,15 @@ def cluster_cmd() -> None:
     embeddings = read_table(paths.EMBEDDINGS, s.EMBEDDINGS)
     texts = None
     if p.cluster.lexical_weight > 0:
-        import pandas as pd
-
         scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
         claims = scored[scored["is_claim"]]
         texts = pd.Series(analysis_text(claims).to_numpy(), index=claims["sentence_id"].to_numpy())
-    assignments = cluster_claims(embeddings, p.cluster, seed=p.base.seed, texts=texts)
+    if p.cluster.within == "stance":
+        stances = read_table(paths.STANCES, s.STANCES)
+        groups = pd.Series(stances["stance"].to_numpy(), index=stances["sentence_id"].to_numpy())
+        assignments = cluster_claims_within(embeddings, groups, p.cluster, seed=p.base.seed, texts=texts)
+    else:
+        assignments = cluster_claims(embeddings, p.cluster, seed=p.base.seed, texts=texts)
     write_table(assignments, paths.ASSIGNMENTS, s.ASSIGNMENTS)
 
 

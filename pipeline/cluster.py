@@ -108,6 +108,38 @@ def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarr
     return ids, centres
 
 
+def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: Cluster, *, seed: int,
+                          texts: pd.Series | None = None) -> pd.DataFrame:
+    """`cluster_claims` inside each group (`groups`: a key, e.g. the stance label, by
+    sentence_id), so every key point belongs to one group: positions -> key points -> claims.
+
+    Each group is clustered on its own (its own min_cluster_size from min_cluster_fraction, its
+    own noise reassignment); key point ids are then numbered over the whole corpus by first
+    member in sentence order, as `cluster_claims` numbers them.
+    """
+    ordered = embeddings.sort_values("sentence_id", kind="stable").reset_index(drop=True)
+    missing = ~ordered["sentence_id"].isin(groups.index)
+    if missing.any():
+        raise ValueError(f"cluster.within: {int(missing.sum())} claims have no group "
+                         f"(first: {ordered.loc[missing, 'sentence_id'].iloc[0]})")
+    keys = groups.loc[ordered["sentence_id"]].to_numpy()
+    parts = []
+    offset = 0
+    for key in sorted(set(keys.tolist())):
+        part = cluster_claims(ordered[keys == key], params, seed=seed, texts=texts)
+        labels = part["cluster_id"].to_numpy()
+        part["cluster_id"] = np.where(labels >= 0, labels + offset, -1)
+        offset += int(labels.max()) + 1 if (labels >= 0).any() else 0
+        parts.append(part)
+    if not parts:
+        return cluster_claims(ordered, params, seed=seed, texts=texts)
+    out = pd.concat(parts, ignore_index=True).sort_values("sentence_id", kind="stable").reset_index(drop=True)
+    out["cluster_id"] = _renumber(out["cluster_id"].to_numpy(dtype=np.int64), out["sentence_id"].tolist())
+    logger.info("clustered %d claims within %d groups into %d key points, %d noise", len(out), len(parts),
+                len(set(out["cluster_id"].tolist()) - {-1}), int((out["cluster_id"] == -1).sum()))
+    return out
+
+
 def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
                    texts: pd.Series | None = None) -> pd.DataFrame:
     """hdbscan over claim embeddings; -1 is noise, kept and counted.

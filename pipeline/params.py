@@ -47,6 +47,7 @@ class Cluster(_Section):
     min_cluster_size: int = Field(ge=2)
     min_cluster_fraction: float = Field(ge=0, lt=0.5)
     min_cluster_size_max: int = Field(ge=2)
+    within: Literal["all", "stance"]
     min_samples: int = Field(ge=1)
     cluster_selection_method: Literal["eom", "leaf"]
     cluster_selection_epsilon: float = Field(ge=0)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.cluster import cluster_claims, effective_min_cluster_size, lexical_vectors
+from pipeline.cluster import cluster_claims, cluster_claims_within, effective_min_cluster_size, lexical_vectors
 
 
 def _blobs(seed=0, per=8, noise=3, dim=16):
@@ -143,7 +143,7 @@ def test_reduced_vectors_get_the_same_key_points_as_hdbscans_default_algorithm(p
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     ids = [f"s{i:05d}" for i in range(len(rows))]
     frame = pd.DataFrame({"sentence_id": ids, "embedding": list(rows.astype(np.float32))})
-    cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False,
+    cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False, "min_cluster_fraction": 0.0,
                                            "reduce": "pca", "reduce_dims": 10})
     out = cluster_claims(frame, cp, seed=42)
     reduced = reduce_dimensions(rows.astype(np.float32).astype(np.float64), cp, 42)
@@ -178,3 +178,35 @@ def test_scaled_min_cluster_size_reaches_hdbscan(params):
     sizes = cluster_claims(frame, coarse, seed=42)["cluster_id"].value_counts().drop(-1, errors="ignore")
     assert sorted(fine_sizes) == [2, 8, 8, 8]  # two far points pair up as a key point of 2
     assert sorted(sizes) == [8, 8, 8]  # at 3 they stay noise
+
+
+def test_within_groups_no_key_point_crosses_a_group(params):
+    frame = _blobs(per=8)
+    c = _eom(params, min_samples=1, reassign_noise=False)
+    # Split each blob across two groups (first half / second half of its claims).
+    groups = pd.Series(["a" if (i % 8) < 4 else "b" for i in range(len(frame))], index=frame["sentence_id"].to_numpy())
+    out = cluster_claims_within(frame, groups, c, seed=42)
+    placed = out[out["cluster_id"] != -1]
+    assert placed.groupby("cluster_id")["sentence_id"].apply(lambda ids: groups.loc[ids].nunique()).eq(1).all()
+    labels = out["cluster_id"].tolist()
+    halves = [labels[b * 8 + h * 4: b * 8 + h * 4 + 4] for b in range(3) for h in range(2)]
+    assert all(len(set(half)) == 1 and half[0] != -1 for half in halves)  # one key point per blob and group
+    assert len({half[0] for half in halves}) == 6
+    first = out.drop_duplicates("cluster_id").query("cluster_id != -1")["cluster_id"].tolist()
+    assert first == sorted(first) == list(range(len(first)))  # numbered by first member, over the corpus
+    again = cluster_claims_within(frame.sample(frac=1, random_state=1), groups, c, seed=42)
+    pd.testing.assert_frame_equal(out, again)
+
+
+def test_within_one_group_is_the_plain_clustering(params):
+    frame = _blobs()
+    c = _eom(params)
+    groups = pd.Series("x", index=frame["sentence_id"].to_numpy())
+    pd.testing.assert_frame_equal(cluster_claims_within(frame, groups, c, seed=42), cluster_claims(frame, c, seed=42))
+
+
+def test_within_needs_every_claims_group(params):
+    frame = _blobs()
+    groups = pd.Series("x", index=frame["sentence_id"].to_numpy()[1:])
+    with pytest.raises(ValueError, match="cluster.within: 1 claims have no group"):
+        cluster_claims_within(frame, groups, _eom(params), seed=42)
