@@ -107,8 +107,8 @@ def test_clustering_check_runs_with_the_projects_cluster_params(tmp_path):
             v = base + 0.01 * rng.standard_normal(base.shape)
             return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
-    params = load_params("params.yaml").cluster
-    assert params.lexical_weight > 0  # the default reads texts: the check must pass them
+    # With a lexical part the clustering reads texts: the check must pass them.
+    params = load_params("params.yaml").cluster.model_copy(update={"lexical_weight": 0.25})
     big = Fake().encode(["sell a"] * 10 + ["brand b"] * 10)
     out = cluster_ari_check(_argkp_all_splits(tmp_path / "argkp"), Fake(), params, 0.5, 42,
                             big_vectors=big, big_texts=["sell a"] * 10 + ["brand b"] * 10)
