@@ -170,9 +170,19 @@ def _folder_stamp(folder: Path) -> tuple:
 def _folder_digest(folder: str, stamp: tuple) -> str:
     """Content hash of a model folder; `stamp` (names, sizes, mtimes) only keys the memo, so a
     retrained model is hashed again and a checkout that only touched mtimes keeps its cache."""
-    from pipeline.encoder import model_digest
-
     return model_digest(folder)
+
+
+def model_digest(folder: str | Path) -> str:
+    """sha256 over a model folder's file names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for f in sorted(Path(folder).rglob("*")):
+        if f.is_file():
+            digest.update(str(f.relative_to(folder)).encode() + b"\0")
+            with f.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
 
 
 class CachedEmbedder:

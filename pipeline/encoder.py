@@ -15,8 +15,6 @@ topics are not in it, so the key-point benchmark scores the encoder on debates i
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import logging
 import shutil
 import time
@@ -28,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import AnnotationError
-from pipeline.io import InputError, atomic_dir, write_json
+from pipeline.io import atomic_dir, read_csv_records, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -44,22 +42,15 @@ MODEL_FILES = ("config.json", "config_sentence_transformers.json", "model.safete
 
 def read_groups(path: str | Path) -> pd.DataFrame:
     """Read a training-groups CSV; a missing column or an empty cell names its line."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: training groups not found (set train_encoder.groups, "
-                         "or rebuild the shipped file with `argmap encoder-groups`)")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in GROUP_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise AnnotationError(f"{path}: missing columns {missing} (need {list(GROUP_COLUMNS)})")
-        rows = []
-        for line_no, rec in enumerate(reader, start=2):
-            values = {c: (rec.get(c) or "").strip() for c in GROUP_COLUMNS}
-            empty = [c for c, v in values.items() if not v]
-            if empty:
-                raise AnnotationError(f"{path}:{line_no}: empty {', '.join(empty)}")
-            rows.append(values)
+    rows = []
+    hint = ("training groups not found (set train_encoder.groups, "
+            "or rebuild the shipped file with `argmap encoder-groups`)")
+    for line_no, rec in read_csv_records(path, GROUP_COLUMNS, missing_hint=hint, error=AnnotationError):
+        values = {c: (rec.get(c) or "").strip() for c in GROUP_COLUMNS}
+        empty = [c for c, v in values.items() if not v]
+        if empty:
+            raise AnnotationError(f"{path}:{line_no}: empty {', '.join(empty)}")
+        rows.append(values)
     frame = pd.DataFrame(rows, columns=list(GROUP_COLUMNS))
     if frame.empty:
         raise AnnotationError(f"{path}: no rows")
@@ -186,18 +177,6 @@ def save_model(model, folder: Path) -> None:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest)
     shutil.rmtree(staging)
-
-
-def model_digest(folder: str | Path) -> str:
-    """sha256 over a model folder's file names and bytes, in name order."""
-    digest = hashlib.sha256()
-    for f in sorted(Path(folder).rglob("*")):
-        if f.is_file():
-            digest.update(str(f.relative_to(folder)).encode() + b"\0")
-            with f.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-    return digest.hexdigest()
 
 
 def run_train_encoder(params, *, model_dir: str | Path | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,26 @@ def _umask() -> int:
 
 # Read once, at import (the stages import this module before they start any thread).
 _FILE_MODE = 0o666 & ~_umask()
+
+
+def read_csv_records(path: str | Path, columns: Sequence[str], *, missing_hint: str,
+                     error: type[Exception]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a UTF-8 CSV that must have `columns`.
+
+    A missing file raises InputError with `missing_hint` (what to set or run); a missing column
+    raises `error` naming the columns needed. Line numbers count the header as line 1, so a
+    caller's message about a bad row points at the line an editor shows."""
+    import csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: {missing_hint}")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise error(f"{path}: missing columns {missing} (need {list(columns)})")
+        yield from enumerate(reader, start=2)
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import unicodedata
@@ -13,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import AnnotationError
-from pipeline.io import InputError, atomic_dir, write_json, write_text
+from pipeline.io import atomic_dir, read_csv_records, write_json, write_text
 
 logger = logging.getLogger(__name__)
 
@@ -30,27 +29,20 @@ def normalise_text(text: str) -> str:
 
 def read_annotations(path: str | Path) -> pd.DataFrame:
     """Read the gold sentence CSV, checking its columns; a bad row names its line."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: annotation file not found (set train_stance.annotations)")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in ANNOTATION_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise AnnotationError(f"{path}: missing columns {missing} (need {list(ANNOTATION_COLUMNS)})")
-        records = []
-        for line_no, rec in enumerate(reader, start=2):
-            try:
-                rec["line"] = int(rec["line"])
-                rec["is_claim"] = int(rec["is_claim"])
-            except (TypeError, ValueError):
-                raise AnnotationError(
-                    f"{path}:{line_no}: line and is_claim must be integers, got "
-                    f"{rec.get('line')!r}, {rec.get('is_claim')!r}") from None
-            if rec["is_claim"] not in (0, 1):
-                raise AnnotationError(f"{path}:{line_no}: is_claim must be 0 or 1, got {rec['is_claim']}")
-            rec["annotation_line"] = line_no
-            records.append(rec)
+    records = []
+    for line_no, rec in read_csv_records(path, ANNOTATION_COLUMNS, error=AnnotationError,
+                                         missing_hint="annotation file not found (set train_stance.annotations)"):
+        try:
+            rec["line"] = int(rec["line"])
+            rec["is_claim"] = int(rec["is_claim"])
+        except (TypeError, ValueError):
+            raise AnnotationError(
+                f"{path}:{line_no}: line and is_claim must be integers, got "
+                f"{rec.get('line')!r}, {rec.get('is_claim')!r}") from None
+        if rec["is_claim"] not in (0, 1):
+            raise AnnotationError(f"{path}:{line_no}: is_claim must be 0 or 1, got {rec['is_claim']}")
+        rec["annotation_line"] = line_no
+        records.append(rec)
     return pd.DataFrame.from_records(records)
 
 

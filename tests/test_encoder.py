@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.cache import model_digest
 from pipeline.encoder import (
     contrastive_loss,
     fine_tune,
-    model_digest,
     point_separation,
     read_groups,
     save_model,
