@@ -108,6 +108,42 @@ def cluster_centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarr
     return ids, centres
 
 
+def merge_close_clusters(vectors: np.ndarray, labels: np.ndarray, min_similarity: float) -> np.ndarray:
+    """Merge key points while the two closest centroids reach `min_similarity` (cosine).
+
+    hdbscan's leaf selection splits one point made in several wordings into neighbouring
+    clusters; their centroids lie closer to each other than distinct points' do. Greedy, most
+    similar pair first, each merged centroid recomputed from all its members; noise (-1) stays
+    noise. A merged key point keeps the smaller id. Deterministic (ties go to the lower ids)."""
+    ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
+    if len(ids) < 2:
+        return labels
+    sums = np.vstack([vectors[labels == i].sum(axis=0) for i in ids])
+    alive = np.ones(len(ids), dtype=bool)
+    target = np.arange(len(ids))
+
+    def unit(rows: np.ndarray) -> np.ndarray:
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True).clip(1e-12)
+
+    sims = unit(sums) @ unit(sums).T
+    np.fill_diagonal(sims, -np.inf)
+    while True:
+        a, b = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        if sims[a, b] < min_similarity:
+            break
+        a, b = min(a, b), max(a, b)
+        sums[a] += sums[b]
+        alive[b] = False
+        target[target == b] = a
+        sims[b, :] = sims[:, b] = -np.inf
+        row = unit(sums[a:a + 1]) @ unit(sums).T
+        row[0, ~alive] = -np.inf
+        row[0, a] = -np.inf
+        sims[a, :] = sims[:, a] = row[0]
+    mapping = dict(zip(ids.tolist(), ids[target].tolist()))
+    return np.array([mapping.get(int(x), -1) for x in labels], dtype=np.int64)
+
+
 def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: Cluster, *, seed: int,
                           texts: pd.Series | None = None) -> pd.DataFrame:
     """`cluster_claims` inside each group (`groups`: a key, e.g. the stance label, by
@@ -146,9 +182,10 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
 
     Vectors are unit length, so euclidean distance orders pairs as cosine similarity does.
     With `reassign_noise`, a noise claim joins its nearest key point when the cosine
-    similarity to that key point's centroid reaches `reassign_min_similarity`.
-    `texts` (claim text by sentence_id) is read only when `lexical_weight` > 0: the words
-    claims share then join their embeddings (see `claim_vectors`).
+    similarity to that key point's centroid reaches `reassign_min_similarity`. Then, with
+    `merge_min_similarity`, key points whose centroids reach that cosine merge
+    (`merge_close_clusters`). `texts` (claim text by sentence_id) is read only when
+    `lexical_weight` > 0: the words claims share then join their embeddings (see `claim_vectors`).
     """
     import hdbscan
 
@@ -204,6 +241,9 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
             out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
             out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
             out.loc[noise[keep], "reassigned"] = True
+    if params.merge_min_similarity is not None:
+        merged = merge_close_clusters(vectors, out["cluster_id"].to_numpy(dtype=np.int64), params.merge_min_similarity)
+        out["cluster_id"] = _renumber(merged, ordered["sentence_id"].tolist())
     n_clusters = len(set(out["cluster_id"].tolist()) - {-1})
     logger.info(
         "clustered %d claims into %d key points, %d noise",

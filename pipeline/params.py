@@ -54,6 +54,7 @@ class Cluster(_Section):
     reduce: Literal["none", "pca", "umap"]
     reduce_dims: int = Field(ge=2)
     sample_size: int = Field(ge=0)
+    merge_min_similarity: float | None = Field(ge=-1, le=1)
     reassign_noise: bool
     reassign_min_similarity: float = Field(ge=-1, le=1)
     lexical_weight: float = Field(ge=0, le=1)

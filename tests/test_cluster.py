@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.cluster import cluster_claims, cluster_claims_within, effective_min_cluster_size, lexical_vectors
+from pipeline.cluster import (
+    cluster_claims,
+    cluster_claims_within,
+    effective_min_cluster_size,
+    lexical_vectors,
+    merge_close_clusters,
+)
 
 
 def _blobs(seed=0, per=8, noise=3, dim=16):
@@ -210,3 +216,38 @@ def test_within_needs_every_claims_group(params):
     groups = pd.Series("x", index=frame["sentence_id"].to_numpy()[1:])
     with pytest.raises(ValueError, match="cluster.within: 1 claims have no group"):
         cluster_claims_within(frame, groups, _eom(params), seed=42)
+
+
+def _unit(rows):
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_merge_close_clusters_joins_only_close_centroids():
+    # Clusters 0 and 1 point the same way (cosine 0.995); cluster 2 is orthogonal; one noise claim.
+    vectors = _unit([[1, 0.0, 0], [1, 0.1, 0], [1, 0.1, 0.05], [1, 0.15, 0.05], [0, 0, 1], [0, 0.1, 1], [0, 1, 0]])
+    labels = np.array([0, 0, 1, 1, 2, 2, -1])
+    assert merge_close_clusters(vectors, labels, 0.99).tolist() == [0, 0, 0, 0, 2, 2, -1]
+    assert merge_close_clusters(vectors, labels, 0.999).tolist() == labels.tolist()  # none that close
+    assert merge_close_clusters(vectors, labels, -1.0).tolist() == [0, 0, 0, 0, 0, 0, -1]  # noise stays noise
+    assert merge_close_clusters(vectors, np.array([0, 0, -1, -1, -1, -1, -1]), 0.0).tolist() == [0, 0] + [-1] * 5
+
+
+def test_merge_close_clusters_recomputes_the_merged_centroid():
+    # A-B cosine 0.955 (merged first), B-C 0.95, A-C 0.81: once A and B merge, their centroid
+    # (between them) is at 0.89 from C, below a 0.92 threshold, so C stays apart.
+    a, b = np.array([1.0, 0.0]), np.array([np.cos(0.3), np.sin(0.3)])
+    c = np.array([np.cos(0.618), np.sin(0.618)])
+    vectors = np.vstack([a, a, b, b, c, c])
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    assert float(a @ b) > float(b @ c) > 0.92 > float(a @ c)
+    merged = merge_close_clusters(vectors, labels, 0.92)
+    assert merged.tolist() == [0, 0, 0, 0, 2, 2]
+
+
+def test_cluster_claims_merge_param(params):
+    # The three blobs' centroids are at cosine ~0.61 from each other.
+    apart = cluster_claims(_blobs(), _eom(params, merge_min_similarity=0.7), seed=42)
+    joined = cluster_claims(_blobs(), _eom(params, merge_min_similarity=0.5), seed=42)
+    assert len(set(apart["cluster_id"]) - {-1}) == 3
+    assert set(joined["cluster_id"][:24]) == {0} and (joined["cluster_id"][24:] == -1).all()
