@@ -392,13 +392,14 @@ def _with_sd(row, name: str) -> str:
 
 def tuning_candidates() -> list[dict]:
     """The settings tried: hdbscan's knobs and the size fraction crossed with noise reassignment;
-    reduction and the lexical part on subsets. Embeddings alone unless named.
+    reduction, the lexical part and key-point merging on subsets. Embeddings alone unless named.
 
     The thresholds reach 0.82 because the fine-tuned encoder (train_encoder) packs a debate's
     claims closer together than the packaged model: its same-point and other-point cosines on
     ArgKP dev are 0.76 and 0.70, against 0.64 and 0.57."""
     plain = {"lexical_weight": 0.0, "lexical_dims": 32, "min_cluster_size": 2, "min_cluster_size_max": 25,
-             "cluster_selection_epsilon": 0.0, "reduce": "none", "reduce_dims": 50}
+             "cluster_selection_epsilon": 0.0, "reduce": "none", "reduce_dims": 50,
+             "merge_min_similarity": None}
     reassign_options = ((False, 0.5), (True, 0.67), (True, 0.72), (True, 0.77), (True, 0.82))
     candidates = []
     for fraction in (0.0, 0.03, 0.04, 0.05):
@@ -426,6 +427,12 @@ def tuning_candidates() -> list[dict]:
                     "cluster_selection_method": "leaf", "reassign_noise": True,
                     "reassign_min_similarity": threshold, "lexical_weight": weight,
                 })
+    for merge in (0.9, 0.91, 0.92, 0.93):  # leaf over-splits a point: merge close key points after
+        for threshold in (0.72, 0.77, 0.82):
+            candidates.append({
+                **plain, "min_cluster_fraction": 0.04, "min_samples": 1, "cluster_selection_method": "leaf",
+                "reassign_noise": True, "reassign_min_similarity": threshold, "merge_min_similarity": merge,
+            })
     return candidates
 
 
@@ -516,6 +523,7 @@ def tuning_markdown(result: dict) -> str:
                 + (f"/{p['reduce_dims']}" if p["reduce"] != "none" else "")
                 + (f" reassign>={p['reassign_min_similarity']}" if p["reassign_noise"] else "")
                 + (f" lexical={p['lexical_weight']}/{p['lexical_dims']}" if p.get("lexical_weight") else "")
+                + (f" merge>={p['merge_min_similarity']}" if p.get("merge_min_similarity") is not None else "")
                 + (" (current)" if r.get("current") else ""))
         cells = []
         for d in datasets:

@@ -118,28 +118,42 @@ def merge_close_clusters(vectors: np.ndarray, labels: np.ndarray, min_similarity
     ids = np.array(sorted(set(labels.tolist()) - {-1}), dtype=np.int64)
     if len(ids) < 2:
         return labels
-    sums = np.vstack([vectors[labels == i].sum(axis=0) for i in ids])
+    placed = np.flatnonzero(labels != -1)
+    order = placed[np.argsort(labels[placed], kind="stable")]  # members of each id, in index order
+    sums = np.add.reduceat(vectors[order], np.searchsorted(labels[order], ids), axis=0)
     alive = np.ones(len(ids), dtype=bool)
     target = np.arange(len(ids))
 
     def unit(rows: np.ndarray) -> np.ndarray:
         return rows / np.linalg.norm(rows, axis=1, keepdims=True).clip(1e-12)
 
-    sims = unit(sums) @ unit(sums).T
+    units = unit(sums)
+    sims = units @ units.T
     np.fill_diagonal(sims, -np.inf)
+    # Each row's best partner, kept up to date, so a merge costs one row, not the whole matrix
+    # (thousands of key points at 50k claims).
+    best = sims.argmax(axis=1)
     while True:
-        a, b = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        rows = np.flatnonzero(alive)
+        a = int(rows[np.argmax(sims[rows, best[rows]])])
+        b = int(best[a])
         if sims[a, b] < min_similarity:
             break
         a, b = min(a, b), max(a, b)
         sums[a] += sums[b]
+        units[a] = unit(sums[a:a + 1])[0]
         alive[b] = False
         target[target == b] = a
         sims[b, :] = sims[:, b] = -np.inf
-        row = unit(sums[a:a + 1]) @ unit(sums).T
-        row[0, ~alive] = -np.inf
-        row[0, a] = -np.inf
-        sims[a, :] = sims[:, a] = row[0]
+        row = units @ units[a]
+        row[~alive] = -np.inf
+        row[a] = -np.inf
+        sims[a, :] = sims[:, a] = row
+        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
+        best[stale] = sims[stale].argmax(axis=1)
+        raised = np.flatnonzero(alive & (row > sims[np.arange(len(ids)), best]))
+        best[raised] = a
+        best[a] = int(row.argmax())
     mapping = dict(zip(ids.tolist(), ids[target].tolist()))
     return np.array([mapping.get(int(x), -1) for x in labels], dtype=np.int64)
 

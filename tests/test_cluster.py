@@ -149,7 +149,8 @@ def test_reduced_vectors_get_the_same_key_points_as_hdbscans_default_algorithm(p
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     ids = [f"s{i:05d}" for i in range(len(rows))]
     frame = pd.DataFrame({"sentence_id": ids, "embedding": list(rows.astype(np.float32))})
-    cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False, "min_cluster_fraction": 0.0,
+    cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False, "merge_min_similarity": None,
+                                           "min_cluster_fraction": 0.0,
                                            "reduce": "pca", "reduce_dims": 10})
     out = cluster_claims(frame, cp, seed=42)
     reduced = reduce_dimensions(rows.astype(np.float32).astype(np.float64), cp, 42)
