@@ -154,8 +154,9 @@ def merge_close_clusters(vectors: np.ndarray, labels: np.ndarray, min_similarity
         raised = np.flatnonzero(alive & (row > sims[np.arange(len(ids)), best]))
         best[raised] = a
         best[a] = int(row.argmax())
-    mapping = dict(zip(ids.tolist(), ids[target].tolist()))
-    return np.array([mapping.get(int(x), -1) for x in labels], dtype=np.int64)
+    merged = np.asarray(labels, dtype=np.int64).copy()
+    merged[placed] = ids[target[np.searchsorted(ids, labels[placed])]]
+    return merged
 
 
 def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: Cluster, *, seed: int,

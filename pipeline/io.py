@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -37,8 +38,6 @@ def read_csv_records(path: str | Path, columns: Sequence[str], *, missing_hint: 
     A missing file raises InputError with `missing_hint` (what to set or run); a missing column
     raises `error` naming the columns needed. Line numbers count the header as line 1, so a
     caller's message about a bad row points at the line an editor shows."""
-    import csv
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: {missing_hint}")
