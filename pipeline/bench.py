@@ -102,11 +102,25 @@ def write_corpus(plan: CorpusPlan, folder: Path, name: str) -> None:
             fh.write(json.dumps(post, ensure_ascii=False) + "\n")
 
 
-def bench_params(base_params: dict, corpus: str, cluster_overrides: dict) -> dict:
+def resolve_model(model: str, root: Path) -> str:
+    """`embed.model` as a bench project (another folder) can load it: a model folder of the
+    project itself (models/encoder, relative to `root`) becomes an absolute path; a model name
+    is left as it is."""
+    folder = Path(model)
+    if not folder.is_absolute() and (Path(root) / folder).is_dir():
+        return str((Path(root) / folder).resolve())
+    return model
+
+
+def bench_params(base_params: dict, corpus: str, cluster_overrides: dict, root: Path | None = None) -> dict:
+    """The project's params for a bench project: its one corpus, the cluster overrides, and the
+    project's own embedding model (from `root`), not a copy of it."""
     p = json.loads(json.dumps(base_params))
     p["ingest"]["corpora_dir"] = "corpora"
     p["ingest"]["corpora"] = [corpus]
     p["cluster"].update(cluster_overrides)
+    if root is not None:
+        p["embed"]["model"] = resolve_model(p["embed"]["model"], root)
     return p
 
 

@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"bench: {len(texts)} distinct argument texts available (ArgKP-2021 + PERSPECTRUM)")
         cluster_overrides = {"reduce": reduce, "reduce_dims": reduce_dims, "sample_size": sample_size}
         machine = bench.machine_description()
+        model = bench.resolve_model(p.embed.model, root)  # the baselines run in other folders
         results, incremental = [], None
         for n in [int(x) for x in sizes.split(",") if x.strip()]:
             plan = bench.build_corpus(texts, n)
@@ -55,8 +56,8 @@ def register(app: typer.Typer) -> None:
             name = f"bench-{n}"
             bench.write_corpus(plan, project / "corpora" / name, name)
             base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))  # current, not stale
-            (project / "params.yaml").write_text(
-                yaml.safe_dump(bench.bench_params(base, name, cluster_overrides), sort_keys=False), encoding="utf-8")
+            project_params = bench.bench_params(base, name, cluster_overrides, root)
+            (project / "params.yaml").write_text(yaml.safe_dump(project_params, sort_keys=False), encoding="utf-8")
             env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore",
                    "ARGMAP_WARM": "0"}  # cold runs in fresh processes; the warm server is timed apart
             load_at_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  {r.stage:<10} {r.seconds:8.1f} s {n / r.seconds:10,.0f} claims/s {r.peak_mib:8.0f} MiB")
             texts_file = project / "baseline_texts.json"
             texts_file.write_text(json.dumps(sorted({t for post in plan.posts for t in post["text"].split("\n\n")})))
-            baseline = bench.embedding_baseline(texts_file, p.embed.model, p.embed.model_package,
+            baseline = bench.embedding_baseline(texts_file, model, p.embed.model_package,
                                                 p.embed.batch_size, env)
             total = sum(r.seconds for r in runs)
             typer.echo(f"  embedding alone {baseline['seconds']:.1f} s (load {baseline['load_seconds']:.1f}, "
@@ -76,7 +77,7 @@ def register(app: typer.Typer) -> None:
                       "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]}
             workers = resolve_workers(p.embed.workers)
             if workers > 1:
-                own = bench.embedding_baseline(texts_file, p.embed.model, p.embed.model_package,
+                own = bench.embedding_baseline(texts_file, model, p.embed.model_package,
                                                p.embed.batch_size, env, workers=workers)
                 result["baseline_workers"] = {**own, "workers": workers}
                 typer.echo(f"  argmap's embedder alone ({workers} workers) {own['seconds']:.1f} s; "
@@ -106,7 +107,8 @@ def register(app: typer.Typer) -> None:
             "corpus": f"ArgKP-2021 arguments then PERSPECTRUM perspectives, {bench.DOCS_PER_POST} per JSONL post",
             "claims/s": "corpus claims (argument texts) per wall second of the stage",
             "embedding alone": (
-                "fresh process: load all-MiniLM-L6-v2, encode each distinct argument text once, batch 32"
+                f"fresh process: load {p.embed.model}, encode each distinct argument text once, "
+                f"batch {p.embed.batch_size}"
             ),
             "argmap's embedder alone": (
                 "fresh process: the same texts through argmap's embedder (fixed-shape passes on embed.workers "
@@ -202,7 +204,9 @@ def _ari(bench, p, argkp: Path, workdir: Path, results: list[dict], cluster_over
 
     largest = max(r["n_claims"] for r in results)
     store = Store(workdir / f"n{largest}" / ".cache" / "cache.sqlite")
-    embedder = CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store)
+    # The model as the bench projects named it, so their cached vectors are found.
+    model = bench.resolve_model(p.embed.model, Path.cwd())
+    embedder = CachedEmbedder(model, p.embed.model_package, p.embed.batch_size, store)
     emb_path = workdir / f"n{largest}" / "work" / "embeddings.parquet"
     scored_path = workdir / f"n{largest}" / "work" / "sentences_scored.parquet"
     big, big_texts = None, None

@@ -55,6 +55,20 @@ def test_bench_params_and_report():
     p = bench_params(base, "bench-4", {"reduce": "pca", "sample_size": 10})
     assert p["ingest"]["corpora"] == ["bench-4"] and p["cluster"]["sample_size"] == 10
     assert base["ingest"]["corpora"] != ["bench-4"]  # the project's params are untouched
+    assert p["embed"]["model"] == base["embed"]["model"]  # without a root: as written
+
+
+def test_bench_params_point_at_the_projects_own_model_folder(tmp_path):
+    from pipeline.bench import resolve_model
+
+    (tmp_path / "models" / "encoder").mkdir(parents=True)
+    base = yaml.safe_load(open("params.yaml", encoding="utf-8"))
+    base["embed"]["model"] = "models/encoder"
+    p = bench_params(base, "bench-4", {}, root=tmp_path)
+    # a bench project lives in another folder: a relative model folder would not be found there
+    assert p["embed"]["model"] == str((tmp_path / "models" / "encoder").resolve())
+    assert resolve_model("sentence-transformers/all-MiniLM-L6-v2", tmp_path) == "sentence-transformers/all-MiniLM-L6-v2"
+    assert resolve_model(str(tmp_path / "models" / "encoder"), tmp_path / "elsewhere") == str(tmp_path / "models" / "encoder")
     results = [{"n_claims": 4, "note": "x", "baseline": {"seconds": 2.0, "load_seconds": 1.0, "encode_seconds": 1.0,
                                                           "peak_mib": 10.0},
                 "stages": [{"stage": "ingest", "seconds": 1.0, "peak_mib": 5.0}]}]
