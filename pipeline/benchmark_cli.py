@@ -12,7 +12,7 @@ import typer
 logger = logging.getLogger(__name__)
 
 DATASETS = ("argkp", "perspectrum")
-METHOD_NAMES = ("argmap", "bertopic", "kmeans-true-k")
+METHOD_NAMES = ("argmap", "bertopic", "kmeans-true-k", "none-placed")
 RESULTS_DIR = Path("benchmarks/results")
 ARGKP_DIR = Path("../shared/benchmarks/argkp2021")
 PERSPECTRUM_DIR = Path("../shared/benchmarks/perspectrum")
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
                                   "seed and the table gives the mean ± the standard deviation across them. "
                                   "Default: base.seed and the four seeds after it."),
     ) -> None:
-        """Score argmap's clustering, BERTopic and k-means (true k) on the same embeddings."""
+        """Score argmap's clustering, BERTopic, k-means (true k) and placing nothing on the same embeddings."""
         from pipeline.benchmark_cluster import (
             argmap_method,
             bertopic_method,
@@ -91,6 +91,7 @@ def register(app: typer.Typer) -> None:
             kmeans_method,
             make_groups,
             markdown_table,
+            no_placement_method,
             run_seeds,
             summarise_per_seed,
             summarise_seeds,
@@ -114,6 +115,7 @@ def register(app: typer.Typer) -> None:
             "argmap": lambda seed: argmap_method(p.cluster, seed),
             "bertopic": bertopic_method,
             "kmeans-true-k": kmeans_method,
+            "none-placed": no_placement_method,
         }
         per_group = run_seeds(make_groups(items, vectors), {m: factories[m] for m in chosen}, seed_list)
         per_seed = summarise_per_seed(per_group)
@@ -129,7 +131,9 @@ def register(app: typer.Typer) -> None:
             "Main columns count each noise point (-1) as its own singleton cluster; "
             "'no noise' columns score only the points a method placed. argmap uses the `cluster` "
             f"section of params.yaml ({p.cluster.model_dump()}); BERTopic its defaults with only UMAP's "
-            "seed set; k-means is told the true number of clusters.\n"
+            "seed set; k-means is told the true number of clusters; none-placed places no point (every "
+            "item noise), the floor of the noise-as-singletons scores: its V-measure is far from 0, so a "
+            "method's V is worth what it adds above that row.\n"
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = "clustering" if split == "test" else f"clustering_{split}"  # a dev run never overwrites the report

@@ -215,6 +215,20 @@ def argmap_method(params: Cluster, seed: int) -> Method:
     return run
 
 
+def no_placement_method(seed: int) -> Method:
+    """Places no point: every item noise, so each is its own singleton in the main scores.
+
+    The floor of the noise-as-singletons scores. Its ARI is 0, but its V-measure is not: all
+    singletons are perfectly homogeneous, and completeness still credits them the share of the
+    gold's entropy that singletons recover (0.49 on ArgKP test). A method's V-measure is worth
+    what it adds above this row; `seed` is unused (nothing is random)."""
+
+    def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
+        return np.full(len(vectors), -1, dtype=np.int64)
+
+    return run
+
+
 def kmeans_method(seed: int) -> Method:
     """k-means told the true number of clusters: an oracle on k, never on membership."""
     from sklearn.cluster import KMeans

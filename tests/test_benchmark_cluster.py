@@ -18,6 +18,7 @@ from pipeline.benchmark_cluster import (
     load_perspectrum,
     make_groups,
     markdown_table,
+    no_placement_method,
     noise_as_singletons,
     run_methods,
     run_seeds,
@@ -140,6 +141,18 @@ def test_score_group_all_noise_is_zero_ari_and_undefined_without_noise():
     assert s["ari"] == pytest.approx(0.0)
     assert s["noise_share"] == 1.0
     assert np.isnan(s["ari_no_noise"])
+
+
+def test_placing_nothing_scores_zero_ari_but_a_v_measure_well_above_zero():
+    # Why the benchmark shows a none-placed row: with noise as singletons, placing nothing is
+    # perfectly homogeneous and its completeness is H(gold) / H(singletons), here ln 2 / ln 4.
+    labels = no_placement_method(0)(np.zeros((4, 3), dtype=np.float32), ["w"] * 4, 2)
+    assert labels.tolist() == [-1, -1, -1, -1]
+    s = score_group(["a", "a", "b", "b"], labels)
+    completeness = np.log(2) / np.log(4)
+    assert s["ari"] == pytest.approx(0.0)
+    assert s["v_measure"] == pytest.approx(2 * completeness / (1 + completeness))  # 2/3
+    assert s["noise_share"] == 1.0 and s["k_pred"] == 0
 
 
 def _blob_groups(seed: int = 0) -> list[Group]:
