@@ -220,8 +220,8 @@ def no_placement_method(seed: int) -> Method:
 
     The floor of the noise-as-singletons scores. Its ARI is 0, but its V-measure is not: all
     singletons are perfectly homogeneous, and completeness still credits them the share of the
-    gold's entropy that singletons recover (0.49 on ArgKP test). A method's V-measure is worth
-    what it adds above this row; `seed` is unused (nothing is random)."""
+    gold's entropy that singletons recover. A method's V-measure is worth what it adds above
+    this row; `seed` is unused (nothing is random)."""
 
     def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
         return np.full(len(vectors), -1, dtype=np.int64)
