@@ -46,7 +46,6 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"bench: {len(texts)} distinct argument texts available (ArgKP-2021 + PERSPECTRUM)")
         cluster_overrides = {"reduce": reduce, "reduce_dims": reduce_dims, "sample_size": sample_size}
         machine = bench.machine_description()
-        model = bench.resolve_model(p.embed.model, root)  # the baselines run in other folders
         results, incremental = [], None
         for n in [int(x) for x in sizes.split(",") if x.strip()]:
             plan = bench.build_corpus(texts, n)
@@ -67,6 +66,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  {r.stage:<10} {r.seconds:8.1f} s {n / r.seconds:10,.0f} claims/s {r.peak_mib:8.0f} MiB")
             texts_file = project / "baseline_texts.json"
             texts_file.write_text(json.dumps(sorted({t for post in plan.posts for t in post["text"].split("\n\n")})))
+            model = project_params["embed"]["model"]  # the baselines load what the project ran on
             baseline = bench.embedding_baseline(texts_file, model, p.embed.model_package,
                                                 p.embed.batch_size, env)
             total = sum(r.seconds for r in runs)
