@@ -413,7 +413,7 @@ def tuning_candidates() -> list[dict]:
     ArgKP dev are 0.76 and 0.70, against 0.64 and 0.57."""
     plain = {"lexical_weight": 0.0, "lexical_dims": 32, "min_cluster_size": 2, "min_cluster_size_max": 25,
              "cluster_selection_epsilon": 0.0, "reduce": "none", "reduce_dims": 50,
-             "merge_min_similarity": None}
+             "merge_min_similarity": None, "refine_iterations": 0}
     reassign_options = ((False, 0.5), (True, 0.67), (True, 0.72), (True, 0.77), (True, 0.82))
     candidates = []
     for fraction in (0.0, 0.03, 0.04, 0.05):
@@ -441,12 +441,14 @@ def tuning_candidates() -> list[dict]:
                     "cluster_selection_method": "leaf", "reassign_noise": True,
                     "reassign_min_similarity": threshold, "lexical_weight": weight,
                 })
-    for merge in (0.9, 0.91, 0.92, 0.93):  # leaf over-splits a point: merge close key points after
-        for threshold in (0.72, 0.77, 0.82):
-            candidates.append({
-                **plain, "min_cluster_fraction": 0.04, "min_samples": 1, "cluster_selection_method": "leaf",
-                "reassign_noise": True, "reassign_min_similarity": threshold, "merge_min_similarity": merge,
-            })
+    for refine in (0, 10):  # ... and, with refinement, move each claim to its nearest key point
+        for merge in (0.9, 0.91, 0.92, 0.93):  # leaf over-splits a point: merge close key points after
+            for threshold in (0.72, 0.75, 0.77, 0.8, 0.82):
+                candidates.append({
+                    **plain, "min_cluster_fraction": 0.04, "min_samples": 1, "cluster_selection_method": "leaf",
+                    "reassign_noise": True, "reassign_min_similarity": threshold, "merge_min_similarity": merge,
+                    "refine_iterations": refine,
+                })
     return candidates
 
 
@@ -538,6 +540,7 @@ def tuning_markdown(result: dict) -> str:
                 + (f" reassign>={p['reassign_min_similarity']}" if p["reassign_noise"] else "")
                 + (f" lexical={p['lexical_weight']}/{p['lexical_dims']}" if p.get("lexical_weight") else "")
                 + (f" merge>={p['merge_min_similarity']}" if p.get("merge_min_similarity") is not None else "")
+                + (f" refine={p['refine_iterations']}" if p.get("refine_iterations") else "")
                 + (" (current)" if r.get("current") else ""))
         cells = []
         for d in datasets:

@@ -159,6 +159,54 @@ def merge_close_clusters(vectors: np.ndarray, labels: np.ndarray, min_similarity
     return merged
 
 
+def nearest_centroids(vectors: np.ndarray, centres: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each vector's most similar centroid, that cosine); vectors and centroids unit
+    length. Rows go in chunks, so the similarity matrix of a large corpus is never whole in memory;
+    ties go to the lower index."""
+    best = np.empty(len(vectors), dtype=np.int64)
+    best_sim = np.empty(len(vectors), dtype=np.float64)
+    for start in range(0, len(vectors), chunk):
+        sims = vectors[start:start + chunk] @ centres.T
+        best[start:start + chunk] = sims.argmax(axis=1)
+        best_sim[start:start + chunk] = sims[np.arange(len(sims)), best[start:start + chunk]]
+    return best, best_sim
+
+
+def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
+                    join_similarity: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Move every placed claim to the key point whose centroid is most similar, recompute the
+    centroids, and repeat until nothing moves or `iterations` rounds have run (spherical k-means
+    started from the clusters found). A noise claim joins its nearest key point only when the
+    cosine reaches `join_similarity` (None: noise stays noise); a placed claim never becomes noise.
+
+    hdbscan draws each key point's border by density, not by which point a claim is closest to:
+    a claim can sit in one cluster while lying nearer another's centre. Returns the labels and
+    each claim's cosine with its final centroid (0 for noise). Deterministic."""
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    similarity = np.zeros(len(labels))
+    for _ in range(max(iterations, 0)):
+        ids, centres = cluster_centroids(vectors, labels)
+        if not len(ids):
+            break
+        best, best_sim = nearest_centroids(vectors, centres)
+        moved = labels.copy()
+        placed = labels != -1
+        moved[placed] = ids[best[placed]]
+        if join_similarity is not None:
+            joins = ~placed & (best_sim >= join_similarity)
+            moved[joins] = ids[best[joins]]
+        similarity = np.where(moved != -1, best_sim, 0.0)
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+    else:
+        if iterations > 0 and (labels != -1).any():  # the last round moved claims: score them on the final centroids
+            ids, centres = cluster_centroids(vectors, labels)
+            _, best_sim = nearest_centroids(vectors, centres)
+            similarity = np.where(labels != -1, best_sim, 0.0)
+    return labels, similarity
+
+
 def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: Cluster, *, seed: int,
                           texts: pd.Series | None = None) -> pd.DataFrame:
     """`cluster_claims` inside each group (`groups`: a key, e.g. the stance label, by
@@ -199,7 +247,9 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     With `reassign_noise`, a noise claim joins its nearest key point when the cosine
     similarity to that key point's centroid reaches `reassign_min_similarity`. Then, with
     `merge_min_similarity`, key points whose centroids reach that cosine merge
-    (`merge_close_clusters`). `texts` (claim text by sentence_id) is read only when
+    (`merge_close_clusters`). With `refine_iterations`, every claim then moves to its nearest
+    key point's centroid, rounds repeated until stable (`refine_clusters`); a claim that moves gets
+    that cosine as its membership score. `texts` (claim text by sentence_id) is read only when
     `lexical_weight` > 0: the words claims share then join their embeddings (see `claim_vectors`).
     """
     import hdbscan
@@ -259,6 +309,18 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     if params.merge_min_similarity is not None:
         merged = merge_close_clusters(vectors, out["cluster_id"].to_numpy(dtype=np.int64), params.merge_min_similarity)
         out["cluster_id"] = _renumber(merged, ordered["sentence_id"].tolist())
+    if params.refine_iterations > 0:
+        before = out["cluster_id"].to_numpy(dtype=np.int64)
+        refined, similarity = refine_clusters(
+            vectors, before, params.refine_iterations,
+            params.reassign_min_similarity if params.reassign_noise else None,
+        )
+        changed = refined != before
+        out.loc[changed, "membership_score"] = np.round(similarity[changed].clip(0, 1), 6)
+        out.loc[changed & (before == -1), "reassigned"] = True
+        out["cluster_id"] = _renumber(refined, ordered["sentence_id"].tolist())
+        logger.info("refinement moved %d claims between key points and placed %d noise claims",
+                    int((changed & (before != -1)).sum()), int((changed & (before == -1)).sum()))
     n_clusters = len(set(out["cluster_id"].tolist()) - {-1})
     logger.info(
         "clustered %d claims into %d key points, %d noise",

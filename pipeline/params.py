@@ -55,6 +55,7 @@ class Cluster(_Section):
     reduce_dims: int = Field(ge=2)
     sample_size: int = Field(ge=0)
     merge_min_similarity: float | None = Field(ge=-1, le=1)
+    refine_iterations: int = Field(ge=0, le=100)
     reassign_noise: bool
     reassign_min_similarity: float = Field(ge=-1, le=1)
     lexical_weight: float = Field(ge=0, le=1)

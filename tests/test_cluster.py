@@ -10,6 +10,7 @@ from pipeline.cluster import (
     effective_min_cluster_size,
     lexical_vectors,
     merge_close_clusters,
+    refine_clusters,
 )
 
 
@@ -150,7 +151,7 @@ def test_reduced_vectors_get_the_same_key_points_as_hdbscans_default_algorithm(p
     ids = [f"s{i:05d}" for i in range(len(rows))]
     frame = pd.DataFrame({"sentence_id": ids, "embedding": list(rows.astype(np.float32))})
     cp = params.cluster.model_copy(update={"lexical_weight": 0.0, "reassign_noise": False, "merge_min_similarity": None,
-                                           "min_cluster_fraction": 0.0,
+                                           "min_cluster_fraction": 0.0, "refine_iterations": 0,
                                            "reduce": "pca", "reduce_dims": 10})
     out = cluster_claims(frame, cp, seed=42)
     reduced = reduce_dimensions(rows.astype(np.float32).astype(np.float64), cp, 42)
@@ -252,3 +253,55 @@ def test_cluster_claims_merge_param(params):
     joined = cluster_claims(_blobs(), _eom(params, merge_min_similarity=0.5), seed=42)
     assert len(set(apart["cluster_id"]) - {-1}) == 3
     assert set(joined["cluster_id"][:24]) == {0} and (joined["cluster_id"][24:] == -1).all()
+
+
+def _unit(rows):
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_refine_moves_a_claim_to_the_nearer_centroid():
+    # Claim 3 sits in cluster 0 but lies next to cluster 1's centre: one round moves it, the next
+    # moves nothing.
+    vecs = _unit([[1, 0, 0], [1, 0.05, 0], [1, -0.05, 0], [0.1, 1, 0], [0, 1, 0], [0.05, 1, 0.05]])
+    labels = np.array([0, 0, 0, 0, 1, 1])
+    refined, similarity = refine_clusters(vecs, labels, iterations=10, join_similarity=None)
+    assert refined.tolist() == [0, 0, 0, 1, 1, 1]
+    centre = _unit([vecs[3:].mean(axis=0)])[0]
+    assert similarity[3] == pytest.approx(float(vecs[3] @ centre))
+
+
+def test_refine_noise_joins_only_above_the_threshold_and_placed_claims_stay_placed():
+    vecs = _unit([[1, 0, 0], [1, 0.05, 0], [0, 1, 0], [0, 1, 0.05], [0.9, 0.1, 0.2], [0, 0, 1]])
+    labels = np.array([0, 0, 1, 1, -1, -1])
+    refined, similarity = refine_clusters(vecs, labels, iterations=10, join_similarity=0.9)
+    assert refined.tolist() == [0, 0, 1, 1, 0, -1]  # the far claim stays noise
+    assert similarity[5] == 0.0
+    kept, _ = refine_clusters(vecs, labels, iterations=10, join_similarity=None)
+    assert kept.tolist() == labels.tolist()
+    off, _ = refine_clusters(vecs, labels, iterations=0, join_similarity=0.9)
+    assert off.tolist() == labels.tolist()
+
+
+def test_refine_stops_after_the_rounds_allowed():
+    # Ten claims 10 degrees apart, all but the last in cluster 0: each round moves the claim at
+    # the boundary over to cluster 1, until the two halves balance.
+    angles = np.radians(np.arange(0, 100, 10))
+    vecs = np.c_[np.cos(angles), np.sin(angles)]
+    labels = np.array([0] * 9 + [1])
+    one, _ = refine_clusters(vecs, labels, iterations=1, join_similarity=None)
+    many, _ = refine_clusters(vecs, labels, iterations=10, join_similarity=None)
+    assert one.tolist() == [0] * 7 + [1] * 3
+    assert many.tolist() == [0] * 5 + [1] * 5
+    again, _ = refine_clusters(vecs, many, iterations=10, join_similarity=None)
+    assert again.tolist() == many.tolist()  # a fixed point
+
+
+def test_cluster_claims_refinement_rescores_moved_claims(params):
+    frame = _blobs()
+    plain = cluster_claims(frame, _eom(params, refine_iterations=0), seed=42)
+    refined = cluster_claims(frame, _eom(params, refine_iterations=10), seed=42)
+    # Well separated blobs: hdbscan's clusters are already each claim's nearest centroid.
+    assert refined["cluster_id"].tolist() == plain["cluster_id"].tolist()
+    pd.testing.assert_frame_equal(refined, cluster_claims(frame.sample(frac=1, random_state=1),
+                                                          _eom(params, refine_iterations=10), seed=42))
