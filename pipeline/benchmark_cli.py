@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
                                      "(clustering_dev.json/.md for --split dev)."),
         argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/, test_data/)."),
         perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
-        cache_dir: Path = typer.Option(None, "--cache-dir", help="Reuse embeddings stored here (.npy)."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Keep the embeddings here (embeddings.sqlite)."),
         seeds: str = typer.Option(None, "--seeds", help="Comma-separated seeds; every method runs once per "
                                   "seed and the table gives the mean ± the standard deviation across them. "
                                   "Default: base.seed and the four seeds after it."),
@@ -86,6 +86,7 @@ def register(app: typer.Typer) -> None:
         """Score argmap's clustering, BERTopic, k-means (true k) and placing nothing on the same embeddings."""
         from pipeline.benchmark_cluster import (
             argmap_method,
+            benchmark_embedder,
             bertopic_method,
             embed_texts,
             kmeans_method,
@@ -97,7 +98,6 @@ def register(app: typer.Typer) -> None:
             summarise_seeds,
         )
         from pipeline.io import write_json, write_text
-        from pipeline.models import load_embedder
 
         if split not in ("test", "dev"):
             raise typer.BadParameter(f"{split!r}: use test or dev (train is for tuning)", param_hint="--split")
@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
         seed_list = _seeds(seeds, p.base.seed)
         started = time.perf_counter()
         items = load_items(_datasets(dataset), [split], argkp_dir, perspectrum_dir)
-        embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
-        vectors = embed_texts(items["text"].tolist(), embedder, cache_dir)
+        embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir)
+        vectors = embed_texts(items["text"].tolist(), embedder)
         factories = {
             "argmap": lambda seed: argmap_method(p.cluster, seed),
             "bertopic": bertopic_method,
@@ -176,11 +176,12 @@ def register(app: typer.Typer) -> None:
         out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where clustering_tuning.json/.md go."),
         argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder."),
         perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
-        cache_dir: Path = typer.Option(None, "--cache-dir", help="Reuse embeddings stored here (.npy)."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Keep the embeddings here (embeddings.sqlite)."),
         top: int = typer.Option(10, "--top", help="How many dev-best settings to re-score on train."),
     ) -> None:
         """Grid-search the cluster params on dev (never test); re-check the best few on train."""
         from pipeline.benchmark_cluster import (
+            benchmark_embedder,
             bertopic_method,
             embed_texts,
             make_groups,
@@ -190,13 +191,12 @@ def register(app: typer.Typer) -> None:
             tuning_markdown,
         )
         from pipeline.io import write_json, write_text
-        from pipeline.models import load_embedder
 
         p = params()
         datasets = _datasets(dataset)
         items = load_items(datasets, ["train", "dev"], argkp_dir, perspectrum_dir)
-        embedder = load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)
-        vectors = embed_texts(items["text"].tolist(), embedder, cache_dir)
+        embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir)
+        vectors = embed_texts(items["text"].tolist(), embedder)
         groups = make_groups(items, vectors)
         dev = [g for g in groups if g.split == "dev"]
         train = [g for g in groups if g.split == "train"]

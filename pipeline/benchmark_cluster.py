@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import CorpusError
-from pipeline.models import Embedder, text_key
+from pipeline.models import Embedder
 from pipeline.params import Cluster
 
 logger = logging.getLogger(__name__)
@@ -133,31 +133,26 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------- embedding
 
 
-def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: Path | None = None) -> np.ndarray:
-    """Unit vectors for `texts`; with `cache_dir`, reuse vectors stored by text hash (plain .npy)."""
-    keys = [text_key(t) for t in texts]
-    cached: dict[str, np.ndarray] = {}
-    if cache_dir is not None:
-        cache_dir = Path(cache_dir)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tag = text_key(getattr(embedder, "name", "embedder"))
-        keys_file, vec_file = cache_dir / f"{tag}.keys.npy", cache_dir / f"{tag}.vectors.npy"
-        if keys_file.is_file() and vec_file.is_file():
-            stored_keys = np.load(keys_file, allow_pickle=False)
-            stored = np.load(vec_file, allow_pickle=False)
-            cached = dict(zip(stored_keys.tolist(), stored))
-    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
-    if todo:
-        fresh = embedder.encode([t for _, t in todo])
-        cached.update(zip([k for k, _ in todo], fresh))
-        if cache_dir is not None:
-            all_keys = sorted(cached)
-            np.save(keys_file, np.array(all_keys), allow_pickle=False)
-            np.save(vec_file, np.vstack([cached[k] for k in all_keys]).astype(np.float32), allow_pickle=False)
-    logger.info("embedded %d texts (%d new)", len(texts), len(todo))
-    if not texts:
+def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_dir: Path | None = None):
+    """The pipeline's own embedder (`CachedEmbedder`): a text's vector depends only on the text,
+    not on the texts encoded beside it, so every run of the benchmark clusters the same bytes.
+
+    A plain sentence-transformers call pads each batch to its longest text, and the vectors
+    move in their last bits with the batch: argmap's scores do not notice, but BERTopic's UMAP
+    can amplify such differences into other topics, so its scores would depend on which texts a
+    run happened to embed together. With `cache_dir`, vectors are
+    kept there (SQLite, raw float32; no pickle) for later runs; without it, in memory."""
+    from pipeline.cache import CachedEmbedder, MemoryStore, Store
+
+    store = Store(Path(cache_dir) / "embeddings.sqlite") if cache_dir is not None else MemoryStore()
+    return CachedEmbedder(model, package, batch_size, store)
+
+
+def embed_texts(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
+    """One float32 unit vector per text, in order."""
+    if not len(texts):
         return np.zeros((0, 0), dtype=np.float32)
-    return np.vstack([cached[k] for k in keys]).astype(np.float32)
+    return np.asarray(embedder.encode(list(texts)), dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------------- metrics

@@ -12,6 +12,7 @@ import pytest
 from pipeline.benchmark_cluster import (
     Group,
     argmap_method,
+    benchmark_embedder,
     embed_texts,
     kmeans_method,
     load_argkp,
@@ -227,29 +228,28 @@ def test_run_seeds_builds_each_method_once_per_seed():
     assert per_group["seed"].tolist() == [7, 8]
 
 
-def test_embed_texts_caches_by_text(tmp_path, fake_embedder):
-    calls = []
+def test_embed_texts_keeps_order(fake_embedder):
+    vectors = embed_texts(["a b", "c d", "a b"], fake_embedder)
+    assert vectors.dtype == np.float32 and vectors.shape[0] == 3
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors[1], fake_embedder.encode(["c d"])[0])
+    assert embed_texts([], fake_embedder).shape == (0, 0)
 
-    class Counting:
-        name = "counting"
 
-        def encode(self, texts):
-            calls.append(list(texts))
-            return fake_embedder.encode(texts)
+def test_benchmark_embedder_is_the_pipelines_batch_independent_embedder(tmp_path):
+    from pipeline.cache import CachedEmbedder, MemoryStore
 
-    first = embed_texts(["a b", "c d", "a b"], Counting(), tmp_path)
-    again = embed_texts(["c d", "e f"], Counting(), tmp_path)
-    assert calls == [["a b", "c d"], ["e f"]] or calls == [["c d", "a b"], ["e f"]]
-    np.testing.assert_allclose(first[0], first[2])
-    np.testing.assert_allclose(again[0], first[1])
-    assert not list(tmp_path.glob("*.pkl"))
+    kept = benchmark_embedder("models/encoder", None, 32, tmp_path / "vectors")
+    assert isinstance(kept, CachedEmbedder)
+    assert kept.store.path == tmp_path / "vectors" / "embeddings.sqlite"
+    assert isinstance(benchmark_embedder("models/encoder", None, 32).store, MemoryStore)
 
 
 def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspectrum_root, monkeypatch,
                                                      fake_embedder):
     from typer.testing import CliRunner
 
-    import pipeline.models
+    import pipeline.benchmark_cluster
     from pipeline.cli import app
 
     _write(argkp_root / "test_data/arguments_test.csv",
@@ -258,7 +258,7 @@ def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspe
                for i in range(8)))
     _write(argkp_root / "test_data/labels_test.csv",
            "arg_id,key_point_id,label\n" + "".join(f"t{i},{'k1' if i < 4 else 'k2'},1\n" for i in range(8)))
-    monkeypatch.setattr(pipeline.models, "load_embedder", lambda *a, **k: fake_embedder)
+    monkeypatch.setattr(pipeline.benchmark_cluster, "benchmark_embedder", lambda *a, **k: fake_embedder)
     out = tmp_path / "results"
     result = CliRunner().invoke(app, [
         "--params", str(Path(__file__).resolve().parents[1] / "params.yaml"), "benchmark", "--methods", "argmap,kmeans-true-k", "--out-dir", str(out),
