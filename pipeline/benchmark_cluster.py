@@ -140,8 +140,8 @@ def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_d
     A plain sentence-transformers call pads each batch to its longest text, and the vectors
     move in their last bits with the batch: argmap's scores do not notice, but BERTopic's UMAP
     can amplify such differences into other topics, so its scores would depend on which texts a
-    run happened to embed together. With `cache_dir`, vectors are
-    kept there (SQLite, raw float32; no pickle) for later runs; without it, in memory."""
+    run happened to embed together. With `cache_dir`, vectors are kept there (SQLite, raw
+    float32; no pickle) for later runs; without it, in memory."""
     from pipeline.cache import CachedEmbedder, MemoryStore, Store
 
     store = Store(Path(cache_dir) / "embeddings.sqlite") if cache_dir is not None else MemoryStore()

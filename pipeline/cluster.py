@@ -299,9 +299,7 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
         ids, centres = cluster_centroids(vectors, labels)
         noise = np.flatnonzero(labels == -1)
         if len(ids) and len(noise):
-            sims = vectors[noise] @ centres.T
-            best = sims.argmax(axis=1)
-            best_sim = sims[np.arange(len(noise)), best]
+            best, best_sim = nearest_centroids(vectors[noise], centres)
             keep = best_sim >= params.reassign_min_similarity
             out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
             out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
