@@ -183,7 +183,6 @@ def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
     a claim can sit in one cluster while lying nearer another's centre. Returns the labels and
     each claim's cosine with its final centroid (0 for noise). Deterministic."""
     labels = np.asarray(labels, dtype=np.int64).copy()
-    similarity = np.zeros(len(labels))
     for _ in range(max(iterations, 0)):
         ids, centres = cluster_centroids(vectors, labels)
         if not len(ids):
@@ -195,16 +194,15 @@ def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
         if join_similarity is not None:
             joins = ~placed & (best_sim >= join_similarity)
             moved[joins] = ids[best[joins]]
-        similarity = np.where(moved != -1, best_sim, 0.0)
-        if np.array_equal(moved, labels):
-            break
+        if np.array_equal(moved, labels):  # a fixed point: these are the final centroids
+            return labels, np.where(placed, best_sim, 0.0)
         labels = moved
-    else:
-        if iterations > 0 and (labels != -1).any():  # the last round moved claims: score them on the final centroids
-            ids, centres = cluster_centroids(vectors, labels)
-            _, best_sim = nearest_centroids(vectors, centres)
-            similarity = np.where(labels != -1, best_sim, 0.0)
-    return labels, similarity
+    if iterations <= 0 or not (labels != -1).any():
+        return labels, np.zeros(len(labels))
+    # The rounds ran out while claims still moved: score them on the centroids they ended with.
+    ids, centres = cluster_centroids(vectors, labels)
+    _, best_sim = nearest_centroids(vectors, centres)
+    return labels, np.where(labels != -1, best_sim, 0.0)
 
 
 def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: Cluster, *, seed: int,

@@ -297,7 +297,7 @@ def test_refine_stops_after_the_rounds_allowed():
     assert again.tolist() == many.tolist()  # a fixed point
 
 
-def test_cluster_claims_refinement_rescores_moved_claims(params):
+def test_cluster_claims_refinement_keeps_separate_blobs_and_ignores_row_order(params):
     frame = _blobs()
     plain = cluster_claims(frame, _eom(params, refine_iterations=0), seed=42)
     refined = cluster_claims(frame, _eom(params, refine_iterations=10), seed=42)
