@@ -55,18 +55,6 @@ def register(app: typer.Typer) -> None:
     """Add `benchmark` and `benchmark-tune` to the argmap command."""
     from pipeline.cli import params, user_errors
 
-    @app.command("benchmark-stance")
-    @user_errors
-    def benchmark_stance_cmd(
-        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where benchmark_stance.json/.md go."),
-        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/, test_data/)."),
-    ) -> None:
-        """Stance on ArgKP-2021 with argmap's stance machinery: fit on train, choose on dev, report test."""
-        from pipeline.benchmark_stance import run_stance_benchmark
-
-        result = run_stance_benchmark(params(), data_dir=argkp_dir, out_dir=out_dir)
-        typer.echo(json.dumps(result.get("test", result), indent=2, sort_keys=True, default=str))
-
     @app.command("benchmark")
     @user_errors
     def benchmark_cmd(

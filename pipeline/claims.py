@@ -193,24 +193,38 @@ def prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
             "positives": int(y.sum())}
 
 
-def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params) -> tuple[ClaimModel, dict]:
+def _claim_inputs(rows: pd.DataFrame, nlp, embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    texts, roles, kinds = _frame_inputs(rows)
+    cues = cue_features(texts, roles, kinds, nlp)
+    emb = np.asarray(embedder.encode(texts), dtype=np.float64).reshape(len(texts), -1)
+    return cues, emb, rows["is_claim"].astype(int).to_numpy()
+
+
+def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.DataFrame | None = None,
+                      held_out: pd.DataFrame | None = None) -> tuple[ClaimModel, dict]:
     """Fit the claim detector on annotated sentence rows; metrics are leave-one-document-out.
 
-    `rows` is a sentence frame (text/norm_text, role, kind, doc_id) with a 0/1 `is_claim` column.
-    Boilerplate rows are left out: they are never claims by rule.
+    `rows` is a sentence frame (text/norm_text, role, kind, doc_id) with a 0/1 `is_claim` column;
+    its pages are left out one at a time. `extra` rows (the debate set) are always trained on;
+    `held_out` rows are only scored. Boilerplate rows are left out: never claims by rule.
     """
     cfg = params.train_claims
     threshold = params.sentences.claim_threshold
     data = rows[rows["role"] != "boilerplate"].reset_index(drop=True)
     if data.empty:
         raise ValueError("no annotated non-boilerplate sentences to train the claim model on")
-    texts, roles, kinds = _frame_inputs(data)
-    cues = cue_features(texts, roles, kinds, nlp)
-    emb = np.asarray(embedder.encode(texts), dtype=np.float64)
-    y = data["is_claim"].astype(int).to_numpy()
+    cues, emb, y = _claim_inputs(data, nlp, embedder)
+    empty = data.iloc[:0]
+    x_cues, x_emb, x_y = _claim_inputs(extra if extra is not None else empty, nlp, embedder)
+    if not len(x_y):
+        x_emb = np.zeros((0, emb.shape[1]))
     # Leave out a whole page (article with its comments): comments share their article's topic.
     docs = data["source"].astype(str).to_numpy() if "source" in data else data["doc_id"].astype(str).to_numpy()
     name = getattr(embedder, "name", "unknown")
+
+    def fit(mode: str, train: np.ndarray) -> ClaimModel:
+        return _fit_mode(mode, np.vstack([cues[train], x_cues]), np.vstack([emb[train], x_emb]),
+                         np.concatenate([y[train], x_y]), cfg.C, threshold, name, params.base.seed)
 
     comparison: dict[str, dict] = {}
     oof_by_mode: dict[str, np.ndarray] = {}
@@ -219,30 +233,35 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params) -> tuple[Cla
         for held in sorted(set(docs)):
             test = docs == held
             train = ~test
-            if len(set(y[train])) < 2:
+            if len(set(y[train]) | set(x_y)) < 2:
                 oof[test] = y[train].mean()
                 continue
-            model = _fit_mode(mode, cues[train], emb[train], y[train], cfg.C, threshold, name,
-                              params.base.seed)
-            oof[test] = model.predict_proba(cues[test], emb[test])
+            oof[test] = fit(mode, train).predict_proba(cues[test], emb[test])
         pred = _apply_length_rule((oof >= threshold).astype(int), cues, params)
         comparison[mode] = prf(y, pred)
         oof_by_mode[mode] = oof
     logger.info("claim LODO F1: %s", {m: v["f1"] for m, v in comparison.items()})
 
     chosen = cfg.mode
-    final = _fit_mode(chosen, cues, emb, y, cfg.C, threshold, name, params.base.seed)
+    final = fit(chosen, np.ones(len(y), dtype=bool))
     metrics = {
         "mode": chosen,
         **comparison[chosen],
         "comparison": comparison,
-        "evaluation": "leave-one-document-out over annotated documents; boilerplate rows excluded",
+        "evaluation": "leave-one-document-out over the annotated seed pages (the debate set always "
+                      "in training); boilerplate rows excluded",
         "documents": len(set(docs)),
     }
+    if held_out is not None and len(held_out):
+        h_cues, h_emb, h_y = _claim_inputs(held_out, nlp, embedder)
+        h_pred = _apply_length_rule((final.predict_proba(h_cues, h_emb) >= threshold).astype(int), h_cues, params)
+        metrics["debate_held_out"] = prf(h_y, h_pred)
+        logger.info("claim held-out F1: %.3f", metrics["debate_held_out"]["f1"])
     final.card = {
         "task": "claim detection (is_claim)",
         "mode": chosen,
-        "training_data": {"rows": len(y), "claims": int(y.sum()), "documents": sorted(set(docs))},
+        "training_data": {"rows": len(y) + len(x_y), "claims": int(y.sum() + x_y.sum()),
+                          "documents": sorted(set(docs)), "debate_set_rows": len(x_y)},
         "embedding_model": name,
         "spacy_cues": FEATURE_NAMES,
         "threshold": threshold,

@@ -184,10 +184,40 @@ def train_claims_cmd() -> None:
 @app.command("train_stance")
 @user_errors
 def train_stance_cmd() -> None:
-    """Train the stance classifier from the annotations; write models/stance/ and its CV metrics."""
+    """Train the stance pair model on the pair data and the debate set; write models/stance/ and its
+    held-out metrics (debate held-out set, seeds, ArgKP-2021 and PERSPECTRUM test)."""
     from pipeline.train import run_train_stance
 
     run_train_stance(params())
+
+
+@app.command("stance-pairs")
+@user_errors
+def stance_pairs_cmd(
+    argkp_dir: Path = typer.Option(Path("../shared/benchmarks/argkp2021"), "--argkp-dir",
+                                   help="ArgKP-2021 folder (kpm_data/, test_data/)."),
+    perspectrum_dir: Path = typer.Option(Path("../shared/benchmarks/perspectrum"), "--perspectrum-dir",
+                                         help="PERSPECTRUM v1.0 folder (its JSON files)."),
+    training_dir: Path = typer.Option(Path("corpora/training/pairs"), "--training-dir",
+                                      help="Where the train-split pair CSVs go."),
+    evaluation_dir: Path = typer.Option(Path("corpora/evaluation"), "--evaluation-dir",
+                                        help="Where the test-split pair CSVs go."),
+) -> None:
+    """Rebuild the public stance pairs: train splits for training, test splits for scoring only
+    (ArgKP's test as argument vs. motion, the zero-shot stance task). The same bytes come out."""
+    from pipeline.io import write_text
+    from pipeline.stance_data import argkp_pairs, perspectrum_pairs
+
+    outputs = {
+        training_dir / "argkp2021_train.csv": argkp_pairs(argkp_dir, "train"),
+        training_dir / "perspectrum_train.csv": perspectrum_pairs(perspectrum_dir, "train"),
+        evaluation_dir / "argkp2021_test.csv": argkp_pairs(argkp_dir, "test", key_points=False),
+        evaluation_dir / "perspectrum_test.csv": perspectrum_pairs(perspectrum_dir, "test"),
+    }
+    for path, frame in outputs.items():
+        write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        counts = ", ".join(f"{k} {v}" for k, v in frame["relation"].value_counts().sort_index().items())
+        typer.echo(f"{path}: {len(frame)} pairs ({counts})")
 
 
 @app.command("stance")
@@ -201,8 +231,7 @@ def stance_cmd() -> None:
     s = _schemas()
     scored = read_table(paths.SENTENCES_SCORED, s.CLAIM_SCORES)
     documents = read_table(paths.DOCUMENTS, s.DOCUMENTS)
-    if (paths.STANCE_MODEL / "model_card.json").exists():
-        StanceModel.load(paths.STANCE_MODEL)  # a broken model is one clear line before any work
+    StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
     engine = make_engine(p)
     try:
         stances = run_stance(engine, scored, documents, p)
@@ -264,7 +293,7 @@ def argmap_cmd() -> None:
         "corpora": list(p.ingest.corpora),
         "embedding_model": p.embed.model,
         "spacy_model": p.sentences.spacy_model,
-        "stance_model": "trained" if (paths.STANCE_MODEL / "model_card.json").exists() else "zero-shot",
+        "stance_model": "pair model (models/stance)",
         "params": {"cluster": p.cluster.model_dump(), "relate": p.relate.model_dump(),
                    "claim_threshold": p.sentences.claim_threshold},
         "top_claims": p.argmap.top_claims,

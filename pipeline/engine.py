@@ -206,41 +206,8 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
         scored = score_claims(
             sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
         )
-        prefetch_stance_inputs(scored, docs, p, ctx, parser=parser, embedder=embedder)
     scored[UNIT] = scored["doc_id"].astype(str)
     return scored
-
-
-def stance_label_texts(p, stance_model_dir: str | Path) -> list[str]:
-    """Every stance label's description and example phrases: from params, and from the trained model."""
-    from pipeline.stance import LabelSpace, anchor_texts
-
-    labels = LabelSpace.from_params(p.stance)
-    texts = anchor_texts(labels.descriptions, labels.examples)
-    try:
-        saved = json.loads((Path(stance_model_dir) / "config.json").read_text(encoding="utf-8"))["labels"]
-        texts += anchor_texts(saved["descriptions"], saved["examples"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no trained model (zero-shot), or another format: the stance stage computes its own
-    return sorted({t for t in texts if isinstance(t, str) and t})
-
-
-def prefetch_stance_inputs(scored: pd.DataFrame, documents: pd.DataFrame, p, ctx: Context, *,
-                           parser, embedder) -> None:
-    """Cache what the stance stage embeds and parses besides the claims, with models already loaded.
-
-    The label anchors, the claims' paragraphs and the documents' titles. Without this the stance
-    stage loads sentence-transformers (10-25 s here) for a few dozen texts. Only a cache warm-up:
-    the stance stage computes whatever it does not find, so a stale or missing entry (another
-    label set, a new stance model) costs time, never a different result.
-    """
-    from pipeline.cues import cue_record
-    from pipeline.stance import claim_texts, clean_text
-
-    _, blocks = claim_texts(scored[scored["is_claim"]])
-    titles = sorted({t for t in map(clean_text, documents.get("title", pd.Series(dtype=object))) if t})
-    embedder.encode(sorted(set(stance_label_texts(p, ctx.stance_model)) | set(blocks) | set(titles)))
-    parser.derive(titles, cue_record)
 
 
 def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
@@ -259,12 +226,12 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
 
     store = open_store(ctx.cache_path)
     claims, documents = tables["claims"], tables["documents"]
-    model = StanceModel.load(ctx.stance_model) if (Path(ctx.stance_model) / "model_card.json").exists() else None
+    model = StanceModel.load(ctx.stance_model)
     with stage_pool(p) as pool:
-        out = tag_stances(
-            claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
-            embedder=make_embedder(p, store, pool), params=p, nlp=make_parser(p, store, pool),
-        )
+        embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
+                                  store, pool=pool)
+        out = tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
+                          embedder=embedder, params=p)
     unit_of = dict(zip(claims["sentence_id"], claims[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out

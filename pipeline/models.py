@@ -91,6 +91,22 @@ class SentenceTransformerEmbedder:
         return vectors.astype(np.float32)
 
 
+class TorchEmbedder(SentenceTransformerEmbedder):
+    """An `Embedder` over a SentenceTransformer already in memory (e.g. one being trained)."""
+
+    def __init__(self, model, name: str = "in-memory", batch_size: int = 32):
+        self.name = name
+        self.batch_size = batch_size
+        self._model = model
+
+
+def load_sentence_transformer(model: str, package: str | None):
+    """The SentenceTransformer itself (to fine-tune), loaded offline from a folder or package."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(resolve_model_path(model, package), device="cpu")
+
+
 @lru_cache(maxsize=4)
 def load_embedder(model: str, package: str | None, batch_size: int = 32) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(model, package, batch_size)

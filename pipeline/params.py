@@ -76,16 +76,30 @@ class TrainEncoder(_Section):
 
 class TrainClaims(_Section):
     annotations: str
+    debate: list[str]
+    held_out: str = Field(min_length=1)
     mode: Literal["rules", "classifier", "combined", "ensemble"]
     C: float = Field(gt=0)
 
 
 class TrainStance(_Section):
-    C: float = Field(gt=0)
-    annotations: str
-    head_C: float = Field(ge=0)
-    low_confidence_weight: float = Field(ge=0, le=1)
-    neutral_smoothing: float = Field(ge=0, lt=1)
+    base_model: str = Field(min_length=1)
+    base_package: str | None
+    pairs: list[str] = Field(min_length=1)
+    debate: list[str] = Field(min_length=1)
+    held_out: str = Field(min_length=1)
+    annotations: str = Field(min_length=1)
+    benchmarks: dict[str, str]
+    epochs: int = Field(ge=1, le=50)
+    batch_size: int = Field(ge=2, le=1024)
+    encoder_learning_rate: float = Field(gt=0, le=1)
+    head_learning_rate: float = Field(gt=0, le=1)
+    public_pairs_per_epoch: int = Field(ge=0)
+    public_weight: float = Field(ge=0)
+    calibration_share: float = Field(gt=0, lt=1)
+    max_seq_length: int = Field(ge=16, le=512)
+    hidden: int = Field(ge=8, le=4096)
+    dropout: float = Field(ge=0, lt=1)
 
 
 class Label(_Section):

@@ -158,8 +158,14 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     nlp = nlp or load_spacy(params.sentences.spacy_model, disable=("ner",))
     embedder = embedder or load_embedder(params.embed.model, params.embed.model_package,
                                          params.embed.batch_size)
+    from pipeline.stance_data import debate_frame, read_debate_set
+
     sentences, _ = _training_frames(params, params.train_claims.annotations)
-    model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params)
+    labels = params.stance.label_names
+    debate = debate_frame(read_debate_set(params.train_claims.debate, labels))
+    held_out = debate_frame(read_debate_set([params.train_claims.held_out], labels))
+    model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params, extra=debate,
+                                       held_out=held_out)
     with atomic_dir(model_dir or paths.CLAIM_MODEL) as tmp:  # no half-written model on interruption
         model.save(tmp)
     write_json(metrics_path, metrics)
@@ -167,27 +173,42 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     return metrics
 
 
-def run_train_stance(params, *, embedder=None, nlp=None, model_dir: str | Path | None = None,
+def run_train_stance(params, *, encoder=None, model_dir: str | Path | None = None,
                      metrics_path: str | Path = "metrics/train_stance.json",
                      plots_dir: str | Path = "plots") -> dict:
-    """Train the stance model from the annotations; write models/stance/, metrics and plot data."""
+    """Fine-tune the stance pair model; write models/stance/, its held-out metrics and plot data."""
     from pipeline import paths
-    from pipeline.models import load_embedder, load_spacy
-    from pipeline.stance import train_stance_model
+    from pipeline.models import load_sentence_transformer
+    from pipeline.stance import ENCODER_DIR, LabelSpace
+    from pipeline.stance_data import read_debate_set, read_pairs
+    from pipeline.train_stance import StanceData, train_stance_model
 
-    nlp = nlp or load_spacy(params.sentences.spacy_model, disable=("ner",))
-    embedder = embedder or load_embedder(params.embed.model, params.embed.model_package,
-                                         params.embed.batch_size)
-    sentences, documents = _training_frames(params, params.train_stance.annotations)
-    model, metrics = train_stance_model(sentences, documents, embedder=embedder, params=params, nlp=nlp)
-    with atomic_dir(model_dir or paths.STANCE_MODEL) as tmp:
+    cfg = params.train_stance
+    labels = LabelSpace.from_params(params.stance)
+    seeds, _ = _training_frames(params, cfg.annotations)
+    data = StanceData(
+        pairs=pd.concat([read_pairs(f) for f in cfg.pairs], ignore_index=True),
+        debate=read_debate_set(cfg.debate, labels.names),
+        held_out=read_debate_set([cfg.held_out], labels.names),
+        seeds=seeds.assign(text=seeds["norm_text"]),
+        benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},
+    )
+    encoder = encoder or load_sentence_transformer(cfg.base_model, cfg.base_package)
+    encoder.max_seq_length = cfg.max_seq_length
+    model, encoder, metrics = train_stance_model(data, labels, encoder=encoder, cfg=cfg, seed=params.base.seed)
+    with atomic_dir(model_dir or paths.STANCE_MODEL) as tmp:  # no half-written model on interruption
+        encoder.save(str(Path(tmp) / ENCODER_DIR))
         model.save(tmp)
     plots = metrics.pop("_plots")
     write_json(metrics_path, metrics)
     plots_dir = Path(plots_dir)
     confusion = plots["confusion"]
-    for subset in ("high", "all"):  # one file per subset: a DVC confusion plot cannot filter rows
+    for subset in ("high", "all", "held_out"):  # one file per subset: a DVC confusion plot cannot filter rows
         rows = confusion[confusion["subset"] == subset][["actual", "predicted"]]
         write_text(plots_dir / f"stance_confusion_{subset}.csv", rows.to_csv(index=False))
     write_text(plots_dir / "stance_reliability.csv", plots["reliability"].to_csv(index=False))
+    held = metrics["debate_held_out"]
+    logger.info("train_stance: held-out macro-F1 %.3f (claims %.3f), seeds high %.3f; fine-tuned in %.0f s",
+                held["all"]["macro_f1"], held["claims"]["macro_f1"], metrics["seeds"]["high"]["macro_f1"],
+                metrics["training_seconds"])
     return metrics

