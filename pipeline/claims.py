@@ -196,7 +196,7 @@ def prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 def _claim_inputs(rows: pd.DataFrame, nlp, embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     texts, roles, kinds = _frame_inputs(rows)
     cues = cue_features(texts, roles, kinds, nlp)
-    emb = np.asarray(embedder.encode(texts), dtype=np.float64).reshape(len(texts), -1)
+    emb = np.asarray(embedder.encode(texts), dtype=np.float64) if texts else None
     return cues, emb, rows["is_claim"].astype(int).to_numpy()
 
 
@@ -216,7 +216,7 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.Da
     cues, emb, y = _claim_inputs(data, nlp, embedder)
     empty = data.iloc[:0]
     x_cues, x_emb, x_y = _claim_inputs(extra if extra is not None else empty, nlp, embedder)
-    if not len(x_y):
+    if x_emb is None:
         x_emb = np.zeros((0, emb.shape[1]))
     # Leave out a whole page (article with its comments): comments share their article's topic.
     docs = data["source"].astype(str).to_numpy() if "source" in data else data["doc_id"].astype(str).to_numpy()

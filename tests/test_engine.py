@@ -62,19 +62,3 @@ def test_dask_engine_matches_local(tmp_path, monkeypatch):
         engine.close()
     assert distributed == local
     assert any((tmp_path / "parts" / "sentences").glob("part-*/documents.parquet"))
-
-
-def test_stance_label_texts_come_from_params_and_the_trained_model(tmp_path):
-    import json
-
-    from pipeline.engine import stance_label_texts
-    from pipeline.params import load_params
-
-    p = load_params(ROOT / "params.yaml")
-    from_params = stance_label_texts(p, tmp_path / "no-model")
-    first = p.stance.labels[0]
-    assert first.description in from_params and first.examples[0] in from_params
-    (tmp_path / "config.json").write_text(json.dumps(
-        {"labels": {"descriptions": ["A trained label."], "examples": [["An example phrase."]]}}))
-    both = stance_label_texts(p, tmp_path)
-    assert {"A trained label.", "An example phrase."} <= set(both) and set(from_params) <= set(both)
