@@ -178,6 +178,7 @@ def run_train_stance(params, *, encoder=None, model_dir: str | Path | None = Non
                      plots_dir: str | Path = "plots") -> dict:
     """Fine-tune the stance pair model; write models/stance/, its held-out metrics and plot data."""
     from pipeline import paths
+    from pipeline.encoder import save_model
     from pipeline.models import load_sentence_transformer
     from pipeline.stance import ENCODER_DIR, LabelSpace
     from pipeline.stance_data import read_debate_set, read_pairs
@@ -197,7 +198,7 @@ def run_train_stance(params, *, encoder=None, model_dir: str | Path | None = Non
     encoder.max_seq_length = cfg.max_seq_length
     model, encoder, metrics = train_stance_model(data, labels, encoder=encoder, cfg=cfg, seed=params.base.seed)
     with atomic_dir(model_dir or paths.STANCE_MODEL) as tmp:  # no half-written model on interruption
-        encoder.save(str(Path(tmp) / ENCODER_DIR))
+        save_model(encoder, Path(tmp) / ENCODER_DIR)
         model.save(tmp)
     plots = metrics.pop("_plots")
     write_json(metrics_path, metrics)

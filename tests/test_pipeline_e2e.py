@@ -49,28 +49,31 @@ def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
         params = yaml.safe_load((dest / "params.yaml").read_text())
         params["ingest"]["corpora"] = corpora
         (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    _reuse_encoder(dest)
+    _reuse_trained(dest)
     _run(["git", "init", "-q"], dest)
     _run(["dvc", "init", "-q"], dest)
     _run(["dvc", "config", "core.analytics", "false"], dest)
     return dest
 
 
-def _reuse_encoder(dest: Path) -> None:
-    """Give a copy the project's fine-tuned encoder with its lock entry, so DVC finds train_encoder
-    done: training takes minutes on a CPU, and tests/test_encoder.py checks it on its own
-    (determinism included). Every other stage still runs from scratch."""
+TRAINED_STAGES = ("train_encoder", "train_stance")
+
+
+def _reuse_trained(dest: Path) -> None:
+    """Give a copy the project's fine-tuned encoder and stance model with their lock entries, so
+    DVC finds those stages done: each trains for minutes on a CPU, and their own tests check them
+    (tests/test_encoder.py, tests/test_stance.py). Every other stage still runs from scratch."""
     lock = yaml.safe_load((ROOT / "dvc.lock").read_text())
-    entry = lock["stages"]["train_encoder"]
-    for out in [*entry["outs"], *entry.get("metrics", [])]:
-        src, target = ROOT / out["path"], dest / out["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, target, dirs_exist_ok=True)
-        else:
-            shutil.copy(src, target)
-    (dest / "dvc.lock").write_text(yaml.safe_dump(
-        {"schema": lock["schema"], "stages": {"train_encoder": entry}}, sort_keys=False))
+    entries = {name: lock["stages"][name] for name in TRAINED_STAGES}
+    for entry in entries.values():
+        for out in [*entry["outs"], *entry.get("metrics", []), *entry.get("plots", [])]:
+            src, target = ROOT / out["path"], dest / out["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, target, dirs_exist_ok=True)
+            elif src.is_file():
+                shutil.copy(src, target)
+    (dest / "dvc.lock").write_text(yaml.safe_dump({"schema": lock["schema"], "stages": entries}, sort_keys=False))
 
 
 def _normal(text: str) -> str:
@@ -118,8 +121,8 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
-    # train_encoder is reused from the project (see _reuse_encoder), so DVC does not run it.
-    assert all(f"runs argmap {name} in {served}" in log for name in stages if name != "train_encoder"), log
+    # the trained stages are reused from the project (see _reuse_trained), so DVC does not run them.
+    assert all(f"runs argmap {name} in {served}" in log for name in stages if name not in TRAINED_STAGES), log
     for product in PRODUCTS:
         assert (served / product).read_bytes() == (first / product).read_bytes(), product
 
