@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from pipeline import paths
-from pipeline.errors import USER_ERRORS
+from pipeline.errors import ArgmapError
 from pipeline.io import read_json, read_table, write_json, write_jsonl, write_table, write_text
 from pipeline.params import Params, load_params
 
@@ -51,13 +51,13 @@ def fail(message: str) -> typer.Exit:
 
 
 def user_errors(fn: Callable) -> Callable:
-    """Turn a user's mistake (bad params, missing input, missing model) into one line and exit 1."""
+    """Turn a user's mistake (bad params, missing input, missing model...) into one line and exit 1."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except USER_ERRORS as exc:
+        except ArgmapError as exc:
             raise fail(str(exc)) from None
 
     return wrapper
