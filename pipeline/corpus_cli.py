@@ -14,7 +14,7 @@ import yaml
 from pipeline.errors import CorpusError
 from pipeline.ingest import CORPUS_FILE, ingest_corpora, load_corpus_meta, read_corpus
 from pipeline.params import ParamsError, load_params
-from pipeline.readers import FORMATS
+from pipeline.readers.formats import FORMATS
 
 corpus_app = typer.Typer(
     name="corpus",
