@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from pipeline import paths
-from pipeline.errors import ArgmapError
+from pipeline.bench_cli import register as register_bench
+from pipeline.benchmark_cli import register as register_benchmark
+from pipeline.cli_common import STATE, fail, params, user_errors
+from pipeline.corpus_cli import corpus_app
 from pipeline.io import read_json, read_table, write_json, write_jsonl, write_table, write_text
-from pipeline.params import Params, load_params
+from pipeline.query_cli import register as register_queries
 
 logger = logging.getLogger("pipeline")
 
@@ -27,9 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_state: dict[str, object] = {"params": Path("params.yaml")}
-
-
 @app.callback()
 def _main(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step in detail."),
@@ -40,31 +38,8 @@ def _main(
     logging.basicConfig(level=level, format="argmap %(name)s: %(message)s", stream=sys.stderr, force=True)
     for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "numba", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-    _state["params"] = params
-    _state["quiet"] = quiet
-
-
-def fail(message: str) -> typer.Exit:
-    """Print one actionable line and return the Exit to raise."""
-    typer.echo(f"argmap: error: {message}", err=True)
-    return typer.Exit(code=1)
-
-
-def user_errors(fn: Callable) -> Callable:
-    """Turn a user's mistake (bad params, missing input, missing model...) into one line and exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ArgmapError as exc:
-            raise fail(str(exc)) from None
-
-    return wrapper
-
-
-def params() -> Params:
-    return load_params(_state["params"])
+    STATE["params"] = params
+    STATE["quiet"] = quiet
 
 
 # ---------------------------------------------------------------------------------------- stages
@@ -346,18 +321,10 @@ def _schemas():
     return schemas
 
 
-from pipeline.corpus_cli import corpus_app  # noqa: E402
-
 app.add_typer(corpus_app, name="corpus", help="Add, validate and list corpora.")
-from pipeline.query_cli import register as _register_queries  # noqa: E402
-
-_register_queries(app)
-from pipeline.benchmark_cli import register as _register_benchmark  # noqa: E402
-
-_register_benchmark(app)
-from pipeline.bench_cli import register as _register_bench  # noqa: E402
-
-_register_bench(app)
+register_queries(app)
+register_benchmark(app)
+register_bench(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
