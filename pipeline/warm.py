@@ -22,8 +22,9 @@ environment, the caller's stdin, stdout and stderr), and the caller exits with i
   is gone (killed outright) ends within a second.
 
 Outputs are byte-identical either way (tests/test_warm.py): the child's code is the code on disk
-when the server started, and the server is keyed to it. Only the standard library and
-pipeline/warm_control.py are imported before the decision, so a call through the server costs milliseconds.
+when the server started, and the server is keyed to it. Only the standard library and small
+modules that import nothing else (the server's key, the process defaults) are imported before
+the decision, so a call through the server costs milliseconds.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipeline.runtime import apply_env_defaults
 from pipeline.warm_control import log_path, server_key, socket_path, start_server, stop
 
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
@@ -43,8 +45,9 @@ STAGES = frozenset({
     "ingest", "train_encoder", "train_claims", "train_stance", "sentences", "embed", "cluster", "stance", "relate",
     "argmap", "report", "evaluate",
 })
-# What the package itself sets by default when imported (pipeline/__init__.py, pipeline/models.py):
-# a child keeps the server's value where the caller's environment has none, as an in-process run would.
+# What argmap sets by default at start (pipeline/runtime.py) or when a module is imported
+# (pipeline/models.py): a child keeps the server's value where the caller's environment has none,
+# as an in-process run would.
 PACKAGE_DEFAULTS = ("OPENBLAS_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY",
                     "TOKENIZERS_PARALLELISM")
 DEFAULT_IDLE_S = 900.0
@@ -77,6 +80,7 @@ def command_of(argv: list[str]) -> str | None:
 
 def main() -> None:
     """Console entry: through the warm server where enabled and running, else in-process."""
+    apply_env_defaults()  # before anything imports numpy
     argv = sys.argv[1:]
     if warm_enabled() and command_of(argv) in STAGES:
         code = run_through_server(argv)
@@ -284,6 +288,7 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "serve":
+        apply_env_defaults()  # before the preload imports numpy
         serve(sys.argv[2], Path(sys.argv[3]), float(os.environ.get("ARGMAP_WARM_IDLE", DEFAULT_IDLE_S)))
     elif len(sys.argv) >= 2 and sys.argv[1] == "stop":
         print("stopped" if stop() else "no warm server runs for this code and environment")

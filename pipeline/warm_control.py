@@ -2,8 +2,8 @@
 
 What the server and its callers share: the key that ties a server to one code, installation and
 import-time environment, the socket and log paths derived from it, and starting, waiting for and
-stopping a server (the benchmarks and tests use the last three). Only the standard library is
-imported, nothing of the `argmap` app: the app's bench command uses this
+stopping a server (the benchmarks and tests use the last three). Only the standard library and
+pipeline/runtime.py are imported, nothing of the `argmap` app: the app's bench command uses this
 module, and the app must not import itself back.
 """
 
@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.runtime import with_env_defaults
+
 # Environment variables that libraries read when imported, so a server imported under other
 # values must not serve the caller.
 IMPORT_ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "TOKENIZERS_", "OMP_", "MKL_", "OPENBLAS_", "PYTHON",
@@ -29,6 +31,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def server_key(env=os.environ) -> str:
     """What a server must share with its callers: code, installation, interpreter, import-time env."""
+    env = with_env_defaults(dict(env))  # an argmap process applies these at start
     h = hashlib.sha256()
     h.update(f"{sys.executable}\0{sys.version}\0".encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):

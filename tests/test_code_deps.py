@@ -114,6 +114,12 @@ def _run(code: str) -> str:
     return done.stdout.strip()
 
 
+def test_importing_the_package_and_the_cli_changes_no_environment_variable():
+    code = ("import os; before = dict(os.environ); import pipeline, pipeline.cli; "
+            "print(sorted(set(os.environ.items()) ^ set(before.items())))")
+    assert _run(code) == "[]"
+
+
 def test_the_errors_module_imports_nothing_heavy():
     code = ("import sys; before = set(sys.modules); import pipeline.errors; "
             "print(sorted(m for m in set(sys.modules) - before if not m.startswith('pipeline')))")

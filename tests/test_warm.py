@@ -31,6 +31,9 @@ def test_server_key_follows_import_time_environment_only():
     assert warm_control.server_key(base) == warm_control.server_key({**base, "PATH": "/usr/bin", "ARGMAP_CACHE_DIR": "/x"})
     assert warm_control.server_key(base) != warm_control.server_key({**base, "HF_HUB_OFFLINE": "0"})
     assert warm_control.server_key(base) != warm_control.server_key({**base, "OMP_NUM_THREADS": "4"})
+    # `argmap` sets OPENBLAS_NUM_THREADS=1 at start where it is unset: the same server serves both
+    assert warm_control.server_key(base) == warm_control.server_key({**base, "OPENBLAS_NUM_THREADS": "1"})
+    assert warm_control.server_key(base) != warm_control.server_key({**base, "OPENBLAS_NUM_THREADS": "4"})
 
 
 def test_server_key_follows_the_code(tmp_path, monkeypatch):
@@ -56,6 +59,18 @@ def test_a_socket_path_too_long_is_refused_clearly(tmp_path):
     deep.mkdir(mode=0o700)
     with pytest.raises(OSError, match="XDG_RUNTIME_DIR"):
         warm_control.socket_path("k" * 20, {"XDG_RUNTIME_DIR": str(deep)})
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_the_entry_point_sets_one_blas_thread_unless_asked_otherwise(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = ("import os, sys\nsys.argv = ['argmap', '--help']\nfrom pipeline.warm import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('OPENBLAS_NUM_THREADS=' + os.environ.get('OPENBLAS_NUM_THREADS', ''))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == f"OPENBLAS_NUM_THREADS={expected}", done.stderr
 
 
 def test_disabled_by_default():
