@@ -1,21 +1,15 @@
-"""Commands that answer questions about the outputs, and the `report` stage that renders them."""
+"""Commands that answer questions about the outputs."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import logging
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from pipeline.cli_common import fail, params, progress, user_errors
-
-logger = logging.getLogger("pipeline.query")
-
-REPORT = Path("outputs") / "report.html"
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."
@@ -88,24 +82,7 @@ def emit(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the query commands and the report stage to the `argmap` app."""
-
-    @app.command("report")
-    @user_errors
-    def report_cmd() -> None:
-        """Render outputs/report.html: the map as one self-contained page that works offline."""
-        from pipeline import paths
-        from pipeline.io import read_json, read_table, write_text
-        from pipeline.report import render_report
-        from pipeline.schemas import DOCUMENTS
-
-        p = params()
-        argmap = read_json(paths.ARGMAP)
-        documents = read_table(paths.DOCUMENTS, DOCUMENTS)
-        with progress("rendering the report…"):
-            page = render_report(argmap, documents, run_info={"neutral_label": p.stance.neutral_label})
-        write_text(REPORT, page)
-        logger.info("report: %s (%d bytes, %d claims)", REPORT, len(page.encode("utf-8")), len(argmap["claims"]))
+    """Add the query commands to the `argmap` app."""
 
     @app.command("search")
     @user_errors

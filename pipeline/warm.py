@@ -23,8 +23,8 @@ environment, the caller's stdin, stdout and stderr), and the caller exits with i
 
 Outputs are byte-identical either way (tests/test_warm.py): the child's code is the code on disk
 when the server started, and the server is keyed to it. Only the standard library and small
-modules that import nothing else (the server's key, the process defaults) are imported before
-the decision, so a call through the server costs milliseconds.
+modules that import nothing else (the stage names, the server's key) are imported before the
+decision, so a call through the server costs milliseconds.
 """
 
 from __future__ import annotations
@@ -37,14 +37,12 @@ import sys
 import time
 from pathlib import Path
 
+from pipeline import stages
 from pipeline.runtime import apply_env_defaults
 from pipeline.warm_control import log_path, server_key, socket_path, start_server, stop
 
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
-STAGES = frozenset({
-    "ingest", "train_encoder", "train_claims", "train_stance", "sentences", "embed", "cluster", "stance", "relate",
-    "argmap", "report", "evaluate",
-})
+STAGES = frozenset(stages.NAMES)
 # What argmap sets by default at start (pipeline/runtime.py) or when a module is imported
 # (pipeline/models.py): a child keeps the server's value where the caller's environment has none,
 # as an in-process run would.
