@@ -16,7 +16,7 @@ import typer
 from pipeline import runners, stages
 from pipeline.bench_cli import register as register_bench
 from pipeline.benchmark_cli import register as register_benchmark
-from pipeline.cli_common import STATE, params, user_errors
+from pipeline.cli_common import STATE, fail, params, user_errors
 from pipeline.corpus_cli import corpus_app
 from pipeline.query_cli import register as register_queries
 
@@ -89,6 +89,38 @@ def stance_pairs_cmd(
         write_text(path, frame.to_csv(index=False, lineterminator="\n"))
         counts = ", ".join(f"{k} {v}" for k, v in frame["relation"].value_counts().sort_index().items())
         typer.echo(f"{path}: {len(frame)} pairs ({counts})")
+
+
+@app.command("stages")
+def stages_cmd(
+    check: bool = typer.Option(False, "--check", help="Compare with the deps dvc.yaml lists; exit 1 where they "
+                               "differ."),
+    dvc_file: Path = typer.Option(Path("dvc.yaml"), "--dvc-file", help="The dvc.yaml to check."),
+) -> None:
+    """Print the deps each stage should list in dvc.yaml: the code its runner imports, then its data."""
+    from pipeline.code_deps import stage_deps
+
+    expected = {stage.name: stage_deps(stage) for stage in stages.STAGES}
+    if not check:
+        for name, deps in expected.items():
+            typer.echo(f"{name}:\n  deps:\n" + "".join(f"    - {dep}\n" for dep in deps), nl=False)
+        return
+    import yaml
+
+    if not dvc_file.is_file():
+        raise fail(f"{dvc_file}: not found; run from the project folder or give --dvc-file")
+    listed = yaml.safe_load(dvc_file.read_text(encoding="utf-8")).get("stages") or {}
+    wrong = []
+    for name, deps in expected.items():
+        have = listed.get(name, {}).get("deps") or []
+        if sorted(have) != sorted(deps):
+            missing, extra = sorted(set(deps) - set(have)), sorted(set(have) - set(deps))
+            typer.echo(f"{name}: missing {missing or '-'}, not needed {extra or '-'}", err=True)
+            wrong.append(name)
+    if wrong:
+        raise fail(f"{dvc_file}: deps differ from the registry for {', '.join(wrong)}; "
+                   "`argmap stages` prints the lists to paste")
+    typer.echo(f"{dvc_file}: every stage lists the deps the registry expects")
 
 
 app.add_typer(corpus_app, name="corpus", help="Add, validate and list corpora.")

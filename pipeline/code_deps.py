@@ -270,3 +270,10 @@ def code_files(roots: Iterable[str]) -> list[str]:
         files |= data_files(m)
     return sorted(files)
 
+
+REGISTRY = "pipeline.stages"
+
+
+def stage_deps(stage) -> list[str]:
+    """A registry stage's dvc.yaml deps: the code the registry and its runner import, then its data inputs."""
+    return code_files([REGISTRY, stage.runner]) + [Path(path).as_posix() for path in stage.inputs]

@@ -4,7 +4,8 @@ A stage's name is its params.yaml section, its `argmap` command and its runner,
 `pipeline.runners.<name>(params)`, which loads the inputs, calls the stage's pure function and
 writes the outputs. dvc.yaml repeats what is declared here and is checked against it
 (tests/test_registry.py): params, outs, metrics and plots as below, and as deps the data inputs
-below plus the code the runner imports.
+below plus the code the runner imports (pipeline/code_deps.py). `argmap stages` prints the
+deps each stage should list.
 
 Only pipeline.paths is imported here: the warm entry point reads the stage names before it
 imports anything heavy.
