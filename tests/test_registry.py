@@ -100,6 +100,16 @@ def test_each_stage_has_a_runner_with_help(stage):
     assert callable(runner) and runner.__doc__ and runner.__doc__.strip()
 
 
+def test_the_unit_cache_fingerprints_the_code_of_each_unit_and_dvc_sees_it_too():
+    from pipeline.engine import UNIT_WORK, stage_code
+
+    for name in UNIT_WORK:
+        files = {f"pipeline/{rel}" for rel in stage_code(name)}
+        assert {"pipeline/engine.py", f"pipeline/{name}.py"} <= files
+        assert files <= set(stage_deps(stages.get(name))), name
+    assert "stance.py" not in stage_code("sentences") and "sentences.py" not in stage_code("stance")
+
+
 def test_every_input_a_stage_makes_comes_from_another_stage_and_the_dag_is_acyclic():
     writer = {out.path.as_posix(): stage.name for stage in STAGES for out in (*stage.outs, *stage.metrics, *stage.plots)}
     needs: dict[str, set[str]] = {}
