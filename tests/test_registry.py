@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +133,64 @@ def test_every_path_in_paths_is_written_by_exactly_one_stage():
         if isinstance(value, Path) and value not in folders:
             assert declared.count(value) == 1, f"paths.{name} = {value} is written by {declared.count(value)} stages"
     assert len(declared) == len(set(declared))
+
+
+# ----------------------------------------------------------------------------- DVC sees code edits
+
+
+def _outputs_missing() -> list[str]:
+    return [out.path.as_posix() for stage in STAGES for out in (*stage.outs, *stage.metrics, *stage.plots)
+            if not (ROOT / out.path).exists()]
+
+
+def _dvc_status(project: Path, env: dict[str, str]) -> dict:
+    """`dvc status --json`, less the outs that are only missing from the copy's empty DVC cache."""
+    done = subprocess.run(["dvc", "status", "--json"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    status = {}
+    for stage, changes in json.loads(done.stdout or "{}").items():
+        kept = []
+        for change in changes:
+            if isinstance(change, dict):
+                change = {kind: {path: why for path, why in what.items() if why != "not in cache"}
+                          if isinstance(what, dict) else what for kind, what in change.items()}
+                change = {kind: what for kind, what in change.items() if what}
+            if change:
+                kept.append(change)
+        if kept:
+            status[stage] = kept
+    return status
+
+
+@pytest.mark.slow
+def test_editing_a_module_marks_the_stages_that_import_it(tmp_path):
+    """Append a comment to pipeline/people.py in a copy of the project whose dvc.lock is current:
+    `dvc status` must list the argmap stage (and every other stage whose runner imports it)."""
+    if not (ROOT / "dvc.lock").is_file():
+        pytest.skip("no dvc.lock: run the pipeline first (dvc repro)")
+    if missing := _outputs_missing():
+        pytest.skip(f"outputs missing, run the pipeline first (dvc repro): {', '.join(missing[:5])}")
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ["params.yaml", "dvc.yaml", "dvc.lock", "corpora", "pipeline", "models", "outputs", "work",
+                 "metrics", "plots"]:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, project / name)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for cmd in (["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "config", "core.analytics", "false"]):
+        subprocess.run(cmd, cwd=project, env=env, check=True, capture_output=True, timeout=120)
+    if stale := _dvc_status(project, env):
+        pytest.skip(f"dvc.lock is not current for stages {sorted(stale)}: run the pipeline first (dvc repro)")
+
+    with (project / "pipeline" / "people.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# an edit DVC must see\n")
+    status = _dvc_status(project, env)
+
+    importers = {stage.name for stage in STAGES if "pipeline/people.py" in stage_deps(stage)}
+    assert "argmap" in importers
+    assert set(status) == importers, status
+    assert any("pipeline/people.py" in json.dumps(change) for change in status["argmap"]), status["argmap"]
