@@ -5,9 +5,13 @@ forked from a server that imported them once start at once. Nothing runs a model
 that has run no operation forks safely.
 """
 
-import sentence_transformers  # noqa: F401
-import torch  # noqa: F401
+from pipeline.runtime import apply_env_defaults
 
-from pipeline import cache, models  # noqa: F401
+apply_env_defaults()  # the fork server imports numpy below; its workers inherit what it loaded
+
+import sentence_transformers  # noqa: E402, F401
+import torch  # noqa: E402, F401
+
+from pipeline import cache, models  # noqa: E402, F401
 
 models.import_spacy()

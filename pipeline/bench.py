@@ -196,7 +196,7 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
 
 def argmap_cmd() -> list[str]:
     exe = Path(sys.executable).parent / "argmap"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline"]
 
 
 def prepare_project(root: Path, project_dir: Path) -> None:

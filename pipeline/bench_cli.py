@@ -130,7 +130,7 @@ def _served_cold(bench, project: Path, env: dict) -> dict:
     """The same cold run (empty cache, no outputs) in a copy of the project, every stage handed to
     a warm server that is already running, as a researcher who keeps one would have. Times only:
     a served stage runs in the server's child, outside the process tree the bench samples."""
-    from pipeline import warm
+    from pipeline.warm_control import running_server
 
     copy = project.with_name(project.name + "-served")
     shutil.rmtree(copy, ignore_errors=True)
@@ -139,7 +139,7 @@ def _served_cold(bench, project: Path, env: dict) -> dict:
         shutil.copytree(project / part, copy / part)
     shutil.copy(project / "params.yaml", copy / "params.yaml")
     served = {**env, "ARGMAP_WARM": "1", "ARGMAP_CACHE_DIR": str(copy / ".cache")}
-    with warm.running_server(served) as start:
+    with running_server(served) as start:
         runs = bench.run_pipeline(copy, served)
     return {"server_start_seconds": round(start, 1), "seconds": sum(r.seconds for r in runs),
             "stages": [{"stage": r.stage, "seconds": r.seconds} for r in runs]}
@@ -154,7 +154,7 @@ def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env:
     is timed apart. Only times are taken there: a served stage runs in the server's child, outside
     the process tree whose memory the bench samples.
     """
-    from pipeline import warm
+    from pipeline.warm_control import running_server
 
     posts = project / "corpora" / name / "posts.jsonl"
     before = len(posts.read_text(encoding="utf-8").splitlines())
@@ -181,7 +181,7 @@ def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env:
     }
     if warm_server:
         served = {**env, "ARGMAP_WARM": "1"}
-        with warm.running_server(served) as start:
+        with running_server(served) as start:
             add_post("bench-added-warm", bench.DOCS_PER_POST)
             seconds, runs = rerun(served)
         result.update({

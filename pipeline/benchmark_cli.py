@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from pipeline.cli_common import params, user_errors
+
 logger = logging.getLogger(__name__)
 
 DATASETS = ("argkp", "perspectrum")
@@ -52,7 +54,6 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 def register(app: typer.Typer) -> None:
     """Add `benchmark` and `benchmark-tune` to the argmap command."""
-    from pipeline.cli import params, user_errors
 
     @app.command("benchmark")
     @user_errors

@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.parses import doc_from_record, doc_record
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".cache") / "argmap"
@@ -366,38 +368,6 @@ def spec_fingerprint(spacy_model: str, disable: tuple[str, ...]) -> str:
     pipe_names = [name for name in meta.get("pipeline", []) if name not in off]
     return sha(meta.get("lang", ""), meta.get("name", ""), meta.get("version", ""),
                package_version("spacy"), ",".join(pipe_names))[:16]
-
-
-def doc_record(doc) -> bytes:
-    """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""
-    rec: dict[str, Any] = {"w": [t.text for t in doc], "s": [bool(t.whitespace_) for t in doc]}
-    if doc.has_annotation("TAG"):
-        rec["tag"] = [t.tag_ for t in doc]
-    if doc.has_annotation("POS"):
-        rec["pos"] = [t.pos_ for t in doc]
-    if doc.has_annotation("DEP"):
-        rec["dep"] = [t.dep_ for t in doc]
-        rec["head"] = [t.head.i for t in doc]
-    if doc.has_annotation("LEMMA"):
-        rec["lemma"] = [t.lemma_ for t in doc]
-    if doc.has_annotation("MORPH"):
-        rec["morph"] = [str(t.morph) for t in doc]
-    if doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
-        rec["ss"] = [1 if t.is_sent_start else -1 for t in doc]
-    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def doc_from_record(vocab, data: bytes):
-    from spacy.tokens import Doc
-
-    rec = json.loads(data)
-    if rec.get("ss"):
-        rec["ss"][0] = 1
-    return Doc(
-        vocab, words=rec["w"], spaces=rec["s"], tags=rec.get("tag"), pos=rec.get("pos"),
-        deps=rec.get("dep"), heads=rec.get("head"), lemmas=rec.get("lemma"),
-        morphs=rec.get("morph"), sent_starts=rec.get("ss"),
-    )
 
 
 class CachedNLP:

@@ -11,10 +11,11 @@ from typing import Annotated
 import typer
 import yaml
 
+from pipeline.cli_common import fail
 from pipeline.errors import CorpusError
 from pipeline.ingest import CORPUS_FILE, ingest_corpora, load_corpus_meta, read_corpus
 from pipeline.params import ParamsError, load_params
-from pipeline.readers import FORMATS
+from pipeline.readers.formats import FORMATS
 
 corpus_app = typer.Typer(
     name="corpus",
@@ -30,11 +31,6 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ParamsPath = Annotated[Path, typer.Option("--params", help="The params file listing the corpora.")]
 CorporaDir = Annotated[Path | None, typer.Option(
     "--corpora-dir", help="Where corpora live (default: ingest.corpora_dir of the params file).")]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"argmap: error: {message}", err=True)
-    return typer.Exit(code=1)
 
 
 def _corpora_dir(params_path: Path, override: Path | None) -> Path:
@@ -163,7 +159,7 @@ def add(
                 typer.echo(f"{name!r} was already listed in {params_path}")
         _report(root, [name], max_file_bytes=_max_bytes(params_path))
     except CorpusError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _max_bytes(params_path: Path) -> int:
@@ -220,10 +216,10 @@ def validate(
     root = _corpora_dir(params_path, corpora_dir)
     names = _names(root, name, params_path)
     if not names:
-        raise _fail(f"no corpus to validate under {root}")
+        raise fail(f"no corpus to validate under {root}")
     unusable = _report(root, names, _max_bytes(params_path))
     if unusable:
-        raise _fail(f"unusable corpora: {', '.join(unusable)}")
+        raise fail(f"unusable corpora: {', '.join(unusable)}")
 
 
 @corpus_app.command("list")

@@ -19,6 +19,7 @@ themselves and share the embedding/parse cache through $ARGMAP_CACHE_DIR.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -50,13 +51,10 @@ logger = logging.getLogger(__name__)
 
 UNIT = "_unit"  # column naming the unit a row belongs to (added by the engine, never written)
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Source files whose code decides each stage's per-unit results: an edit invalidates the cache.
-STAGE_CODE = {
-    "sentences": ["engine.py", "sentences.py", "claims.py", "cues.py", "readers/layout.py", "embed.py", "cache.py",
-                  "models.py"],
-    "embed": ["engine.py", "embed.py", "cache.py", "models.py"],
-    "stance": ["engine.py", "stance.py", "claims.py", "cues.py", "embed.py", "cache.py", "models.py"],
-}
+# The function that computes a stage's units. The files it imports, read statically
+# (pipeline/code_deps.py, as for dvc.yaml's deps), decide the units' results: editing one of them
+# invalidates the stage's cached units (see stage_code).
+UNIT_WORK = {"sentences": "sentences_work", "embed": "embed_work", "stance": "stance_work"}
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -69,12 +67,22 @@ def parquet_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
     return pq.read_table(io.BytesIO(buf.getvalue())).to_pandas()
 
 
+@functools.cache
+def stage_code(stage: str) -> tuple[str, ...]:
+    """The package files (relative to pipeline/) whose code decides a stage's per-unit results."""
+    from pipeline.code_deps import code_files
+
+    files = code_files([f"pipeline.engine:{UNIT_WORK[stage]}"])
+    return tuple(Path(f).relative_to(PACKAGE_DIR.name).as_posix() for f in files)
+
+
 def code_fingerprint(stage: str) -> str:
     h = hashlib.sha256()
-    for rel in STAGE_CODE[stage]:
+    for rel in stage_code(stage):
         path = PACKAGE_DIR / rel
-        h.update(rel.encode())
-        h.update(path.read_bytes() if path.is_file() else b"")
+        for f in sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]:
+            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(f.read_bytes() if f.is_file() else b"")
     return h.hexdigest()[:16]
 
 

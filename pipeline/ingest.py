@@ -27,7 +27,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import CorpusError
-from pipeline.readers import FORMATS, Doc, get_reader
+from pipeline.readers import Doc
+from pipeline.readers.formats import FORMATS, get_reader
 from pipeline.readers.layout import normalize_text
 from pipeline.schemas import BLOCKS, DOCUMENTS
 

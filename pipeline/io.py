@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from pipeline.errors import ArgmapError
 from pipeline.schemas import TableSchema
 
 
-class InputError(RuntimeError):
+class InputError(ArgmapError, RuntimeError):
     """A required input is missing or unreadable; the message says which and what to do."""
 
 

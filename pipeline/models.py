@@ -14,6 +14,8 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline.errors import ArgmapError
+
 logger = logging.getLogger(__name__)
 
 # Model weights come from installed packages; nothing may reach a hub at run time.
@@ -23,7 +25,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-class ModelMissingError(RuntimeError):
+class ModelMissingError(ArgmapError, RuntimeError):
     """A model package is not installed; the message says what to install."""
 
 

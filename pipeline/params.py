@@ -8,8 +8,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pipeline.errors import ArgmapError
 
-class ParamsError(ValueError):
+
+class ParamsError(ArgmapError, ValueError):
     """params.yaml is missing, unreadable or invalid. The message names the key."""
 
 

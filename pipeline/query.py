@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.errors import ArgmapError
 from pipeline.schemas import CLUSTERS, DOCUMENTS, EDGES, SENTENCES, Column, TableSchema
 
 
-class QueryError(ValueError):
+class QueryError(ArgmapError, ValueError):
     """A question that cannot be answered as asked; the message says why and what to do."""
 
 

@@ -1,29 +1,18 @@
-"""Commands that answer questions about the outputs, and the `report` stage that renders them."""
+"""Commands that answer questions about the outputs."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import logging
-from pathlib import Path
 from typing import Any
 
 import typer
 
-logger = logging.getLogger("pipeline.query")
-
-REPORT = Path("outputs") / "report.html"
+from pipeline.cli_common import fail, params, progress, user_errors
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."
-
-
-def _cli():
-    from pipeline import cli
-
-    return cli
 
 
 def _console(stderr: bool = False):
@@ -32,34 +21,8 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-@contextlib.contextmanager
-def progress(message: str):
-    """A spinner on stderr while something slow runs, unless -q."""
-    if _cli()._state.get("quiet"):
-        yield
-        return
-    with _console(stderr=True).status(message):
-        yield
-
-
 def _labels() -> list[str]:
-    return _cli().params().stance.label_names
-
-
-def _query_error(fn):
-    """QueryError -> one line and exit 1, like every other user mistake."""
-    import functools
-
-    from pipeline.query import QueryError
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except QueryError as exc:
-            raise _cli().fail(str(exc)) from None
-
-    return _cli().user_errors(wrapper)
+    return params().stance.label_names
 
 
 def _fmt(value: Any) -> str:
@@ -90,7 +53,7 @@ def emit(
     from pipeline.query import to_jsonable
 
     if as_json and as_csv:
-        raise _cli().fail("choose one of --json and --csv")
+        raise fail("choose one of --json and --csv")
     if as_json:
         typer.echo(to_jsonable(rows), nl=False)
     elif as_csv:
@@ -119,27 +82,10 @@ def emit(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the query commands and the report stage to the `argmap` app."""
-
-    @app.command("report")
-    @_query_error
-    def report_cmd() -> None:
-        """Render outputs/report.html: the map as one self-contained page that works offline."""
-        from pipeline import paths
-        from pipeline.io import read_json, read_table, write_text
-        from pipeline.report import render_report
-        from pipeline.schemas import DOCUMENTS
-
-        p = _cli().params()
-        argmap = read_json(paths.ARGMAP)
-        documents = read_table(paths.DOCUMENTS, DOCUMENTS)
-        with progress("rendering the report…"):
-            page = render_report(argmap, documents, run_info={"neutral_label": p.stance.neutral_label})
-        write_text(REPORT, page)
-        logger.info("report: %s (%d bytes, %d claims)", REPORT, len(page.encode("utf-8")), len(argmap["claims"]))
+    """Add the query commands to the `argmap` app."""
 
     @app.command("search")
-    @_query_error
+    @user_errors
     def search_cmd(
         text: str = typer.Argument(..., help="What to look for, in your own words."),
         stance: str | None = typer.Option(None, "--stance", "-s", help="Only claims with this stance label."),
@@ -157,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
         if not text.strip():
             raise QueryError("nothing to search for: give some words, e.g. argmap search \"brand story\"")
-        p = _cli().params()
+        p = params()
         check_stance(stance, p.stance.label_names)
         sentences = read_table(paths.SENTENCES, SENTENCES)
         claims = sentences[sentences["is_claim"].astype(bool)]
@@ -178,7 +124,7 @@ def register(app: typer.Typer) -> None:
              empty="no claim matches these filters", wide=("claim",), table_rows=view)
 
     @app.command("positions")
-    @_query_error
+    @user_errors
     def positions_cmd(
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
@@ -195,7 +141,7 @@ def register(app: typer.Typer) -> None:
              wide=("strongest claim",), table_rows=view)
 
     @app.command("keypoints")
-    @_query_error
+    @user_errors
     def keypoints_cmd(
         stance: str | None = typer.Option(None, "--stance", "-s", help="Only key points of this position."),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -213,7 +159,7 @@ def register(app: typer.Typer) -> None:
              empty=f"no key points{where}", wide=("label",), table_rows=view)
 
     @app.command("keypoint")
-    @_query_error
+    @user_errors
     def keypoint_cmd(
         key: str = typer.Argument(..., help="Key point id (kp-3) or cluster number (3)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON: the key point and its claims."),
@@ -242,7 +188,7 @@ def register(app: typer.Typer) -> None:
              wide=("claim",), table_rows=view)
 
     @app.command("sql")
-    @_query_error
+    @user_errors
     def sql_cmd(
         statement: str = typer.Argument(
             ..., help="One read-only statement over the views documents, sentences, claims, clusters, edges."
@@ -264,7 +210,7 @@ def register(app: typer.Typer) -> None:
         emit(shown, as_json=as_json, as_csv=as_csv, title=title, empty="the query returned no rows")
 
     @app.command("describe")
-    @_query_error
+    @user_errors
     def describe_cmd(
         table: str | None = typer.Argument(
             None, help="Only this table (documents, sentences, claims, clusters, edges, speakers)."

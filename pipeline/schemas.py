@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.errors import ArgmapError
 
-class SchemaError(ValueError):
+
+class SchemaError(ArgmapError, ValueError):
     """A table does not match its declared schema."""
 
 

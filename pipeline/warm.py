@@ -14,7 +14,7 @@ environment, the caller's stdin, stdout and stderr), and the caller exits with i
   environment variables read at import time (HF_*, OMP_* ...). Edit a file or install a package
   and the next call starts a new server; the old one ends when idle.
 - It ends after `ARGMAP_WARM_IDLE` seconds without a call (default 900), or on
-  `python -m pipeline.warm stop`.
+  `python -m pipeline.warm stop`. pipeline/warm_control.py finds, starts and stops servers.
 - Its socket lives in a folder only the user can open (`$XDG_RUNTIME_DIR/argmap`, else
   `/tmp/argmap-<uid>`), and it serves only connections from the same user (SO_PEERCRED). A
   request is JSON; nothing is unpickled or evaluated.
@@ -22,39 +22,33 @@ environment, the caller's stdin, stdout and stderr), and the caller exits with i
   is gone (killed outright) ends within a second.
 
 Outputs are byte-identical either way (tests/test_warm.py): the child's code is the code on disk
-when the server started, and the server is keyed to it. Only this module and the standard library
-are imported before the decision, so a call through the server costs milliseconds.
+when the server started, and the server is keyed to it. Only the standard library and small
+modules that import nothing else (the stage names, the server's key) are imported before the
+decision, so a call through the server costs milliseconds.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline import stages
+from pipeline.runtime import apply_env_defaults
+from pipeline.warm_control import log_path, server_key, socket_path, start_server, stop
+
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
-STAGES = frozenset({
-    "ingest", "train_encoder", "train_claims", "train_stance", "sentences", "embed", "cluster", "stance", "relate",
-    "argmap", "report", "evaluate",
-})
-# Environment variables that libraries read when imported, so a server imported under other
-# values must not serve the caller.
-IMPORT_ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "TOKENIZERS_", "OMP_", "MKL_", "OPENBLAS_", "PYTHON",
-                       "TORCH", "SPACY", "CUDA_")
-# What the package itself sets by default when imported (pipeline/__init__.py, pipeline/models.py):
-# a child keeps the server's value where the caller's environment has none, as an in-process run would.
+STAGES = frozenset(stages.NAMES)
+# What argmap sets by default at start (pipeline/runtime.py) or when a module is imported
+# (pipeline/models.py): a child keeps the server's value where the caller's environment has none,
+# as an in-process run would.
 PACKAGE_DEFAULTS = ("OPENBLAS_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY",
                     "TOKENIZERS_PARALLELISM")
 DEFAULT_IDLE_S = 900.0
-PACKAGE_DIR = Path(__file__).resolve().parent
 # Imported by the server before it accepts a call: what the stages import (see each stage's
 # cost in README, "What bounds the figures"), last the worker pool's own preload (torch,
 # sentence-transformers, spaCy with torch hidden from its import).
@@ -79,44 +73,12 @@ def command_of(argv: list[str]) -> str | None:
     return None
 
 
-def server_key(env=os.environ) -> str:
-    """What a server must share with its callers: code, installation, interpreter, import-time env."""
-    h = hashlib.sha256()
-    h.update(f"{sys.executable}\0{sys.version}\0".encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json", ".js", ".css") and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for folder in sorted({p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir()}):
-        h.update("\0".join(sorted(os.listdir(folder))).encode())  # dist-info names carry versions
-    for name in sorted(env):
-        if name.startswith(IMPORT_ENV_PREFIXES):
-            h.update(f"{name}={env[name]}\0".encode())
-    return h.hexdigest()[:20]
-
-
-def runtime_dir(env=os.environ) -> Path:
-    """A folder for the sockets that only this user may open; created 0700, refused otherwise."""
-    base = env.get("XDG_RUNTIME_DIR")
-    folder = Path(base) / "argmap" if base else Path(f"/tmp/argmap-{os.getuid()}")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = folder.stat()
-    if info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise PermissionError(f"{folder}: must belong to you with mode 0700 (it is {oct(info.st_mode & 0o777)})")
-    return folder
-
-
-def socket_path(key: str, env=os.environ) -> Path:
-    path = runtime_dir(env) / f"warm-{key}.sock"
-    if len(os.fsencode(path)) > 100:  # AF_UNIX paths stop at 108 bytes
-        raise OSError(f"{path}: too long for a socket; point XDG_RUNTIME_DIR at a shorter folder")
-    return path
-
-
 # ------------------------------------------------------------------------------- caller side
 
 
 def main() -> None:
     """Console entry: through the warm server where enabled and running, else in-process."""
+    apply_env_defaults()  # before anything imports numpy
     argv = sys.argv[1:]
     if warm_enabled() and command_of(argv) in STAGES:
         code = run_through_server(argv)
@@ -170,16 +132,6 @@ def run_through_server(argv: list[str]) -> int | None:
         print("argmap: error: the stage ended without an exit code (killed?)", file=sys.stderr)
         return 1
     return int(done["exit"])
-
-
-def start_server(key: str, path: Path, env=None) -> None:
-    """Start a server in the background, detached from this process and its terminal; it
-    imports under `env` (default: this process's), which `key` was computed from."""
-    subprocess.Popen(
-        [sys.executable, "-m", "pipeline.warm", "serve", key, str(path)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True, cwd="/", env=None if env is None else dict(env),
-    )
 
 
 def _read_message(reader) -> dict | None:
@@ -239,11 +191,6 @@ def serve(key: str, path: Path, idle_s: float) -> None:
         server.close()
         path.unlink(missing_ok=True)
         _log(path, "stopped")
-
-
-def log_path(path: Path) -> Path:
-    """One line per call and per exit, beside the socket: what ran through the server."""
-    return path.with_suffix(".log")
 
 
 def _log(path: Path, message: str) -> None:
@@ -337,56 +284,9 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
         os._exit(code)
 
 
-def stop(env=os.environ) -> bool:
-    """Ask the server for this code and environment to end; False when none runs."""
-    key = server_key(env)
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(str(socket_path(key, env)))
-    except OSError:
-        return False
-    with conn:
-        socket.send_fds(conn, [b"\0"], [0, 1, 2])
-        conn.sendall(json.dumps({"stop": key}).encode() + b"\n")
-    return True
-
-
-def wait_until_serving(timeout_s: float = 120.0, env=os.environ) -> bool:
-    """Start the server if needed and wait until it accepts calls (benchmarks and tests)."""
-    key = server_key(env)
-    path = socket_path(key, env)
-    started = False
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            probe.connect(str(path))
-            return True  # the server reads a closed connection as a refused call
-        except OSError:
-            if not started:
-                start_server(key, path, env)
-                started = True
-            time.sleep(0.2)
-        finally:
-            probe.close()
-    return False
-
-
-@contextmanager
-def running_server(env=os.environ, timeout_s: float = 120.0) -> Iterator[float]:
-    """A server for `env` while the block runs (started if none is): yields the seconds it took
-    to accept calls, and stops it after (benchmarks)."""
-    t0 = time.monotonic()
-    if not wait_until_serving(timeout_s, env):
-        raise RuntimeError(f"the warm server did not start within {timeout_s:.0f} s (see pipeline/warm.py)")
-    try:
-        yield time.monotonic() - t0
-    finally:
-        stop(env)
-
-
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "serve":
+        apply_env_defaults()  # before the preload imports numpy
         serve(sys.argv[2], Path(sys.argv[3]), float(os.environ.get("ARGMAP_WARM_IDLE", DEFAULT_IDLE_S)))
     elif len(sys.argv) >= 2 and sys.argv[1] == "stop":
         print("stopped" if stop() else "no warm server runs for this code and environment")

@@ -156,14 +156,14 @@ def _worker_embedder(model: str, package: str | None, batch_size: int):
 
 def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
                 derive: Callable[[Any], bytes] | None = None) -> list[bytes] | list[tuple[bytes, bytes]]:
-    """spaCy annotations of each text (pipeline/cache.py's record format), in a worker process.
+    """spaCy annotations of each text (pipeline/parses.py's record format), in a worker process.
 
     With `derive` (a module-level function of a Doc), each text gives (annotations, derive(doc)):
     what the caller wants from the parse is computed here, from the Doc at hand, so the caller
     does not rebuild the Doc from its record.
     """
-    from pipeline.cache import doc_record
     from pipeline.models import load_spacy
+    from pipeline.parses import doc_record
 
     nlp = load_spacy(spacy_model, disable)
     docs = nlp.pipe(texts, batch_size=PARSE_TEXTS_PER_TASK)

@@ -13,8 +13,15 @@ import yaml
 
 from pipeline.argmap import build_argmap, describe_clusters, merge_sentences
 from pipeline.relate import relate
+from pipeline.runtime import apply_env_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    # The environment `argmap` gives its stages (pipeline/runtime.py), for the worker and Dask
+    # processes the tests start; importing the package no longer sets it.
+    apply_env_defaults()
 
 
 class HashingEmbedder:

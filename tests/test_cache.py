@@ -10,7 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cache import CachedEmbedder, CachedNLP, MemoryStore, Store, doc_from_record, doc_record
+from pipeline.cache import CachedEmbedder, CachedNLP, MemoryStore, Store
+from pipeline.parses import doc_from_record, doc_record
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -108,16 +108,16 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     """`ARGMAP_WARM=1 dvc repro` with a server running: every stage is served, the bytes are a cold run's."""
     import tempfile
 
-    from pipeline import warm
+    from pipeline import warm_control
 
     first, _, _ = run_twice
     served = _copy_project(tmp_path / "served")
     run_dir = Path(tempfile.mkdtemp(prefix="argmap-warm-"))  # short: AF_UNIX paths stop at 108 bytes
     env = _env(ARGMAP_WARM="1", ARGMAP_WARM_IDLE="120", XDG_RUNTIME_DIR=str(run_dir))
     try:
-        with warm.running_server(env):
+        with warm_control.running_server(env):
             _run(["dvc", "repro"], served, env)
-            log = warm.log_path(warm.socket_path(warm.server_key(env), env)).read_text()
+            log = warm_control.log_path(warm_control.socket_path(warm_control.server_key(env), env)).read_text()
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]

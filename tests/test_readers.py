@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.readers import get_reader
+from pipeline.readers.formats import get_reader
 from pipeline.readers.jsonl import read_jsonl
 from pipeline.readers.layout import is_space, normalize_text, split_lines
 from pipeline.readers.text import read_text_page

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from pipeline import warm
+from pipeline import warm, warm_control
 
 
 def test_command_of_skips_global_options():
@@ -28,34 +28,49 @@ def test_command_of_skips_global_options():
 
 def test_server_key_follows_import_time_environment_only():
     base = {"PATH": "/bin", "HF_HUB_OFFLINE": "1"}
-    assert warm.server_key(base) == warm.server_key({**base, "PATH": "/usr/bin", "ARGMAP_CACHE_DIR": "/x"})
-    assert warm.server_key(base) != warm.server_key({**base, "HF_HUB_OFFLINE": "0"})
-    assert warm.server_key(base) != warm.server_key({**base, "OMP_NUM_THREADS": "4"})
+    assert warm_control.server_key(base) == warm_control.server_key({**base, "PATH": "/usr/bin", "ARGMAP_CACHE_DIR": "/x"})
+    assert warm_control.server_key(base) != warm_control.server_key({**base, "HF_HUB_OFFLINE": "0"})
+    assert warm_control.server_key(base) != warm_control.server_key({**base, "OMP_NUM_THREADS": "4"})
+    # `argmap` sets OPENBLAS_NUM_THREADS=1 at start where it is unset: the same server serves both
+    assert warm_control.server_key(base) == warm_control.server_key({**base, "OPENBLAS_NUM_THREADS": "1"})
+    assert warm_control.server_key(base) != warm_control.server_key({**base, "OPENBLAS_NUM_THREADS": "4"})
 
 
 def test_server_key_follows_the_code(tmp_path, monkeypatch):
     package = tmp_path / "pipeline"
-    shutil.copytree(warm.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(warm, "PACKAGE_DIR", package)
-    before = warm.server_key({})
+    shutil.copytree(warm_control.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(warm_control, "PACKAGE_DIR", package)
+    before = warm_control.server_key({})
     (package / "cluster.py").write_text((package / "cluster.py").read_text() + "\n# edited\n")
-    assert warm.server_key({}) != before
+    assert warm_control.server_key({}) != before
 
 
 def test_runtime_dir_must_be_private(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
-    folder = warm.runtime_dir()
+    folder = warm_control.runtime_dir()
     assert folder == tmp_path / "argmap" and oct(folder.stat().st_mode & 0o777) == "0o700"
     folder.chmod(0o755)
     with pytest.raises(PermissionError, match="0700"):
-        warm.runtime_dir()
+        warm_control.runtime_dir()
 
 
 def test_a_socket_path_too_long_is_refused_clearly(tmp_path):
     deep = tmp_path / ("d" * 90)
     deep.mkdir(mode=0o700)
     with pytest.raises(OSError, match="XDG_RUNTIME_DIR"):
-        warm.socket_path("k" * 20, {"XDG_RUNTIME_DIR": str(deep)})
+        warm_control.socket_path("k" * 20, {"XDG_RUNTIME_DIR": str(deep)})
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_the_entry_point_sets_one_blas_thread_unless_asked_otherwise(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = ("import os, sys\nsys.argv = ['argmap', '--help']\nfrom pipeline.warm import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('OPENBLAS_NUM_THREADS=' + os.environ.get('OPENBLAS_NUM_THREADS', ''))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == f"OPENBLAS_NUM_THREADS={expected}", done.stderr
 
 
 def test_disabled_by_default():
@@ -109,8 +124,8 @@ def run_dir():
 @pytest.fixture
 def server(tmp_path, run_dir):
     env = _env(tmp_path, run_dir, ARGMAP_WARM="1", ARGMAP_WARM_IDLE="60")
-    assert warm.wait_until_serving(env=env), "the warm server did not start"
-    yield env, warm.socket_path(warm.server_key(env), env)
+    assert warm_control.wait_until_serving(env=env), "the warm server did not start"
+    yield env, warm_control.socket_path(warm_control.server_key(env), env)
     subprocess.run([sys.executable, "-m", "pipeline.warm", "stop"], env=env, capture_output=True, timeout=30)
 
 
@@ -128,7 +143,7 @@ def test_stages_through_the_server_write_the_same_bytes(tmp_path, run_dir, serve
         assert done.returncode == 0, done.stderr
         assert "argmap pipeline" in done.stderr  # the stage's log reaches the caller's stderr
     assert _digests(served, stages) == _digests(direct, stages)
-    log = warm.log_path(path).read_text()
+    log = warm_control.log_path(path).read_text()
     assert all(f"runs argmap {stage} in {served}" in log for stage in stages)
 
 
@@ -140,7 +155,7 @@ def test_errors_and_exit_codes_reach_the_caller(tmp_path, server):
     done = _argmap(["--params", "bad.yaml", "cluster"], project, env)
     assert done.returncode == 1
     assert "cluster.min_samples" in done.stderr
-    assert "runs argmap --params bad.yaml cluster" in warm.log_path(path).read_text()
+    assert "runs argmap --params bad.yaml cluster" in warm_control.log_path(path).read_text()
 
 
 @pytest.mark.slow
@@ -153,7 +168,7 @@ def test_a_killed_caller_ends_its_stage(tmp_path, server):
     child = None
     deadline = time.monotonic() + 30
     while child is None and time.monotonic() < deadline:
-        for line in warm.log_path(path).read_text().splitlines():
+        for line in warm_control.log_path(path).read_text().splitlines():
             if "runs argmap sentences" in line:
                 child = int(line.split("child ")[1].split()[0])
         time.sleep(0.1)
@@ -161,19 +176,19 @@ def test_a_killed_caller_ends_its_stage(tmp_path, server):
     caller.send_signal(signal.SIGKILL)
     caller.wait()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and f"child {child} ended" not in warm.log_path(path).read_text():
+    while time.monotonic() < deadline and f"child {child} ended" not in warm_control.log_path(path).read_text():
         time.sleep(0.1)
-    assert f"child {child} ended" in warm.log_path(path).read_text()
+    assert f"child {child} ended" in warm_control.log_path(path).read_text()
     assert (project / "work" / "sentences_scored.parquet").read_bytes() == before  # nothing half-written
 
 
 @pytest.mark.slow
 def test_server_stops_when_idle(tmp_path, run_dir):
     env = _env(tmp_path, run_dir, ARGMAP_WARM="1", ARGMAP_WARM_IDLE="1")
-    assert warm.wait_until_serving(env=env)
-    path = warm.socket_path(warm.server_key(env), env)
+    assert warm_control.wait_until_serving(env=env)
+    path = warm_control.socket_path(warm_control.server_key(env), env)
     deadline = time.monotonic() + 15
     while path.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not path.exists()
-    assert "stopped" in warm.log_path(path).read_text()
+    assert "stopped" in warm_control.log_path(path).read_text()

@@ -1,8 +1,11 @@
-"""Format readers: each turns one decoded file into documents with role-tagged layout blocks."""
+"""Format readers: each turns one decoded file into documents with role-tagged layout blocks.
+
+This module holds what the readers share (documents, blocks, rejects) and imports none of them;
+pipeline/readers/formats.py picks the reader for a corpus format.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROLES = ("title", "heading", "body", "list_item", "caption", "boilerplate")
@@ -59,16 +62,3 @@ class Reject:
 class ReadResult:
     docs: list[Doc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-
-Reader = Callable[[str, str], ReadResult]
-
-
-def get_reader(fmt: str) -> Reader:
-    """The reader for a corpus.yaml `format` (text, jsonl, html)."""
-    from pipeline.readers import html, jsonl, text
-
-    return {"text": text.read_text_page, "jsonl": jsonl.read_jsonl, "html": html.read_html_page}[fmt]
-
-
-FORMATS = ("text", "jsonl", "html")

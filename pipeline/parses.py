@@ -1,0 +1,43 @@
+"""A spaCy Doc's annotations as bytes and back: the record the parse cache stores and workers send.
+
+Only the layers a Doc carries are kept (words, spaces, tags, POS, dependencies, lemmas,
+morphology, sentence starts), as compact JSON; the cache (pipeline/cache.py) and the worker
+processes (pipeline/workers.py) both write it, and the cache rebuilds Docs from it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def doc_record(doc) -> bytes:
+    """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""
+    rec: dict[str, Any] = {"w": [t.text for t in doc], "s": [bool(t.whitespace_) for t in doc]}
+    if doc.has_annotation("TAG"):
+        rec["tag"] = [t.tag_ for t in doc]
+    if doc.has_annotation("POS"):
+        rec["pos"] = [t.pos_ for t in doc]
+    if doc.has_annotation("DEP"):
+        rec["dep"] = [t.dep_ for t in doc]
+        rec["head"] = [t.head.i for t in doc]
+    if doc.has_annotation("LEMMA"):
+        rec["lemma"] = [t.lemma_ for t in doc]
+    if doc.has_annotation("MORPH"):
+        rec["morph"] = [str(t.morph) for t in doc]
+    if doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        rec["ss"] = [1 if t.is_sent_start else -1 for t in doc]
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def doc_from_record(vocab, data: bytes):
+    from spacy.tokens import Doc
+
+    rec = json.loads(data)
+    if rec.get("ss"):
+        rec["ss"][0] = 1
+    return Doc(
+        vocab, words=rec["w"], spaces=rec["s"], tags=rec.get("tag"), pos=rec.get("pos"),
+        deps=rec.get("dep"), heads=rec.get("head"), lemmas=rec.get("lemma"),
+        morphs=rec.get("morph"), sent_starts=rec.get("ss"),
+    )

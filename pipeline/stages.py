@@ -1,0 +1,152 @@
+"""The stage registry: every DVC stage declared once, in dvc.yaml's order.
+
+A stage's name is its params.yaml section, its `argmap` command and its runner,
+`pipeline.runners.<name>(params)`, which loads the inputs, calls the stage's pure function and
+writes the outputs. dvc.yaml repeats what is declared here and is checked against it
+(tests/test_registry.py): params, outs, metrics and plots as below, and as deps the data inputs
+below plus the code the runner imports (pipeline/code_deps.py). `argmap stages` prints the
+deps each stage should list.
+
+Only pipeline.paths is imported here: the warm entry point reads the stage names before it
+imports anything heavy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import paths
+
+RUNNERS = "pipeline.runners"
+
+
+@dataclass(frozen=True)
+class Out:
+    """A file or folder a stage writes, with its dvc.yaml flags."""
+
+    path: Path
+    persist: bool = True  # kept when the stage reruns: a failed run leaves the previous output
+    cache: bool = True  # False for metrics and plots: small, read in git diffs
+
+
+def metric(path: Path) -> Out:
+    return Out(path, persist=True, cache=False)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    params: tuple[str, ...]  # dvc.yaml `params:` entries (sections or dotted keys of params.yaml)
+    inputs: tuple[str | Path, ...]  # data the stage reads: corpora and other stages' outs
+    outs: tuple[Out, ...] = ()
+    metrics: tuple[Out, ...] = ()
+    plots: tuple[Out, ...] = ()
+
+    @property
+    def cmd(self) -> str:
+        return f"argmap {self.name}"
+
+    @property
+    def runner(self) -> str:
+        """The runner function as `module:function`."""
+        return f"{RUNNERS}:{self.name}"
+
+
+# embed.workers is never a param dep: how many processes encode changes no output.
+EMBEDDER = ("embed.model", "embed.model_package", "embed.batch_size")
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        "ingest",
+        params=("ingest",),
+        inputs=("corpora",),
+        outs=(Out(paths.DOCUMENTS), Out(paths.REJECTS), Out(paths.INGEST_REPORT), Out(paths.BLOCKS)),
+    ),
+    Stage(
+        "train_encoder",
+        params=("base.seed", "train_encoder"),
+        inputs=("corpora/training",),
+        outs=(Out(paths.ENCODER_MODEL),),
+        metrics=(metric(paths.TRAIN_ENCODER_METRICS),),
+    ),
+    Stage(
+        "train_claims",
+        params=("base", "ingest", "sentences", "stance.labels", *EMBEDDER, "train_claims"),
+        inputs=(paths.ENCODER_MODEL, "corpora/annotations", "corpora/seed-blogs", "corpora/training/debate",
+                "corpora/evaluation/debate_held_out.csv"),
+        outs=(Out(paths.CLAIM_MODEL),),
+        metrics=(metric(paths.TRAIN_CLAIMS_METRICS),),
+    ),
+    Stage(
+        "train_stance",
+        params=("base.seed", "ingest.corpora_dir", "train_stance", "stance"),
+        inputs=("corpora/training/pairs", "corpora/training/debate", "corpora/evaluation", "corpora/annotations",
+                "corpora/seed-blogs"),
+        outs=(Out(paths.STANCE_MODEL),),
+        metrics=(metric(paths.TRAIN_STANCE_METRICS),),
+        plots=(metric(paths.STANCE_CONFUSION_HIGH), metric(paths.STANCE_CONFUSION_ALL),
+               metric(paths.STANCE_CONFUSION_HELD_OUT), metric(paths.STANCE_RELIABILITY)),
+    ),
+    Stage(
+        "sentences",
+        params=("sentences", *EMBEDDER),
+        inputs=(paths.ENCODER_MODEL, paths.DOCUMENTS, paths.BLOCKS, paths.CLAIM_MODEL),
+        outs=(Out(paths.SENTENCES_SCORED),),
+    ),
+    Stage(
+        "embed",
+        params=EMBEDDER,
+        inputs=(paths.ENCODER_MODEL, paths.SENTENCES_SCORED),
+        outs=(Out(paths.EMBEDDINGS),),
+    ),
+    Stage(
+        "cluster",
+        params=("base", "cluster"),
+        inputs=(paths.EMBEDDINGS, paths.SENTENCES_SCORED, paths.STANCES),  # stances: cluster.within = stance
+        outs=(Out(paths.ASSIGNMENTS),),
+    ),
+    Stage(
+        "stance",
+        params=("embed.batch_size", "stance"),
+        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL),
+        outs=(Out(paths.STANCES),),
+    ),
+    Stage(
+        "relate",
+        params=("relate", "stance"),
+        inputs=(paths.SENTENCES_SCORED, paths.STANCES, paths.EMBEDDINGS, paths.ASSIGNMENTS, paths.DOCUMENTS),
+        outs=(Out(paths.EDGES),),
+    ),
+    Stage(
+        "argmap",
+        params=("argmap", "cluster", "stance", "sentences.spacy_model"),
+        inputs=(paths.DOCUMENTS, paths.SENTENCES_SCORED, paths.STANCES, paths.ASSIGNMENTS, paths.EMBEDDINGS,
+                paths.EDGES),
+        outs=(Out(paths.SENTENCES), Out(paths.CLUSTERS), Out(paths.ARGMAP), Out(paths.ARGMAP_AIF),
+              Out(paths.ARGMAP_ARGDOWN), Out(paths.ARGMAP_GRAPHML)),
+    ),
+    Stage(
+        "report",
+        params=("stance.neutral_label",),
+        inputs=(paths.ARGMAP, paths.DOCUMENTS),
+        outs=(Out(paths.REPORT),),
+    ),
+    Stage(
+        "evaluate",
+        params=("evaluate",),
+        inputs=("corpora/annotations", paths.DOCUMENTS, paths.REJECTS, paths.INGEST_REPORT, paths.SENTENCES,
+                paths.CLUSTERS, paths.EDGES),
+        metrics=(metric(paths.STRUCTURE_METRICS), metric(paths.MAP_METRICS)),
+        plots=(metric(paths.RELATION_DETAILS),),
+    ),
+)
+
+NAMES: tuple[str, ...] = tuple(stage.name for stage in STAGES)
+
+
+def get(name: str) -> Stage:
+    for stage in STAGES:
+        if stage.name == name:
+            return stage
+    raise KeyError(f"no stage {name!r}; stages: {', '.join(NAMES)}")
