@@ -304,7 +304,7 @@ def argmap_cmd() -> None:
     write_table(sentences, paths.SENTENCES, s.SENTENCES)
     write_table(clusters, paths.CLUSTERS, s.CLUSTERS)
     write_json(paths.ARGMAP, doc)
-    write_json(paths.ARGMAP_AIF, to_aif(doc))
+    write_json(paths.ARGMAP_AIF, to_aif(doc, documents))
     write_text(paths.ARGMAP_ARGDOWN, to_argdown(doc))
     write_text(paths.ARGMAP_GRAPHML, to_graphml(doc))
     logger.info("map: %s", doc["summary"])

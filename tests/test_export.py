@@ -340,10 +340,14 @@ def seed_map() -> dict:
 
 @pytest.mark.slow
 def test_seed_aif_read_back_by_xaif(seed_map):
-    read = read_with_xaif(json.loads((SEED / "argmap.aif.json").read_text(encoding="utf-8")), seed_map)
+    aif = json.loads((SEED / "argmap.aif.json").read_text(encoding="utf-8"))
+    read = read_with_xaif(aif, seed_map)
     assert read["counts"] == expected_counts(seed_map)["aif"]
     assert read["texts"] == expected_texts(seed_map)
     assert read["speakers"] == set(speaker_names(seed_map).values())
+    # the argmap stage hands the documents table over: the source text, a marker per locution
+    marked = re.findall(r'<span class="highlighted" id="node(\d+)">', aif.get("text", ""))
+    assert len(marked) == len(set(marked)) == len(seed_map["claims"])
 
 
 @pytest.mark.slow
