@@ -75,10 +75,12 @@ class _Layout:
                     self.kp_of_claim.setdefault(cid, kp_id)
         placed = set(self.kp_of_claim)
         self.unclustered: dict[str, list[str]] = {}
+        self.position_of_claim = {cid: self.position_of_kp[kp_id] for cid, kp_id in self.kp_of_claim.items()}
         for pos in self.positions:
             mine = [cid for cid in pos["unclustered_claim_ids"] if cid in self.claims and cid not in placed]
             placed.update(mine)
             self.unclustered[pos["stance"]] = mine
+            self.position_of_claim.update(dict.fromkeys(mine, pos["stance"]))
         # The schema does not forbid a claim the positions leave out; no format may drop it.
         self.unplaced = [cid for cid in self.claims if cid not in placed]
         relations = argmap["relations"]
@@ -504,15 +506,13 @@ def to_graph(argmap: dict) -> nx.MultiDiGraph:
                  "start_char": d["start_char"], "end_char": d["end_char"]}
         g.add_node(f"doc:{d['doc_id']}", **{k: v for k, v in attrs.items() if v is not None})
     for c in argmap["claims"]:
-        attrs = {"kind": "claim", "label": c["text"], "stance": c["stance"], "position": None,
+        attrs = {"kind": "claim", "label": c["text"], "stance": c["stance"],
+                 "position": layout.position_of_claim.get(c["id"]),
                  "stance_score": c["stance_score"], "claim_score": c["claim_score"],
                  "strength_score": c["strength_score"], "cluster_id": c["cluster_id"], "doc_id": c["doc_id"],
                  "corpus": c["corpus"], "source": c["source"], "start_char": c["start_char"],
                  "end_char": c["end_char"], "author": c["author"], "speaker": names[c["speaker"]],
                  "speaker_id": c["speaker"]}
-        kp_id = layout.kp_of_claim.get(c["id"])
-        attrs["position"] = layout.position_of_kp[kp_id] if kp_id else next(
-            (s for s, ids in layout.unclustered.items() if c["id"] in ids), None)
         g.add_node(f"claim:{c['id']}", **{k: v for k, v in attrs.items() if v is not None})
     for pos in layout.positions:
         pid = f"position:{pos['stance']}"
