@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test test-fast browser lint clean
+.PHONY: setup run test test-fast browser tools lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,32 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The reference tools the export tests read the exports back with, each in a folder of its own:
+# the Argdown CLI (npm, with Debian's Node) and arguebuf (its own venv: it pins lxml below 6,
+# which the project's HTML reader cannot use).
+ARGDOWN_TOOL := tests/tools/argdown/node_modules/.argmap-installed
+ARGUEBUF_TOOL := tests/tools/arguebuf/.venv/.argmap-installed
+
+$(ARGDOWN_TOOL): tests/tools/argdown/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/tools/argdown --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ARGUEBUF_TOOL): tests/tools/arguebuf/requirements.txt
+	$(PYTHON) -m venv tests/tools/arguebuf/.venv
+	tests/tools/arguebuf/.venv/bin/python -m pip install --quiet -r tests/tools/arguebuf/requirements.txt
+	touch $@
+
+tools: $(ARGDOWN_TOOL) $(ARGUEBUF_TOOL)
+
 run: setup
 	dvc repro
 	dvc metrics show
 
 # The pipeline runs first: the cache, engine and seed-report tests use its trained models and outputs.
-test: setup browser
+test: setup browser tools
 	dvc repro
 	pytest -q
 

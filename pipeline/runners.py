@@ -193,7 +193,7 @@ def argmap(p: Params) -> None:
     write_table(sentences, paths.SENTENCES, schemas.SENTENCES)
     write_table(clusters, paths.CLUSTERS, schemas.CLUSTERS)
     write_json(paths.ARGMAP, doc)
-    write_json(paths.ARGMAP_AIF, to_aif(doc))
+    write_json(paths.ARGMAP_AIF, to_aif(doc, documents))
     write_text(paths.ARGMAP_ARGDOWN, to_argdown(doc))
     write_text(paths.ARGMAP_GRAPHML, to_graphml(doc))
     logger.info("map: %s", doc["summary"])
