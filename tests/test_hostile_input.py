@@ -1,0 +1,169 @@
+"""Hostile input (issue 21): each attack that once got through, reproduced, and what must happen now.
+
+Corpus files, corpus.yaml, params.yaml and SQL typed at `argmap sql` are untrusted. Every test is
+named for the attack it replays; links and FIFOs are made at run time, never committed.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pipeline.ingest import ingest_corpora, read_corpus
+from pipeline.params import ParamsError, load_params, parse_params
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT = 5_000_000
+runner = CliRunner()
+
+YAML = """name: {name}
+description: test corpus
+source: written for the tests
+license: CC0-1.0
+language: en
+format: {fmt}
+"""
+GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
+THIRD = "Third Title\n\nStrategy comes before both: know the customer first.\n"
+OTHER = "Another Title\n\nMarketing builds the demand that sales turns into revenue.\n"
+
+
+def make_corpus(root: Path, name: str, files: dict[str, bytes | str], fmt: str = "text") -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "corpus.yaml").write_text(YAML.format(name=name, fmt=fmt), encoding="utf-8")
+    for rel, data in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return folder
+
+
+def ingest_one(root: Path, name: str, limit: int = LIMIT):
+    return ingest_corpora([read_corpus(root, name, limit)])
+
+
+def reasons(result) -> dict[str, str]:
+    return {r["source"]: r["reason"] for r in result.rejects}
+
+
+def ignored(result) -> dict[str, str]:
+    return {e["path"]: e["rule"] for e in result.stats.get("ignored_entries", [])}
+
+
+def all_text(result) -> str:
+    return "\n".join(result.documents["text"]) + "\n".join(result.blocks["text"])
+
+
+# --- 1. links are never followed --------------------------------------------------------------
+
+# --- 2. a JSONL line nested 100k brackets deep ------------------------------------------------
+
+# --- 3. a paragraph over spaCy's 1,000,000 characters -----------------------------------------
+
+# --- 4. a YAML alias bomb in corpus.yaml and params.yaml --------------------------------------
+
+def _alias_bomb(levels: int) -> str:
+    """A flow list whose expanded value holds 9**levels strings; the YAML itself is a few hundred bytes."""
+    parts = ["&a0 [" + ", ".join(["lol"] * 9) + "]"]
+    for i in range(1, levels):
+        parts.append(f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "[" + ", ".join(parts) + "]"
+
+
+def test_yaml_alias_bomb_in_params_is_not_expanded_in_the_error(tmp_path):
+    text = (ROOT / "params.yaml").read_text(encoding="utf-8")
+    text = text.replace("engine: local ", "engine: " + _alias_bomb(7) + " ")
+    path = tmp_path / "params.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    msg = str(err.value)
+    assert "base.engine" in msg and len(msg) < 400 and "\n" not in msg
+
+
+def test_label_set_error_names_the_reason_without_printing_the_stance_section(raw_params):
+    raw = copy.deepcopy(raw_params)
+    raw["stance"]["neutral_label"] = "nope"
+    with pytest.raises(ParamsError) as err:
+        parse_params(raw)
+    msg = str(err.value)
+    assert "neutral_label 'nope' is not one of the labels" in msg
+    assert len(msg) < 300 and "Direct selling" not in msg
+
+
+# --- 5. `argmap sql` writes nothing, even through EXPLAIN ANALYZE -----------------------------
+
+@pytest.fixture
+def sql_project(tmp_path, monkeypatch):
+    from conftest import HashingEmbedder
+    from report_fixtures import write_outputs
+
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    write_outputs(tmp_path, HashingEmbedder())
+    (tmp_path / ".tmp").mkdir()  # DuckDB's default temp folder, which it always allowed
+    return tmp_path
+
+
+# --- 6. JSONL id collisions -------------------------------------------------------------------
+
+# --- 7. every directory entry is accounted for ------------------------------------------------
+
+# --- 8. NUL bytes anywhere --------------------------------------------------------------------
+
+# --- 9. deeply nested HTML comments ----------------------------------------------------------
+
+def _nested_comments_page(n: int) -> str:
+    opening = "".join(f'<li class="comment" id="c{i}"><p>Comment {i}: I disagree with this.</p><ul class="children">'
+                      for i in range(n))
+    closing = "</ul></li>" * n
+    body = "Startups should sell before they market anything. " * 10
+    return (f"<html><head><title>Nested</title></head><body><article><h1>Nested</h1><p>{body}</p></article>"
+            f'<ol class="comment-list">{opening}{closing}</ol></body></html>')
+
+
+# --- 10. params: strict types, a sane seed ----------------------------------------------------
+
+@pytest.mark.parametrize("seed", [-1, 1e23, 2**32, True, "42"])
+def test_seed_out_of_range_or_of_the_wrong_type_fails_validation_with_its_key(raw_params, seed):
+    raw = copy.deepcopy(raw_params)
+    raw["base"]["seed"] = seed
+    with pytest.raises(ParamsError, match=r"base\.seed: got "):
+        parse_params(raw)
+
+
+@pytest.mark.parametrize(("section", "key", "value"), [
+    ("cluster", "reassign_noise", "yes"),
+    ("cluster", "reassign_noise", 1),
+    ("cluster", "min_cluster_size", True),
+    ("cluster", "min_cluster_size", 2.0),
+    ("cluster", "min_cluster_size", "2"),
+    ("relate", "top_k", 10**30),
+    ("cluster", "cluster_selection_epsilon", float("inf")),
+    ("relate", "min_similarity", float("nan")),
+])
+def test_yes_for_a_boolean_true_for_a_number_and_other_lax_values_are_refused(raw_params, section, key, value):
+    raw = copy.deepcopy(raw_params)
+    raw[section][key] = value
+    with pytest.raises(ParamsError, match=rf"{section}\.{key}: got "):
+        parse_params(raw)
+
+
+def test_params_yaml_unreadable_bytes_and_deep_nesting_are_one_line_errors(tmp_path):
+    path = tmp_path / "params.yaml"
+    for text in (b"base: \xff\xfe\n", b"base: " + b"[" * 5000, b"base: " + b"1" * 5000 + b"\n"):
+        path.write_bytes(text)
+        with pytest.raises(ParamsError) as err:
+            load_params(path)
+        assert len(str(err.value)) < 400 and "\n" not in str(err.value)
+
+
+def test_repo_params_still_load_strictly():
+    p = load_params(ROOT / "params.yaml")
+    assert p.base.seed == 42 and p.cluster.reassign_noise is True
+    assert yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))["base"]["seed"] == 42
