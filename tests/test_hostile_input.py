@@ -110,6 +110,40 @@ def sql_project(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.parametrize("statement", [
+    "EXPLAIN ANALYZE COPY (SELECT * FROM claims) TO '.tmp/claims.csv'",
+    "explain analyse COPY claims TO '.tmp/claims.csv'",
+    "/* x */ EXPLAIN (FORMAT json) COPY claims TO '.tmp/claims.csv'",
+    "EXPLAIN ANALYZE CREATE TABLE x AS SELECT * FROM claims",
+    "EXPLAIN ANALYZE CREATE TEMP TABLE x AS SELECT 1",
+    "EXPLAIN ANALYZE INSERT INTO edges SELECT * FROM edges",
+])
+def test_explain_analyze_copy_or_create_is_refused(sql_project, statement):
+    from pipeline.cli import app
+
+    result = runner.invoke(app, ["-q", "sql", statement])
+    assert result.exit_code == 1
+    assert "refused" in result.stderr and "read-only" in result.stderr
+    assert list((sql_project / ".tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("statement", [
+    "EXPLAIN ANALYZE COPY (SELECT * FROM claims) TO '.tmp/claims.csv'",
+    "COPY (SELECT * FROM claims) TO '.tmp/claims.csv'",
+    "EXPLAIN ANALYZE CREATE TABLE x AS SELECT * FROM claims",
+    "CREATE TABLE x AS SELECT 1",
+    "SET temp_directory = '.tmp'",
+])
+def test_duckdb_itself_writes_nothing_when_the_statement_check_is_bypassed(sql_project, monkeypatch, statement):
+    from pipeline import query
+
+    monkeypatch.setattr(query, "check_read_only", lambda sql: None)
+    with pytest.raises(query.QueryError, match="SQL failed"):
+        query.run_sql(statement, sql_project)
+    assert list((sql_project / ".tmp").iterdir()) == []
+    assert len(query.run_sql("SELECT * FROM claims", sql_project)) == 9  # reads still work
+
+
 # --- 6. JSONL id collisions -------------------------------------------------------------------
 
 # --- 7. every directory entry is accounted for ------------------------------------------------
