@@ -7,6 +7,7 @@ named for the attack it replays; links and FIFOs are made at run time, never com
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from pipeline.errors import CorpusError
 from pipeline.ingest import ingest_corpora, read_corpus
 from pipeline.params import ParamsError, load_params, parse_params
 
@@ -61,6 +63,54 @@ def all_text(result) -> str:
 
 # --- 1. links are never followed --------------------------------------------------------------
 
+def test_symlink_to_etc_passwd_is_rejected_not_read(tmp_path):
+    folder = make_corpus(tmp_path, "c", {"a.txt": GOOD})
+    os.symlink("/etc/passwd", folder / "passwd.txt")
+    os.symlink("/proc/self/status", folder / "status.txt")
+    result = ingest_one(tmp_path, "c")
+    assert "root:" not in all_text(result) and "VmRSS" not in all_text(result)
+    got = reasons(result)
+    assert got["passwd.txt"].startswith("symbolic link") and "/etc/passwd" in got["passwd.txt"]
+    assert got["status.txt"].startswith("symbolic link")
+    assert result.documents["source"].tolist() == ["a.txt"]
+
+
+def test_symlinked_corpus_yaml_and_corpus_folder_are_refused(tmp_path):
+    real = make_corpus(tmp_path, "real", {"a.txt": GOOD})
+    os.symlink(real, tmp_path / "linked")
+    with pytest.raises(CorpusError, match="symbolic link"):
+        read_corpus(tmp_path, "linked", LIMIT)
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    os.symlink(real / "corpus.yaml", folder / "corpus.yaml")
+    with pytest.raises(CorpusError, match="symbolic link"):
+        read_corpus(tmp_path, "c", LIMIT)
+
+
+def test_corpus_add_does_not_copy_a_link_target(tmp_path):
+    from pipeline.corpus_cli import corpus_app
+
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    src = tmp_path / "incoming"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    os.symlink("/etc/passwd", src / "passwd.txt")
+    result = runner.invoke(corpus_app, ["add", str(src), "--name", "new", "--corpora-dir", str(tmp_path / "corpora"),
+                                        "--params", str(tmp_path / "params.yaml"), "--no-params"])
+    assert result.exit_code == 0, result.output
+    copied = sorted(p.name for p in (tmp_path / "corpora" / "new").iterdir())
+    assert copied == ["a.txt", "corpus.yaml"]
+    assert "not copied passwd.txt: symbolic link" in result.output
+    link = tmp_path / "one-link.txt"
+    os.symlink("/etc/passwd", link)
+    refused = runner.invoke(corpus_app, ["add", str(link), "--name", "other", "--corpora-dir",
+                                         str(tmp_path / "corpora"), "--params", str(tmp_path / "params.yaml"),
+                                         "--no-params", "--format", "text"])
+    assert refused.exit_code == 1 and "symbolic link" in refused.output
+    assert not (tmp_path / "corpora" / "other").exists()
+
+
 # --- 2. a JSONL line nested 100k brackets deep ------------------------------------------------
 
 # --- 3. a paragraph over spaCy's 1,000,000 characters -----------------------------------------
@@ -73,6 +123,17 @@ def _alias_bomb(levels: int) -> str:
     for i in range(1, levels):
         parts.append(f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
     return "[" + ", ".join(parts) + "]"
+
+
+def test_yaml_alias_bomb_in_corpus_yaml_is_not_expanded_in_the_error(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = YAML.format(name="c", fmt="text").replace("description: test corpus", "description: " + _alias_bomb(7))
+    (folder / "corpus.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        read_corpus(tmp_path, "c", LIMIT)
+    msg = str(err.value)
+    assert "description" in msg and len(msg) < 400 and "\n" not in msg
 
 
 def test_yaml_alias_bomb_in_params_is_not_expanded_in_the_error(tmp_path):
@@ -147,6 +208,26 @@ def test_duckdb_itself_writes_nothing_when_the_statement_check_is_bypassed(sql_p
 # --- 6. JSONL id collisions -------------------------------------------------------------------
 
 # --- 7. every directory entry is accounted for ------------------------------------------------
+
+def test_dangling_link_folder_link_fifo_hidden_file_and_readme_variant_are_accounted_for(tmp_path):
+    folder = make_corpus(tmp_path, "c", {"a.txt": GOOD, ".hidden.txt": OTHER, "README_notes.txt": OTHER,
+                                         "README.md": "# about this corpus", "sub/b.txt": THIRD})
+    (folder / "sub" / "more").mkdir()
+    os.symlink(folder / "missing.txt", folder / "dangling.txt")
+    os.symlink(tmp_path, folder / "dirlink")
+    os.mkfifo(folder / "pipe.txt")
+    result = ingest_one(tmp_path, "c")
+    got = reasons(result)
+    assert got["dangling.txt"].startswith("symbolic link")
+    assert got["dirlink"].startswith("symbolic link")
+    assert got["pipe.txt"].startswith("not a regular file (a FIFO)")
+    assert ignored(result) == {".hidden.txt": "hidden", "README.md": "README", "corpus.yaml": "corpus.yaml"}
+    assert sorted(result.documents["source"]) == ["README_notes.txt", "a.txt", "sub/b.txt"]
+    stats = result.stats
+    assert stats["entries"] == 9 and stats["ignored"] == 3 and stats["files"] == 6
+    assert stats["files_ingested"] + stats["files_rejected"] == stats["files"]
+    assert stats["files_accounted"] is True
+
 
 # --- 8. NUL bytes anywhere --------------------------------------------------------------------
 
