@@ -74,7 +74,7 @@ def _link_reason(name: str, dir_fd: int | None) -> str:
         target = os.readlink(name, dir_fd=dir_fd) if dir_fd is not None else os.readlink(name)
     except OSError:
         target = "?"
-    return (f"symbolic link to {safe_repr(target, 120)}; links are not followed: "
+    return (f"symbolic link (to {safe_repr(target, 120)}); links are not followed: "
             "copy the file itself into the corpus folder")
 
 
@@ -161,7 +161,8 @@ def _walk(dir_fd: int, prefix: str, depth: int, limit: int, out: list[Entry]) ->
             out.append(Entry(rel, "ignored", rule))
         elif stat.S_ISDIR(mode):
             if depth + 1 >= MAX_FOLDER_DEPTH:
-                out.append(Entry(rel, "rejected", f"folder nested deeper than {MAX_FOLDER_DEPTH} levels; not entered"))
+                reason = f"folder nested too deeply: over {MAX_FOLDER_DEPTH} levels; not entered"
+                out.append(Entry(rel, "rejected", reason))
                 continue
             try:
                 sub = os.open(name, _OPEN_FOLDER, dir_fd=dir_fd)

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.corpus_files import CORPUS_FILE, read_one_file, walk_corpus
 from pipeline.errors import CorpusError
-from pipeline.readers import FORMATS, Doc, get_reader
+from pipeline.readers import FORMATS, Doc, get_reader, limits
 from pipeline.readers.layout import normalize_text
 from pipeline.safe_repr import one_line, safe_repr
 from pipeline.schemas import BLOCKS, DOCUMENTS
@@ -323,6 +323,11 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                     d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)
                 ]
                 article_id = _doc_id(src.name, raw.path, article.key)
+                # Whatever a reader let through, no document over a limit goes on to the later stages.
+                problem = _over_limits(family)
+                if problem:
+                    rejects.append(_reject(src.name, raw.path, _at_line(problem, article.line), article.line))
+                    continue
                 key = _dedup_key(article)
                 if key and key in seen:
                     rejects.append(_reject(
@@ -391,6 +396,24 @@ def _family(comment: Doc, article: Doc, docs: list[Doc]) -> bool:
     if len(articles) == 1:
         return True
     return comment.key.startswith(article.key + "/")
+
+
+def _over_limits(family: list[Doc]) -> str | None:
+    """Why an article with its comments breaks a reader limit, or None (pipeline/readers/limits.py)."""
+    comments = len(family) - 1
+    if comments > limits.MAX_COMMENTS_PER_PAGE:
+        return limits.comments_reason(comments)
+    for doc in family:
+        if doc.end - doc.start > limits.MAX_DOCUMENT_CHARS:
+            return limits.document_reason(doc.end - doc.start, doc.kind)
+        longest = max((b.end - b.start for b in doc.blocks), default=0)
+        if longest > limits.MAX_PARAGRAPH_CHARS:
+            return limits.paragraph_reason(longest, f" in {doc.kind} {doc.key or 'text'}")
+    return None
+
+
+def _at_line(reason: str, line: int | None) -> str:
+    return f"line {line}: {reason}" if line is not None else reason
 
 
 _DOC_COLUMNS = [

@@ -7,6 +7,7 @@ named for the attack it replays; links and FIFOs are made at run time, never com
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 from pathlib import Path
@@ -113,7 +114,48 @@ def test_corpus_add_does_not_copy_a_link_target(tmp_path):
 
 # --- 2. a JSONL line nested 100k brackets deep ------------------------------------------------
 
+def test_jsonl_line_nested_100k_brackets_deep_is_a_reject_not_a_crash(tmp_path):
+    lines = [json.dumps({"id": "a", "text": "Sell first."}), "[" * 100_000 + "]" * 100_000,
+             '{"id": "b", "text": ' + "[" * 100_000]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    make_corpus(tmp_path, "t", {"a.txt": GOOD})
+    result = ingest_corpora([read_corpus(tmp_path, "j", LIMIT), read_corpus(tmp_path, "t", LIMIT)])
+    assert sorted(result.documents["corpus"]) == ["j", "t"]  # neither corpus is lost
+    lines_rejected = {r["line"]: r["reason"] for r in result.rejects}
+    assert set(lines_rejected) == {2, 3}
+    assert all(reason.startswith(f"line {n}: nested too deeply") for n, reason in lines_rejected.items())
+
+
+def test_jsonl_integer_with_5000_digits_is_a_reject_not_a_crash(tmp_path):
+    lines = [json.dumps({"id": "a", "text": "Sell first."}), '{"id": "b", "text": "x", "n": ' + "1" * 5000 + "}"]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    result = ingest_one(tmp_path, "j")
+    assert len(result.documents) == 1
+    assert [r["line"] for r in result.rejects] == [2]
+
+
 # --- 3. a paragraph over spaCy's 1,000,000 characters -----------------------------------------
+
+def test_text_paragraph_over_a_million_characters_is_rejected_at_ingest(tmp_path):
+    paragraph = ("Startups should sell before they market. " * 25_000)[:1_000_001]
+    make_corpus(tmp_path, "c", {"a.txt": GOOD, "long.txt": "Long Title\n\n" + paragraph + "\n"})
+    result = ingest_one(tmp_path, "c")
+    assert result.documents["source"].tolist() == ["a.txt"]
+    assert "paragraph" in reasons(result)["long.txt"] and "1000001 characters" in reasons(result)["long.txt"]
+    assert int((result.blocks["end_char"] - result.blocks["start_char"]).max()) < 1_000_000
+
+
+def test_jsonl_paragraph_over_the_limit_rejects_its_line_only(tmp_path):
+    from pipeline.readers.limits import MAX_PARAGRAPH_CHARS
+
+    long_text = "Sell first. " * (MAX_PARAGRAPH_CHARS // 12 + 10)
+    lines = [json.dumps({"id": "a", "text": "Sell first."}), json.dumps({"id": "b", "text": long_text})]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    result = ingest_one(tmp_path, "j")
+    assert result.documents["doc_id"].tolist() == ["j/x.jsonl#a"]
+    (rej,) = result.rejects
+    assert rej["line"] == 2 and "paragraph" in rej["reason"]
+
 
 # --- 4. a YAML alias bomb in corpus.yaml and params.yaml --------------------------------------
 
@@ -240,6 +282,27 @@ def _nested_comments_page(n: int) -> str:
     body = "Startups should sell before they market anything. " * 10
     return (f"<html><head><title>Nested</title></head><body><article><h1>Nested</h1><p>{body}</p></article>"
             f'<ol class="comment-list">{opening}{closing}</ol></body></html>')
+
+
+def test_html_page_with_1500_nested_comment_blocks_is_rejected_not_silently_cut(tmp_path):
+    make_corpus(tmp_path, "h", {"deep.html": _nested_comments_page(1500), "ok.html": _nested_comments_page(3)},
+                fmt="html")
+    result = ingest_one(tmp_path, "h")
+    assert set(result.documents["source"]) == {"ok.html"}
+    assert "nested" in reasons(result)["deep.html"]
+
+
+def test_html_page_over_the_comment_limit_is_rejected_with_the_count(tmp_path, monkeypatch):
+    from pipeline.readers import limits
+
+    monkeypatch.setattr(limits, "MAX_COMMENTS_PER_PAGE", 5)
+    flat = _nested_comments_page(1).replace('<ul class="children">', "").replace("</ul>", "")
+    many = flat.replace('<ol class="comment-list">', '<ol class="comment-list">' + "".join(
+        f'<li class="comment" id="k{i}"><p>Comment {i} here.</p></li>' for i in range(8)))
+    make_corpus(tmp_path, "h", {"many.html": many}, fmt="html")
+    result = ingest_one(tmp_path, "h")
+    assert len(result.documents) == 0
+    assert "9 comments, over the limit of 5" in reasons(result)["many.html"]
 
 
 # --- 10. params: strict types, a sane seed ----------------------------------------------------

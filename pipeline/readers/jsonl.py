@@ -15,10 +15,11 @@ import json
 import re
 from typing import Any
 
-from pipeline.readers import Block, Doc, ReadResult, Reject
+from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import split_lines
 from pipeline.readers.text import _comment_blocks, lay_out
 from pipeline.readers.threads import infer_threads
+from pipeline.safe_repr import safe_repr
 
 REQUIRED = ("id", "text")
 _OPTIONAL_STR = ("title", "author", "url", "published")
@@ -50,6 +51,15 @@ def _check(obj: Any) -> str | None:
             return f"comments[{i}]: expected a JSON object, got {type(c).__name__}"
         if not isinstance(c.get("text"), str) or not c["text"].strip():
             return f"comments[{i}]: missing required field 'text'"
+    if len(comments) > limits.MAX_COMMENTS_PER_PAGE:
+        return limits.comments_reason(len(comments))
+    texts = [("text", obj["text"]), *((f"comments[{i}].text", c["text"]) for i, c in enumerate(comments))]
+    for field_name, text in texts:
+        if len(text) > limits.MAX_DOCUMENT_CHARS:
+            return f"field {field_name}: " + limits.document_reason(len(text), "text")
+        length, _ = limits.longest_line(text)
+        if length > limits.MAX_PARAGRAPH_CHARS:
+            return f"field {field_name}: " + limits.paragraph_reason(length)
     return None
 
 
@@ -58,6 +68,22 @@ def _blocks(text: str, comment: bool, has_title: bool) -> list[Block]:
     if comment:
         return _comment_blocks(lines)
     return lay_out(text, lines, allow_title=has_title)
+
+
+def _parse(line: str) -> tuple[Any, str | None]:
+    """(the parsed line, None) or (None, why it cannot be parsed); never raises."""
+    if len(line) > limits.MAX_JSONL_LINE_CHARS:
+        return None, (f"line too long: {len(line)} characters, over the limit of {limits.MAX_JSONL_LINE_CHARS}; "
+                      "split the article's comments across lines or files")
+    depth = limits.json_depth(line, stop_above=limits.MAX_JSON_DEPTH)
+    if depth > limits.MAX_JSON_DEPTH:
+        return None, f"nested too deeply: over {limits.MAX_JSON_DEPTH} levels of brackets; not an article export"
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as exc:
+        return None, f"malformed JSON: {exc.msg} at column {exc.colno}"
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
+        return None, f"malformed JSON: {str(exc).split(';')[0][:120]}"
 
 
 def read_jsonl(text: str, source: str) -> ReadResult:
@@ -70,10 +96,9 @@ def read_jsonl(text: str, source: str) -> ReadResult:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            result.rejects.append(Reject(f"malformed JSON: {exc.msg} at column {exc.colno}", lineno))
+        obj, problem = _parse(line)
+        if problem:
+            result.rejects.append(Reject(problem, lineno))
             continue
         problem = _check(obj)
         if problem:
@@ -81,7 +106,7 @@ def read_jsonl(text: str, source: str) -> ReadResult:
             continue
         doc_key = str(obj["id"]).strip()
         if doc_key in seen:
-            result.rejects.append(Reject(f"duplicate id {doc_key!r} (first on line {seen[doc_key]})", lineno))
+            result.rejects.append(Reject(f"duplicate id {safe_repr(doc_key)} (first on line {seen[doc_key]})", lineno))
             continue
         seen[doc_key] = lineno
         title = _str_or_none(obj.get("title"))
