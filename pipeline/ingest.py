@@ -223,7 +223,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise DecodeReject(
                     f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
                 ) from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # anywhere, not only near the start: a NUL is never text
         raise DecodeReject("binary file: contains NUL bytes, not text; remove it or convert it to UTF-8 text")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
@@ -237,6 +237,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             ) from None
         encoding = best.encoding
         text = str(best)
+    if "\x00" in text:  # a UTF-16 or UTF-32 file can spell a NUL without a NUL byte pattern above
+        raise DecodeReject(f"binary file: contains NUL characters after decoding as {encoding}, not text")
     if _control_share(text) > 0.01:
         raise DecodeReject(
             f"binary file: {_control_share(text):.0%} control characters after decoding as {encoding}; "
@@ -287,6 +289,7 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
     block_rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
+    doc_ids: dict[str, str] = {}  # doc_id -> the file (and line) it came from
     files_total = files_with_docs = files_rejected = 0
     by_corpus: dict[str, Counter] = {}
 
@@ -323,8 +326,9 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                     d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)
                 ]
                 article_id = _doc_id(src.name, raw.path, article.key)
-                # Whatever a reader let through, no document over a limit goes on to the later stages.
-                problem = _over_limits(family)
+                # Whatever a reader let through, no document over a limit, with a NUL, or with a
+                # doc_id another one has, goes on to the later stages.
+                problem = _over_limits(family) or _taken_id(family, src.name, raw.path, doc_ids)
                 if problem:
                     rejects.append(_reject(src.name, raw.path, _at_line(problem, article.line), article.line))
                     continue
@@ -339,6 +343,8 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                 if key:
                     seen[key] = article_id
                 _apply_overrides(article, src.meta.files.get(raw.path))
+                where = raw.path + (f" line {article.line}" if article.line is not None else "")
+                doc_ids.update({_doc_id(src.name, raw.path, d.key): where for d in family})
                 for doc in family:
                     _add_doc(doc, src.name, raw.path, encoding, doc_rows, block_rows)
                     kept += 1
@@ -391,11 +397,13 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
 
 
 def _family(comment: Doc, article: Doc, docs: list[Doc]) -> bool:
-    """True if `comment` belongs to `article` (its key extends the article's, or the page has one article)."""
+    """True if `comment` belongs to `article` (its key is the article's plus '/c<n>', or the page has
+    one article). Article 'x/c1' has comment 'x/c1/c1', which is not a comment of article 'x'."""
     articles = [d for d in docs if d.kind == "article"]
     if len(articles) == 1:
         return True
-    return comment.key.startswith(article.key + "/")
+    prefix = article.key + "/"
+    return comment.key.startswith(prefix) and "/" not in comment.key[len(prefix):]
 
 
 def _over_limits(family: list[Doc]) -> str | None:
@@ -409,6 +417,22 @@ def _over_limits(family: list[Doc]) -> str | None:
         longest = max((b.end - b.start for b in doc.blocks), default=0)
         if longest > limits.MAX_PARAGRAPH_CHARS:
             return limits.paragraph_reason(longest, f" in {doc.kind} {doc.key or 'text'}")
+        for name in ("text", "title", "author", "addressed_to", "url", "published"):
+            value = getattr(doc, name)
+            why = limits.not_text(value) if isinstance(value, str) else None
+            if why:
+                return f"not text: the {doc.kind}'s {name} contains {why}"
+    return None
+
+
+def _taken_id(family: list[Doc], corpus: str, source: str, doc_ids: dict[str, str]) -> str | None:
+    """Why a family's doc_ids clash with documents already kept (a file named 'a.jsonl#b' beside
+    'a.jsonl' with id 'b#x', say), or None."""
+    for doc in family:
+        doc_id = _doc_id(corpus, source, doc.key)
+        if doc_id in doc_ids:
+            taken_by = safe_repr(doc_ids[doc_id], 120)
+            return f"doc_id collision: {safe_repr(doc_id, 120)} is already taken by {taken_by}; rename the file"
     return None
 
 

@@ -249,6 +249,38 @@ def test_duckdb_itself_writes_nothing_when_the_statement_check_is_bypassed(sql_p
 
 # --- 6. JSONL id collisions -------------------------------------------------------------------
 
+@pytest.mark.parametrize("order", ["article first", "colliding id first"])
+def test_jsonl_id_colliding_with_a_comment_key_is_rejected_naming_both_lines(tmp_path, order):
+    with_comment = json.dumps({"id": "x", "text": "Sell first.", "comments": [{"text": "Ann, I disagree."}]})
+    colliding = json.dumps({"id": "x/c1", "text": "Market first, it brings the buyers."})
+    lines = [with_comment, colliding] if order == "article first" else [colliding, with_comment]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    result = ingest_one(tmp_path, "j")
+    assert result.documents["doc_id"].is_unique
+    (rej,) = result.rejects
+    assert rej["line"] == 2 and "line 1" in rej["reason"] and "'x/c1'" in rej["reason"]
+
+
+def test_jsonl_comment_of_an_article_whose_id_extends_another_is_stored_once(tmp_path):
+    lines = [json.dumps({"id": "x", "text": "Sell first."}),
+             json.dumps({"id": "x/c1", "text": "Market first.", "comments": [{"text": "Bo, agreed."}]})]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    result = ingest_one(tmp_path, "j")
+    assert result.documents["doc_id"].is_unique and len(result.documents) == 3
+    comment = result.documents[result.documents["kind"] == "comment"].iloc[0]
+    assert comment["parent_doc_id"] == "j/x.jsonl#x/c1"
+
+
+def test_doc_ids_stay_unique_when_a_file_name_holds_a_hash(tmp_path):
+    # 'a.jsonl' line id 'b#x' and file 'a.jsonl#b' line id 'x' both spell c/a.jsonl#b#x.
+    make_corpus(tmp_path, "c", {"a.jsonl": json.dumps({"id": "b#x", "text": "Sell first, then market."}),
+                                "a.jsonl#b": json.dumps({"id": "x", "text": "Market first, then sell."})}, fmt="jsonl")
+    result = ingest_one(tmp_path, "c")
+    assert result.documents["doc_id"].tolist() == ["c/a.jsonl#b#x"]
+    (rej,) = result.rejects
+    assert rej["source"] == "a.jsonl#b" and "c/a.jsonl#b#x" in rej["reason"] and "a.jsonl line 1" in rej["reason"]
+
+
 # --- 7. every directory entry is accounted for ------------------------------------------------
 
 def test_dangling_link_folder_link_fifo_hidden_file_and_readme_variant_are_accounted_for(tmp_path):
@@ -272,6 +304,25 @@ def test_dangling_link_folder_link_fifo_hidden_file_and_readme_variant_are_accou
 
 
 # --- 8. NUL bytes anywhere --------------------------------------------------------------------
+
+def test_nul_bytes_after_the_first_8kb_do_not_reach_documents(tmp_path):
+    body = "Startups should sell before they market. " * 250  # about 10 KB
+    make_corpus(tmp_path, "c", {"a.txt": GOOD, "late.txt": "Late Title\n\n" + body + "\x00hidden\n"})
+    result = ingest_one(tmp_path, "c")
+    assert "\x00" not in all_text(result)
+    assert reasons(result)["late.txt"].startswith("binary file: contains NUL bytes")
+
+
+def test_nul_escape_in_a_jsonl_string_does_not_reach_documents(tmp_path):
+    lines = [json.dumps({"id": "a", "text": "Sell first."}),
+             json.dumps({"id": "b", "text": "Market\u0000 first.", "comments": [{"text": "ok\u0000"}]}),
+             json.dumps({"id": "c", "title": "T\u0000", "text": "Think first."})]
+    make_corpus(tmp_path, "j", {"x.jsonl": "\n".join(lines)}, fmt="jsonl")
+    result = ingest_one(tmp_path, "j")
+    assert "\x00" not in all_text(result) and not result.documents["title"].fillna("").str.contains("\x00").any()
+    assert [r["line"] for r in result.rejects] == [2, 3]
+    assert all("NUL" in r["reason"] for r in result.rejects)
+
 
 # --- 9. deeply nested HTML comments ----------------------------------------------------------
 

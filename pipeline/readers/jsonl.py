@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import split_lines
+from pipeline.readers.limits import not_text
 from pipeline.readers.text import _comment_blocks, lay_out
 from pipeline.readers.threads import infer_threads
 from pipeline.safe_repr import safe_repr
@@ -29,6 +30,18 @@ def _str_or_none(value: Any) -> str | None:
     if value is None:
         return None
     return str(value).strip() or None
+
+
+def _not_text_field(obj: dict[str, Any]) -> str | None:
+    """Why a string field of a line is not text (a NUL, a lone surrogate from a \\ud800 escape), or None."""
+    fields = [(repr(key), obj.get(key)) for key in ("id", *_OPTIONAL_STR, "text")]
+    for i, c in enumerate(obj.get("comments") or []):
+        fields += [(f"comments[{i}].{key}", c.get(key)) for key in ("id", "parent_id", "author", "text")]
+    for name, value in fields:
+        why = not_text(value) if isinstance(value, str) else None
+        if why:
+            return f"not text: field {name} contains {why}; remove it"
+    return None
 
 
 def _check(obj: Any) -> str | None:
@@ -51,6 +64,9 @@ def _check(obj: Any) -> str | None:
             return f"comments[{i}]: expected a JSON object, got {type(c).__name__}"
         if not isinstance(c.get("text"), str) or not c["text"].strip():
             return f"comments[{i}]: missing required field 'text'"
+    problem = _not_text_field(obj)
+    if problem:
+        return problem
     if len(comments) > limits.MAX_COMMENTS_PER_PAGE:
         return limits.comments_reason(len(comments))
     texts = [("text", obj["text"]), *((f"comments[{i}].text", c["text"]) for i, c in enumerate(comments))]
@@ -89,6 +105,9 @@ def _parse(line: str) -> tuple[Any, str | None]:
 def read_jsonl(text: str, source: str) -> ReadResult:
     result = ReadResult()
     seen: dict[str, int] = {}
+    # Every document key of the file (article ids and the '<id>/c<n>' keys of comments) -> the
+    # line and what holds it, so that two lines can never give one doc_id.
+    keys: dict[str, tuple[int, str]] = {}
     lines = re.split(r"\r\n|\r|\n", text)
     if not any(line.strip() for line in lines):
         result.rejects.append(Reject("empty file: no JSON lines"))
@@ -108,7 +127,18 @@ def read_jsonl(text: str, source: str) -> ReadResult:
         if doc_key in seen:
             result.rejects.append(Reject(f"duplicate id {safe_repr(doc_key)} (first on line {seen[doc_key]})", lineno))
             continue
+        n_comments = len(obj.get("comments") or [])
+        own = {doc_key: "the article id"} | {
+            f"{doc_key}/c{n}": f"the key of comment {n} of {safe_repr(doc_key)}" for n in range(1, n_comments + 1)}
+        clash = next((k for k in own if k in keys), None)
+        if clash is not None:
+            other_line, other = keys[clash]
+            result.rejects.append(Reject(
+                f"id collision: {safe_repr(clash)} would be {own[clash]}, but it is already {other} "
+                f"on line {other_line}; give one of the two articles another id", lineno))
+            continue
         seen[doc_key] = lineno
+        keys.update({k: (lineno, what) for k, what in own.items()})
         title = _str_or_none(obj.get("title"))
         body = obj["text"]
         own_text = f"{title}\n\n{body}" if title else body
