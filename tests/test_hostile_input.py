@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -396,3 +397,135 @@ def test_repo_params_still_load_strictly():
     p = load_params(ROOT / "params.yaml")
     assert p.base.seed == 42 and p.cluster.reassign_noise is True
     assert yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))["base"]["seed"] == 42
+
+
+# --- the hostile corpus fixture: every entry accounted for ------------------------------------
+
+HOSTILE = ROOT / "tests" / "fixtures" / "corpora" / "hostile"
+HOSTILE_CORPORA = ["text", "jsonl", "html"]
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A copy of tests/fixtures/corpora/hostile plus what cannot be committed: links, a FIFO, big files."""
+    root = tmp_path / "hostile"
+    shutil.copytree(HOSTILE, root)
+    text = root / "text"
+    os.symlink("/etc/passwd", text / "passwd-link.txt")
+    os.symlink("/proc/self/status", text / "status-link.txt")
+    os.symlink(text / "gone.txt", text / "dangling-link.txt")
+    os.symlink(root / "jsonl", text / "folder-link")
+    os.symlink("good.txt", text / "inner-link.txt")  # even a link inside the corpus is not followed
+    os.mkfifo(text / "pipe.txt")
+    os.mkfifo(root / "html" / "pipe.html")
+    os.symlink("export.jsonl", root / "jsonl" / "linked.jsonl")
+    (text / "late-nul.txt").write_bytes(b"Late Title\n\n" + b"Startups should sell first. " * 400 + b"\x00\n")
+    (text / "long-paragraph.txt").write_text("Long Title\n\n" + "Sell first. " * 83_334 + "\n", encoding="utf-8")
+    deep = text.joinpath(*[f"d{i}" for i in range(40)])
+    deep.mkdir(parents=True)
+    (deep / "page.txt").write_text(GOOD, encoding="utf-8")
+    return root
+
+
+def _disk_entries(folder: Path) -> list[str]:
+    """Every entry under `folder` as the walk's rules see it: folders are entered unless hidden or links."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        rel = Path(dirpath).relative_to(folder)
+        entered = []
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink() or d.startswith("."):
+                out.append((rel / d).as_posix())
+            else:
+                entered.append(d)
+        dirnames[:] = entered
+        out += [(rel / f).as_posix() for f in filenames]
+    return sorted(out)
+
+
+HOSTILE_REJECTS = {
+    ("text", "passwd-link.txt"): "symbolic link (to '/etc/passwd')",
+    ("text", "status-link.txt"): "symbolic link (to '/proc/self/status')",
+    ("text", "dangling-link.txt"): "symbolic link",
+    ("text", "folder-link"): "symbolic link",
+    ("text", "inner-link.txt"): "symbolic link (to 'good.txt')",
+    ("text", "pipe.txt"): "not a regular file (a FIFO)",
+    ("text", "late-nul.txt"): "binary file: contains NUL bytes",
+    ("text", "long-paragraph.txt"): "paragraph too long: 1000008 characters at line 3",
+    ("text", "/".join(f"d{i}" for i in range(32))): "folder nested too deeply",
+    ("text", "empty.txt"): "empty file (0 bytes)",
+    ("text", "whitespace.txt"): "empty file: nothing but whitespace",
+    ("text", "image.txt"): "binary file: contains NUL bytes",
+    ("text", "furniture.txt"): "only boilerplate",
+    ("text", "repost.txt"): "duplicate of text/good.txt",
+    ("jsonl", "linked.jsonl"): "symbolic link (to 'export.jsonl')",
+    ("html", "pipe.html"): "not a regular file (a FIFO)",
+    ("html", "deep.html"): "nested too deeply",
+    ("html", "empty.html"): "empty file (0 bytes)",
+    ("html", "nav-only.html"): "only boilerplate",
+}
+HOSTILE_JSONL_LINES = {
+    2: "id collision: 'x/c1' would be the article id, but it is already the key of comment 1 of 'x' on line 1",
+    3: "duplicate id 'x' (first on line 1)", 4: "malformed JSON", 5: "missing required field 'text'",
+    6: "expected a JSON object", 7: "not text: field 'text' contains a NUL character", 8: "not text: field 'text' "
+    "contains a lone surrogate", 9: "nested too deeply", 10: "malformed JSON: Exceeds the limit (4300 digits)",
+    11: "field 'comments' must be a list",
+}
+HOSTILE_IGNORED = {("text", ".drafts"): "hidden", ("text", ".hidden.txt"): "hidden", ("text", "README.md"): "README",
+                   ("jsonl", "README.txt"): "README", **{(c, "corpus.yaml"): "corpus.yaml" for c in HOSTILE_CORPORA}}
+
+
+def test_hostile_corpus_fixture_every_entry_is_ingested_rejected_or_ignored(hostile):
+    result = ingest_corpora([read_corpus(hostile, name, LIMIT) for name in HOSTILE_CORPORA])
+    docs = result.documents
+    assert set(zip(docs["corpus"], docs["source"])) == {
+        ("text", "good.txt"), ("text", "payloads.txt"), ("text", "README_first.txt"), ("text", "bom.txt"),
+        ("text", "cp1252.txt"), ("text", "nested/deeper/page.txt"), ("jsonl", "export.jsonl"), ("html", "post.html")}
+    assert docs["doc_id"].is_unique
+    assert "root:x:0:0" not in all_text(result) and "VmRSS" not in all_text(result)
+    assert not docs["text"].str.contains("\x00", regex=False).any()
+
+    file_rejects = {(r["corpus"], r["source"]): r["reason"] for r in result.rejects if "line" not in r}
+    assert set(file_rejects) == set(HOSTILE_REJECTS)
+    for key, start in HOSTILE_REJECTS.items():
+        assert file_rejects[key].startswith(start), (key, file_rejects[key])
+    line_rejects = {r["line"]: r["reason"] for r in result.rejects if "line" in r}
+    assert set(line_rejects) == set(HOSTILE_JSONL_LINES)
+    for line, start in HOSTILE_JSONL_LINES.items():
+        assert line_rejects[line].startswith(f"line {line}: {start}"), line_rejects[line]
+    assert {(e["corpus"], e["path"]): e["rule"] for e in result.stats["ignored_entries"]} == HOSTILE_IGNORED
+
+    # Counted against the disk, independently of the walk: every entry ends somewhere, and an entry
+    # inside a rejected or ignored folder is covered by it.
+    for name in HOSTILE_CORPORA:
+        ended = ({s for c, s in zip(docs["corpus"], docs["source"]) if c == name}
+                 | {s for c, s in file_rejects if c == name} | {s for c, s in HOSTILE_IGNORED if c == name}
+                 | ({"export.jsonl"} if name == "jsonl" else set()))
+        for entry in _disk_entries(hostile / name):
+            parts = entry.split("/")
+            assert any("/".join(parts[:i]) in ended for i in range(1, len(parts) + 1)), (name, entry)
+        assert all(os.path.lexists(hostile / name / path) for path in ended)
+    stats = result.stats
+    assert stats["files_accounted"] is True
+    assert stats["entries"] == stats["files"] + stats["ignored"] == len(file_rejects) + 8 + len(HOSTILE_IGNORED)
+
+
+def test_argmap_ingest_writes_every_hostile_reject_and_ignored_entry(hostile, tmp_path, monkeypatch):
+    from pipeline.cli import app
+
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    params["ingest"]["corpora_dir"] = str(hostile)
+    params["ingest"]["corpora"] = HOSTILE_CORPORA
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["-q", "ingest"])
+    assert result.exit_code == 0, result.output
+    rejects = [json.loads(line) for line in (project / "outputs" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(r["corpus"], r["source"]) for r in rejects if "line" not in r} == set(HOSTILE_REJECTS)
+    assert sorted(r["line"] for r in rejects if "line" in r) == sorted(HOSTILE_JSONL_LINES)
+    report = json.loads((project / "outputs" / "ingest_report.json").read_text(encoding="utf-8"))
+    assert report["files_accounted"] is True and report["ignored"] == len(HOSTILE_IGNORED)
+    documents = pd.read_parquet(project / "outputs" / "documents.parquet")
+    assert len(documents) == 19 and documents["doc_id"].is_unique
