@@ -16,6 +16,7 @@ Decisions a user can rely on:
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
 def load_corpus_meta(folder: Path) -> CorpusMeta:
     """Parse and validate <folder>/corpus.yaml; CorpusError with one actionable line otherwise."""
     path = folder / CORPUS_FILE
-    if not path.is_file() and not path.is_symlink():
+    if not os.path.lexists(path):
         raise CorpusError(
             f"{path}: not found; every corpus folder needs a corpus.yaml "
             f"(name, description, source, license, language, format: {'|'.join(FORMATS)}); "

@@ -88,6 +88,10 @@ def test_symlinked_corpus_yaml_and_corpus_folder_are_refused(tmp_path):
     os.symlink(real / "corpus.yaml", folder / "corpus.yaml")
     with pytest.raises(CorpusError, match="symbolic link"):
         read_corpus(tmp_path, "c", LIMIT)
+    (folder / "corpus.yaml").unlink()
+    os.mkfifo(folder / "corpus.yaml")  # never opened, so never waited on
+    with pytest.raises(CorpusError, match=r"not a regular file \(a FIFO\)"):
+        read_corpus(tmp_path, "c", LIMIT)
 
 
 def test_corpus_add_does_not_copy_a_link_target(tmp_path):
