@@ -363,7 +363,7 @@ def test_html_page_over_the_comment_limit_is_rejected_with_the_count(tmp_path, m
 
 # --- 10. params: strict types, a sane seed ----------------------------------------------------
 
-@pytest.mark.parametrize("seed", [-1, 1e23, 2**32, True, "42"])
+@pytest.mark.parametrize("seed", [-1, 1e18, 1e23, 2**32, True, "42"])
 def test_seed_out_of_range_or_of_the_wrong_type_fails_validation_with_its_key(raw_params, seed):
     raw = copy.deepcopy(raw_params)
     raw["base"]["seed"] = seed
