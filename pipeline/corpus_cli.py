@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 import yaml
 
 from pipeline.cli_common import fail
+from pipeline.corpus_files import read_one_file, walk_corpus
 from pipeline.errors import CorpusError
 from pipeline.ingest import CORPUS_FILE, ingest_corpora, load_corpus_meta, read_corpus
 from pipeline.params import ParamsError, load_params
@@ -123,25 +123,28 @@ def add(
     try:
         if not _NAME_RE.match(name):
             raise CorpusError(f"--name {name!r}: use lowercase letters, digits, '-' and '_' (e.g. my-blogs)")
+        if path.is_symlink():
+            raise CorpusError(f"{path}: is a symbolic link; links are not followed: pass the file or folder itself")
         if not path.exists():
             raise CorpusError(f"{path}: no such file or folder")
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        files = [f for f in files if not any(part.startswith(".") for part in f.relative_to(
-            path if path.is_dir() else path.parent).parts)]
+        # The same walk as ingest: no link followed, nothing but regular files read.
+        limit = _max_bytes(params_path)
+        entries = walk_corpus(path, limit) if path.is_dir() else [read_one_file(path, limit)]
+        files = [e for e in entries if e.status == "file" and e.data is not None]
+        skipped = [(e.path, _why_not_copied(e, limit)) for e in entries if e.status != "file" or e.data is None]
         if not files:
-            raise CorpusError(f"{path}: no files to add")
+            raise CorpusError(f"{path}: no files to add" + "".join(f"; {p}: {why}" for p, why in skipped[:3]))
         if fmt is not None and fmt not in FORMATS:
             raise CorpusError(f"--format: got {fmt!r}, allowed: {', '.join(FORMATS)}")
-        fmt = fmt or _guess_format(files)
+        fmt = fmt or _guess_format([Path(e.path) for e in files])
         root = _corpora_dir(params_path, corpora_dir)
         target = root / name
         if target.exists():
             raise CorpusError(f"{target}: already exists; pick another --name or remove the folder")
         target.mkdir(parents=True)
-        for f in files:
-            rel = f.relative_to(path) if path.is_dir() else Path(f.name)
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(f, target / rel)
+        for e in files:
+            (target / e.path).parent.mkdir(parents=True, exist_ok=True)
+            (target / e.path).write_bytes(e.data)
         meta = {
             "name": name,
             "description": description or f"Files added from {path.name}.",
@@ -152,6 +155,8 @@ def add(
         }
         (target / CORPUS_FILE).write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
         typer.echo(f"added {len(files)} file(s) to {target} (format {fmt})")
+        for p, why in skipped:
+            typer.echo(f"  not copied {p}: {why}")
         if not no_params:
             if add_to_params(params_path, name):
                 typer.echo(f"listed {name!r} in {params_path} ingest.corpora")
@@ -160,6 +165,14 @@ def add(
         _report(root, [name], max_file_bytes=_max_bytes(params_path))
     except CorpusError as exc:
         raise fail(str(exc)) from None
+
+
+def _why_not_copied(entry, limit: int) -> str:
+    if entry.status == "ignored":
+        return f"ignored ({entry.reason}; see corpora/README.md)"
+    if entry.status == "rejected":
+        return entry.reason
+    return f"{entry.size} bytes, over ingest.max_file_bytes={limit}"
 
 
 def _max_bytes(params_path: Path) -> int:
@@ -199,6 +212,8 @@ def _report(root: Path, names: list[str], max_file_bytes: int) -> list[str]:
         )
         for r in rejects:
             typer.echo(f"  reject {r['source']}: {r['reason']}")
+        for path, rule in src.ignored:
+            typer.echo(f"  ignored {path}: {rule} (see corpora/README.md)")
         if kinds["article"] == 0:
             typer.echo(f"{src.name}: UNUSABLE: no document could be read")
             unusable.append(src.name)

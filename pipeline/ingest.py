@@ -16,6 +16,7 @@ Decisions a user can rely on:
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,21 +27,23 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from pipeline.corpus_files import CORPUS_FILE, read_one_file, walk_corpus
 from pipeline.errors import CorpusError
-from pipeline.readers import Doc
+from pipeline.readers import Doc, limits
 from pipeline.readers.formats import FORMATS, get_reader
 from pipeline.readers.layout import normalize_text
+from pipeline.safe_repr import one_line, safe_repr
 from pipeline.schemas import BLOCKS, DOCUMENTS
 
 logger = logging.getLogger(__name__)
 
-CORPUS_FILE = "corpus.yaml"
+MAX_CORPUS_YAML_BYTES = 1_000_000
 
 
 class FileMeta(BaseModel):
     """Per-file metadata in corpus.yaml; each given value overrides what the reader infers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     title: str | None = None
     author: str | None = None
     url: str | None = None
@@ -50,7 +53,7 @@ class FileMeta(BaseModel):
 class CorpusMeta(BaseModel):
     """corpus.yaml: what a corpus is, where it comes from, and how to read its files."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     name: str
     description: str
     source: str
@@ -64,7 +67,8 @@ class CorpusMeta(BaseModel):
 class RawFile:
     path: str  # posix path inside the corpus folder
     size: int
-    data: bytes | None  # None when the file is over the size limit (not read)
+    data: bytes | None  # None when the file is over the size limit, or not read (see `reason`)
+    reason: str | None = None  # why the walk rejected the entry without reading it (a link, a FIFO)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class CorpusSource:
     meta: CorpusMeta
     files: tuple[RawFile, ...]
     max_file_bytes: int
+    ignored: tuple[tuple[str, str], ...] = ()  # (path, rule) of entries an ignore rule skips
 
 
 @dataclass
@@ -86,15 +91,6 @@ class Ingested:
 # ---------------------------------------------------------------------------------------------
 # Reading (the only I/O)
 
-_SKIP_NAMES = {CORPUS_FILE}
-
-
-def _is_data_file(rel: Path) -> bool:
-    if any(part.startswith(".") for part in rel.parts):
-        return False
-    return not (rel.name in _SKIP_NAMES or rel.name.upper().startswith("README"))
-
-
 def _describe_error(path: Path, error: dict[str, Any]) -> str:
     key = ".".join(str(p) for p in error["loc"]) or "(top level)"
     kind = error["type"]
@@ -106,24 +102,33 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
             f"{path}: required key {key!r} is missing "
             "(required: name, description, source, license, language, format)"
         )
+    # The value is shown cut short: it may be an alias-expanded YAML bomb.
+    got = safe_repr(error.get("input"))
     if kind == "literal_error":
-        return f"{path}: {key}: got {error.get('input')!r}, allowed: {', '.join(FORMATS)}"
-    return f"{path}: {key}: got {error.get('input')!r}: {error['msg']}"
+        return f"{path}: {key}: got {got}, allowed: {', '.join(FORMATS)}"
+    return f"{path}: {key}: got {got}: {error['msg']}"
 
 
 def load_corpus_meta(folder: Path) -> CorpusMeta:
     """Parse and validate <folder>/corpus.yaml; CorpusError with one actionable line otherwise."""
     path = folder / CORPUS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise CorpusError(
             f"{path}: not found; every corpus folder needs a corpus.yaml "
             f"(name, description, source, license, language, format: {'|'.join(FORMATS)}); "
             "see corpora/README.md"
         )
+    entry = read_one_file(path, MAX_CORPUS_YAML_BYTES)
+    if entry.status == "rejected":
+        raise CorpusError(f"{path}: {entry.reason}")
+    if entry.data is None:
+        raise CorpusError(f"{path}: {entry.size} bytes, over the {MAX_CORPUS_YAML_BYTES} a corpus.yaml may have")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+        raw = yaml.safe_load(entry.data.decode("utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: not UTF-8, or an integer of 5000 digits
+        raise CorpusError(f"{path}: not valid YAML: {one_line(exc)}") from None
+    except RecursionError:
+        raise CorpusError(f"{path}: not valid YAML: nested too deeply") from None
     if not isinstance(raw, dict):
         raise CorpusError(f"{path}: expected a mapping of keys (name, description, ...), got {type(raw).__name__}")
     try:
@@ -131,31 +136,41 @@ def load_corpus_meta(folder: Path) -> CorpusMeta:
     except ValidationError as exc:
         raise CorpusError(_describe_error(path, exc.errors()[0])) from None
     if meta.name != folder.name:
-        raise CorpusError(f"{path}: name: got {meta.name!r}, but the folder is {folder.name!r}; make them equal")
+        raise CorpusError(
+            f"{path}: name: got {safe_repr(meta.name)}, but the folder is {folder.name!r}; make them equal")
     return meta
 
 
 def read_corpus(corpora_dir: Path, name: str, max_file_bytes: int) -> CorpusSource:
     """corpus.yaml and the raw bytes of every data file of corpora_dir/name (sorted by path).
 
-    Files over `max_file_bytes` are not read; they come back with data=None and become rejects.
+    No link is followed (pipeline/corpus_files.py has the walk's rules): a link, a FIFO or another
+    entry that is not a regular file comes back with a `reason` and no data; ignored entries
+    (hidden, corpus.yaml, README) come back in `ignored`. Files over `max_file_bytes` are not read;
+    they come back with data=None and become rejects.
     """
     folder = Path(corpora_dir) / name
+    if folder.is_symlink():
+        raise CorpusError(
+            f"{folder}: is a symbolic link; links are not followed: move or copy the corpus folder itself "
+            f"under {corpora_dir}"
+        )
     if not folder.is_dir():
         raise CorpusError(
             f"{folder}: corpus folder not found; create it with a corpus.yaml "
             f"or remove {name!r} from ingest.corpora in params.yaml"
         )
     meta = load_corpus_meta(folder)
-    files = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder)
-        if not _is_data_file(rel):
-            continue
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= max_file_bytes else None
-        files.append(RawFile(rel.as_posix(), size, data))
-    return CorpusSource(name, meta, tuple(files), max_file_bytes)
+    try:
+        entries = walk_corpus(folder, max_file_bytes)
+    except OSError as exc:
+        raise CorpusError(f"{folder}: cannot read the corpus folder: {exc.strerror or exc}") from None
+    files = tuple(
+        RawFile(e.path, e.size, e.data, e.reason if e.status == "rejected" else None)
+        for e in entries if e.status != "ignored"
+    )
+    ignored = tuple((e.path, e.reason) for e in entries if e.status == "ignored")
+    return CorpusSource(name, meta, files, max_file_bytes, ignored)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +225,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise DecodeReject(
                     f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
                 ) from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # anywhere, not only near the start: a NUL is never text
         raise DecodeReject("binary file: contains NUL bytes, not text; remove it or convert it to UTF-8 text")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
@@ -224,6 +239,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             ) from None
         encoding = best.encoding
         text = str(best)
+    if "\x00" in text:  # a UTF-16 or UTF-32 file can spell a NUL without a NUL byte pattern above
+        raise DecodeReject(f"binary file: contains NUL characters after decoding as {encoding}, not text")
     if _control_share(text) > 0.01:
         raise DecodeReject(
             f"binary file: {_control_share(text):.0%} control characters after decoding as {encoding}; "
@@ -274,6 +291,7 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
     block_rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
+    doc_ids: dict[str, str] = {}  # doc_id -> the file (and line) it came from
     files_total = files_with_docs = files_rejected = 0
     by_corpus: dict[str, Counter] = {}
 
@@ -283,6 +301,10 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
         for raw in src.files:
             files_total += 1
             counts["files"] += 1
+            if raw.reason is not None:
+                rejects.append(_reject(src.name, raw.path, raw.reason))
+                files_rejected += 1
+                continue
             if raw.data is None:
                 rejects.append(_reject(src.name, raw.path, (
                     f"file is {raw.size} bytes, over ingest.max_file_bytes={src.max_file_bytes}; "
@@ -306,6 +328,12 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                     d for d in result.docs if d.kind == "comment" and _family(d, article, result.docs)
                 ]
                 article_id = _doc_id(src.name, raw.path, article.key)
+                # Whatever a reader let through, no document over a limit, with a NUL, or with a
+                # doc_id another one has, goes on to the later stages.
+                problem = _over_limits(family) or _taken_id(family, src.name, raw.path, doc_ids)
+                if problem:
+                    rejects.append(_reject(src.name, raw.path, _at_line(problem, article.line), article.line))
+                    continue
                 key = _dedup_key(article)
                 if key and key in seen:
                     rejects.append(_reject(
@@ -317,6 +345,8 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                 if key:
                     seen[key] = article_id
                 _apply_overrides(article, src.meta.files.get(raw.path))
+                where = raw.path + (f" line {article.line}" if article.line is not None else "")
+                doc_ids.update({_doc_id(src.name, raw.path, d.key): where for d in family})
                 for doc in family:
                     _add_doc(doc, src.name, raw.path, encoding, doc_rows, block_rows)
                     kept += 1
@@ -339,11 +369,19 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
     DOCUMENTS.check(documents)
     BLOCKS.check(blocks)
 
+    # Accounting, checked rather than assumed: every entry the walk found is a document's source,
+    # a reject's source or ignored by a stated rule, and nothing else is.
+    walked = {(src.name, raw.path) for src in sources for raw in src.files}
+    ended = set(zip(documents["corpus"], documents["source"])) | {(r["corpus"], r["source"]) for r in rejects}
+    ignored = [{"corpus": src.name, "path": path, "rule": rule} for src in sources for path, rule in src.ignored]
     stats = {
+        "entries": files_total + len(ignored),
         "files": files_total,
         "files_ingested": files_with_docs,
         "files_rejected": files_rejected,
-        "files_accounted": files_with_docs + files_rejected == files_total,
+        "ignored": len(ignored),
+        "ignored_entries": ignored,
+        "files_accounted": walked == ended and files_with_docs + files_rejected == files_total,
         "documents": len(documents),
         "articles": int((documents["kind"] == "article").sum()),
         "comments": int((documents["kind"] == "comment").sum()),
@@ -361,11 +399,47 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
 
 
 def _family(comment: Doc, article: Doc, docs: list[Doc]) -> bool:
-    """True if `comment` belongs to `article` (its key extends the article's, or the page has one article)."""
+    """True if `comment` belongs to `article` (its key is the article's plus '/c<n>', or the page has
+    one article). Article 'x/c1' has comment 'x/c1/c1', which is not a comment of article 'x'."""
     articles = [d for d in docs if d.kind == "article"]
     if len(articles) == 1:
         return True
-    return comment.key.startswith(article.key + "/")
+    prefix = article.key + "/"
+    return comment.key.startswith(prefix) and "/" not in comment.key[len(prefix):]
+
+
+def _over_limits(family: list[Doc]) -> str | None:
+    """Why an article with its comments breaks a reader limit, or None (pipeline/readers/limits.py)."""
+    comments = len(family) - 1
+    if comments > limits.MAX_COMMENTS_PER_PAGE:
+        return limits.comments_reason(comments)
+    for doc in family:
+        if doc.end - doc.start > limits.MAX_DOCUMENT_CHARS:
+            return limits.document_reason(doc.end - doc.start, doc.kind)
+        longest = max((b.end - b.start for b in doc.blocks), default=0)
+        if longest > limits.MAX_PARAGRAPH_CHARS:
+            return limits.paragraph_reason(longest, f" in {doc.kind} {doc.key or 'text'}")
+        for name in ("text", "title", "author", "addressed_to", "url", "published"):
+            value = getattr(doc, name)
+            why = limits.not_text(value) if isinstance(value, str) else None
+            if why:
+                return f"not text: the {doc.kind}'s {name} contains {why}"
+    return None
+
+
+def _taken_id(family: list[Doc], corpus: str, source: str, doc_ids: dict[str, str]) -> str | None:
+    """Why a family's doc_ids clash with documents already kept (a file named 'a.jsonl#b' beside
+    'a.jsonl' with id 'b#x', say), or None."""
+    for doc in family:
+        doc_id = _doc_id(corpus, source, doc.key)
+        if doc_id in doc_ids:
+            taken_by = safe_repr(doc_ids[doc_id], 120)
+            return f"doc_id collision: {safe_repr(doc_id, 120)} is already taken by {taken_by}; rename the file"
+    return None
+
+
+def _at_line(reason: str, line: int | None) -> str:
+    return f"line {line}: {reason}" if line is not None else reason
 
 
 _DOC_COLUMNS = [

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ArgmapError
+from pipeline.safe_repr import one_line, safe_repr
 
 
 class ParamsError(ArgmapError, ValueError):
@@ -16,12 +17,20 @@ class ParamsError(ArgmapError, ValueError):
 
 
 class _Section(BaseModel):
-    # No defaults here: params.yaml is the one place defaults live.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No defaults here: params.yaml is the one place defaults live. Strict: "yes" is not a
+    # boolean, true is not a number, 2.0 is not a whole number; inf and nan are not numbers.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_in_64_bits(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise ValueError("too large: a whole number must fit in 64 bits")
+        return value
 
 
 class Base(_Section):
-    seed: int
+    seed: int = Field(ge=0, le=2**32 - 1)  # numpy.random.RandomState takes no other seed
     engine: Literal["local", "dask"]
     scheduler_address: str | None
 
@@ -119,9 +128,11 @@ class Stance(_Section):
     def _neutral_is_a_label(self) -> Stance:
         names = [label.name for label in self.labels]
         if len(set(names)) != len(names):
-            raise ValueError(f"label names must be unique, got {names}")
+            raise ValueError(f"label names must be unique, got {safe_repr(names, 200)}")
         if self.neutral_label not in names:
-            raise ValueError(f"neutral_label {self.neutral_label!r} is not one of the labels {names}")
+            raise ValueError(
+                f"neutral_label {safe_repr(self.neutral_label)} is not one of the labels {safe_repr(names, 200)}"
+            )
         return self
 
     @property
@@ -165,13 +176,17 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{key}: unknown key (a typo?)"
     if kind == "missing":
         return f"{key}: required key is missing"
-    got = error.get("input")
+    # The value is shown cut short: it may be a whole section, or an alias-expanded YAML bomb.
+    got = safe_repr(error.get("input"))
     msg = error["msg"]
+    if kind == "value_error":  # our own validators; a section's check names the values itself
+        detail = msg.removeprefix("Value error, ")
+        return f"{key}: {detail}" if isinstance(error.get("input"), dict) else f"{key}: got {got}: {detail}"
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
-        return f"{key}: got {got!r}, allowed: {allowed}"
+        return f"{key}: got {got}, allowed: {allowed}"
     allowed = _allowed_range(error["loc"])
-    return f"{key}: got {got!r}: {msg}" + (f" (allowed: {allowed})" if allowed else "")
+    return f"{key}: got {got}: {msg}" + (f" (allowed: {allowed})" if allowed else "")
 
 
 def _allowed_range(loc: tuple) -> str:
@@ -186,6 +201,8 @@ def _allowed_range(loc: tuple) -> str:
         model = info.annotation
     if info is None:
         return ""
+    if info.annotation is bool:
+        return "true or false"
     bounds = {name.capitalize(): getattr(m, name) for m in info.metadata
               for name in ("ge", "gt", "le", "lt") if hasattr(m, name)}
     kind = "a whole number" if info.annotation is int else "a number"
@@ -196,15 +213,20 @@ def _allowed_range(loc: tuple) -> str:
     return f"{kind} {' and '.join(parts)}" if parts else ""
 
 
+_MAX_PROBLEMS = 5
+
+
 def parse_params(raw: Any, where: str = "params.yaml") -> Params:
-    """Validate a parsed params mapping; raise ParamsError naming every bad key."""
+    """Validate a parsed params mapping; raise ParamsError naming the bad keys (the first five)."""
     if not isinstance(raw, dict):
         raise ParamsError(f"{where}: expected a mapping of sections, got {type(raw).__name__}")
     try:
         return Params.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(_describe(e) for e in exc.errors())
-        raise ParamsError(f"{where}: {problems}") from None
+        errors = exc.errors()
+        problems = "; ".join(_describe(e) for e in errors[:_MAX_PROBLEMS])
+        more = f"; and {len(errors) - _MAX_PROBLEMS} more" if len(errors) > _MAX_PROBLEMS else ""
+        raise ParamsError(f"{where}: {problems}{more}") from None
 
 
 def load_params(path: str | Path = "params.yaml") -> Params:
@@ -213,6 +235,8 @@ def load_params(path: str | Path = "params.yaml") -> Params:
         raise ParamsError(f"{path}: not found (run from the project folder, or pass --params)")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: not UTF-8, or an integer of 5000 digits
+        raise ParamsError(f"{path}: not valid YAML: {one_line(exc)}") from None
+    except RecursionError:
+        raise ParamsError(f"{path}: not valid YAML: nested too deeply") from None
     return parse_params(raw, str(path))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -207,8 +209,45 @@ def key_point_detail(argmap: dict, key: str) -> tuple[dict[str, Any], list[dict[
 # ------------------------------------------------------------------------------------- SQL
 
 
+# EXPLAIN, its options and ANALYZE (which runs the statement), after any leading comments.
+_EXPLAIN_RE = re.compile(
+    r"^\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*EXPLAIN\b\s*(?:\([^()]*\)\s*)?(?:ANALY[SZ]E\b)?",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _refusal(what: str) -> QueryError:
+    return QueryError(
+        f"refused: {what} not allowed; the outputs are read-only here "
+        "(use SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)"
+    )
+
+
+def _check_statement(statement) -> None:
+    import duckdb
+
+    kind = statement.type.name
+    if kind not in READ_ONLY_STATEMENTS:
+        raise _refusal(f"{kind} statements are")
+    if kind != "EXPLAIN":
+        return
+    # EXPLAIN ANALYZE runs what it explains (a COPY writes its file), so the explained statement
+    # must pass the same check; one that cannot be told apart is refused.
+    m = _EXPLAIN_RE.match(statement.query)
+    try:
+        inner = duckdb.extract_statements(statement.query[m.end():]) if m else []
+    except duckdb.Error:
+        inner = []
+    if len(inner) != 1 or inner[0].type.name == "EXPLAIN":
+        raise _refusal("EXPLAIN of a statement that cannot be checked is")
+    try:
+        _check_statement(inner[0])
+    except QueryError:
+        raise _refusal(f"EXPLAIN of a {inner[0].type.name} statement is") from None
+
+
 def check_read_only(sql: str) -> None:
-    """Raise QueryError unless `sql` parses and every statement only reads."""
+    """Raise QueryError unless `sql` parses and every statement only reads (EXPLAIN included)."""
     import duckdb
 
     try:
@@ -218,12 +257,7 @@ def check_read_only(sql: str) -> None:
     if not statements:
         raise QueryError("no SQL statement given; try: argmap sql \"SELECT stance, count(*) FROM claims GROUP BY 1\"")
     for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_ONLY_STATEMENTS:
-            raise QueryError(
-                f"refused: {kind} statements are not allowed; the outputs are read-only here "
-                "(use SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)"
-            )
+        _check_statement(statement)
     if len(statements) > 1:
         raise QueryError("one statement at a time, please (drop the extra ';')")
 
@@ -234,41 +268,62 @@ def _one_line(exc: Exception) -> str:
     return text
 
 
-def run_sql(sql: str, root: Path = Path(".")) -> pd.DataFrame:
-    """Run one read-only statement over the output tables as views; the database cannot write files."""
+def _build_views(db: Path, root: Path) -> list[str]:
+    """A database file holding one view per output table (and the computed tables); returns the
+    output files the views read."""
     import duckdb
 
-    check_read_only(sql)
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(str(db))
     try:
-        files = sorted({str((root / path).resolve()) for _, path, _ in OUTPUT_TABLES.values()})
-        present = [f for f in files if Path(f).is_file()]
-        if present:
-            con.execute("SET allowed_paths = " + _sql_list(present))
+        present = []
         for name, (_, path, where) in OUTPUT_TABLES.items():
             full = (root / path).resolve()
             if not full.is_file():
                 continue
+            present.append(str(full))
             condition = f" WHERE {where}" if where else ""
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_str(str(full))}){condition}")
         for name, (_, path, build) in COMPUTED_TABLES.items():
             full = (root / path).resolve()
             if full.is_file():
                 con.register(f"_{name}", build(pd.read_parquet(full)))
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}")
-        # Only the output files stay readable; nothing can be written, attached or installed.
-        con.execute("SET enable_external_access = false")
-        con.execute("SET autoinstall_known_extensions = false")
-        con.execute("SET autoload_known_extensions = false")
-        con.execute("SET lock_configuration = true")
-        try:
-            return con.execute(sql).fetchdf()
-        except duckdb.Error as exc:
-            missing = [n for n, (_, p, _) in OUTPUT_TABLES.items() if not (root / p).is_file()]
-            hint = f" (missing tables: {', '.join(missing)}; run dvc repro)" if missing else ""
-            raise QueryError(f"SQL failed: {_one_line(exc)}{hint}") from None
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
+                con.unregister(f"_{name}")
+        return sorted(set(present))
     finally:
         con.close()
+
+
+def run_sql(sql: str, root: Path = Path(".")) -> pd.DataFrame:
+    """Run one read-only statement over the output tables as views; the database cannot write.
+
+    Beyond the statement check, DuckDB itself is locked down: the views live in a database file
+    opened read-only (no table can be created), only the output files may be read, no other file
+    may be read or written (`temp_directory` is empty, so not even DuckDB's own spill folder), no
+    extension may load, and the configuration is locked so the query cannot undo any of it.
+    """
+    import duckdb
+
+    check_read_only(sql)
+    with tempfile.TemporaryDirectory(prefix="argmap-sql-") as tmp:
+        db = Path(tmp) / "views.duckdb"
+        present = _build_views(db, root)
+        con = duckdb.connect(str(db), read_only=True, config={"temp_directory": ""})
+        try:
+            if present:
+                con.execute("SET allowed_paths = " + _sql_list(present))
+            con.execute("SET enable_external_access = false")
+            con.execute("SET autoinstall_known_extensions = false")
+            con.execute("SET autoload_known_extensions = false")
+            con.execute("SET lock_configuration = true")
+            try:
+                return con.execute(sql).fetchdf()
+            except duckdb.Error as exc:
+                missing = [n for n, (_, p, _) in OUTPUT_TABLES.items() if not (root / p).is_file()]
+                hint = f" (missing tables: {', '.join(missing)}; run dvc repro)" if missing else ""
+                raise QueryError(f"SQL failed: {_one_line(exc)}{hint}") from None
+        finally:
+            con.close()
 
 
 def _sql_str(value: str) -> str:

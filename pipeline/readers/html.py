@@ -16,10 +16,11 @@ import re
 import lxml.html
 from lxml import etree
 
-from pipeline.readers import Block, Doc, ReadResult, Reject
+from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import COMMENT_COUNT_RE, Line, normalize_text
 from pipeline.readers.text import SUBSTANTIVE, line_boilerplate
 from pipeline.readers.threads import infer_threads
+from pipeline.safe_repr import one_line
 
 _COMMENT_XPATH = (
     "//*[(self::li or self::article or self::div or self::section)"
@@ -170,6 +171,17 @@ def _comment_docs(tree, article_key: str) -> list[Doc]:
     return docs
 
 
+def _depth(tree) -> int:
+    """How deep the elements of a parsed page nest (iteratively: no recursion on hostile pages)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
+
+
 def _declared_count(tree) -> int | None:
     for h in tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class, 'comments-title')]"):
         text = normalize_text(_text_of(h))
@@ -187,7 +199,16 @@ def read_html_page(text: str, source: str) -> ReadResult:
     try:
         tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
-        return ReadResult(rejects=[Reject(f"not parseable as HTML: {exc}")])
+        return ReadResult(rejects=[Reject(f"not parseable as HTML: {one_line(exc, 200)}")])
+    depth = _depth(tree)
+    if depth > limits.MAX_HTML_DEPTH:
+        # lxml keeps 255 levels and drops what lies deeper without a word: reject, never cut.
+        return ReadResult(rejects=[Reject(
+            f"nested too deeply: elements {depth} levels deep, over the limit of {limits.MAX_HTML_DEPTH}; "
+            "the HTML parser would drop what lies deeper (deeply nested comments, say), so the page is not read")])
+    n_comments = len(_comment_nodes(tree))
+    if n_comments > limits.MAX_COMMENTS_PER_PAGE:
+        return ReadResult(rejects=[Reject(limits.comments_reason(n_comments))])
     extracted = trafilatura.extract(
         text, output_format="xml", include_comments=False, with_metadata=True,
         include_images=True, include_tables=True, include_formatting=False,

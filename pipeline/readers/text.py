@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.readers import Block, Doc, ReadResult, Reject
+from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import (
     BULLET_RE,
     CAPTION_PREFIX_RE,
@@ -204,11 +204,16 @@ def _comments_by_line(lines: list[Line]) -> list[list[Line]]:
 
 def read_text_page(text: str, source: str) -> ReadResult:
     """One page saved as plain text -> the article and its comments, each with role-tagged blocks."""
+    length, lineno = limits.longest_line(text)
+    if length > limits.MAX_PARAGRAPH_CHARS:  # before any layout rule runs over it
+        return ReadResult(rejects=[Reject(limits.paragraph_reason(length, f" at line {lineno}"))])
     content = [ln for ln in split_lines(text) if ln is not None]
     if not content:
         return ReadResult(rejects=[Reject("empty file: nothing but whitespace")])
 
     article_end, declared, comment_lines, footer = _find_comments(content, 1)
+    if len(comment_lines) > limits.MAX_COMMENTS_PER_PAGE:  # before the thread inference compares them
+        return ReadResult(rejects=[Reject(limits.comments_reason(len(comment_lines)))])
     article_lines = content[:article_end]
     blocks = lay_out(text, article_lines, allow_title=True)
     title = None

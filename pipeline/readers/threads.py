@@ -89,7 +89,7 @@ def same_person(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
     a, b = a.lower().lstrip("@"), b.lower().lstrip("@")
-    return a == b or a.split()[0] == b.split()[0]
+    return a == b or (bool(a.split()) and bool(b.split()) and a.split()[0] == b.split()[0])
 
 
 def _expand_with_handle(name: str, handle: str | None) -> str:
