@@ -371,11 +371,17 @@ META_HEADER_RE = re.compile(
     r"(?P<value>\S.*)$", _I)
 URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", _I)
 # Layout: a navigation bar or footer of short links joined by '|', '·' or '•'
-# ('Home | About | Archive', 'Guidelines | FAQ | Lists | API', 'hide | past | favorite').
-_NAV_ITEM = r"[^|·•›»]{1,30}"
-NAV_BAR_RE = re.compile(rf"^(?:{_NAV_ITEM}\s*[|·•]\s*){{2,}}{_NAV_ITEM}$")
-# Layout: a forum breadcrumb ('Home › Forums › Operations').
-BREADCRUMB_RE = re.compile(r"^(?:[^›»>]{1,40}\s*[›»>]\s*){1,}[^›»>]{1,60}$")
+# ('Home | About | Archive', 'Guidelines | FAQ | Lists | API', 'hide | past | favorite'),
+# or a forum breadcrumb joined by '›' or '»' ('Home › Forums › Operations'). Split, not matched by
+# one pattern, so a long line of separators costs one pass.
+_NAV_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_CRUMB_SEPARATOR = re.compile(r"\s*[›»]\s*")
+
+
+def _short_links(parts: list[str], min_parts: int, max_chars: int, max_words: int) -> bool:
+    return len(parts) >= min_parts and all(0 < len(p) <= max_chars and len(p.split()) <= max_words for p in parts)
+
+
 # Layout: an aggregator thread's metadata line
 # ('51 points by someone 3 hours ago | hide | past | favorite | 38 comments').
 THREAD_META_RE = re.compile(
@@ -419,8 +425,8 @@ def furniture_reason(norm: str) -> str | None:
         return "thread metadata"
     if FOOTER_RE.search(norm):
         return "page footer"
-    if NAV_BAR_RE.match(norm) and all(len(p.split()) <= 4 for p in re.split(r"[|·•]", norm)):
+    if len(norm) <= 300 and _short_links(_NAV_SEPARATOR.split(norm), 3, 30, 4):
         return "navigation"
-    if BREADCRUMB_RE.match(norm) and ("›" in norm or "»" in norm):
+    if len(norm) <= 300 and _short_links(_CRUMB_SEPARATOR.split(norm), 2, 60, 6):
         return "navigation"
     return None
