@@ -95,12 +95,21 @@ def stance_pairs_cmd(
 def stages_cmd(
     check: bool = typer.Option(False, "--check", help="Compare with the deps dvc.yaml lists; exit 1 where they "
                                "differ."),
+    write: bool = typer.Option(False, "--write", help="Rewrite the deps lists in dvc.yaml to the registry's."),
     dvc_file: Path = typer.Option(Path("dvc.yaml"), "--dvc-file", help="The dvc.yaml to check."),
 ) -> None:
     """Print the deps each stage should list in dvc.yaml: the code its runner imports, then its data."""
-    from pipeline.code_deps import stage_deps
+    from pipeline.code_deps import rewrite_deps, stage_deps
 
     expected = {stage.name: stage_deps(stage) for stage in stages.STAGES}
+    if write:
+        if not dvc_file.is_file():
+            raise fail(f"{dvc_file}: not found; run from the project folder or give --dvc-file")
+        from pipeline.io import write_text
+
+        write_text(dvc_file, rewrite_deps(dvc_file.read_text(encoding="utf-8"), expected))
+        typer.echo(f"{dvc_file}: deps rewritten from the registry")
+        return
     if not check:
         for name, deps in expected.items():
             typer.echo(f"{name}:\n  deps:\n" + "".join(f"    - {dep}\n" for dep in deps), nl=False)
@@ -119,7 +128,7 @@ def stages_cmd(
             wrong.append(name)
     if wrong:
         raise fail(f"{dvc_file}: deps differ from the registry for {', '.join(wrong)}; "
-                   "`argmap stages` prints the lists to paste")
+                   "`argmap stages --write` rewrites them")
     typer.echo(f"{dvc_file}: every stage lists the deps the registry expects")
 
 

@@ -277,3 +277,25 @@ REGISTRY = "pipeline.stages"
 def stage_deps(stage) -> list[str]:
     """A registry stage's dvc.yaml deps: the code the registry and its runner import, then its data inputs."""
     return code_files([REGISTRY, stage.runner]) + [Path(path).as_posix() for path in stage.inputs]
+
+
+def rewrite_deps(dvc_yaml: str, expected: dict[str, list[str]]) -> str:
+    """dvc.yaml's text with each stage's `deps:` list replaced by `expected`, the rest untouched
+    (comments on deps that stay are kept)."""
+    lines = dvc_yaml.split("\n")
+    out: list[str] = []
+    stage = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            stage = line.strip()[:-1]
+        out.append(line)
+        i += 1
+        if line == "    deps:" and stage in expected:
+            kept = {}
+            while i < len(lines) and lines[i].startswith("      - "):
+                kept[lines[i][8:].split("#")[0].strip()] = lines[i]
+                i += 1
+            out.extend(kept.get(dep, f"      - {dep}") for dep in expected[stage])
+    return "\n".join(out)

@@ -66,7 +66,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_encoder",
         params=("base.seed", "train_encoder"),
-        inputs=("corpora/training",),
+        inputs=("corpora/training/argkp2021_train.csv", "corpora/training/argkp2021_dev.csv"),  # train_encoder.groups, .held_out
         outs=(Out(paths.ENCODER_MODEL),),
         metrics=(metric(paths.TRAIN_ENCODER_METRICS),),
     ),

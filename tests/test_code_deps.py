@@ -124,3 +124,13 @@ def test_the_errors_module_imports_nothing_heavy():
     code = ("import sys; before = set(sys.modules); import pipeline.errors; "
             "print(sorted(m for m in set(sys.modules) - before if not m.startswith('pipeline')))")
     assert _run(code) == "[]"
+
+
+def test_rewrite_deps_replaces_only_the_lists_and_keeps_comments():
+    from pipeline.code_deps import rewrite_deps
+
+    text = ("stages:\n  a:\n    cmd: argmap a\n    deps:\n      - old.py\n      - data   # the input\n"
+            "    params:\n      - a\n  b:\n    cmd: argmap b\n    deps:\n      - x.py\n")
+    out = rewrite_deps(text, {"a": ["new.py", "data"], "b": ["x.py"]})
+    assert out == ("stages:\n  a:\n    cmd: argmap a\n    deps:\n      - new.py\n      - data   # the input\n"
+                   "    params:\n      - a\n  b:\n    cmd: argmap b\n    deps:\n      - x.py\n")

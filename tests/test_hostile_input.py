@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from corpus_helpers import LIMIT, YAML, ingest_one, make_corpus
 from typer.testing import CliRunner
 
 from pipeline.errors import CorpusError
@@ -22,33 +23,11 @@ from pipeline.ingest import ingest_corpora, read_corpus
 from pipeline.params import ParamsError, load_params, parse_params
 
 ROOT = Path(__file__).resolve().parents[1]
-LIMIT = 5_000_000
 runner = CliRunner()
 
-YAML = """name: {name}
-description: test corpus
-source: written for the tests
-license: CC0-1.0
-language: en
-format: {fmt}
-"""
 GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
 THIRD = "Third Title\n\nStrategy comes before both: know the customer first.\n"
 OTHER = "Another Title\n\nMarketing builds the demand that sales turns into revenue.\n"
-
-
-def make_corpus(root: Path, name: str, files: dict[str, bytes | str], fmt: str = "text") -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "corpus.yaml").write_text(YAML.format(name=name, fmt=fmt), encoding="utf-8")
-    for rel, data in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return folder
-
-
-def ingest_one(root: Path, name: str, limit: int = LIMIT):
-    return ingest_corpora([read_corpus(root, name, limit)])
 
 
 def reasons(result) -> dict[str, str]:

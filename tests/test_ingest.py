@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus_helpers import LIMIT, ingest_one, make_corpus
 
 from pipeline.errors import CorpusError
 from pipeline.evaluate_structure import score_structure
@@ -19,28 +20,6 @@ from pipeline.sentences import split_sentences
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
 FIXTURES = ROOT / "tests" / "fixtures" / "corpora"
-LIMIT = 5_000_000
-
-YAML = """name: {name}
-description: test corpus
-source: written for the tests
-license: CC0-1.0
-language: en
-format: {fmt}
-"""
-
-
-def make_corpus(root: Path, name: str, files: dict[str, bytes | str], fmt: str = "text", extra: str = "") -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "corpus.yaml").write_text(YAML.format(name=name, fmt=fmt) + extra, encoding="utf-8")
-    for rel, data in files.items():
-        (folder / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return folder
-
-
-def ingest_one(root: Path, name: str, limit: int = LIMIT):
-    return ingest_corpora([read_corpus(root, name, limit)])
 
 
 GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
