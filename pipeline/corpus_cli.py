@@ -212,6 +212,9 @@ def _report(root: Path, names: list[str], max_file_bytes: int) -> list[str]:
         )
         for r in rejects:
             typer.echo(f"  reject {r['source']}: {r['reason']}")
+        for w in result.stats.get("thread_warnings", []):
+            if w["corpus"] == src.name:
+                typer.echo(f"  warning {w['source']}: {w['warning']}")
         for path, rule in src.ignored:
             typer.echo(f"  ignored {path}: {rule} (see corpora/README.md)")
         if kinds["article"] == 0:

@@ -131,3 +131,29 @@ def _files_accounted(
     gold_files = [g["file"] for g in gold_structure.get("documents", [])]
     present = set(documents["source"])
     return _share([f in present for f in gold_files])
+
+
+def score_structure_pages(
+    documents: pd.DataFrame, blocks: pd.DataFrame, gold_structure: dict
+) -> dict[str, float | None]:
+    """Structure metrics of pages read straight from their corpus (no sentence split) against a gold.
+
+    Blocks stand in for sentences, so boilerplate and heading metrics compare whole lines; the
+    sentence-level metrics, which need a sentence gold, are left out. 'url_correct' and
+    'published_correct' score the metadata the gold states for a page (a metadata header).
+    """
+    units = blocks[["doc_id", "role", "text"]].merge(documents[["doc_id", "source"]], on="doc_id")
+    no_sentences = pd.DataFrame({"doc": [], "sentence": [], "role": []})
+    metrics = score_structure(documents, units, gold_structure, no_sentences)
+    metrics = {k: v for k, v in metrics.items() if v is not None}
+    for field, metric in (("url", "url_correct"), ("published", "published_correct")):
+        hits = []
+        for g in gold_structure.get("documents", []):
+            if field not in g:
+                continue
+            arts = documents[(documents["source"] == g["file"]) & (documents["kind"] == "article")]
+            found = _value(arts.iloc[0], field) if len(arts) else None
+            hits.append(_norm(found) == _norm(g[field]))
+        if hits:
+            metrics[metric] = _share(hits)
+    return metrics

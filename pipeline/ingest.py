@@ -294,6 +294,7 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
     doc_ids: dict[str, str] = {}  # doc_id -> the file (and line) it came from
     files_total = files_with_docs = files_rejected = 0
     by_corpus: dict[str, Counter] = {}
+    thread_warnings: list[dict[str, Any]] = []
 
     for src in sources:
         counts = by_corpus.setdefault(src.name, Counter())
@@ -347,6 +348,10 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                 _apply_overrides(article, src.meta.files.get(raw.path))
                 where = raw.path + (f" line {article.line}" if article.line is not None else "")
                 doc_ids.update({_doc_id(src.name, raw.path, d.key): where for d in family})
+                warning = thread_warning(article, len(family) - 1)
+                if warning:
+                    thread_warnings.append({"corpus": src.name, "source": raw.path, "warning": warning})
+                    logger.warning("%s/%s: %s", src.name, raw.path, warning)
                 for doc in family:
                     _add_doc(doc, src.name, raw.path, encoding, doc_rows, block_rows)
                     kept += 1
@@ -390,6 +395,7 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
         "reject_reasons": dict(sorted(Counter(_reason_kind(r["reason"]) for r in rejects).items())),
         "by_corpus": {name: dict(sorted(c.items())) for name, c in sorted(by_corpus.items())},
         "block_roles": dict(sorted(Counter(blocks["role"]).items())),
+        "thread_warnings": thread_warnings,
     }
     logger.info(
         "ingest: %d files -> %d articles, %d comments, %d rejects",
@@ -435,6 +441,22 @@ def _taken_id(family: list[Doc], corpus: str, source: str, doc_ids: dict[str, st
         if doc_id in doc_ids:
             taken_by = safe_repr(doc_ids[doc_id], 120)
             return f"doc_id collision: {safe_repr(doc_id, 120)} is already taken by {taken_by}; rename the file"
+    return None
+
+
+def thread_warning(article: Doc, found: int) -> str | None:
+    """Why a page that looks like a thread was read with no or far fewer comments than it declares.
+
+    A page looks like a thread when the reader saw a comment count, a comments header or a
+    forum/aggregator metadata line (`Doc.thread_cue`); 'far fewer' is under half the declared count.
+    """
+    declared = article.declared_comment_count
+    cue = article.thread_cue
+    if declared is not None and declared > 0 and found < declared / 2:
+        return (f"the page declares {declared} comment(s) but {found} were read "
+                f"(from {cue!r}); check how its comments are separated")
+    if cue is not None and found == 0 and declared != 0:
+        return f"the page looks like a thread ({cue!r}) but no comment was read"
     return None
 
 

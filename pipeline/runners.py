@@ -217,7 +217,8 @@ def evaluate(p: Params) -> None:
     import pandas as pd
 
     from pipeline.evaluate import score_map, score_relations
-    from pipeline.evaluate_structure import score_structure
+    from pipeline.evaluate_structure import score_structure, score_structure_pages
+    from pipeline.ingest import ingest_corpora, read_corpus
 
     ann = Path(p.evaluate.annotations_dir)
     gold_structure = read_json(ann / "seed_structure.json")
@@ -232,6 +233,10 @@ def evaluate(p: Params) -> None:
         rejects=rejects, ingest_report=read_json(paths.INGEST_REPORT),
     )
     relations = score_relations(documents, edges, gold_structure)
+    # The structure pages are read here, straight from their folder: they are not a corpus of the map.
+    pages = ingest_corpora([read_corpus(Path("corpora"), "structure-pages", p.ingest.max_file_bytes)])
+    structure["structure_pages"] = score_structure_pages(
+        pages.documents, pages.blocks, read_json(ann / "structure_pages.json"))
     write_json(paths.STRUCTURE_METRICS, structure)
     write_json(paths.MAP_METRICS, {**score_map(sentences, clusters, edges),
                                    **{k: v for k, v in relations.items() if k != "relation_details"}})

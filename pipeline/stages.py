@@ -134,9 +134,9 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "evaluate",
-        params=("evaluate",),
-        inputs=("corpora/annotations", paths.DOCUMENTS, paths.REJECTS, paths.INGEST_REPORT, paths.SENTENCES,
-                paths.CLUSTERS, paths.EDGES),
+        params=("evaluate", "ingest.max_file_bytes"),
+        inputs=("corpora/annotations", "corpora/structure-pages", paths.DOCUMENTS, paths.REJECTS,
+                paths.INGEST_REPORT, paths.SENTENCES, paths.CLUSTERS, paths.EDGES),
         metrics=(metric(paths.STRUCTURE_METRICS), metric(paths.MAP_METRICS)),
         plots=(metric(paths.RELATION_DETAILS),),
     ),

@@ -46,6 +46,7 @@ class Doc:
     declared_comment_count: int | None = None
     found_comment_count: int | None = None
     line: int | None = None  # 1-based line of the source file (JSONL), for reports
+    thread_cue: str | None = None  # the line that made the page look like a thread, for warnings
 
     @property
     def text(self) -> str:

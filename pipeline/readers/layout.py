@@ -358,3 +358,75 @@ def glued_alt_text(text: str) -> int:
         return 0
     last_word = re.split(r"[ _-]", m.group(1))[-1]
     return m.end(1) if len(last_word) >= 3 else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Page furniture of forums, aggregators, Q&A sites, newsletters and blogs (layouts beyond the seeds).
+
+# A user handle as forums and aggregators print it: one word, letters first ('hollis_r', 'amy.chen').
+_HANDLE = r"[A-Za-z][\w.\-]{1,29}"
+# Layout: a page saved with a metadata header ('Source: https://…', 'Date: 2024-05-14', 'Author: …').
+META_HEADER_RE = re.compile(
+    r"^(?P<key>source|url|link|permalink|date|published|posted|author|saved|retrieved|accessed)\s*:\s*"
+    r"(?P<value>\S.*)$", _I)
+URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", _I)
+# Layout: a navigation bar or footer of short links joined by '|', '·' or '•'
+# ('Home | About | Archive', 'Guidelines | FAQ | Lists | API', 'hide | past | favorite'),
+# or a forum breadcrumb joined by '›' or '»' ('Home › Forums › Operations'). Split, not matched by
+# one pattern, so a long line of separators costs one pass.
+_NAV_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_CRUMB_SEPARATOR = re.compile(r"\s*[›»]\s*")
+
+
+def _short_links(parts: list[str], min_parts: int, max_chars: int, max_words: int) -> bool:
+    return len(parts) >= min_parts and all(0 < len(p) <= max_chars and len(p.split()) <= max_words for p in parts)
+
+
+# Layout: an aggregator thread's metadata line
+# ('51 points by someone 3 hours ago | hide | past | favorite | 38 comments').
+THREAD_META_RE = re.compile(
+    rf"^(?P<points>\d+)\s+points?\s+by\s+(?P<name>{_HANDLE})\b.*?"
+    r"(?:\|\s*(?P<count>\d+|no)\s+comments?\s*)?$", _I)
+# Layout: a forum or Q&A page's reply count ('Replies: 3', 'Answers: 2') or answers header ('2 Answers').
+REPLY_COUNT_RE = re.compile(
+    r"^(?:(?:replies|answers|posts|comments)\s*:\s*(?P<a>\d+)|(?P<b>\d+|no|one|two|three|four|five)"
+    r"\s+(?:answers?|replies))$", _I)
+# Layout: forum, Q&A and aggregator bylines naming a handle ('Posted by amy_chen on 4 March 2024',
+# 'Asked by bea_lopez · 3 years ago', 'Answer by grant_h · 12 votes', 'dmitri_p 7 hours ago | next',
+# 'nadia_f wrote:').
+HANDLE_BYLINE_RE = re.compile(
+    rf"^(?:(?:posted|asked|answered|answer|reply|replied|comment)\s+(?:on\s+{_DATE}\s+)?by\s+"
+    rf"(?P<a>{_HANDLE})(?:\s*(?:[·•|,]|\bon\b|\d).*)?"
+    rf"|(?P<b>{_HANDLE})\s+(?:wrote|replied|posted|says)\s*:?"
+    rf"|(?P<c>{_HANDLE})\s+(?:{_AGO}|on\s+{_DATE})(?:\s*[|·•].*)?)$", _I)
+# Layout: a newsletter's table of contents header ('In this issue:', 'Contents').
+TOC_HEADER_RE = re.compile(r"^(?:in (?:this|today's) issue|inside this issue|contents|table of contents)\s*:?$", _I)
+# Layout: a newsletter's issue line under its masthead ('Issue 41: Warehouses, lakes and ...').
+ISSUE_LINE_RE = re.compile(r"^(?:issue|edition|no\.|vol\.)\s*#?\d+\b", _I)
+# Layout: a site footer or newsletter footer ('© 2024 …', 'Powered by …', 'Search:').
+FOOTER_RE = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|^powered by\b|^search\s*:?$"
+    r"|^you are receiving this\b|^unsubscribe\b|^view (?:this email )?in (?:your )?browser\b", _I)
+# Layout: an aggregator title line ending with the linked site ('… cut the bill (example.org)').
+TITLE_DOMAIN_RE = re.compile(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)$", _I)
+
+
+def handle_byline(norm: str) -> str | None:
+    """The handle a forum, Q&A or aggregator byline names, or None if the line is not one."""
+    m = HANDLE_BYLINE_RE.match(norm)
+    if not m:
+        return None
+    return m.group("a") or m.group("b") or m.group("c")
+
+
+def furniture_reason(norm: str) -> str | None:
+    """Why a line is site furniture in the layouts above (navigation, footer), or None."""
+    if THREAD_META_RE.match(norm):
+        return "thread metadata"
+    if FOOTER_RE.search(norm):
+        return "page footer"
+    if len(norm) <= 300 and _short_links(_NAV_SEPARATOR.split(norm), 3, 30, 4):
+        return "navigation"
+    if len(norm) <= 300 and _short_links(_CRUMB_SEPARATOR.split(norm), 2, 60, 6):
+        return "navigation"
+    return None
