@@ -66,7 +66,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_encoder",
         params=("base.seed", "train_encoder"),
-        inputs=("corpora/training/argkp2021_train.csv", "corpora/training/argkp2021_dev.csv"),  # train_encoder.groups, .held_out
+        # train_encoder.groups and .held_out: the encoder reads these two files and nothing else
+        inputs=("corpora/training/argkp2021_train.csv", "corpora/training/argkp2021_dev.csv"),
         outs=(Out(paths.ENCODER_MODEL),),
         metrics=(metric(paths.TRAIN_ENCODER_METRICS),),
     ),

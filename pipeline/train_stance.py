@@ -162,7 +162,8 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
         logger.info("train_stance: fine-tuning on %d debate rows (+%d public pairs an epoch); %d rows kept "
                     "back for calibration", len(train_rows), cfg.public_pairs_per_epoch, int(calib.sum()))
         head = fine_tune(encoder, train_rows, y_debate[~calib], data.pairs, labels, cfg, seed=seed)
-        seconds = round(time.perf_counter() - started, 1)
+        # the time goes to the log only: a product holds nothing that differs between two runs
+        logger.info("train_stance: fine-tuned in %.0f s", time.perf_counter() - started)
         embedder = TorchEmbedder(encoder)
         positions = position_vectors(labels, embedder)
         probe = StanceModel(labels, head, np.zeros(len(DECISION_FEATURES)), "")
@@ -174,7 +175,6 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
                             calib_rows)
     finally:
         torch.set_num_threads(threads)
-    metrics["training_seconds"] = seconds
     model.card = {
         "task": "stance of claims: (claim, position) -> for / against / neither, then one label per claim",
         "label_set": labels.to_json(),
@@ -191,7 +191,6 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
         "hyperparameters": cfg.model_dump(),
         "decision_weights": dict(zip(DECISION_FEATURES, [round(float(v), 4) for v in decision])),
         "calibration": "decision layer fitted by NLL on debate rows kept out of fine-tuning",
-        "training_seconds": seconds,
         "metrics": {k: v for k, v in metrics.items() if not k.startswith("_")},
     }
     return model, encoder, metrics
