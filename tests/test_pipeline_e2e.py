@@ -63,7 +63,12 @@ def _reuse_trained(dest: Path) -> None:
     """Give a copy the project's fine-tuned encoder and stance model with their lock entries, so
     DVC finds those stages done: each trains for minutes on a CPU, and their own tests check them
     (tests/test_encoder.py, tests/test_stance.py). Every other stage still runs from scratch."""
-    lock = yaml.safe_load((ROOT / "dvc.lock").read_text())
+    # ruamel (DVC's own YAML library), not PyYAML: PyYAML reads DVC's `4e-05` as a string and
+    # writes it back quoted, and DVC then sees a changed param and retrains the stage.
+    from ruamel.yaml import YAML
+
+    rt = YAML()
+    lock = rt.load((ROOT / "dvc.lock").read_text())
     entries = {name: lock["stages"][name] for name in TRAINED_STAGES}
     for entry in entries.values():
         for out in [*entry["outs"], *entry.get("metrics", []), *entry.get("plots", [])]:
@@ -73,7 +78,8 @@ def _reuse_trained(dest: Path) -> None:
                 shutil.copytree(src, target, dirs_exist_ok=True)
             elif src.is_file():
                 shutil.copy(src, target)
-    (dest / "dvc.lock").write_text(yaml.safe_dump({"schema": lock["schema"], "stages": entries}, sort_keys=False))
+    with (dest / "dvc.lock").open("w") as fh:
+        rt.dump({"schema": lock["schema"], "stages": entries}, fh)
 
 
 def _normal(text: str) -> str:
