@@ -61,4 +61,4 @@ lint: setup
 	ruff check pipeline tests
 
 clean:
-	rm -rf outputs work metrics plots models/claims models/stance
+	rm -rf outputs work

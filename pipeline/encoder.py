@@ -167,10 +167,22 @@ def _encode(model, groups: list[tuple[list[str], np.ndarray]]) -> np.ndarray:
                         show_progress_bar=False).astype(np.float32)
 
 
+def round_to_half(model) -> None:
+    """Round the weights to float16 and back, in place: the model then computes exactly what the
+    float16 file `save_model` writes gives when loaded (in float32, see `pipeline.models`)."""
+    model.half()
+    model.float()
+
+
 def save_model(model, folder: Path) -> None:
-    """Save the model's loading files only (no model card: it records versions and dates)."""
+    """Save the model's loading files only (no model card: it records versions and dates), with
+    float16 weights (half the bytes to ship; call `round_to_half` before scoring the model)."""
     staging = folder / ".save"
-    model.save(str(staging), create_model_card=False)
+    model.half()
+    try:
+        model.save(str(staging), create_model_card=False)
+    finally:
+        model.float()
     for f in sorted(staging.rglob("*")):
         if f.is_file() and (f.name in MODEL_FILES or f.parent != staging):
             dest = folder / f.relative_to(staging)
@@ -182,10 +194,9 @@ def save_model(model, folder: Path) -> None:
 def run_train_encoder(params, *, model_dir: str | Path | None = None,
                       metrics_path: str | Path = "metrics/train_encoder.json") -> dict[str, Any]:
     """Fine-tune the base model on the training groups; write models/encoder/ and its metrics."""
-    from sentence_transformers import SentenceTransformer
 
     from pipeline import paths
-    from pipeline.models import resolve_model_path
+    from pipeline.models import load_sentence_transformer
 
     t = params.train_encoder
     started = time.perf_counter()
@@ -196,12 +207,12 @@ def run_train_encoder(params, *, model_dir: str | Path | None = None,
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    base_path = resolve_model_path(t.base_model, t.base_package)
-    model = SentenceTransformer(base_path, device="cpu")
+    model = load_sentence_transformer(t.base_model, t.base_package)
     held_out = _held_out(params)
     before = point_separation(_encode(model, held_out), held_out) if held_out else {}
     losses = fine_tune(model, groups, epochs=t.epochs, learning_rate=t.learning_rate,
                        temperature=t.temperature, max_group=t.max_group, seed=params.base.seed)
+    round_to_half(model)  # score the weights that ship
     after = point_separation(_encode(model, held_out), held_out) if held_out else {}
     with atomic_dir(model_dir or paths.ENCODER_MODEL) as tmp:  # no half-written model on interruption
         save_model(model, tmp)

@@ -67,13 +67,12 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str, package: str | None, batch_size: int = 32):
         path = resolve_model_path(model, package)
-        from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         self.name = model
         self.batch_size = batch_size
-        self._model = SentenceTransformer(path, device="cpu")
+        self._model = _sentence_transformer(path)
         logger.info("loaded embedding model %s from %s", model, path)
 
     @property
@@ -104,9 +103,15 @@ class TorchEmbedder(SentenceTransformerEmbedder):
 
 def load_sentence_transformer(model: str, package: str | None):
     """The SentenceTransformer itself (to fine-tune), loaded offline from a folder or package."""
+    return _sentence_transformer(resolve_model_path(model, package))
+
+
+def _sentence_transformer(path: str):
+    """Load in float32 on the CPU, whatever the file stores (the trained encoders ship as float16)."""
+    import torch
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(resolve_model_path(model, package), device="cpu")
+    return SentenceTransformer(path, device="cpu", model_kwargs={"dtype": torch.float32})
 
 
 @lru_cache(maxsize=4)

@@ -70,33 +70,36 @@ def train_stance(p: Params) -> None:
                      plots_dir=paths.PLOTS)
 
 
+def _on_engine(p: Params, work):
+    """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends."""
+    from pipeline.engine import make_engine
+
+    engine = make_engine(p)
+    try:
+        return work(engine)
+    finally:
+        engine.close()
+
+
 def sentences(p: Params) -> None:
     """Split documents into sentences, give each a role, and score which are claims."""
     from pipeline.claims import ClaimModel
-    from pipeline.engine import make_engine, run_sentences
+    from pipeline.engine import run_sentences
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     blocks = read_table(paths.BLOCKS, schemas.BLOCKS)
     ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
-    engine = make_engine(p)
-    try:
-        scored = run_sentences(engine, documents, blocks, p)
-    finally:
-        engine.close()
+    scored = _on_engine(p, lambda engine: run_sentences(engine, documents, blocks, p))
     write_table(scored, paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
 
 
 def embed(p: Params) -> None:
     """Embed every claim with the sentence-transformers model named in params."""
-    from pipeline.engine import make_engine, run_embed
+    from pipeline.engine import run_embed
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
-    engine = make_engine(p)
-    try:
-        write_table(run_embed(engine, scored, p), paths.EMBEDDINGS, schemas.EMBEDDINGS)
-    finally:
-        engine.close()
+    write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p)), paths.EMBEDDINGS, schemas.EMBEDDINGS)
 
 
 def cluster(p: Params) -> None:
@@ -123,17 +126,13 @@ def cluster(p: Params) -> None:
 
 def stance(p: Params) -> None:
     """Tag each claim with a stance label, a probability per label and the chosen one's score."""
-    from pipeline.engine import make_engine, run_stance
+    from pipeline.engine import run_stance
     from pipeline.stance import StanceModel
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
-    engine = make_engine(p)
-    try:
-        stances = run_stance(engine, scored, documents, p)
-    finally:
-        engine.close()
+    stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p))
     write_table(stances, paths.STANCES, schemas.STANCES)
 
 

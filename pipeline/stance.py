@@ -97,19 +97,11 @@ def clean_text(text: Any) -> str:
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
-def claim_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(each claim's text, its paragraph's text): the text is what the pair model reads."""
+def claim_texts(frame: pd.DataFrame) -> list[str]:
+    """Each claim's text, as the pair model reads it (its normalised text where there is one)."""
     if "norm_text" in frame.columns:
-        texts = [clean_text(n) or clean_text(t) for n, t in zip(frame["norm_text"], frame["text"])]
-    else:
-        texts = [clean_text(t) for t in frame["text"]]
-    blocks = [clean_text(b) or t for b, t in zip(frame.get("block_text", pd.Series(texts)), texts)]
-    return texts, blocks
-
-
-def anchor_texts(descriptions: Sequence[str], examples: Sequence[Sequence[str]]) -> list[str]:
-    """Every text the label anchors embed: each label's description and its example phrases."""
-    return [text for desc, phrases in zip(descriptions, examples) for text in [desc, *phrases]]
+        return [clean_text(n) or clean_text(t) for n, t in zip(frame["norm_text"], frame["text"])]
+    return [clean_text(t) for t in frame["text"]]
 
 
 def encode_texts(embedder, texts: Sequence[str]) -> np.ndarray:
@@ -351,7 +343,7 @@ def tag_stances(claims: pd.DataFrame, documents: pd.DataFrame | None, *, model: 
     columns = ["sentence_id", "stance", "stance_score", "stance_probs"]
     if claims.empty:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
-    texts, _ = claim_texts(claims)
+    texts = claim_texts(claims)
     probs = model.predict_proba(encode_texts(embedder, texts), position_vectors(labels, embedder), labels)
     pick = probs.argmax(axis=1)
     order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])

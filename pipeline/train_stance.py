@@ -147,6 +147,7 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
     and score every evaluation set. Returns (model, fine-tuned encoder, metrics)."""
     import torch
 
+    from pipeline.encoder import round_to_half
     from pipeline.models import TorchEmbedder
 
     threads = torch.get_num_threads()
@@ -162,6 +163,7 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
         logger.info("train_stance: fine-tuning on %d debate rows (+%d public pairs an epoch); %d rows kept "
                     "back for calibration", len(train_rows), cfg.public_pairs_per_epoch, int(calib.sum()))
         head = fine_tune(encoder, train_rows, y_debate[~calib], data.pairs, labels, cfg, seed=seed)
+        round_to_half(encoder)  # calibrate and score the weights that ship
         # the time goes to the log only: a product holds nothing that differs between two runs
         logger.info("train_stance: fine-tuned in %.0f s", time.perf_counter() - started)
         embedder = TorchEmbedder(encoder)

@@ -12,6 +12,7 @@ from pipeline.encoder import (
     fine_tune,
     point_separation,
     read_groups,
+    round_to_half,
     save_model,
     training_groups,
     write_groups,
@@ -94,6 +95,7 @@ def test_fine_tuning_is_deterministic_brings_points_together_and_saves_safely(ba
         model = base_model()
         before = model.encode(texts, normalize_embeddings=True)
         losses = fine_tune(model, groups, epochs=3, learning_rate=5e-5, temperature=0.1, max_group=96, seed=7)
+        round_to_half(model)  # as the stage does: what is scored is what ships
         folder = tmp_path / name
         folder.mkdir()
         save_model(model, folder)
@@ -109,10 +111,18 @@ def test_fine_tuning_is_deterministic_brings_points_together_and_saves_safely(ba
     # The saved folder is weights as safetensors plus JSON/text: nothing a loader would unpickle.
     names = {p.name for p in folder.rglob("*") if p.is_file()}
     assert "model.safetensors" in names and not any(n.endswith((".bin", ".pkl", ".pt")) for n in names)
-    from sentence_transformers import SentenceTransformer
+    # The weights ship as float16 and load as float32: the reloaded model is the one that was scored.
+    from safetensors import safe_open
 
-    reloaded = SentenceTransformer(str(folder), device="cpu").encode(texts, normalize_embeddings=True)
-    np.testing.assert_allclose(reloaded, after, atol=1e-6)
+    from pipeline.models import load_sentence_transformer
+
+    with safe_open(str(folder / "model.safetensors"), framework="pt") as f:
+        assert {str(f.get_tensor(k).dtype) for k in f.keys() if f.get_tensor(k).is_floating_point()} == {
+            "torch.float16"}
+    reloaded_model = load_sentence_transformer(str(folder), None)
+    assert next(reloaded_model.parameters()).dtype.is_floating_point
+    assert str(next(reloaded_model.parameters()).dtype) == "torch.float32"
+    np.testing.assert_allclose(reloaded_model.encode(texts, normalize_embeddings=True), after, atol=1e-6)
 
 
 def test_model_digest_follows_bytes_not_mtimes(tmp_path):
