@@ -60,6 +60,16 @@ class Reject:
 
 
 @dataclass
+class Ignored:
+    """A record of an export that a stated rule passes over (spam, deleted, a 'more' stub, ...)."""
+
+    rule: str
+    record: str  # how the record is named: "comment 5", "post 'abc'"
+    line: int | None = None
+
+
+@dataclass
 class ReadResult:
     docs: list[Doc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
