@@ -397,7 +397,8 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
             elif not result.rejects and not any(r["source"] == raw.path and r["corpus"] == src.name for r in rejects):
                 why = "no document found in the file"
                 if result.ignored:
-                    why += f"; its {len(result.ignored)} record(s) are all ignored by stated rules (see ignored_records)"
+                    why += (f"; its {len(result.ignored)} record(s) are all ignored by stated rules "
+                            "(see ignored_records)")
                 rejects.append(_reject(src.name, raw.path, why))
             if not kept:
                 files_rejected += 1

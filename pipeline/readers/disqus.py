@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pipeline.readers import ReadResult, Reject
 from pipeline.readers.exports import HtmlProblem, Record, XmlProblem, assemble, html_to_text, parse_xml, xml_text
+from pipeline.safe_repr import safe_repr
 
 DISQUS_NS = "http://disqus.com"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
@@ -59,7 +60,7 @@ def read_disqus(text: str, source: str) -> ReadResult:
         return ReadResult(rejects=[Reject(str(exc))])
     if not is_disqus(root):
         return ReadResult(rejects=[Reject(
-            f"not a Disqus export: the root is <{root.tag}>, expected <disqus xmlns=\"{DISQUS_NS}\">; "
+            f"not a Disqus export: the root is {safe_repr(root.tag, 60)}, expected <disqus xmlns=\"{DISQUS_NS}\">; "
             "pass the right --format")])
     threads: list[Record] = []
     posts: list[Record] = []

@@ -76,7 +76,7 @@ def read_reddit(text: str, source: str) -> ReadResult:
         body = d.get("selftext")
         declared = d.get("num_comments")
         records.append(Record(
-            "article", rid, "submission", text="" if body in _GONE else _markdown(body),
+            "article", rid, "submission", text="" if isinstance(body, str) and body in _GONE else _markdown(body),
             title=str_or_none(d.get("title")), author=_author(d.get("author")),
             url=str_or_none(d.get("url")), published=timestamp(d.get("created_utc")),
             declared=declared if isinstance(declared, int) and not isinstance(declared, bool) else None))
@@ -110,7 +110,7 @@ def read_reddit(text: str, source: str) -> ReadResult:
             body = d.get("body")
             rec.author = _author(d.get("author"))
             rec.published = timestamp(d.get("created_utc"))
-            if body in _GONE:
+            if isinstance(body, str) and body in _GONE:
                 rec.ignore = _GONE[body]
             elif not isinstance(body, str):
                 rec.problem = "no body"

@@ -21,6 +21,7 @@ import re
 
 from pipeline.readers import ReadResult, Reject
 from pipeline.readers.exports import HtmlProblem, Record, XmlProblem, assemble, html_to_text, parse_xml, xml_text
+from pipeline.safe_repr import safe_repr
 
 WP_PREFIX = "http://wordpress.org/export/"
 _WP_NS_RE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
@@ -62,7 +63,7 @@ def read_wxr(text: str, source: str) -> ReadResult:
     wp = wp_namespace(root)
     if wp is None:
         return ReadResult(rejects=[Reject(
-            f"not a WordPress export: the root is <{root.tag}>, expected <rss> with the wp: namespace "
+            f"not a WordPress export: the root is {safe_repr(root.tag, 60)}, expected <rss> with the wp: namespace "
             f"({WP_PREFIX}1.2/); pass the right --format")])
     ns = {**_NS, "wp": wp}
     records: list[Record] = []
@@ -77,9 +78,9 @@ def read_wxr(text: str, source: str) -> ReadResult:
         if not post_id:
             post.rid, post.problem = f"#{n}", "no wp:post_id"
         elif kind not in ("post", "page"):
-            post.ignore = f"WXR item of type {kind!r}: only posts and pages are read"
+            post.ignore = f"WXR item of type {safe_repr(kind, 40)}: only posts and pages are read"
         elif status != "publish":
-            post.ignore = f"{kind} with status {status!r}: only published posts and pages are read"
+            post.ignore = f"{kind} with status {safe_repr(status, 40)}: only published posts and pages are read"
         else:
             post.text = _body(xml_text(item, "content:encoded", ns), post)
         records.append(post)
@@ -97,7 +98,8 @@ def read_wxr(text: str, source: str) -> ReadResult:
             elif ctype in ("pingback", "trackback"):
                 rec.ignore = f"{ctype}: a link notice, not a comment"
             elif approved not in _APPROVED:
-                rec.ignore = _NOT_APPROVED.get(approved, f"wp:comment_approved {approved!r}: only approved comments are read")
+                rec.ignore = _NOT_APPROVED.get(
+                    approved, f"wp:comment_approved {safe_repr(approved, 20)}: only approved comments are read")
             else:
                 rec.text = _body(xml_text(c, "wp:comment_content", ns), rec)
             records.append(rec)
