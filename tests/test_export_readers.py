@@ -460,3 +460,15 @@ def to_csv(t: Thread) -> str:
 def test_csv_round_trip(thread):
     columns = {"id": "key", "parent": "answers", "author": "who", "title": "heading", "text": "body"}
     check_round_trip(get_reader("csv", columns)(to_csv(thread), "x.csv"), thread, "A", lambda i: f"r{i}")
+
+
+def test_corpus_validate_lists_ignored_records_with_their_rule(tmp_path):
+    from pipeline.corpus_cli import corpus_app
+
+    shutil.copytree(EXPORTS / "disqus-sample", tmp_path / "corpora" / "disqus-sample")
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    result = runner.invoke(corpus_app, ["validate", "disqus-sample", "--corpora-dir", str(tmp_path / "corpora"),
+                                        "--params", str(tmp_path / "params.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "disqus-sample: 1 file(s), 2 article(s), 5 comment(s), 0 reject(s)" in result.output
+    assert "ignored record comments-export.xml line 98 post '8004': post marked spam (isSpam)" in result.output

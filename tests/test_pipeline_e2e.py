@@ -43,9 +43,10 @@ def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
             shutil.copy(src, dest / name)
     if corpora:
         for name in corpora:
-            fixture = ROOT / "tests" / "fixtures" / "corpora" / name
-            if fixture.is_dir():
-                shutil.copytree(fixture, dest / "corpora" / name)
+            for fixtures in ("corpora", "exports"):
+                fixture = ROOT / "tests" / "fixtures" / fixtures / name
+                if fixture.is_dir():
+                    shutil.copytree(fixture, dest / "corpora" / name)
         params = yaml.safe_load((dest / "params.yaml").read_text())
         params["ingest"]["corpora"] = corpora
         (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
@@ -58,6 +59,9 @@ def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
 
 
 TRAINED_STAGES = ("train_encoder", "train_stance")
+# Where the trained encoder and stance model are copied from: this project, or another checkout of
+# it that holds them (a git worktree has no models of its own), e.g. ARGMAP_TRAINED_FROM=../main.
+TRAINED_FROM = Path(os.environ.get("ARGMAP_TRAINED_FROM") or ROOT)
 
 
 def _reuse_trained(dest: Path) -> None:
@@ -68,7 +72,7 @@ def _reuse_trained(dest: Path) -> None:
     lock = yaml.safe_load((ROOT / "dvc.lock").read_text())
     for name in TRAINED_STAGES:
         for out in lock["stages"][name]["outs"]:
-            src, target = ROOT / out["path"], dest / out["path"]
+            src, target = TRAINED_FROM / out["path"], dest / out["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             if src.is_dir():
                 shutil.copytree(src, target, dirs_exist_ok=True)
@@ -202,6 +206,48 @@ def test_jsonl_and_html_corpora_end_to_end(tmp_path):
         assert _normal(local) == _normal(row.text), row.sentence_id
     assert (root / paths.REJECTS).read_text() == ""
     validate_argmap(json.loads((root / paths.ARGMAP).read_text()))
+
+
+EXPORT_CORPORA = ["wxr-sample", "disqus-sample", "reddit-sample", "hn-sample", "csv-sample"]
+
+
+def _report_data(root: Path) -> dict:
+    page = (root / "outputs" / "report.html").read_text(encoding="utf-8")
+    start = page.index('id="argmap-data">') + len('id="argmap-data">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_structured_exports_end_to_end(tmp_path):
+    """The five export formats (WXR, Disqus, Reddit, Hacker News, CSV) in one corpus set through one
+    dvc repro: their reply trees reach documents.parquet, argmap.json and the report's data."""
+    root = _copy_project(tmp_path / "exports", EXPORT_CORPORA)
+    _run(["dvc", "repro"], root)
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    assert set(documents["corpus"]) == set(EXPORT_CORPORA)
+    argmap = json.loads((root / paths.ARGMAP).read_text())
+    validate_argmap(argmap)
+    report = _report_data(root)
+    for where, docs in (("argmap.json", argmap["documents"]), ("report", report["documents"])):
+        parents = {d["doc_id"]: d["parent_doc_id"] for d in docs}
+        for corpus in EXPORT_CORPORA:
+            mine = [d for d in docs if d["corpus"] == corpus]
+            comments = [d for d in mine if d["kind"] == "comment"]
+            assert comments and all(parents[c["doc_id"]] in parents for c in comments), (where, corpus)
+            # a reply to a comment, not only to the article: the thread is a tree
+            assert any(parents[parents[c["doc_id"]]] is not None for c in comments), (where, corpus)
+            assert any(d["author"] for d in mine), (where, corpus)
+        # replies listed before their parent in the file, or answering an ignored comment
+        assert parents["wxr-sample/blog-export.xml#41/304"] == "wxr-sample/blog-export.xml#41/303"
+        assert parents["wxr-sample/blog-export.xml#41/308"] == "wxr-sample/blog-export.xml#41/301"
+        assert parents["reddit-sample/thread.json#1b2xq9/kq1d20"] == "reddit-sample/thread.json#1b2xq9/kq1a01"
+        assert parents["disqus-sample/comments-export.xml#7001/8005"] == "disqus-sample/comments-export.xml#7001/8001"
+        assert parents["csv-sample/board.csv#T1/R4"] == "csv-sample/board.csv#T1/R3"
+    replies = {(r["source_id"], r["target_id"]) for r in argmap["relations"] if r["relation"] == "reply"}
+    assert ("hn-sample/items-firebase.json#39200001/39200009",
+            "hn-sample/items-firebase.json#39200001/39200005") in replies
+    assert (root / paths.REJECTS).read_text() == ""
+    ingest_report = json.loads((root / paths.INGEST_REPORT).read_text())
+    assert ingest_report["files_accounted"] and len(ingest_report["ignored_records"]) == 16
 
 
 def test_experiment_with_a_param_reruns_only_what_it_touches(run_twice, tmp_path):
