@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from corpus_helpers import LIMIT, YAML, ingest_one, make_corpus
+from corpus_helpers import GOOD, HOSTILE_CORPORA, LIMIT, YAML, ingest_one, make_corpus, make_hostile
 from typer.testing import CliRunner
 
 from pipeline.errors import CorpusError
@@ -25,7 +25,6 @@ from pipeline.params import ParamsError, load_params, parse_params
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
-GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
 THIRD = "Third Title\n\nStrategy comes before both: know the customer first.\n"
 OTHER = "Another Title\n\nMarketing builds the demand that sales turns into revenue.\n"
 
@@ -384,30 +383,10 @@ def test_repo_params_still_load_strictly():
 
 # --- the hostile corpus fixture: every entry accounted for ------------------------------------
 
-HOSTILE = ROOT / "tests" / "fixtures" / "corpora" / "hostile"
-HOSTILE_CORPORA = ["text", "jsonl", "html"]
-
-
 @pytest.fixture
 def hostile(tmp_path):
     """A copy of tests/fixtures/corpora/hostile plus what cannot be committed: links, a FIFO, big files."""
-    root = tmp_path / "hostile"
-    shutil.copytree(HOSTILE, root)
-    text = root / "text"
-    os.symlink("/etc/passwd", text / "passwd-link.txt")
-    os.symlink("/proc/self/status", text / "status-link.txt")
-    os.symlink(text / "gone.txt", text / "dangling-link.txt")
-    os.symlink(root / "jsonl", text / "folder-link")
-    os.symlink("good.txt", text / "inner-link.txt")  # even a link inside the corpus is not followed
-    os.mkfifo(text / "pipe.txt")
-    os.mkfifo(root / "html" / "pipe.html")
-    os.symlink("export.jsonl", root / "jsonl" / "linked.jsonl")
-    (text / "late-nul.txt").write_bytes(b"Late Title\n\n" + b"Startups should sell first. " * 400 + b"\x00\n")
-    (text / "long-paragraph.txt").write_text("Long Title\n\n" + "Sell first. " * 83_334 + "\n", encoding="utf-8")
-    deep = text.joinpath(*[f"d{i}" for i in range(40)])
-    deep.mkdir(parents=True)
-    (deep / "page.txt").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_hostile(tmp_path / "hostile")
 
 
 def _disk_entries(folder: Path) -> list[str]:

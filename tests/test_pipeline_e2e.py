@@ -33,14 +33,18 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return done.stdout + done.stderr
 
 
-def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
+def _copy_project(dest: Path, corpora: list[str] | None = None, add_corpora=None) -> Path:
+    """A copy of the project that runs the given fixture corpora (or the seeds); `add_corpora(folder)`
+    may write more corpora into the copy's corpora folder first."""
     dest.mkdir()
-    for name in ["params.yaml", "dvc.yaml", "corpora", "pipeline", "models"]:
+    for name in ["params.yaml", "dvc.yaml", "corpora", "pipeline", "models", "metrics", "plots"]:
         src = ROOT / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "claims", "stance"))
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(src, dest / name)
+    if add_corpora:
+        add_corpora(dest / "corpora")
     if corpora:
         for name in corpora:
             for fixtures in ("corpora", "exports"):
@@ -50,34 +54,17 @@ def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
         params = yaml.safe_load((dest / "params.yaml").read_text())
         params["ingest"]["corpora"] = corpora
         (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    _reuse_trained(dest)
     _run(["git", "init", "-q"], dest)
     _run(["dvc", "init", "-q"], dest)
     _run(["dvc", "config", "core.analytics", "false"], dest)
+    # The copy keeps the project's trained models (copied with models/ above), recorded as done:
+    # training takes minutes on a CPU and has tests of its own (tests/test_encoder.py,
+    # tests/test_claims.py, tests/test_stance.py). Every other stage runs from scratch.
     _run(["dvc", "commit", "-f", "-q", *TRAINED_STAGES], dest)
     return dest
 
 
-TRAINED_STAGES = ("train_encoder", "train_stance")
-# Where the trained encoder and stance model are copied from: this project, or another checkout of
-# it that holds them (a git worktree has no models of its own), e.g. ARGMAP_TRAINED_FROM=../main.
-TRAINED_FROM = Path(os.environ.get("ARGMAP_TRAINED_FROM") or ROOT)
-
-
-def _reuse_trained(dest: Path) -> None:
-    """Give a copy the project's fine-tuned encoder and stance model, recorded as done with
-    `dvc commit`, so DVC does not train them again: each trains for minutes on a CPU, and their
-    own tests check them (tests/test_encoder.py, tests/test_stance.py). Every other stage still
-    runs from scratch."""
-    lock = yaml.safe_load((ROOT / "dvc.lock").read_text())
-    for name in TRAINED_STAGES:
-        for out in lock["stages"][name]["outs"]:
-            src, target = TRAINED_FROM / out["path"], dest / out["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_dir():
-                shutil.copytree(src, target, dirs_exist_ok=True)
-            elif src.is_file():
-                shutil.copy(src, target)
+TRAINED_STAGES = ("train_encoder", "train_claims", "train_stance")
 
 
 def _normal(text: str) -> str:
@@ -125,7 +112,7 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
-    # the trained stages are reused from the project (see _reuse_trained), so DVC does not run them.
+    # the trained stages are reused from the project (see _copy_project), so DVC does not run them.
     assert all(f"runs argmap {name} in {served}" in log for name in stages if name not in TRAINED_STAGES), log
     for product in PRODUCTS:
         assert (served / product).read_bytes() == (first / product).read_bytes(), product
