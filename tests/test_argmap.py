@@ -16,11 +16,16 @@ def test_merge_keeps_every_sentence(tiny_map):
 
 
 def test_clusters_described(tiny_map):
-    _, clusters, _ = tiny_map
+    sentences, clusters, _ = tiny_map
     kp = clusters[clusters["cluster_id"] == 0].iloc[0]
     assert kp["size"] == 2 and kp["dominant_stance"] == "pro-marketing"
     assert json.loads(kp["stance_shares"])["pro-marketing"] == 1.0
-    assert kp["label"] in {"marketing is what brings the buyers in.", "buyers must find you through marketing."}
+    # The label is a span of one member claim, its final full stop left out, and says where it lies.
+    assert kp["label"] in {"marketing is what brings the buyers in", "buyers must find you through marketing"}
+    member = sentences[sentences["sentence_id"] == kp["representative_sentence_id"]].iloc[0]
+    offset = kp["label_start_char"] - member["start_char"]
+    assert member["text"][offset:offset + kp["label_end_char"] - kp["label_start_char"]] == kp["label"]
+    assert kp["n_people"] == 2 and 0 < kp["label_score"] <= 2
     assert json.loads(kp["authors"]) == ["Ann", "Bo"]
     assert "buyers" in json.loads(kp["keywords"])
     noise = clusters[clusters["cluster_id"] == -1].iloc[0]
