@@ -82,7 +82,7 @@ def stored_lemmatizer(sentences: pd.DataFrame) -> Lemmatizer:
 LABEL_MAX_WORDS = 15      # a key point is read at a glance
 LABEL_MIN_WORDS = 3       # shorter is a fragment ("Sales is key" passes)
 LABEL_TARGET_WORDS = 8    # ArgKP-2021's gold key points: 7-8 words on average (train)
-LABEL_WEIGHTS = {"centrality": 1.0, "shared_words": 1.0, "length": 0.3}
+LABEL_WEIGHTS = {"centrality": 1.0, "shared_words": 0.5, "length": 0.0}  # length: train chose 0; the cap does the work
 
 # A span that starts with one of these leans on a sentence before it.
 DANGLING_STARTS = frozenset(
@@ -96,12 +96,18 @@ CONNECTORS = frozenset(
     "then also plus nor however moreover furthermore instead".split()
 )
 HEADING_ROLES = frozenset({"heading", "title", "caption"})
+# A span ending on one of these stops mid-phrase ("... do what they").
+UNFINISHED_ENDS = frozenset(
+    "the a an of to and or but nor that which who whom whose what they it he she we you i this these those "
+    "with for in on at by from as than is are was were be been being their our my your his her its if so "
+    "because into about not very".split()
+)
 PREPOSITIONS = frozenset("in on at of for with to by from into about like than as per via".split())
-# Clause breaks: ; : dashes, and a comma before a joining word. A comma elsewhere often sits in a
+# Clause breaks: ; : dashes, a full stop inside a claim of two sentences, and a comma before a joining word. A comma elsewhere often sits in a
 # list ("marketing, sales and strategy"), so it breaks only after a short opener ("In fact, ...").
 _CLAUSE_BREAK = re.compile(
-    r"[;:]|\s[—–-]+\s|—|,(?=\s+(?:but|and|so|because|since|while|whereas|although|though|yet|which|who|"
-    r"when|if|as|or|then|however)\b)", re.I)
+    r"[;:]|[.!?](?=\s+[A-Z])|\s[—–-]+\s|—|,(?=\s+(?:but|so|because|since|while|whereas|although|though|yet|which|who|"
+    r"when|if|then|however)\b)", re.I)
 _COMMA = re.compile(r",\s")
 OPENER_MAX_WORDS = 4
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
@@ -166,13 +172,11 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False) 
     that refers back ('this', 'it'), is a question, comes from a heading, leaves a bracket or quote
     open, ends on a function word ('... do what they'), or is a clause (`clause`: not the claim's
     start) opening with a preposition ('in the same context'); [] when it reads alone."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     words = label_words(span)
     problems = []
     if span.count("(") != span.count(")") or span.count("“") != span.count("”") or span.count('"') % 2:
         problems.append("unbalanced")
-    if words and words[-1] in ENGLISH_STOP_WORDS and words[-1] not in {"up", "out", "down", "off", "well"}:
+    if words and words[-1] in UNFINISHED_ENDS:
         problems.append("unfinished")
     if clause and words and words[0] in PREPOSITIONS:
         problems.append("fragment")
@@ -243,7 +247,7 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
     """The best of `candidates` (from `label_candidate_features` over `texts`) by `label_score`.
 
     Spans with a problem are chosen only when every span has one: first those only too long (the
-    best cut after LABEL_MAX_WORDS words), then by fewest problems. Deterministic: ties go to the
+    best cut after at most LABEL_MAX_WORDS words, on a word that ends a phrase), then by fewest problems. Deterministic: ties go to the
     earlier claim, then the earlier span."""
     ranked = []
     for order, c in enumerate(candidates):
@@ -253,8 +257,11 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
     tier, _, _, span, score = min(ranked, key=lambda r: r[:3])
     if tier == 1:
         text = texts[span.index]
-        cut = [m.end() for m in _WORD.finditer(text, span.start, span.end)][LABEL_MAX_WORDS - 1]
-        start, end = _trimmed(text, span.start, cut)
+        words = list(_WORD.finditer(text, span.start, span.end))[:LABEL_MAX_WORDS]
+        # end on a word that finishes a phrase ("... and understanding what" -> "... and understanding")
+        while len(words) > LABEL_MIN_WORDS and words[-1].group(0).lower() in UNFINISHED_ENDS:
+            words.pop()
+        start, end = _trimmed(text, span.start, words[-1].end())
         return LabelSpan(span.index, start, end, " ".join(text[start:end].split())), score
     return span, score
 
