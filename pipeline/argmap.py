@@ -103,8 +103,9 @@ UNFINISHED_ENDS = frozenset(
     "because into about not very".split()
 )
 PREPOSITIONS = frozenset("in on at of for with to by from into about like than as per via".split())
-# Clause breaks: ; : dashes, a full stop inside a claim of two sentences, and a comma before a joining word. A comma elsewhere often sits in a
-# list ("marketing, sales and strategy"), so it breaks only after a short opener ("In fact, ...").
+# Clause breaks: ; : dashes, a full stop inside a claim of two sentences, and a comma before a
+# joining word. A comma elsewhere often sits in a list ("marketing, sales and strategy"), so it
+# breaks only after a short opener ("In fact, ...").
 _CLAUSE_BREAK = re.compile(
     r"[;:]|[.!?](?=\s+[A-Z])|\s[—–-]+\s|—|,(?=\s+(?:but|so|because|since|while|whereas|although|though|yet|which|who|"
     r"when|if|then|however)\b)", re.I)
@@ -247,8 +248,8 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
     """The best of `candidates` (from `label_candidate_features` over `texts`) by `label_score`.
 
     Spans with a problem are chosen only when every span has one: first those only too long (the
-    best cut after at most LABEL_MAX_WORDS words, on a word that ends a phrase), then by fewest problems. Deterministic: ties go to the
-    earlier claim, then the earlier span."""
+    best cut after at most LABEL_MAX_WORDS words, on a word that ends a phrase), then by fewest
+    problems. Deterministic: ties go to the earlier claim, then the earlier span."""
     ranked = []
     for order, c in enumerate(candidates):
         score = label_score(c.centrality, c.shared_words, c.n_words, weights)

@@ -273,7 +273,7 @@ def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: C
 
 
 def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
-                   texts: pd.Series | None = None) -> pd.DataFrame:
+                   texts: pd.Series | None = None, noise_pass: int | None = None) -> pd.DataFrame:
     """hdbscan over claim embeddings; -1 is noise, kept and counted.
 
     Vectors are unit length, so euclidean distance orders pairs as cosine similarity does.
@@ -284,7 +284,9 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     key point's centroid, rounds repeated until stable (`refine_clusters`); a claim that moves gets
     that cosine as its membership score. Last, with `reassign_noise`, the claims still noise are
     clustered once more (`cluster_noise`, NOISE_PASS_MIN_SIZE), so a few claims making one point
-    between them are a key point rather than orphans. `texts` (claim text by sentence_id) is read only when
+    between them are a key point rather than orphans (`noise_pass`: its min size instead of
+    NOISE_PASS_MIN_SIZE, 0 off; the benchmark measures with and without). `texts` (claim text by
+    sentence_id) is read only when
     `lexical_weight` > 0: the words claims share then join their embeddings (see `claim_vectors`).
     """
     import hdbscan
@@ -354,9 +356,10 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
         out["cluster_id"] = _renumber(refined, ordered["sentence_id"].tolist())
         logger.info("refinement moved %d claims between key points and placed %d noise claims",
                     int((changed & (before != -1)).sum()), int((changed & (before == -1)).sum()))
-    if NOISE_PASS_MIN_SIZE and params.reassign_noise:
+    min_noise_group = NOISE_PASS_MIN_SIZE if noise_pass is None else noise_pass
+    if min_noise_group and params.reassign_noise:
         before = out["cluster_id"].to_numpy(dtype=np.int64)
-        found, similarity = cluster_noise(vectors, reduced, before, NOISE_PASS_MIN_SIZE,
+        found, similarity = cluster_noise(vectors, reduced, before, min_noise_group,
                                           params.reassign_min_similarity)
         new = found != before
         if new.any():
