@@ -99,7 +99,7 @@ HEADING_ROLES = frozenset({"heading", "title", "caption"})
 # A span ending on one of these stops mid-phrase ("... do what they").
 UNFINISHED_ENDS = frozenset(
     "the a an of to and or but nor that which who whom whose what they it he she we you i this these those "
-    "with for in on at by from as than is are was were be been being their our my your his her its if so "
+    "with for from as than is are was were be been being their our my your his her its if so "
     "because into about not very".split()
 )
 PREPOSITIONS = frozenset("in on at of for with to by from into about like than as per via".split())
@@ -145,10 +145,9 @@ def label_candidates(texts: Sequence[str]) -> list[LabelSpan]:
     out: list[LabelSpan] = []
     for index, text in enumerate(texts):
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
-        for m in _COMMA.finditer(text):
-            before = max([b for _, b in breaks if b <= m.start()], default=0)
-            if len(_WORD.findall(text, before, m.start())) <= OPENER_MAX_WORDS:
-                breaks.append((m.start(), m.end()))
+        opener = _COMMA.search(text)  # only the claim's first comma can close an opener
+        if opener and len(_WORD.findall(text, 0, opener.start())) <= OPENER_MAX_WORDS:
+            breaks.append((opener.start(), opener.end()))
         bounds = sorted({0, len(text), *(a for a, _ in breaks), *(b for _, b in breaks)})
         pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if _WORD.search(text, a, b)]
         seen = set()
