@@ -100,7 +100,7 @@ HEADING_ROLES = frozenset({"heading", "title", "caption"})
 UNFINISHED_ENDS = frozenset(
     "the a an of to and or but nor that which who whom whose what they it he she we you i this these those "
     "with for from as than is are was were be been being their our my your his her its if so "
-    "because into about not very".split()
+    "because into about not very due".split()
 )
 PREPOSITIONS = frozenset("in on at of for with to by from into about like than as per via".split())
 # Clause breaks: ; : dashes, a full stop inside a claim of two sentences, and a comma before a
@@ -170,21 +170,23 @@ def label_words(text: str) -> list[str]:
 def label_problems(span: str, role: str | None = None, *, clause: bool = False) -> list[str]:
     """Why `span` does not read as a key point on its own: too short or long, starts with a word
     that refers back ('this', 'it'), is a question, comes from a heading, leaves a bracket or quote
-    open, ends on a function word ('... do what they'), or is a clause (`clause`: not the claim's
-    start) opening with a preposition ('in the same context'); [] when it reads alone."""
+    open, ends on a function word ('... do what they'), or opens with a preposition when it is a
+    clause (`clause`: not the claim's start) or a short opener ('in the same context', 'In both
+    cases'); [] when it reads alone."""
     words = label_words(span)
     problems = []
     if span.count("(") != span.count(")") or span.count("“") != span.count("”") or span.count('"') % 2:
         problems.append("unbalanced")
     if words and words[-1] in UNFINISHED_ENDS:
         problems.append("unfinished")
-    if clause and words and words[0] in PREPOSITIONS:
+    if words and words[0] in PREPOSITIONS and (clause or len(words) <= OPENER_MAX_WORDS):
         problems.append("fragment")
     if len(words) < LABEL_MIN_WORDS:
         problems.append("too short")
     if len(words) > LABEL_MAX_WORDS:
         problems.append("too long")
-    if words and words[0] in DANGLING_STARTS:
+    first = words[0].replace("’", "'").split("'")[0] if words else ""
+    if first in DANGLING_STARTS:
         problems.append("dangling reference")
     if span.rstrip().endswith("?") or (words and words[0] in QUESTION_STARTS):
         problems.append("question")
@@ -259,7 +261,7 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
         text = texts[span.index]
         words = list(_WORD.finditer(text, span.start, span.end))[:LABEL_MAX_WORDS]
         # end on a word that finishes a phrase ("... and understanding what" -> "... and understanding")
-        while len(words) > LABEL_MIN_WORDS and words[-1].group(0).lower() in UNFINISHED_ENDS:
+        while len(words) > LABEL_MIN_WORDS and words[-1].group(0).lower() in UNFINISHED_ENDS | PREPOSITIONS:
             words.pop()
         start, end = _trimmed(text, span.start, words[-1].end())
         return LabelSpan(span.index, start, end, " ".join(text[start:end].split())), score
