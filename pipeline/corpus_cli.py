@@ -15,7 +15,8 @@ from pipeline.corpus_files import read_one_file, walk_corpus
 from pipeline.errors import CorpusError
 from pipeline.ingest import CORPUS_FILE, ingest_corpora, load_corpus_meta, read_corpus
 from pipeline.params import ParamsError, load_params
-from pipeline.readers.formats import FORMATS
+from pipeline.readers.csv_export import FIELDS as CSV_FIELDS
+from pipeline.readers.formats import FORMATS, detect_format
 
 corpus_app = typer.Typer(
     name="corpus",
@@ -25,7 +26,8 @@ corpus_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_EXTENSIONS = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
+_EXTENSIONS = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
+               ".csv": "csv"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 ParamsPath = Annotated[Path, typer.Option("--params", help="The params file listing the corpora.")]
@@ -42,15 +44,44 @@ def _corpora_dir(params_path: Path, override: Path | None) -> Path:
         return Path("corpora")
 
 
-def _guess_format(files: list[Path]) -> str:
-    kinds = {_EXTENSIONS.get(f.suffix.lower()) for f in files}
-    kinds.discard(None)
-    if len(kinds) != 1:
-        found = ", ".join(sorted({f.suffix or "(none)" for f in files}))
+def _file_format(path: Path, data: bytes | None) -> str | None:
+    """A file's format from its extension (.txt, .jsonl, .html, .csv) or, for anything else (.xml,
+    .json, ...), from what its content states unambiguously (pipeline/readers/formats.py)."""
+    by_extension = _EXTENSIONS.get(path.suffix.lower())
+    if by_extension is not None or data is None:
+        return by_extension
+    return detect_format(data)
+
+
+def _guess_format(files: list[tuple[Path, bytes | None]]) -> str:
+    kinds = {f: _file_format(f, data) for f, data in files}
+    found = set(kinds.values())
+    if len(found) != 1 or None in found:
+        unknown = sorted(str(f) for f, k in kinds.items() if k is None)
+        what = (f"cannot tell the format of {', '.join(unknown[:3])}" if unknown
+                else f"the files are in several formats ({', '.join(sorted(k for k in found if k))})")
         raise CorpusError(
-            f"cannot tell the format from the file extensions ({found}); pass --format {'|'.join(FORMATS)}"
+            f"{what}: pass --format with one of {', '.join(FORMATS)} "
+            "(WXR, Disqus, Reddit and Hacker News exports are recognised by their content; "
+            "see corpora/README.md)"
         )
-    return kinds.pop()
+    return found.pop()
+
+
+def _parse_columns(spec: str | None, fmt: str) -> dict[str, str] | None:
+    """--columns "id=row_id,parent=reply_to,text=body" as a mapping, checked against the fields."""
+    if spec is None:
+        return None
+    if fmt != "csv":
+        raise CorpusError(f"--columns maps CSV columns; it is only for --format csv (the format is {fmt})")
+    columns: dict[str, str] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        field_name, sep, header = part.partition("=")
+        field_name, header = field_name.strip(), header.strip()
+        if not sep or not header or field_name not in CSV_FIELDS:
+            raise CorpusError(f"--columns: {part!r} is not FIELD=COLUMN with FIELD one of {', '.join(CSV_FIELDS)}")
+        columns[field_name] = header
+    return columns
 
 
 def add_to_params(params_path: Path, name: str) -> bool:
@@ -107,7 +138,12 @@ def add(
     path: Annotated[Path, typer.Argument(help="A file or a folder of files to copy in as a new corpus.")],
     name: Annotated[str, typer.Option("--name", help="Corpus name: lowercase letters, digits, - and _.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", help=f"How to read the files ({', '.join(FORMATS)}); guessed from extensions if left out."
+        "--format", help=f"How to read the files ({', '.join(FORMATS)}); if left out, told from the extensions "
+        "(.txt, .jsonl, .html, .csv) or from what an export's content states (WXR, Disqus, Reddit, Hacker News)."
+    )] = None,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", help="CSV only: which header holds each field, e.g. 'id=row_id,parent=reply_to,text=body' "
+        f"(fields: {', '.join(CSV_FIELDS)}); a field left out is read from the column of its own name."
     )] = None,
     description: Annotated[str, typer.Option(
         "--description", help="What the corpus holds (goes into corpus.yaml).")] = "",
@@ -136,7 +172,8 @@ def add(
             raise CorpusError(f"{path}: no files to add" + "".join(f"; {p}: {why}" for p, why in skipped[:3]))
         if fmt is not None and fmt not in FORMATS:
             raise CorpusError(f"--format: got {fmt!r}, allowed: {', '.join(FORMATS)}")
-        fmt = fmt or _guess_format([Path(e.path) for e in files])
+        fmt = fmt or _guess_format([(Path(e.path), e.data) for e in files])
+        column_map = _parse_columns(columns, fmt)
         root = _corpora_dir(params_path, corpora_dir)
         target = root / name
         if target.exists():
@@ -152,6 +189,7 @@ def add(
             "license": license_,
             "language": language,
             "format": fmt,
+            **({"columns": column_map} if column_map else {}),
         }
         (target / CORPUS_FILE).write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
         typer.echo(f"added {len(files)} file(s) to {target} (format {fmt})")
@@ -217,6 +255,10 @@ def _report(root: Path, names: list[str], max_file_bytes: int) -> list[str]:
                 typer.echo(f"  warning {w['source']}: {w['warning']}")
         for path, rule in src.ignored:
             typer.echo(f"  ignored {path}: {rule} (see corpora/README.md)")
+        for r in result.stats.get("ignored_records", []):
+            if r["corpus"] == src.name:
+                at = f" line {r['line']}" if "line" in r else ""
+                typer.echo(f"  ignored record {r['source']}{at} {r['record']}: {r['rule']}")
         if kinds["article"] == 0:
             typer.echo(f"{src.name}: UNUSABLE: no document could be read")
             unusable.append(src.name)

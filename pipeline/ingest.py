@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from pipeline.corpus_files import CORPUS_FILE, read_one_file, walk_corpus
 from pipeline.errors import CorpusError
@@ -50,6 +50,20 @@ class FileMeta(BaseModel):
     date: str | None = None
 
 
+class CsvColumns(BaseModel):
+    """corpus.yaml `columns`: which header name holds each field of a CSV export (format: csv).
+
+    A field left out is read from the column of its own name, if the header has one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    id: str | None = None
+    parent: str | None = None
+    author: str | None = None
+    timestamp: str | None = None
+    title: str | None = None
+    text: str | None = None
+
+
 class CorpusMeta(BaseModel):
     """corpus.yaml: what a corpus is, where it comes from, and how to read its files."""
 
@@ -59,8 +73,21 @@ class CorpusMeta(BaseModel):
     source: str
     license: str
     language: str
-    format: Literal["text", "jsonl", "html"]
+    format: Literal[FORMATS]
     files: dict[str, FileMeta] = {}
+    columns: CsvColumns | None = None
+
+    @model_validator(mode="after")
+    def _columns_only_for_csv(self) -> CorpusMeta:
+        if self.columns is not None and self.format != "csv":
+            raise ValueError(f"'columns' maps CSV columns; it is only allowed with format: csv (got {self.format})")
+        return self
+
+    def column_map(self) -> dict[str, str] | None:
+        """The CSV column mapping as {field: header name}, fields left out omitted."""
+        if self.columns is None:
+            return None
+        return {k: v for k, v in self.columns.model_dump().items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -95,6 +122,8 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
     key = ".".join(str(p) for p in error["loc"]) or "(top level)"
     kind = error["type"]
     allowed_keys = ", ".join(CorpusMeta.model_fields)
+    if kind == "extra_forbidden" and error["loc"][:1] == ("columns",):
+        return f"{path}: unknown key {key!r} (allowed under columns: {', '.join(CsvColumns.model_fields)})"
     if kind == "extra_forbidden":
         return f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; per-file keys: title, author, url, date)"
     if kind == "missing":
@@ -104,6 +133,8 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
         )
     # The value is shown cut short: it may be an alias-expanded YAML bomb.
     got = safe_repr(error.get("input"))
+    if kind == "value_error":
+        return f"{path}: {key if error['loc'] else 'columns'}: {error['msg'].removeprefix('Value error, ')}"
     if kind == "literal_error":
         return f"{path}: {key}: got {got}, allowed: {', '.join(FORMATS)}"
     return f"{path}: {key}: got {got}: {error['msg']}"
@@ -295,10 +326,11 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
     files_total = files_with_docs = files_rejected = 0
     by_corpus: dict[str, Counter] = {}
     thread_warnings: list[dict[str, Any]] = []
+    ignored_records: list[dict[str, Any]] = []
 
     for src in sources:
         counts = by_corpus.setdefault(src.name, Counter())
-        reader = get_reader(src.meta.format)
+        reader = get_reader(src.meta.format, src.meta.column_map())
         for raw in src.files:
             files_total += 1
             counts["files"] += 1
@@ -322,6 +354,10 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
             for r in result.rejects:
                 reason = f"line {r.line}: {r.reason}" if r.line is not None else r.reason
                 rejects.append(_reject(src.name, raw.path, reason, r.line))
+            for ig in result.ignored:
+                ignored_records.append({"corpus": src.name, "source": raw.path, "record": ig.record,
+                                        **({"line": ig.line} if ig.line is not None else {}), "rule": ig.rule})
+                counts["ignored_records"] += 1
             kept = 0
             articles = [d for d in result.docs if d.kind == "article"]
             for article in articles:
@@ -359,7 +395,11 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
             if kept:
                 files_with_docs += 1
             elif not result.rejects and not any(r["source"] == raw.path and r["corpus"] == src.name for r in rejects):
-                rejects.append(_reject(src.name, raw.path, "no document found in the file"))
+                why = "no document found in the file"
+                if result.ignored:
+                    why += (f"; its {len(result.ignored)} record(s) are all ignored by stated rules "
+                            "(see ignored_records)")
+                rejects.append(_reject(src.name, raw.path, why))
             if not kept:
                 files_rejected += 1
 
@@ -396,12 +436,21 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
         "by_corpus": {name: dict(sorted(c.items())) for name, c in sorted(by_corpus.items())},
         "block_roles": dict(sorted(Counter(blocks["role"]).items())),
         "thread_warnings": thread_warnings,
+        # Records of structured exports that a stated rule passes over (spam, deleted, ...): see
+        # the readers' docstrings and corpora/README.md.
+        "ignored_records": ignored_records,
+        "ignored_record_rules": dict(sorted(Counter(_rule_kind(r["rule"]) for r in ignored_records).items())),
     }
     logger.info(
         "ingest: %d files -> %d articles, %d comments, %d rejects",
         files_total, stats["articles"], stats["comments"], len(rejects),
     )
     return Ingested(documents, blocks, rejects, stats)
+
+
+def _rule_kind(rule: str) -> str:
+    """The kind of an ignore rule, for the report's counts ('more stub: 3 comment(s) ...' -> 'more stub')."""
+    return rule.split(":")[0].split(" (")[0].strip()
 
 
 def _family(comment: Doc, article: Doc, docs: list[Doc]) -> bool:

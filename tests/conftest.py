@@ -18,6 +18,20 @@ from pipeline.runtime import apply_env_defaults
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session")
+def other_corpora_run(tmp_path_factory) -> Path:
+    """One real `dvc repro` over every non-seed fixture corpus (see tests/project_copy.py): the
+    JSONL and HTML samples, the five structured exports and the hostile corpora."""
+    from corpus_helpers import HOSTILE_CORPORA, make_hostile
+    from project_copy import EXPORT_CORPORA, FORMAT_CORPORA, copy_project, run
+
+    root = copy_project(tmp_path_factory.mktemp("formats") / "project",
+                        [*FORMAT_CORPORA, *EXPORT_CORPORA, *HOSTILE_CORPORA],
+                        add_corpora=lambda folder: make_hostile(folder, fifos=False))
+    run(["dvc", "repro"], root)
+    return root
+
+
 def pytest_configure(config):
     # The environment `argmap` gives its stages (pipeline/runtime.py), for the worker and Dask
     # processes the tests start; importing the package no longer sets it.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from pipeline.ingest import ingest_corpora, read_corpus
@@ -29,3 +31,31 @@ def make_corpus(root: Path, name: str, files: dict[str, bytes | str], fmt: str =
 
 def ingest_one(root: Path, name: str, limit: int = LIMIT):
     return ingest_corpora([read_corpus(root, name, limit)])
+
+
+GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "corpora" / "hostile"
+HOSTILE_CORPORA = ["text", "jsonl", "html"]
+
+
+def make_hostile(root: Path, fifos: bool = True) -> Path:
+    """tests/fixtures/corpora/hostile copied to `root`, plus what cannot be committed: links (to
+    /etc/passwd, /proc, a folder, nothing, a corpus file), FIFOs, a late NUL, a huge paragraph,
+    folders nested 40 deep. `fifos=False` leaves the FIFOs out (DVC itself blocks hashing one)."""
+    shutil.copytree(HOSTILE, root, dirs_exist_ok=True)
+    text = root / "text"
+    os.symlink("/etc/passwd", text / "passwd-link.txt")
+    os.symlink("/proc/self/status", text / "status-link.txt")
+    os.symlink(text / "gone.txt", text / "dangling-link.txt")
+    os.symlink(root / "jsonl", text / "folder-link")
+    os.symlink("good.txt", text / "inner-link.txt")  # even a link inside the corpus is not followed
+    if fifos:
+        os.mkfifo(text / "pipe.txt")
+        os.mkfifo(root / "html" / "pipe.html")
+    os.symlink("export.jsonl", root / "jsonl" / "linked.jsonl")
+    (text / "late-nul.txt").write_bytes(b"Late Title\n\n" + b"Startups should sell first. " * 400 + b"\x00\n")
+    (text / "long-paragraph.txt").write_text("Long Title\n\n" + "Sell first. " * 83_334 + "\n", encoding="utf-8")
+    deep = text.joinpath(*[f"d{i}" for i in range(40)])
+    deep.mkdir(parents=True)
+    (deep / "page.txt").write_text(GOOD, encoding="utf-8")
+    return root

@@ -62,7 +62,7 @@ def test_add_copies_writes_yaml_and_lists_in_params(project):
 def test_add_refuses_an_unknown_format_and_an_existing_name(project):
     result = run(project, "add", str(FIXTURES / "html-sample"), "--name", "x", "--format", "pdf",
                  "--corpora-dir", str(project / "corpora"))
-    assert result.exit_code == 1 and "allowed: text, jsonl, html" in result.output
+    assert result.exit_code == 1 and "allowed: text, jsonl, html, wxr, disqus, reddit, hn, csv" in result.output
     (project / "corpora" / "taken").mkdir()
     result = run(project, "add", str(FIXTURES / "html-sample"), "--name", "taken",
                  "--corpora-dir", str(project / "corpora"))

@@ -229,3 +229,78 @@ def test_params_yaml_loading_takes_any_bytes(data):
             load_params(path)
         except ParamsError as exc:
             _check_params_error(exc)
+
+
+# --- structured exports (WXR, Disqus, Reddit, Hacker News, CSV) --------------------------------
+
+EXPORT_FORMATS = ["wxr", "disqus", "reddit", "hn", "csv"]
+
+
+@SLOWER
+@given(st.binary(max_size=2000), st.sampled_from(EXPORT_FORMATS))
+def test_export_readers_take_any_bytes(data, fmt):
+    ingest_bytes(fmt, {"export": data})
+
+
+XML_TAGS = ["item", "wp:comment", "wp:comment_id", "wp:comment_parent", "wp:comment_content", "wp:post_id",
+            "wp:comment_approved", "thread", "post", "message", "parent", "isDeleted", "isSpam", "title", "author", "name"]
+xml_tree = st.recursive(
+    html_text,
+    lambda inner: st.tuples(st.sampled_from(XML_TAGS), st.sampled_from(['', ' dsq:id="1"', ' dsq:id="2"']),
+                            st.lists(inner, max_size=4)).map(lambda t: f"<{t[0]}{t[1]}>{''.join(t[2])}</{t[0]}>"),
+    max_leaves=20,
+)
+
+
+@SLOWER
+@given(st.lists(xml_tree, max_size=6), st.sampled_from(["wxr", "disqus"]))
+def test_xml_export_readers_take_any_tree(parts, fmt):
+    root = ('<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>{}</channel></rss>' if fmt == "wxr" else
+            '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">{}</disqus>')
+    ingest_bytes(fmt, {"x.xml": root.format("".join(parts)).encode("utf-8", "surrogatepass")})
+
+
+hn_item = st.recursive(
+    st.fixed_dictionaries({"id": st.one_of(st.integers(0, 6), st.text(max_size=3))},
+                          optional={"by": json_values, "text": st.one_of(html_text, json_values), "deleted": json_values,
+                                    "dead": json_values, "parent": st.integers(0, 6), "title": json_values}),
+    lambda inner: st.fixed_dictionaries({"id": st.integers(0, 6), "children": st.lists(inner, max_size=3)},
+                                        optional={"author": json_values, "text": html_text}),
+    max_leaves=12,
+)
+
+
+def _reddit(children):
+    return [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "s", "title": "T"}}]}},
+            {"kind": "Listing", "data": {"children": children}}]
+
+
+reddit_node = st.recursive(
+    st.fixed_dictionaries({"kind": st.sampled_from(["t1", "more", "t3", "x"]), "data": st.fixed_dictionaries(
+        {}, optional={"id": st.text(max_size=3), "body": st.one_of(st.sampled_from(["[deleted]", "[removed]"]),
+                                                                  st.text(max_size=30), json_values),
+                      "author": json_values, "parent_id": st.sampled_from(["t3_s", "t1_a", "t1_b", "x"])})}),
+    lambda inner: st.fixed_dictionaries({"kind": st.just("t1"), "data": st.fixed_dictionaries(
+        {"id": st.sampled_from(["a", "b", "c"]), "body": st.text(max_size=20),
+         "replies": st.lists(inner, max_size=3).map(lambda c: {"kind": "Listing", "data": {"children": c}})})}),
+    max_leaves=12,
+)
+
+
+@SLOWER
+@given(st.one_of(hn_item, st.lists(hn_item, max_size=5)), st.lists(reddit_node, max_size=5))
+def test_json_export_readers_take_any_items(hn, reddit):
+    ingest_bytes("hn", {"h.json": json.dumps(hn).encode("utf-8", "surrogatepass")})
+    ingest_bytes("reddit", {"r.json": json.dumps(_reddit(reddit)).encode("utf-8", "surrogatepass")})
+
+
+@SLOWER
+@given(st.lists(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["a", "b", "", "c"])), max_size=5),
+                max_size=8))
+def test_csv_reader_takes_any_rows(rows):
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out).writerows([["id", "parent", "author", "text"], *rows])
+    ingest_bytes("csv", {"x.csv": out.getvalue().encode("utf-8", "surrogatepass")})

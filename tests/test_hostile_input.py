@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from corpus_helpers import LIMIT, YAML, ingest_one, make_corpus
+from corpus_helpers import GOOD, HOSTILE_CORPORA, LIMIT, YAML, ingest_one, make_corpus, make_hostile
 from typer.testing import CliRunner
 
 from pipeline.errors import CorpusError
@@ -25,7 +25,6 @@ from pipeline.params import ParamsError, load_params, parse_params
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
-GOOD = "A Good Title\n\nStartups should sell before they market. Talk to buyers.\n"
 THIRD = "Third Title\n\nStrategy comes before both: know the customer first.\n"
 OTHER = "Another Title\n\nMarketing builds the demand that sales turns into revenue.\n"
 
@@ -384,30 +383,10 @@ def test_repo_params_still_load_strictly():
 
 # --- the hostile corpus fixture: every entry accounted for ------------------------------------
 
-HOSTILE = ROOT / "tests" / "fixtures" / "corpora" / "hostile"
-HOSTILE_CORPORA = ["text", "jsonl", "html"]
-
-
 @pytest.fixture
 def hostile(tmp_path):
     """A copy of tests/fixtures/corpora/hostile plus what cannot be committed: links, a FIFO, big files."""
-    root = tmp_path / "hostile"
-    shutil.copytree(HOSTILE, root)
-    text = root / "text"
-    os.symlink("/etc/passwd", text / "passwd-link.txt")
-    os.symlink("/proc/self/status", text / "status-link.txt")
-    os.symlink(text / "gone.txt", text / "dangling-link.txt")
-    os.symlink(root / "jsonl", text / "folder-link")
-    os.symlink("good.txt", text / "inner-link.txt")  # even a link inside the corpus is not followed
-    os.mkfifo(text / "pipe.txt")
-    os.mkfifo(root / "html" / "pipe.html")
-    os.symlink("export.jsonl", root / "jsonl" / "linked.jsonl")
-    (text / "late-nul.txt").write_bytes(b"Late Title\n\n" + b"Startups should sell first. " * 400 + b"\x00\n")
-    (text / "long-paragraph.txt").write_text("Long Title\n\n" + "Sell first. " * 83_334 + "\n", encoding="utf-8")
-    deep = text.joinpath(*[f"d{i}" for i in range(40)])
-    deep.mkdir(parents=True)
-    (deep / "page.txt").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_hostile(tmp_path / "hostile")
 
 
 def _disk_entries(folder: Path) -> list[str]:
@@ -512,3 +491,73 @@ def test_argmap_ingest_writes_every_hostile_reject_and_ignored_entry(hostile, tm
     assert report["files_accounted"] is True and report["ignored"] == len(HOSTILE_IGNORED)
     documents = pd.read_parquet(project / "outputs" / "documents.parquet")
     assert len(documents) == 19 and documents["doc_id"].is_unique
+
+
+# --- 8. structured exports: entity attacks, external DTDs, absurd nesting ---------------------
+
+def _laughs(levels: int = 10) -> str:
+    """Billion laughs: each entity is ten of the one before; expanded, level 10 is 10**10 'lol's."""
+    decls = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)]
+    return f"<!DOCTYPE rss [{''.join(decls)}]>"
+
+
+WXR_HEAD = ('<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>T</title><wp:post_id>1</wp:post_id>'
+            '<content:encoded>')
+WXR_TAIL = "</content:encoded></item></channel></rss>"
+DISQUS_HEAD = '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="t"><title>'
+DISQUS_TAIL = '</title></thread><post dsq:id="p"><message>Hi.</message><thread dsq:id="t"/></post></disqus>'
+XML_ATTACKS = {
+    "laughs.xml": '<?xml version="1.0"?>' + _laughs() + "{head}&lol9;{tail}",
+    "xxe-file.xml": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>{head}&x;{tail}',
+    "xxe-net.xml": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>{head}&x;{tail}',
+    "external-dtd.xml": '<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://127.0.0.1:9/x.dtd">{head}Sell first.{tail}',
+    "param-entity.xml": ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>'
+                         "{head}Sell first.{tail}"),
+    "plain.xml": "{head}Startups should sell before they market. Talk to buyers.{tail}",
+}
+
+
+@pytest.mark.parametrize(("fmt", "head", "tail"), [("wxr", WXR_HEAD, WXR_TAIL), ("disqus", DISQUS_HEAD, DISQUS_TAIL)])
+def test_xml_entity_attacks_are_rejected_fast_never_expanded_or_fetched(tmp_path, fmt, head, tail):
+    import time
+
+    files = {name: text.format(head=head, tail=tail) for name, text in XML_ATTACKS.items()}
+    make_corpus(tmp_path, "x", files, fmt=fmt)
+    started = time.monotonic()
+    result = ingest_one(tmp_path, "x")
+    assert time.monotonic() - started < 5
+    assert result.documents["source"].unique().tolist() == ["plain.xml"]
+    got = reasons(result)
+    for name in set(XML_ATTACKS) - {"plain.xml"}:
+        assert got[name].startswith("a DOCTYPE or ENTITY declaration"), (name, got[name])
+    assert "root:" not in all_text(result) and "lollol" not in all_text(result)
+
+
+def test_json_exports_nested_100k_brackets_deep_are_rejects_not_crashes(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    make_corpus(tmp_path, "r", {"deep.json": deep}, fmt="reddit")
+    make_corpus(tmp_path, "h", {"deep.json": '{"id": 1, "by": "u", "kids": ' + deep + "}"}, fmt="hn")
+    result = ingest_corpora([read_corpus(tmp_path, "r", LIMIT), read_corpus(tmp_path, "h", LIMIT)])
+    assert len(result.rejects) == 2
+    assert all(r["reason"].startswith("nested too deeply: over 500 levels") for r in result.rejects)
+
+
+def test_html_in_a_comment_body_runs_no_script_and_follows_no_link(tmp_path):
+    item = {"id": 1, "by": "u", "type": "story", "title": "Pricing", "children": [
+        {"id": 2, "author": "v", "type": "comment",
+         "text": '<p>Sell first.</p><script>fetch("http://127.0.0.1:9/")</script><img src="http://127.0.0.1:9/a.png">'
+                 '<iframe src="file:///etc/passwd"></iframe><a href="javascript:alert(1)">a link</a>'}]}
+    make_corpus(tmp_path, "h", {"t.json": json.dumps(item)}, fmt="hn")
+    result = ingest_one(tmp_path, "h")
+    comment = result.documents[result.documents["kind"] == "comment"].iloc[0]
+    assert comment["text"] == "Sell first.\n\na link"
+
+
+def test_csv_cell_over_the_field_limit_is_a_reject_not_a_crash(tmp_path):
+    text = "id,parent,text\na,,Sell first.\nb,a,\"" + "x" * 200_000 + '"\n'
+    make_corpus(tmp_path, "c", {"big.csv": text}, fmt="csv")
+    result = ingest_one(tmp_path, "c")
+    assert result.documents["doc_id"].tolist() == ["c/big.csv#a"]
+    (reject,) = result.rejects
+    assert reject["line"] == 3 and "CSV error: field larger than field limit" in reject["reason"]

@@ -115,7 +115,7 @@ def test_missing_corpus_yaml(tmp_path):
 
 def test_unknown_format_names_the_key_and_the_allowed_values(tmp_path):
     make_corpus(tmp_path, "c", {"a.txt": GOOD}, fmt="pdf")
-    with pytest.raises(CorpusError, match=r"format: got 'pdf', allowed: text, jsonl, html"):
+    with pytest.raises(CorpusError, match=r"format: got 'pdf', allowed: text, jsonl, html, wxr, disqus, reddit, hn, csv"):
         read_corpus(tmp_path, "c", LIMIT)
 
 

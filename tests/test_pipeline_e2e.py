@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
+from project_copy import EXPORT_CORPORA, FORMAT_CORPORA, TRAINED_STAGES
+from project_copy import copy_project as _copy_project
+from project_copy import env as _env
+from project_copy import run as _run
 
 from pipeline import paths, schemas
 from pipeline.argmap import validate_argmap
@@ -22,58 +24,6 @@ pytestmark = pytest.mark.slow
 PRODUCTS = [paths.DOCUMENTS, paths.SENTENCES, paths.CLUSTERS, paths.EDGES, paths.ARGMAP, paths.REJECTS]
 
 
-def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}",
-            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ARGMAP_WARM": "0", **extra}
-
-
-def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(cmd, cwd=cwd, env=env or _env(), capture_output=True, text=True)
-    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout + done.stderr
-
-
-def _copy_project(dest: Path, corpora: list[str] | None = None) -> Path:
-    dest.mkdir()
-    for name in ["params.yaml", "dvc.yaml", "corpora", "pipeline", "models"]:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "claims", "stance"))
-        else:
-            shutil.copy(src, dest / name)
-    if corpora:
-        for name in corpora:
-            fixture = ROOT / "tests" / "fixtures" / "corpora" / name
-            if fixture.is_dir():
-                shutil.copytree(fixture, dest / "corpora" / name)
-        params = yaml.safe_load((dest / "params.yaml").read_text())
-        params["ingest"]["corpora"] = corpora
-        (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    _reuse_trained(dest)
-    _run(["git", "init", "-q"], dest)
-    _run(["dvc", "init", "-q"], dest)
-    _run(["dvc", "config", "core.analytics", "false"], dest)
-    _run(["dvc", "commit", "-f", "-q", *TRAINED_STAGES], dest)
-    return dest
-
-
-TRAINED_STAGES = ("train_encoder", "train_stance")
-
-
-def _reuse_trained(dest: Path) -> None:
-    """Give a copy the project's fine-tuned encoder and stance model, recorded as done with
-    `dvc commit`, so DVC does not train them again: each trains for minutes on a CPU, and their
-    own tests check them (tests/test_encoder.py, tests/test_stance.py). Every other stage still
-    runs from scratch."""
-    lock = yaml.safe_load((ROOT / "dvc.lock").read_text())
-    for name in TRAINED_STAGES:
-        for out in lock["stages"][name]["outs"]:
-            src, target = ROOT / out["path"], dest / out["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_dir():
-                shutil.copytree(src, target, dirs_exist_ok=True)
-            elif src.is_file():
-                shutil.copy(src, target)
 
 
 def _normal(text: str) -> str:
@@ -121,7 +71,7 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
-    # the trained stages are reused from the project (see _reuse_trained), so DVC does not run them.
+    # the trained stages are reused from the project (see _copy_project), so DVC does not run them.
     assert all(f"runs argmap {name} in {served}" in log for name in stages if name not in TRAINED_STAGES), log
     for product in PRODUCTS:
         assert (served / product).read_bytes() == (first / product).read_bytes(), product
@@ -180,14 +130,20 @@ def test_metrics_written(run_twice):
     assert map_metrics["relation_accuracy"] == 1.0, json.loads((root / "plots" / "relation_details.json").read_text())
 
 
-def test_jsonl_and_html_corpora_end_to_end(tmp_path):
+def _rejects(root: Path, corpora: list[str]) -> list[dict]:
+    lines = (root / paths.REJECTS).read_text(encoding="utf-8").splitlines()
+    return [r for r in map(json.loads, lines) if r["corpus"] in corpora]
+
+
+def test_jsonl_and_html_corpora_end_to_end(other_corpora_run):
     """Corpora in the two other formats, with threads, authors and boilerplate, through dvc repro."""
-    root = _copy_project(tmp_path / "formats", ["jsonl-sample", "html-sample"])
-    _run(["dvc", "repro"], root)
+    root = other_corpora_run
     documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
     sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
-    assert set(documents["corpus"]) == {"jsonl-sample", "html-sample"}
-    for corpus in ("jsonl-sample", "html-sample"):
+    documents = documents[documents["corpus"].isin(FORMAT_CORPORA)]
+    sentences = sentences[sentences["corpus"].isin(FORMAT_CORPORA)]
+    assert set(documents["corpus"]) == set(FORMAT_CORPORA)
+    for corpus in FORMAT_CORPORA:
         mine = documents[documents["corpus"] == corpus]
         assert (mine["kind"] == "article").any() and (mine["kind"] == "comment").any(), corpus
         assert mine["author"].notna().any(), corpus
@@ -200,8 +156,47 @@ def test_jsonl_and_html_corpora_end_to_end(tmp_path):
         doc = by_doc.loc[row.doc_id]
         local = doc["text"][row.start_char - doc["start_char"]:row.end_char - doc["start_char"]]
         assert _normal(local) == _normal(row.text), row.sentence_id
-    assert (root / paths.REJECTS).read_text() == ""
+    assert _rejects(root, FORMAT_CORPORA) == []
     validate_argmap(json.loads((root / paths.ARGMAP).read_text()))
+
+
+def _report_data(root: Path) -> dict:
+    page = (root / "outputs" / "report.html").read_text(encoding="utf-8")
+    start = page.index('id="argmap-data">') + len('id="argmap-data">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_structured_exports_end_to_end(other_corpora_run):
+    """The five export formats (WXR, Disqus, Reddit, Hacker News, CSV) in one corpus set through one
+    dvc repro: their reply trees reach documents.parquet, argmap.json and the report's data."""
+    root = other_corpora_run
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    assert set(EXPORT_CORPORA) <= set(documents["corpus"])
+    argmap = json.loads((root / paths.ARGMAP).read_text())
+    validate_argmap(argmap)
+    report = _report_data(root)
+    for where, docs in (("argmap.json", argmap["documents"]), ("report", report["documents"])):
+        parents = {d["doc_id"]: d["parent_doc_id"] for d in docs}
+        for corpus in EXPORT_CORPORA:
+            mine = [d for d in docs if d["corpus"] == corpus]
+            comments = [d for d in mine if d["kind"] == "comment"]
+            assert comments and all(parents[c["doc_id"]] in parents for c in comments), (where, corpus)
+            # a reply to a comment, not only to the article: the thread is a tree
+            assert any(parents[parents[c["doc_id"]]] is not None for c in comments), (where, corpus)
+            assert any(d["author"] for d in mine), (where, corpus)
+        # replies listed before their parent in the file, or answering an ignored comment
+        assert parents["wxr-sample/blog-export.xml#41/304"] == "wxr-sample/blog-export.xml#41/303"
+        assert parents["wxr-sample/blog-export.xml#41/308"] == "wxr-sample/blog-export.xml#41/301"
+        assert parents["reddit-sample/thread.json#1b2xq9/kq1d20"] == "reddit-sample/thread.json#1b2xq9/kq1a01"
+        assert parents["disqus-sample/comments-export.xml#7001/8005"] == "disqus-sample/comments-export.xml#7001/8001"
+        assert parents["csv-sample/board.csv#T1/R4"] == "csv-sample/board.csv#T1/R3"
+    replies = {(r["source_id"], r["target_id"]) for r in argmap["relations"] if r["relation"] == "reply"}
+    assert ("hn-sample/items-firebase.json#39200001/39200009",
+            "hn-sample/items-firebase.json#39200001/39200005") in replies
+    assert _rejects(root, EXPORT_CORPORA) == []
+    ingest_report = json.loads((root / paths.INGEST_REPORT).read_text())
+    ignored = [r for r in ingest_report["ignored_records"] if r["corpus"] in EXPORT_CORPORA]
+    assert ingest_report["files_accounted"] and len(ignored) == 16
 
 
 def test_experiment_with_a_param_reruns_only_what_it_touches(run_twice, tmp_path):

@@ -274,3 +274,40 @@ def test_seed_report_screenshot(page):
     if os.environ.get("ARGMAP_UPDATE_DOCS") == "1":  # refresh the README's picture on purpose only
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copy(shot, ROOT / "docs" / "report.png")
+
+
+def test_hostile_corpus_through_dvc_repro_and_the_report(page, other_corpora_run):
+    """The hostile corpora (tests/fixtures/corpora/hostile, links and big files added) through a real
+    `dvc repro`: every entry is a document or a reject, and the report Chromium opens runs none of
+    the payloads, asks for nothing outside the file and shows nothing read through a link."""
+    from corpus_helpers import HOSTILE_CORPORA
+    from test_hostile_input import HOSTILE_REJECTS
+
+    from pipeline import paths, schemas
+    from pipeline.io import read_table
+
+    root = other_corpora_run
+    rejects = [json.loads(line) for line in (root / paths.REJECTS).read_text(encoding="utf-8").splitlines()]
+    assert {(r["corpus"], r["source"]) for r in rejects if "line" not in r and r["corpus"] in HOSTILE_CORPORA} == {
+        key for key in HOSTILE_REJECTS if not key[1].startswith("pipe.")}
+    documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
+    assert set(HOSTILE_CORPORA) <= set(documents["corpus"])
+
+    report = root / paths.REPORT
+    html = report.read_text(encoding="utf-8")
+    assert "root:x:0:0" not in html and "VmRSS" not in html
+    p = page()
+    requests: list[str] = []
+    p.page.on("request", lambda r: r.url.startswith(("file:", "data:", "about:")) or requests.append(r.url))
+    pg = p.open(report)
+    assert "window.__pwned" in pg.inner_text("body")  # the payloads are shown, as text
+    for button in pg.locator("#claims-list .claim-btn").all():
+        button.click()
+        pg.wait_for_selector("#drill:not([hidden])")
+        pg.keyboard.press("Escape")
+    pg.fill("#f-q", "<script>")
+    pg.wait_for_timeout(300)
+    assert pg.evaluate("typeof window.__pwned") == "undefined"
+    assert p.dialogs == [] and requests == []
+    assert pg.locator("img, iframe, object, embed").count() == 0
+    assert p.errors == [], p.errors

@@ -26,8 +26,9 @@ class Doc:
     """An article or a comment as a reader found it.
 
     `key` is unique within the file ("" for the only article of a page, "<id>" for a JSONL row;
-    comments get "c<n>"). `source_text` is the text the offsets index: the whole decoded file for
-    the text format, the document's own text for JSONL and HTML.
+    comments get "c<n>"; an export's records "<article id>" and "<article id>/<comment id>").
+    `source_text` is the text the offsets index: the whole decoded file for the text format, the
+    document's own text for JSONL, HTML and the structured exports (pipeline/readers/exports.py).
     """
 
     key: str
@@ -60,6 +61,16 @@ class Reject:
 
 
 @dataclass
+class Ignored:
+    """A record of an export that a stated rule passes over (spam, deleted, a 'more' stub, ...)."""
+
+    rule: str
+    record: str  # how the record is named: "comment 5", "post 'abc'"
+    line: int | None = None
+
+
+@dataclass
 class ReadResult:
     docs: list[Doc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)

@@ -6,7 +6,9 @@ The values bound what one input can cost downstream, with room for any real page
   and its memory grows with the length, so a paragraph stops well short of that;
 - a document (an article or a comment) is stored whole in documents.parquet and in the report;
 - comments per page bound the thread inference, which compares each comment with earlier ones;
-- JSON nesting beyond a few levels is never an export (Python's parser would recurse and crash);
+- JSON nesting beyond a few levels is never a JSONL article (Python's parser would recurse and crash);
+  a Reddit or Hacker News thread nests about five levels of brackets per level of replies, so a
+  whole-file JSON export may nest deeper, but stays well under the parser's recursion limit;
 - HTML nesting: lxml keeps 255 levels and silently drops what lies deeper (1,500 nested
   comments read as 127), so a page nested beyond the limit is rejected instead.
 """
@@ -19,6 +21,7 @@ MAX_PARAGRAPH_CHARS = 100_000
 MAX_DOCUMENT_CHARS = 1_000_000
 MAX_COMMENTS_PER_PAGE = 5_000
 MAX_JSON_DEPTH = 32
+MAX_EXPORT_JSON_DEPTH = 500
 MAX_JSONL_LINE_CHARS = 2_000_000
 MAX_HTML_DEPTH = 200
 
