@@ -286,10 +286,9 @@ def describe_clusters(
 ) -> pd.DataFrame:
     """One row per key point: readable label, keywords, size, stance shares, sources.
 
-    Beside the declared columns (pipeline/schemas.py) four more ride along: `label_start_char`
-    and `label_end_char`, where the label's span lies in the source (offsets as the claims',
-    inside the claim `representative_sentence_id`), `label_score` (see `label_score`; null for noise)
-    and `n_people` (distinct speakers, named or not, whose claims it holds)."""
+    The label is a span of the claim `representative_sentence_id`, at `label_start_char` to
+    `label_end_char` (offsets as the claims'), chosen by `label_score`; `n_people` counts distinct
+    speakers, named or not (pipeline/schemas.py CLUSTERS)."""
     claims = sentences[sentences["is_claim"]].copy()
     if not len(claims):
         return pd.DataFrame(columns=["cluster_id", "label", "representative_sentence_id", "keywords",
