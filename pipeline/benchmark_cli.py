@@ -53,7 +53,7 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `benchmark` and `benchmark-tune` to the argmap command."""
+    """Add `benchmark`, `benchmark-keypoints`, `benchmark-tune` and `encoder-groups` to the argmap command."""
 
     @app.command("benchmark")
     @user_errors
@@ -139,6 +139,100 @@ def register(app: typer.Typer) -> None:
                    f"## Each seed\n\n{seed_tables}")
         typer.echo(table)
         logger.info("benchmark done in %.0f s", time.perf_counter() - started)
+
+    @app.command("benchmark-keypoints")
+    @user_errors
+    def benchmark_keypoints_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where keypoints.json/.md go."),
+        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/, test_data/)."),
+        perspectrum_dir: Path = typer.Option(PERSPECTRUM_DIR, "--perspectrum-dir", help="PERSPECTRUM folder."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Keep the embeddings here (embeddings.sqlite)."),
+        bertopic: bool = typer.Option(True, "--bertopic/--no-bertopic", help="Also generate key points with "
+                                      "BERTopic (needs the `bench` extra)."),
+    ) -> None:
+        """Key points as Key Point Analysis measures them: matching mAP (dev, test), generated key points
+        against the gold (test), the label weights (train, dev) and the orphan trade-off (dev)."""
+        from pipeline.benchmark_cluster import benchmark_embedder, embed_texts, make_groups
+        from pipeline.benchmark_keypoints import (
+            argmap_key_points,
+            argmap_labels,
+            bertopic_key_points,
+            generation_rows,
+            gold_clusters,
+            keypoints_markdown,
+            kpa_map,
+            load_kpa,
+            match_scores,
+            orphan_tradeoff,
+            representative_labels,
+            rouge_scores,
+            summarise_generation,
+            tune_label_weights,
+            with_labels,
+        )
+        from pipeline.io import write_json, write_text
+
+        p = params()
+        started = time.perf_counter()
+        embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir)
+
+        def embed(texts):
+            return embed_texts(texts, embedder)
+
+        data = {split: load_kpa(argkp_dir, split) for split in ("train", "dev", "test")}
+        vectors = {split: embed(a["argument"].tolist()) for split, (a, _, _) in data.items()}
+        result: dict = {"embed_model": p.embed.model, "cluster_params": p.cluster.model_dump(), "map": {}}
+        for split in ("dev", "test"):
+            a, k, lab = data[split]
+            result["map"][split] = kpa_map(match_scores(a, k, vectors[split], embed(k["key_point"].tolist())), a, lab)
+        logger.info("mAP: %s", {s: round(r["map_strict"], 4) for s, r in result["map"].items()})
+
+        clusters = {}
+        for split in ("train", "dev"):
+            a, k, lab = data[split]
+            clusters[split] = [(gold, [a["argument"].iat[i] for i in rows], vectors[split][rows])
+                               for gold, rows in gold_clusters(a, k, lab)]
+        tuning = tune_label_weights(clusters)
+        shown = tuning["results"][:5]
+        if not any(r["weights"] == tuning["chosen"] for r in shown):
+            shown.append(next(r for r in tuning["results"] if r["weights"] == tuning["chosen"]))
+        representative = {}
+        for split, rows in clusters.items():
+            labels = representative_labels([r[1] for r in rows], [r[2] for r in rows])
+            scores = [rouge_scores(x, r[0]) for x, r in zip(labels, rows)]
+            representative[split] = {m: float(sum(s[m] for s in scores) / len(scores)) for m in scores[0]}
+        from pipeline.argmap import LABEL_WEIGHTS
+
+        result["label_tuning"] = {"selection": tuning["selection"], "chosen": tuning["chosen"],
+                                  "in_use": dict(LABEL_WEIGHTS), "n_settings": len(tuning["results"]),
+                                  "shown": shown, "representative": representative}
+
+        a, k, _ = data["test"]
+        key_points = argmap_key_points(p.cluster, p.base.seed)
+        methods = {"argmap (key points + labels)": with_labels(key_points, argmap_labels()),
+                   "argmap key points + representative claim": with_labels(key_points, representative_labels)}
+        if bertopic:
+            topics = bertopic_key_points(p.base.seed)
+            methods["BERTopic (topics + topic names)"] = topics
+
+            def bertopic_members(texts, vecs):
+                return topics(texts, vecs)[0]
+
+            methods["BERTopic topics + argmap labels"] = with_labels(bertopic_members, argmap_labels())
+        rows = generation_rows(a, k, vectors["test"], methods, embed)
+        result["generation"] = summarise_generation(rows).round(4).to_dict(orient="records")
+        result["generation_rows"] = rows.round(4).to_dict(orient="records")
+
+        items = load_items(["argkp", "perspectrum"], ["dev"], argkp_dir, perspectrum_dir)
+        groups = make_groups(items, embed(items["text"].tolist()))
+        result["orphans"] = orphan_tradeoff(groups, p.cluster, p.base.seed, (0.75, 0.7, 0.65),
+                                            (0, 2)).round(4).to_dict(orient="records")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "keypoints.json", result)
+        text = keypoints_markdown(result)
+        write_text(out_dir / "keypoints.md", text + "\n")
+        typer.echo(text)
+        logger.info("benchmark-keypoints done in %.0f s", time.perf_counter() - started)
 
     @app.command("encoder-groups")
     @user_errors

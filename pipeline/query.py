@@ -164,6 +164,7 @@ def key_point_rows(argmap: dict, stance: str | None = None) -> list[dict[str, An
                 "stance": p["stance"],
                 "size": kp["size"],
                 "documents": kp["n_documents"],
+                "people": kp.get("n_people", len(kp["authors"])),
                 "authors": len(kp["authors"]),
                 "label": kp["label"],
                 "keywords": ", ".join(kp["keywords"]),
@@ -190,11 +191,15 @@ def key_point_detail(argmap: dict, key: str) -> tuple[dict[str, Any], list[dict[
     claims = {c["id"]: c for c in argmap["claims"]}
     summary = {
         "id": kp["id"], "stance": position["stance"], "label": kp["label"], "size": kp["size"],
-        "documents": kp["n_documents"], "authors": ", ".join(kp["authors"]),
+        "documents": kp["n_documents"], "people": kp.get("n_people", len(kp["authors"])),
+        "authors": ", ".join(kp["authors"]),
         "keywords": ", ".join(kp["keywords"]),
         "stance_shares": ", ".join(f"{k} {v:.0%}" for k, v in kp["stance_shares"].items() if v),
         "representative_claim": claims.get(kp["representative_claim_id"], {}).get("text"),
     }
+    span = kp.get("label_span")
+    if span and span["sentence_id"] in claims:
+        summary["label_where"] = f"{claims[span['sentence_id']]['doc_id']} [{span['start_char']}:{span['end_char']}]"
     members = [claims[i] for i in kp["claim_ids"] if i in claims]
     members.sort(key=lambda c: (-c["strength_score"], c["id"]))
     rows = [

@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
         rows = key_point_rows(_argmap(), stance)
         where = f" for {stance}" if stance else ""
         view = [{"id": r["id"], "position": r["stance"], "size": r["size"], "docs": r["documents"],
-                 "label": r["label"], "keywords": r["keywords"]} for r in rows]
+                 "people": r["people"], "label": r["label"], "keywords": r["keywords"]} for r in rows]
         emit(rows, as_json=as_json, as_csv=as_csv, title="Key points" + where,
              empty=f"no key points{where}", wide=("label",), table_rows=view)
 

@@ -160,7 +160,7 @@ CLUSTERS = TableSchema(
     "One row per key point (cluster of claims).",
     (
         _c("cluster_id", I, "Cluster id (-1 collects the noise claims)."),
-        _c("label", S, "Readable label: the most representative claim's text."),
+        _c("label", S, "Readable label: a span (at most 15 words) of the representative claim (docs/KEYPOINTS.md)."),
         _c("representative_sentence_id", S, "The claim the label is taken from; null for noise.", True),
         _c("keywords", S, "JSON list of keywords (class-based TF-IDF over lemmas)."),
         _c("size", I, "Number of claims."),
@@ -168,6 +168,10 @@ CLUSTERS = TableSchema(
         _c("stance_shares", S, "JSON object: share of claims per stance label."),
         _c("n_documents", I, "Distinct documents its claims come from."),
         _c("authors", S, "JSON list of known authors of its claims."),
+        _c("n_people", I, "Distinct speakers, named or not, whose claims it holds."),
+        _c("label_start_char", I, "Where the label's span starts in the source (as the claims' offsets).", True),
+        _c("label_end_char", I, "Where the label's span ends in the source.", True),
+        _c("label_score", F, "The label's score among its candidate spans; null for noise.", True),
     ),
 )
 

@@ -86,7 +86,9 @@ def make_tables():
             "representative_sentence_id": sid[rep] if rep is not None else None, "keywords": json.dumps(keywords),
             "size": len(group), "dominant_stance": max(shares, key=lambda k: shares[k]),
             "stance_shares": json.dumps(shares, sort_keys=True), "n_documents": int(group["doc_id"].nunique()),
-            "authors": json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"] if by_id[d]["author"]}))})
+            "authors": json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"] if by_id[d]["author"]})),
+            "n_people": int(group["doc_id"].map(lambda d: by_id[d]["author"] or d).nunique()),
+            "label_start_char": None, "label_end_char": None, "label_score": None})
     clusters = pd.DataFrame(clusters)
 
     def edge(src, dst, level, relation, score, reason):

@@ -108,7 +108,9 @@ def make_tables(payload: bool = False):
             "representative_sentence_id": (claims.iloc[CLUSTER_REPS[int(cid)]]["sentence_id"] if cid != -1 else None),
             "keywords": json.dumps(CLUSTER_KEYWORDS.get(int(cid), [])), "size": len(group), "dominant_stance": dominant,
             "stance_shares": json.dumps(shares, sort_keys=True), "n_documents": int(group["doc_id"].nunique()),
-            "authors": json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"]}))})
+            "authors": json.dumps(sorted({by_id[d]["author"] for d in group["doc_id"]})),
+            "n_people": int(group["doc_id"].map(lambda d: by_id[d]["author"] or d).nunique()),
+            "label_start_char": None, "label_end_char": None, "label_score": None})
     clusters = pd.DataFrame(clusters)
     sid = claims["sentence_id"].tolist()
     edges = pd.DataFrame([

@@ -305,3 +305,19 @@ def test_cluster_claims_refinement_keeps_separate_blobs_and_ignores_row_order(pa
     assert refined["cluster_id"].tolist() == plain["cluster_id"].tolist()
     pd.testing.assert_frame_equal(refined, cluster_claims(frame.sample(frac=1, random_state=1),
                                                           _eom(params, refine_iterations=10), seed=42))
+
+
+def test_noise_pass_keeps_only_tight_groups():
+    from pipeline.cluster import cluster_noise
+
+    def unit(rows):
+        m = np.asarray(rows, dtype=float)
+        return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+    vectors = unit([[1, 0, 0], [0.99, 0.05, 0], [0, 1, 0], [0.02, 1, 0], [0, 0, 1], [0.6, 0, 0.8]])
+    labels = np.array([-1, -1, 0, 0, -1, -1])
+    found, similarity = cluster_noise(vectors, vectors, labels, 2, 0.9)
+    assert found[0] == found[1] == 1 and found[2] == found[3] == 0  # the tight pair is a new key point
+    assert (similarity[:2] > 0.9).all() and (similarity[2:4] == 0).all()
+    off, _ = cluster_noise(vectors, vectors, labels, 0, 0.9)
+    assert (off == labels).all()

@@ -621,8 +621,8 @@
           el("div", { class: "small muted" }, labelNames.filter(function (n) { return kp.stance_shares[n]; })
             .map(function (n) { return n + " " + pct(kp.stance_shares[n]); }).join(" \u00b7 ")),
           el("div", { class: "stats" }, stat(kp.size, "claim"), stat(kp.n_documents, "document"),
-            stat(kp.authors.length, "author"), active ? stat(matching.length, "match", "match") : null),
-          rep ? el("div", { class: "small" }, el("span", { class: "muted" }, "Representative claim: "),
+            kp.n_people != null ? stat(kp.n_people, "person", "people") : null, stat(kp.authors.length, "author"), active ? stat(matching.length, "match", "match") : null),
+          rep ? el("div", { class: "small" }, el("span", { class: "muted" }, "In full: "),
             el("button", { class: "link rep", type: "button", onclick: function () { openClaim(rep.id); } }, "\u201c" + rep.text + "\u201d"),
             el("span", { class: "muted" }, who(rep) ? " \u2014 " + who(rep) : "")) : null,
           el("details", { ontoggle: fill }, el("summary", null, "Member claims (" + (active ? matching.length + " of " : "") + members.length + ")"), list));
