@@ -230,7 +230,7 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
 
 def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
-    from pipeline.stance import StanceModel, tag_stances
+    from pipeline.stance import StanceModel, claim_texts, tag_stances
 
     store = open_store(ctx.cache_path)
     claims, documents = tables["claims"], tables["documents"]
@@ -238,11 +238,16 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     with stage_pool(p) as pool:
         embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
                                   store, pool=pool)
-        out = tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
-                          embedder=embedder, params=p)
-    unit_of = dict(zip(claims["sentence_id"], claims[UNIT]))
-    out[UNIT] = out["sentence_id"].map(unit_of)
-    return out
+        embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
+        # One call per unit: the head's matrix products then have the same shapes whichever units a
+        # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
+        docs = documents.drop(columns=[UNIT])
+        outs = [tag_stances(group.drop(columns=[UNIT]), docs, model=model, embedder=embedder, params=p)
+                .assign(**{UNIT: unit}) for unit, group in claims.groupby(UNIT, sort=False)]
+    if not outs:
+        return tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
+                           embedder=embedder, params=p).assign(**{UNIT: pd.Series(dtype=object)})
+    return pd.concat(outs, ignore_index=True)
 
 
 def _dask_task(work: Callable, part_dir: str, p, ctx: Context, units: list[str]) -> dict[str, bytes]:

@@ -27,7 +27,7 @@ def other_corpora_run(tmp_path_factory) -> Path:
 
     root = copy_project(tmp_path_factory.mktemp("formats") / "project",
                         [*FORMAT_CORPORA, *EXPORT_CORPORA, *HOSTILE_CORPORA],
-                        add_corpora=lambda folder: make_hostile(folder, fifos=False))
+                        add_corpora=lambda folder: make_hostile(folder, for_dvc=True))
     run(["dvc", "repro"], root)
     return root
 

@@ -38,18 +38,20 @@ HOSTILE = Path(__file__).resolve().parent / "fixtures" / "corpora" / "hostile"
 HOSTILE_CORPORA = ["text", "jsonl", "html"]
 
 
-def make_hostile(root: Path, fifos: bool = True) -> Path:
+def make_hostile(root: Path, for_dvc: bool = False) -> Path:
     """tests/fixtures/corpora/hostile copied to `root`, plus what cannot be committed: links (to
     /etc/passwd, /proc, a folder, nothing, a corpus file), FIFOs, a late NUL, a huge paragraph,
-    folders nested 40 deep. `fifos=False` leaves the FIFOs out (DVC itself blocks hashing one)."""
+    folders nested 40 deep. `for_dvc=True` leaves out what DVC itself cannot hash in a stage's deps:
+    FIFOs (it blocks on them) and the dangling link (it fails on it); the ingest tests cover both."""
     shutil.copytree(HOSTILE, root, dirs_exist_ok=True)
     text = root / "text"
     os.symlink("/etc/passwd", text / "passwd-link.txt")
     os.symlink("/proc/self/status", text / "status-link.txt")
-    os.symlink(text / "gone.txt", text / "dangling-link.txt")
+    if not for_dvc:
+        os.symlink(text / "gone.txt", text / "dangling-link.txt")
     os.symlink(root / "jsonl", text / "folder-link")
     os.symlink("good.txt", text / "inner-link.txt")  # even a link inside the corpus is not followed
-    if fifos:
+    if not for_dvc:
         os.mkfifo(text / "pipe.txt")
         os.mkfifo(root / "html" / "pipe.html")
     os.symlink("export.jsonl", root / "jsonl" / "linked.jsonl")

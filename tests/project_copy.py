@@ -58,7 +58,7 @@ TRAINED_STAGES = ("train_encoder", "train_claims", "train_stance")
 
 
 # The corpora of every other format in one copy, run once per session: JSONL and HTML samples, the
-# five structured exports, and the hostile corpora (tests/fixtures/corpora/hostile, FIFOs left out:
-# DVC itself blocks hashing one; the ingest tests cover them).
+# five structured exports, and the hostile corpora (tests/fixtures/corpora/hostile, less what DVC
+# cannot hash: see corpus_helpers.make_hostile).
 FORMAT_CORPORA = ["jsonl-sample", "html-sample"]
 EXPORT_CORPORA = ["wxr-sample", "disqus-sample", "reddit-sample", "hn-sample", "csv-sample"]
