@@ -6,6 +6,7 @@ import json
 import logging
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -111,6 +112,12 @@ _CLAUSE_BREAK = re.compile(
     r"when|if|then|however)\b)", re.I)
 _COMMA = re.compile(r",\s")
 OPENER_MAX_WORDS = 4
+# After a comma, one or two words and another comma: the comma
+# sits in a list ("Marketing is research, design, and ..."), never an opener's end. (A list of two
+# after the comma, "..., design and X", is left to the parse: see `clause_problems`.)
+_LIST_AFTER_COMMA = re.compile(r"\s*[\w'’-]+(?:\s+[\w'’-]+)?\s*,")
+_ELLIPSIS = ("…", "...")
+_SPAN_OPENERS = "\"“‘'"  # a span may start with a quote; any other non-word character is a cut
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _TRIM = " \t\n'‘’«»*,.;:!-–—"
 
@@ -140,13 +147,14 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def label_candidates(texts: Sequence[str]) -> list[LabelSpan]:
     """Every claim whole and every clause of it (split at ; : and dashes, at a comma before a joining
-    word or after a short opener), up to three neighbouring clauses joined, trimmed; duplicates of a
-    span dropped."""
+    word or after a short opener, never at a comma inside a list), up to three neighbouring clauses
+    joined, trimmed; duplicates of a span dropped. A span's text is `text[start:end]` exactly."""
     out: list[LabelSpan] = []
     for index, text in enumerate(texts):
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
         opener = _COMMA.search(text)  # only the claim's first comma can close an opener
-        if opener and len(_WORD.findall(text, 0, opener.start())) <= OPENER_MAX_WORDS:
+        if (opener and len(_WORD.findall(text, 0, opener.start())) <= OPENER_MAX_WORDS
+                and not _LIST_AFTER_COMMA.match(text, opener.end())):
             breaks.append((opener.start(), opener.end()))
         bounds = sorted({0, len(text), *(a for a, _ in breaks), *(b for _, b in breaks)})
         pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if _WORD.search(text, a, b)]
@@ -159,7 +167,7 @@ def label_candidates(texts: Sequence[str]) -> list[LabelSpan]:
             a, b = _trimmed(text, a, b)
             if b > a and (a, b) not in seen:
                 seen.add((a, b))
-                out.append(LabelSpan(index, a, b, " ".join(text[a:b].split())))
+                out.append(LabelSpan(index, a, b, text[a:b]))  # the source slice, as written
     return out
 
 
@@ -167,12 +175,16 @@ def label_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def label_problems(span: str, role: str | None = None, *, clause: bool = False) -> list[str]:
-    """Why `span` does not read as a key point on its own: too short or long, starts with a word
-    that refers back ('this', 'it'), is a question, comes from a heading, leaves a bracket or quote
-    open, ends on a function word ('... do what they'), or opens with a preposition when it is a
-    clause (`clause`: not the claim's start) or a short opener ('in the same context', 'In both
-    cases'); [] when it reads alone."""
+def label_problems(span: str, role: str | None = None, *, clause: bool = False,
+                   after_colon: bool = False) -> list[str]:
+    """Why `span` does not read as a key point on its own, judged by its text: too short or long,
+    starts with a word that refers back ('this', 'it'), is a question, comes from a heading, leaves a
+    bracket or quote open, ends on a function word ('... do what they'), starts with an ellipsis or
+    other punctuation ('…a unique'), or, when it is a clause (`clause`: a word of its claim comes
+    before it), starts lowercase ('al the way up to ...': the sentence goes on from before the cut;
+    not after a colon or semicolon, `after_colon`, where a clause starts lowercase on its own)
+    or opens with a preposition, as a short opener does too ('In both cases'); [] when it reads
+    alone. `clause_problems` judges the grammar, from a parse."""
     words = label_words(span)
     problems = []
     if span.count("(") != span.count(")") or span.count("“") != span.count("”") or span.count('"') % 2:
@@ -181,6 +193,12 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False) 
         problems.append("unfinished")
     if words and words[0] in PREPOSITIONS and (clause or len(words) <= OPENER_MAX_WORDS):
         problems.append("fragment")
+    if span.startswith(_ELLIPSIS):
+        problems.append("ellipsis")
+    elif span[:1] and not span[0].isalnum() and span[0] not in _SPAN_OPENERS:
+        problems.append("punctuation start")
+    if clause and not after_colon and span.lstrip(_SPAN_OPENERS)[:1].islower():
+        problems.append("continuation")
     if len(words) < LABEL_MIN_WORDS:
         problems.append("too short")
     if len(words) > LABEL_MAX_WORDS:
@@ -193,6 +211,136 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False) 
     if role in HEADING_ROLES:
         problems.append("heading")
     return problems
+
+
+# ----------------------------------------------------------------------------- the grammar check
+# A label is a clause that stands alone: a finite verb with its subject, nothing it needs left
+# outside the span (its object, its complement, the subordinator of a clause inside it, the next
+# item of a list), one clause (or whole sentences). Read from a dependency parse of the whole
+# claim (spaCy, `sentences.spacy_model`, parsed as the claims stage parses: the parse cache serves
+# the claims it already parsed), and only for the claims whose spans could win (`pick_label`).
+
+PARSE_DISABLE = ("ner",)  # as pipeline/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
+FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+# Dependents a word cannot lose to a cut: its subject, auxiliaries, object, complement, the rest
+# of its noun phrase.
+CORE_DEPS = frozenset(
+    "nsubj nsubjpass csubj csubjpass expl aux auxpass neg dobj dative attr acomp oprd ccomp xcomp "
+    "pcomp pobj agent det predet poss case compound amod nummod quantmod prt nmod".split()
+)
+NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "ADJ"})
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
+
+@dataclass(frozen=True)
+class ParsedWord:
+    """What the grammar check reads of one word of a parsed claim: its characters [start, end) in
+    the claim, its part of speech (universal `pos`, Penn `tag`), dependency label and head (the
+    index of its head word; its own index for a sentence root)."""
+
+    start: int
+    end: int
+    text: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+
+
+ClaimParse = tuple[ParsedWord, ...]
+Parser = Callable[[Sequence[str]], list[ClaimParse]]
+
+
+def doc_words(doc) -> ClaimParse:
+    """A spaCy Doc as `ParsedWord`s."""
+    return tuple(ParsedWord(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.dep_, t.head.i) for t in doc)
+
+
+def spacy_parser(nlp, batch_size: int = 64) -> Parser:
+    """A `Parser` from a spaCy pipeline (or pipeline.cache.CachedNLP): texts parsed in batches."""
+
+    def parse(texts: Sequence[str]) -> list[ClaimParse]:
+        return [doc_words(doc) for doc in nlp.pipe(list(texts), batch_size=batch_size)]
+
+    return parse
+
+
+def _stage_spacy_model() -> str:
+    """params `sentences.spacy_model` (a param the argmap stage declares): of the params file the
+    command was given (`argmap --params`, params.yaml by default). Read here because the stage's
+    runner (pipeline/runners.py) passes no parser."""
+    from pipeline.params import load_params
+
+    cli = sys.modules.get("pipeline.cli_common")
+    path = cli.STATE.get("params") if cli is not None and hasattr(cli, "STATE") else None
+    return load_params(path or "params.yaml").sentences.spacy_model
+
+
+def stage_parser(spacy_model: str | None = None) -> Parser:
+    """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model` by default), its
+    parses looked up in the parse cache first (pipeline/cache.py; the claims stage stored its own
+    there) and stored there."""
+    from pipeline.cache import CachedNLP, open_store
+    from pipeline.models import load_spacy
+
+    name = spacy_model or _stage_spacy_model()
+    nlp = CachedNLP(lambda: load_spacy(name, PARSE_DISABLE), open_store(), spec=(name, PARSE_DISABLE))
+    return spacy_parser(nlp, batch_size=256)
+
+
+def _tagged_clause(words: Sequence[ParsedWord]) -> bool:
+    """A finite verb with a noun or pronoun before it, outside brackets, before any subordinator."""
+    depth, noun = 0, False
+    for w in words:
+        depth += (w.text == "(") - (w.text == ")")
+        if depth > 0 or w.text == ")":
+            continue
+        if w.pos == "SCONJ" or w.dep == "mark":
+            return False
+        if w.tag in FINITE_TAGS and noun:
+            return True
+        noun = noun or w.pos in ("NOUN", "PROPN", "PRON")
+    return False
+
+
+def clause_problems(words: ClaimParse, start: int, end: int) -> list[str]:
+    """Why characters [start, end) of a parsed claim (`words`) are not a clause that stands alone:
+    'cut inside a word'; 'no clause' (a head of the span is not a finite verb with its subject:
+    'Most smaller companies', 'Missing your chances'); 'not one clause' (pieces of two:
+    'I contend that designers' out of '... that designers, developers and testers should ...');
+    'cut' (a head of the span lost its object, complement or auxiliary, a word lost the rest of its
+    phrase, or a clause inside lost its subordinator: 'you may do X, your job is Y' out of
+    'While you may do X, your job is Y'); 'list cut' (the next item of a list is outside);
+    'dangling reference' (a demonstrative pronoun: 'How you do that is another matter'); []
+    when it stands alone."""
+    problems: set[str] = set()
+    if any(w.start < start < w.end or w.start < end < w.end for w in words):
+        problems.add("cut inside a word")
+    inside = {i for i, w in enumerate(words) if w.start >= start and w.end <= end}
+    roots = [i for i in sorted(inside)
+             if words[i].dep != "punct" and (words[i].head == i or words[i].head not in inside)]
+    if len(roots) > 1 and not all(words[i].head == i for i in roots):
+        problems.add("not one clause")
+    for r in roots:
+        kids = [words[i] for i in inside if words[i].head == r and i != r]
+        finite = words[r].tag in FINITE_TAGS or any(k.dep in ("aux", "auxpass") and k.tag in FINITE_TAGS for k in kids)
+        if not (words[r].pos in ("VERB", "AUX") and finite and any(k.dep in SUBJECT_DEPS for k in kids)):
+            # The small parsers misattach ('Most problems are not isolated problems': root
+            # 'problems'): the tags then decide, a finite verb with a noun or pronoun before it,
+            # neither in brackets nor after a subordinator ('Failing to act (even if it's late)').
+            if not _tagged_clause([words[i] for i in sorted(inside)]):
+                problems.add("no clause")
+    for i, w in enumerate(words):
+        if i in inside or w.head not in inside or w.head == i or w.dep == "punct":
+            continue
+        if w.dep in CORE_DEPS or (w.dep == "mark" and w.head not in roots):
+            problems.add("cut")
+        elif w.dep == "conj" and (w.pos in NOMINAL_POS or words[w.head].pos in NOMINAL_POS):
+            problems.add("list cut")
+    if any(words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON" for i in inside):
+        problems.add("dangling reference")
+    return sorted(problems)
 
 
 def _content_words(text: str) -> set[str]:
@@ -213,25 +361,29 @@ def label_score(centrality: float, shared_words: float, n_words: int,
 
 @dataclass(frozen=True)
 class LabelCandidate:
-    """A span with what `label_score` reads, and what `label_problems` found."""
+    """A span with what `label_score` reads, and what `label_problems` found; `whole`: the span is
+    its claim whole (trimmed)."""
 
     span: LabelSpan
     centrality: float
     shared_words: float
     n_words: int
     problems: tuple[str, ...]
+    whole: bool = False
 
 
 def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
                              roles: Sequence[str | None] | None = None) -> list[LabelCandidate]:
     """Every span of a key point's claims (`texts`, their unit `vectors`, in the same order) with
-    its centrality, shared words, length and problems; weights are applied by `pick_label`."""
+    its centrality, shared words, length and problems (`label_problems`: the text alone; the
+    grammar is checked by `pick_label`, from a parse); weights are applied by `pick_label`."""
     roles = list(roles) if roles is not None else [None] * len(texts)
     mat = np.asarray(vectors, dtype=np.float64)
     centre = mat.mean(axis=0)
     centre /= max(float(np.linalg.norm(centre)), 1e-12)
     centrality = np.clip(mat @ centre, 0.0, 1.0)
     words_of = [_content_words(t) for t in texts]
+    wholes = [_trimmed(t, 0, len(t)) for t in texts]
     df = Counter(w for ws in words_of for w in ws)
     others = max(len(texts) - 1, 1)
     out = []
@@ -239,40 +391,135 @@ def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
         mine = _content_words(span.text)
         own = words_of[span.index]
         shared = (sum((df[w] - (w in own)) / others for w in mine) / len(mine)) if mine and len(texts) > 1 else 0.0
+        text = texts[span.index]
+        cut = _WORD.search(text, 0, span.start) is not None
+        after_colon = text[:span.start].rstrip()[-1:] in (":", ";")
         out.append(LabelCandidate(span, float(centrality[span.index]), float(shared), len(label_words(span.text)),
-                                  tuple(label_problems(span.text, roles[span.index], clause=span.start > 0))))
+                                  tuple(label_problems(span.text, roles[span.index], clause=cut,
+                                                       after_colon=after_colon)),
+                                  (span.start, span.end) == wholes[span.index]))
     return out
 
 
+# Problems that leave a whole claim readable alone; the last resort (`pick_label_or_needs`, step 3)
+# prefers a claim with only these to one that leans on its context or is no clause.
+SOFT_PROBLEMS = frozenset({"too long", "too short", "heading"})
+LOOKAHEAD_CLAIMS = 2  # claims a key point asks to have parsed at a time (`pick_label_or_needs`)
+
+
+def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str, float] = LABEL_WEIGHTS,
+                        parses: dict[int, ClaimParse] | None = None) -> tuple[tuple[LabelSpan, float] | None, set[int]]:
+    """`pick_label`'s choice, or, when it depends on claims not parsed yet, None and those claims
+    (indices; a few at a time, the likeliest winners first). `parses` None: no grammar check."""
+    check = parses is not None
+    parses = parses or {}
+    ranked = sorted(((-label_score(c.centrality, c.shared_words, c.n_words, weights), order, c)
+                     for order, c in enumerate(candidates)), key=lambda r: r[:2])
+
+    def grammar(c: LabelCandidate) -> tuple[str, ...] | None:
+        if not check:
+            return ()
+        words = parses.get(c.span.index)
+        return None if words is None else tuple(clause_problems(words, c.span.start, c.span.end))
+
+    def first_passing(pool) -> tuple[LabelCandidate | None, set[int]]:
+        need: set[int] = set()
+        for _, _, c in pool:
+            found = grammar(c)
+            if found is None:
+                need.add(c.span.index)
+                if len(need) >= LOOKAHEAD_CLAIMS:
+                    break
+            elif not found:
+                return (None, need) if need else (c, need)
+        return None, need
+
+    # 1. the best span with no problem
+    best, need = first_passing(r for r in ranked if not r[2].problems)
+    if best is None and not need:
+        # 2. the shortest whole claim with no problem but its length
+        wholes = sorted((r for r in ranked if r[2].whole and set(r[2].problems) <= {"too long"}),
+                        key=lambda r: (r[2].n_words, r[0], r[1]))
+        best, need = first_passing(wholes)
+        if best is None and not need:
+            # 3. the whole claim with the fewest problems, text and grammar, soft ones counting last
+            wholes = [r for r in ranked if r[2].whole] or ranked
+            need = {r[2].span.index for r in wholes if grammar(r[2]) is None}
+            if not need:
+                def severity(r) -> tuple[int, int]:
+                    found = set(r[2].problems) | set(grammar(r[2]) or ())
+                    return len(found - SOFT_PROBLEMS), len(found & SOFT_PROBLEMS)
+
+                best = min(wholes, key=lambda r: (*severity(r), r[0], r[1]))[2]
+    if best is None:
+        return None, need
+    return (best.span, label_score(best.centrality, best.shared_words, best.n_words, weights)), set()
+
+
 def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
-               weights: dict[str, float] = LABEL_WEIGHTS) -> tuple[LabelSpan, float]:
+               weights: dict[str, float] = LABEL_WEIGHTS, parse: Parser | None = None) -> tuple[LabelSpan, float]:
     """The best of `candidates` (from `label_candidate_features` over `texts`) by `label_score`.
 
-    Spans with a problem are chosen only when every span has one: first those only too long (the
-    best cut after at most LABEL_MAX_WORDS words, on a word that ends a phrase), then by fewest
+    A span must read alone (`label_problems`) and, given a `parse`, stand alone as a clause
+    (`clause_problems`; only the claims whose spans could win are parsed). When no span does, the
+    shortest whole claim with no problem but its length, even over LABEL_MAX_WORDS words: a label is
+    never cut mid-sentence. When no whole claim qualifies either, the whole claim with the fewest
     problems. Deterministic: ties go to the earlier claim, then the earlier span."""
-    ranked = []
-    for order, c in enumerate(candidates):
-        score = label_score(c.centrality, c.shared_words, c.n_words, weights)
-        tier = 0 if not c.problems else 1 if c.problems == ("too long",) else 1 + len(c.problems)
-        ranked.append((tier, -score, order, c.span, score))
-    tier, _, _, span, score = min(ranked, key=lambda r: r[:3])
-    if tier == 1:
-        text = texts[span.index]
-        words = list(_WORD.finditer(text, span.start, span.end))[:LABEL_MAX_WORDS]
-        # end on a word that finishes a phrase ("... and understanding what" -> "... and understanding")
-        while len(words) > LABEL_MIN_WORDS and words[-1].group(0).lower() in UNFINISHED_ENDS | PREPOSITIONS:
-            words.pop()
-        start, end = _trimmed(text, span.start, words[-1].end())
-        return LabelSpan(span.index, start, end, " ".join(text[start:end].split())), score
-    return span, score
+    parses: dict[int, ClaimParse] | None = {} if parse is not None else None
+    while True:
+        choice, need = pick_label_or_needs(candidates, weights, parses)
+        if choice is not None:
+            return choice
+        order = sorted(need)
+        parses.update(zip(order, parse([texts[i] for i in order])))  # type: ignore[union-attr]
 
 
 def choose_label(texts: Sequence[str], vectors: np.ndarray, roles: Sequence[str | None] | None = None,
-                 weights: dict[str, float] = LABEL_WEIGHTS) -> tuple[LabelSpan, float]:
+                 weights: dict[str, float] = LABEL_WEIGHTS, parse: Parser | None = None) -> tuple[LabelSpan, float]:
     """The label of a key point whose claims are `texts` (unit `vectors`, `roles` as the sentences
-    stage gave them), and its `label_score`: `pick_label` over `label_candidate_features`."""
-    return pick_label(texts, label_candidate_features(texts, vectors, roles), weights)
+    stage gave them), and its `label_score`: `pick_label` over `label_candidate_features`, the
+    grammar checked with `parse` when given."""
+    return pick_label(texts, label_candidate_features(texts, vectors, roles), weights, parse)
+
+
+def _aligned(text: str, analysed: str) -> bool:
+    """`analysed` (the unicode-cleaned text the claims stage parsed) has `text`'s offsets: the same
+    length, differing only where both have a non-word character (quotes, dashes, spaces)."""
+    return len(text) == len(analysed) and all(
+        a == b or not (a.isalnum() or b.isalnum()) for a, b in zip(text, analysed))
+
+
+def _choose_labels(texts: np.ndarray, analysed: np.ndarray, roles: np.ndarray, vectors: dict,
+                   sentence_ids: np.ndarray, bounds: list[tuple[int, int]],
+                   parse: Parser | None) -> dict[int, tuple[LabelSpan, float]]:
+    """Every key point's label (`pick_label`), by the position of its first claim; key points are
+    claims [start, end) of the arrays. The parses are asked for in rounds, each round one batch over
+    every key point still undecided: only the claims whose spans could win get parsed. A claim is
+    parsed as the claims stage parsed it (its analysis text, which the parse cache holds) when the
+    offsets agree, else as written."""
+    parse = parse or stage_parser()
+    todo = {}
+    for start, end in bounds:
+        mat = np.vstack([vectors[s] for s in sentence_ids[start:end]])
+        todo[start] = label_candidate_features(texts[start:end].tolist(), mat, roles[start:end].tolist())
+    parses: dict[int, dict[int, ClaimParse]] = {start: {} for start in todo}
+    chosen: dict[int, tuple[LabelSpan, float]] = {}
+    while todo:
+        wanted: list[tuple[int, int]] = []  # (key point's first claim, claim index in the key point)
+        for start, candidates in list(todo.items()):
+            choice, need = pick_label_or_needs(candidates, LABEL_WEIGHTS, parses[start])
+            if choice is not None:
+                chosen[start] = choice
+                del todo[start]
+            else:
+                wanted.extend((start, i) for i in sorted(need))
+        if wanted:
+            positions = [start + i for start, i in wanted]
+            as_parsed = [analysed[j] if isinstance(analysed[j], str) and _aligned(texts[j], analysed[j]) else texts[j]
+                         for j in positions]
+            for (start, i), words in zip(wanted, parse(as_parsed)):
+                parses[start][i] = words
+    return chosen
 
 
 def describe_clusters(
@@ -283,12 +530,14 @@ def describe_clusters(
     *,
     lemmatize: Lemmatizer,
     n_keywords: int,
+    parse: Parser | None = None,
 ) -> pd.DataFrame:
     """One row per key point: readable label, keywords, size, stance shares, sources.
 
     The label is a span of the claim `representative_sentence_id`, at `label_start_char` to
-    `label_end_char` (offsets as the claims'), chosen by `label_score`; `n_people` counts distinct
-    speakers, named or not (pipeline/schemas.py CLUSTERS)."""
+    `label_end_char` (offsets as the claims'; the label is exactly that slice of the source), chosen
+    by `pick_label`, its grammar checked with `parse` (`stage_parser()` when not given); `n_people`
+    counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS)."""
     claims = sentences[sentences["is_claim"]].copy()
     if not len(claims):
         return pd.DataFrame(columns=["cluster_id", "label", "representative_sentence_id", "keywords",
@@ -311,11 +560,15 @@ def describe_clusters(
     sentence_ids = claims["sentence_id"].to_numpy(dtype=object)
     stances = claims["stance"].to_numpy(dtype=object)
     texts = claims["text"].to_numpy(dtype=object)
+    analysed = claims["analysis_text"].to_numpy(dtype=object)
     doc_ids = claims["doc_id"].to_numpy(dtype=object)
     claim_starts = claims["start_char"].to_numpy(dtype=np.int64)
     roles = (claims["role"] if "role" in claims else pd.Series([None] * len(claims))).to_numpy(dtype=object)
     starts = np.flatnonzero(np.r_[True, cluster_of[1:] != cluster_of[:-1]])
     ends = np.r_[starts[1:], len(cluster_of)]
+    chosen = _choose_labels(texts, analysed, roles, vectors, sentence_ids,
+                            [(a, b) for a, b in zip(starts.tolist(), ends.tolist()) if cluster_of[a] != -1],
+                            parse)
     rows = []
     for start, end in zip(starts.tolist(), ends.tolist()):
         cluster_id = int(cluster_of[start])
@@ -326,8 +579,7 @@ def describe_clusters(
         if cluster_id == -1:
             label, representative, span_start, span_end, score = NOISE_LABEL, None, None, None, None
         else:
-            mat = np.vstack([vectors[s] for s in sentence_ids[start:end]])
-            span, score = choose_label(texts[start:end].tolist(), mat, roles[start:end].tolist())
+            span, score = chosen[start]
             representative = sentence_ids[start + span.index]
             label = span.text
             span_start = int(claim_starts[start + span.index]) + span.start

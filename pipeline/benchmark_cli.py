@@ -152,6 +152,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Key points as Key Point Analysis measures them: matching mAP (dev, test), generated key points
         against the gold (test), the label weights (train, dev) and the orphan trade-off (dev)."""
+        from pipeline.argmap import stage_parser
         from pipeline.benchmark_cluster import benchmark_embedder, embed_texts, make_groups
         from pipeline.benchmark_keypoints import (
             argmap_key_points,
@@ -163,6 +164,7 @@ def register(app: typer.Typer) -> None:
             kpa_map,
             load_kpa,
             match_scores,
+            memo_parser,
             orphan_tradeoff,
             representative_labels,
             rouge_scores,
@@ -175,6 +177,7 @@ def register(app: typer.Typer) -> None:
         p = params()
         started = time.perf_counter()
         embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir)
+        parse = memo_parser(stage_parser(p.sentences.spacy_model))  # the labels' grammar check, as the stage's
 
         def embed(texts):
             return embed_texts(texts, embedder)
@@ -192,7 +195,7 @@ def register(app: typer.Typer) -> None:
             a, k, lab = data[split]
             clusters[split] = [(gold, [a["argument"].iat[i] for i in rows], vectors[split][rows])
                                for gold, rows in gold_clusters(a, k, lab)]
-        tuning = tune_label_weights(clusters)
+        tuning = tune_label_weights(clusters, parse=parse)
         shown = tuning["results"][:5]
         if not any(r["weights"] == tuning["chosen"] for r in shown):
             shown.append(next(r for r in tuning["results"] if r["weights"] == tuning["chosen"]))
@@ -209,7 +212,7 @@ def register(app: typer.Typer) -> None:
 
         a, k, _ = data["test"]
         key_points = argmap_key_points(p.cluster, p.base.seed)
-        methods = {"argmap (key points + labels)": with_labels(key_points, argmap_labels()),
+        methods = {"argmap (key points + labels)": with_labels(key_points, argmap_labels(parse=parse)),
                    "argmap key points + representative claim": with_labels(key_points, representative_labels)}
         if bertopic:
             topics = bertopic_key_points(p.base.seed)
@@ -218,7 +221,7 @@ def register(app: typer.Typer) -> None:
             def bertopic_members(texts, vecs):
                 return topics(texts, vecs)[0]
 
-            methods["BERTopic topics + argmap labels"] = with_labels(bertopic_members, argmap_labels())
+            methods["BERTopic topics + argmap labels"] = with_labels(bertopic_members, argmap_labels(parse=parse))
         rows = generation_rows(a, k, vectors["test"], methods, embed)
         result["generation"] = summarise_generation(rows).round(4).to_dict(orient="records")
         result["generation_rows"] = rows.round(4).to_dict(orient="records")

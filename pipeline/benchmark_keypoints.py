@@ -156,12 +156,26 @@ def rouge_scores(candidate: str, reference: str) -> dict[str, float]:
 # ----------------------------------------------------------------------------- label methods
 
 
-def argmap_labels(weights: dict[str, float] | None = None) -> LabelMethod:
-    """argmap's own label (pipeline.argmap.choose_label) for each key point."""
+def memo_parser(parse):
+    """`parse` (a pipeline.argmap.Parser) remembering each text's parse: the label methods and the
+    weight grid ask for the same claims again and again."""
+    known: dict[str, object] = {}
+
+    def run(texts):
+        new = sorted({t for t in texts if t not in known})
+        known.update(zip(new, parse(new)))
+        return [known[t] for t in texts]
+
+    return run
+
+
+def argmap_labels(weights: dict[str, float] | None = None, parse=None) -> LabelMethod:
+    """argmap's own label (pipeline.argmap.choose_label) for each key point, its grammar checked
+    with `parse` (a pipeline.argmap.Parser; the argmap stage's spaCy pipeline) when given."""
     from pipeline.argmap import LABEL_WEIGHTS, choose_label
 
     def run(members: list[list[str]], vectors: list[np.ndarray]) -> list[str]:
-        return [choose_label(texts, vecs, weights=weights or LABEL_WEIGHTS)[0].text
+        return [" ".join(choose_label(texts, vecs, weights=weights or LABEL_WEIGHTS, parse=parse)[0].text.split())
                 for texts, vecs in zip(members, vectors)]
 
     return run
@@ -307,7 +321,7 @@ def weight_grid() -> list[dict[str, float]]:
 
 
 def tune_label_weights(clusters: dict[str, list[tuple[str, list[str], np.ndarray]]],
-                       grid: list[dict[str, float]] | None = None) -> dict:
+                       grid: list[dict[str, float]] | None = None, parse=None) -> dict:
     """Every weight setting's mean ROUGE-1 and ROUGE-L F1 of the chosen label against the gold key
     point, per split in `clusters` (split -> [(gold text, member texts, member vectors)]). The
     setting with the best train mean of the two is chosen; the other splits show whether it holds."""
@@ -319,7 +333,8 @@ def tune_label_weights(clusters: dict[str, list[tuple[str, list[str], np.ndarray
     for weights in grid or weight_grid():
         row = {"weights": weights}
         for split, rows in features.items():
-            scores = [rouge_scores(pick_label(texts, cands, weights)[0].text, gold) for gold, texts, cands in rows]
+            scores = [rouge_scores(pick_label(texts, cands, weights, parse)[0].text, gold)
+                      for gold, texts, cands in rows]
             row[split] = {k: float(np.mean([s[k] for s in scores])) for k in ("rouge1", "rouge2", "rougeL")}
             row[split]["objective"] = (row[split]["rouge1"] + row[split]["rougeL"]) / 2
         results.append(row)

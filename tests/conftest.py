@@ -117,7 +117,16 @@ def _simple_lemmas(texts):
 
 
 @pytest.fixture
-def tiny_map(tiny_thread, params):
+def label_parser(params):
+    """The labels' grammar check as the argmap stage runs it (its spaCy pipeline), without the parse cache."""
+    from pipeline.argmap import PARSE_DISABLE, spacy_parser
+    from pipeline.models import load_spacy
+
+    return spacy_parser(load_spacy(params.sentences.spacy_model, PARSE_DISABLE))
+
+
+@pytest.fixture
+def tiny_map(tiny_thread, params, label_parser):
     documents, claims, embeddings = tiny_thread
     scored = claims[["sentence_id", "doc_id", "text"]].copy()
     scored["corpus"], scored["source"], scored["role"] = "c", "a.txt", "body"
@@ -131,7 +140,8 @@ def tiny_map(tiny_thread, params):
                                 "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
     sentences = merge_sentences(scored, stances, assignments)
     labels = params.stance.label_names
-    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3)
+    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3,
+                                 parse=label_parser)
     edges = relate(claims, documents, embeddings, params.relate.model_copy(update={"min_similarity": -1.0}),
                    labels, params.stance.neutral_label)
     label_set = [{"name": label.name, "description": label.description} for label in params.stance.labels]

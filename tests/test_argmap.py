@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.argmap import MapSchemaError, class_tfidf_keywords, validate_argmap
+from pipeline.argmap import MapSchemaError, class_tfidf_keywords, describe_clusters, merge_sentences, validate_argmap
 
 
 def test_merge_keeps_every_sentence(tiny_map):
@@ -110,12 +110,147 @@ def test_choose_label_picks_a_short_central_self_contained_span():
     assert choose_label(texts, _unit([[1, 0.1], [1, 0], [1, -0.1]])) == (span, score)
 
 
-def test_choose_label_cuts_an_unbreakable_long_claim_on_a_finished_word():
-    from pipeline.argmap import LABEL_MAX_WORDS, UNFINISHED_ENDS, choose_label, label_words
+def test_choose_label_never_cuts_a_sentence_and_falls_back_to_the_shortest_whole_claim():
+    from pipeline.argmap import LABEL_MAX_WORDS, choose_label, label_words
 
     long = ("Developing the right strategy is an exercise in getting away from solutions and understanding what "
             "job a group of customers is trying to get done")
-    span, _ = choose_label([long, long + " today"], _unit([[1, 0], [1, 0.1]]))
-    words = label_words(span.text)
-    assert len(words) <= LABEL_MAX_WORDS and words[-1] not in UNFINISHED_ENDS
-    assert long.startswith(span.text)
+    span, _ = choose_label([long + " today", long], _unit([[1, 0], [1, 0.1]]))
+    assert span.text == long and len(label_words(span.text)) > LABEL_MAX_WORDS  # whole, the shorter one
+
+
+def _parsed(text, rows):
+    """A hand-written parse of `text`: (word, pos, tag, dep, head index) per word, found left to right."""
+    from pipeline.argmap import ParsedWord
+
+    out, at = [], 0
+    for word, pos, tag, dep, head in rows:
+        at = text.index(word, at)
+        out.append(ParsedWord(at, at + len(word), word, pos, tag, dep, head))
+        at += len(word)
+    return tuple(out)
+
+
+def test_clause_problems_find_fragments_in_a_parse():
+    from pipeline.argmap import clause_problems
+
+    text = "Most small firms, like ours, cannot pay a full-time designer."
+    words = _parsed(text, [("Most", "ADJ", "JJS", "amod", 2), ("small", "ADJ", "JJ", "amod", 2),
+                           ("firms", "NOUN", "NNS", "nsubj", 9), (",", "PUNCT", ",", "punct", 2),
+                           ("like", "ADP", "IN", "prep", 2), ("ours", "PRON", "PRP", "pobj", 4),
+                           (",", "PUNCT", ",", "punct", 2), ("can", "AUX", "MD", "aux", 9),
+                           ("not", "PART", "RB", "neg", 9), ("pay", "VERB", "VB", "ROOT", 9),
+                           ("a", "DET", "DT", "det", 12), ("full-time", "ADJ", "JJ", "amod", 12),
+                           ("designer", "NOUN", "NN", "dobj", 9), (".", "PUNCT", ".", "punct", 9)])
+    assert clause_problems(words, 0, len(text) - 1) == []
+    assert "no clause" in clause_problems(words, 0, text.index(","))  # "Most small firms"
+    assert "cut" in clause_problems(words, 0, text.index(" a full"))  # "... cannot pay": its object left out
+    assert "cut inside a word" in clause_problems(words, 0, text.index("ull-time"))
+
+    text = "I think that writers, editors and printers should meet weekly"
+    words = _parsed(text, [("I", "PRON", "PRP", "nsubj", 1), ("think", "VERB", "VBP", "ROOT", 1),
+                           ("that", "SCONJ", "IN", "mark", 9), ("writers", "NOUN", "NNS", "nsubj", 9),
+                           (",", "PUNCT", ",", "punct", 3), ("editors", "NOUN", "NNS", "conj", 3),
+                           ("and", "CCONJ", "CC", "cc", 5), ("printers", "NOUN", "NNS", "conj", 5),
+                           ("should", "AUX", "MD", "aux", 9), ("meet", "VERB", "VB", "ccomp", 1),
+                           ("weekly", "ADV", "RB", "advmod", 9)])
+    problems = clause_problems(words, 0, text.index(","))  # "I think that writers"
+    assert "not one clause" in problems and "list cut" in problems
+
+    text = "While you may write well, your job is not editing"
+    words = _parsed(text, [("While", "SCONJ", "IN", "mark", 3), ("you", "PRON", "PRP", "nsubj", 3),
+                           ("may", "AUX", "MD", "aux", 3), ("write", "VERB", "VB", "advcl", 8),
+                           ("well", "ADV", "RB", "advmod", 3), (",", "PUNCT", ",", "punct", 8),
+                           ("your", "PRON", "PRP$", "poss", 7), ("job", "NOUN", "NN", "nsubj", 8),
+                           ("is", "AUX", "VBZ", "ROOT", 8), ("not", "PART", "RB", "neg", 8),
+                           ("editing", "VERB", "VBG", "attr", 8)])
+    assert clause_problems(words, 0, len(text)) == []
+    assert "cut" in clause_problems(words, text.index("you"), len(text))  # its "While" dropped
+    assert clause_problems(words, text.index("your"), len(text)) == []  # the main clause alone stands
+
+    text = "Why we ship that is a long story"
+    words = _parsed(text, [("Why", "SCONJ", "WRB", "advmod", 2), ("we", "PRON", "PRP", "nsubj", 2),
+                           ("ship", "VERB", "VBP", "csubj", 4), ("that", "PRON", "DT", "dobj", 2),
+                           ("is", "AUX", "VBZ", "ROOT", 4), ("a", "DET", "DT", "det", 7),
+                           ("long", "ADJ", "JJ", "amod", 7), ("story", "NOUN", "NN", "attr", 4)])
+    assert clause_problems(words, 0, len(text)) == ["dangling reference"]
+
+
+def test_label_problems_at_the_edges_of_a_cut():
+    from pipeline.argmap import label_problems
+
+    assert "ellipsis" in label_problems("…a fast, cheap and proven method for testing ideas")
+    assert "ellipsis" in label_problems("...a fast, cheap and proven method for testing ideas")
+    assert "punctuation start" in label_problems("(and rightly so) nobody reads the manual")
+    assert "continuation" in label_problems("the way down to the shop floor", clause=True)
+    assert "continuation" not in label_problems("Pricing drives the whole funnel", clause=True)
+    assert "continuation" not in label_problems("pricing drives the whole funnel")  # the claim's own start
+    assert "continuation" not in label_problems("pricing drives the funnel", clause=True, after_colon=True)
+
+
+def test_label_candidates_never_split_a_list_at_its_first_comma():
+    from pipeline.argmap import label_candidates
+
+    text = "Design is craft, research, testing, and telling a story."
+    assert "Design is craft" not in {s.text for s in label_candidates([text])}
+    text = "In fact, buyers want proof before they sign."
+    assert "buyers want proof before they sign" in {s.text for s in label_candidates([text])}
+
+
+def test_choose_label_picks_a_clause_that_stands_alone(label_parser):
+    """Each fragment type, with the installed spaCy pipeline: the label is a clause that stands alone."""
+    from pipeline.argmap import choose_label
+
+    def label(texts):
+        span, _ = choose_label(texts, _unit([[1, 0.05 * i] for i in range(len(texts))]), parse=label_parser)
+        assert texts[span.index][span.start:span.end] == span.text
+        return span.text
+
+    # a cut at the comma before a parenthesis: "Most small shops" has no verb
+    assert label(["Most small shops, (like the bakery on our street), cannot hire a full-time accountant.",
+                  "Small shops cannot afford an accountant all year."]) != "Most small shops"
+    # a cut at a list comma (the parse sees the list where the text rule lets it through)
+    assert label(["Design is craft, research and testing.", "Design covers craft and research."]) != "Design is craft"
+    # "I believe that writers" out of a list: not one clause
+    chosen = label(["I believe that writers, editors, printers, and sellers should meet every week.",
+                    "Writers and editors should meet every week."])
+    assert chosen != "I believe that writers"
+    # a clause starting mid-sentence after a dash
+    chosen = label(["Teams that test early learn faster — all the way from the first sketch to the launch.",
+                    "Testing early makes teams learn faster."])
+    assert not chosen.startswith("all the way")
+    # a span starting with an ellipsis, against a claim that stands alone
+    assert not label(["…a cheap, fast, and proven way to test ideas",
+                      "Paper prototypes are a cheap way to test ideas."]).startswith("…")
+    # a subordinate clause stripped of its "While": a comma splice
+    assert not label(["While you may write clever slogans, your job is not pricing.",
+                      "Copywriters do not set prices for the company."]).startswith("you may")
+    # leaning on context ("that"), against a claim that does not
+    assert label(["How you fix that is a different question.",
+                  "Fixing churn needs a different plan."]) == "Fixing churn needs a different plan"
+
+
+def test_describe_clusters_label_is_the_exact_source_slice(tiny_thread, params, label_parser):
+    """Offsets exact even where the claim has a no-break space: the label is the slice, as written."""
+    documents, claims, embeddings = tiny_thread
+    scored = claims[["sentence_id", "doc_id", "text"]].copy()
+    scored["text"] = scored["text"].str.replace(" ", "\u00a0", n=1, regex=False)
+    scored["corpus"], scored["source"], scored["role"] = "c", "a.txt", "body"
+    scored["start_char"], scored["end_char"] = [0, 61, 121], [49, 100, 160]
+    scored["is_claim"], scored["claim_score"] = True, 0.9
+    assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [0, 0, 0],
+                                "membership_score": 1.0, "reassigned": False})
+    sentences = merge_sentences(scored, claims[["sentence_id", "stance", "stance_score", "stance_probs"]],
+                                assignments)
+
+    def run():
+        return describe_clusters(sentences, documents, embeddings, params.stance.label_names,
+                                 lemmatize=lambda texts: [[] for _ in texts], n_keywords=3, parse=label_parser)
+
+    clusters = run()
+    kp = clusters.iloc[0]
+    member = sentences[sentences["sentence_id"] == kp["representative_sentence_id"]].iloc[0]
+    assert "\u00a0" in member["text"]
+    offset = kp["label_start_char"] - member["start_char"]
+    assert member["text"][offset:offset + kp["label_end_char"] - kp["label_start_char"]] == kp["label"]
+    assert run().equals(clusters)  # deterministic
