@@ -127,7 +127,8 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
     if kind == "extra_forbidden" and error["loc"][:1] == ("columns",):
         return f"{path}: unknown key {key!r} (allowed under columns: {', '.join(CsvColumns.model_fields)})"
     if kind == "extra_forbidden":
-        return f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; per-file keys: title, author, url, date, format)"
+        return (f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; "
+                "per-file keys: title, author, url, date, format)")
     if kind == "missing":
         return (
             f"{path}: required key {key!r} is missing "

@@ -274,13 +274,16 @@ def _title_unit(units: list, tree) -> tuple[object | None, str | None]:
     for kind, text, el in units:
         if kind.startswith("furniture") or kind == "post" or not has_letters(text):
             continue
-        for node in (el, *el.iterancestors()):
+        for node in (*el.iter(), *el.iterancestors()):
+            if not isinstance(node.tag, str):
+                continue
             if (node.get("itemprop") in ("headline", "name")
                     or {"title", "headline", "titleline"} & set(class_words(node))):
                 return el, text
     head = tree.find(".//title")
-    if head is not None and text_of(head):
-        return None, re.split(r"\s+[|–—]\s+|\s+-\s+", text_of(head))[0]
+    head_text = " ".join((head.text_content() if head is not None else "").split())
+    if head_text:
+        return None, re.split(r"\s+[|–—]\s+|\s+-\s+", head_text)[0]
     return None, None
 
 

@@ -55,6 +55,7 @@ _POST_WORDS = {"comment", "comtr", "reply", "answer", "question", "post", "messa
 _AUTHOR_WORDS = {"author", "user", "username", "poster", "fn", "handle", "hnuser", "nick", "nickname"}
 _FURNITURE_WORDS = {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "footer",
                     "pagetop", "topbar", "search", "searchbox", "sidebar"}
+_BODY_WORDS = {"text", "body", "content", "commtext", "copy", "message"}
 _CONTROL_WORDS = {"reply", "vote", "votes", "votelinks", "voting", "controls", "actions", "share",
                   "sharing", "toggle", "collapse", "flag", "permalink"}
 _POST_ITEMTYPES = ("schema.org/Comment", "schema.org/Answer", "schema.org/Question",
@@ -246,7 +247,9 @@ def _byline_line(author_el, box):
     node = author_el.getparent()
     while node is not None and node is not box:
         # A byline line is short: an ancestor adding more than a few words holds the post's text.
-        if node.xpath(".//p|.//blockquote|.//pre") or len(text_of(node)) - len(text_of(best)) > 40:
+        if (node.xpath(".//p|.//blockquote|.//pre|.//*[@itemprop='text']")
+                or any(is_element(d) and _last_words(d) & _BODY_WORDS for d in node.iterdescendants())
+                or len(text_of(node)) - len(text_of(best)) > 40):
             break
         if any(is_element(d) and d is not author_el and is_author(d) for d in node.iter()):
             break
