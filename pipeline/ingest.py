@@ -48,6 +48,8 @@ class FileMeta(BaseModel):
     author: str | None = None
     url: str | None = None
     date: str | None = None
+    # The reader of this file when it differs from the corpus's (an HTML page among text pages).
+    format: Literal[tuple(f for f in FORMATS if f != "csv")] | None = None
 
 
 class CsvColumns(BaseModel):
@@ -125,7 +127,8 @@ def _describe_error(path: Path, error: dict[str, Any]) -> str:
     if kind == "extra_forbidden" and error["loc"][:1] == ("columns",):
         return f"{path}: unknown key {key!r} (allowed under columns: {', '.join(CsvColumns.model_fields)})"
     if kind == "extra_forbidden":
-        return f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; per-file keys: title, author, url, date)"
+        return (f"{path}: unknown key {key!r} (allowed keys: {allowed_keys}; "
+                "per-file keys: title, author, url, date, format)")
     if kind == "missing":
         return (
             f"{path}: required key {key!r} is missing "
@@ -332,6 +335,8 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
         counts = by_corpus.setdefault(src.name, Counter())
         reader = get_reader(src.meta.format, src.meta.column_map())
         for raw in src.files:
+            file_meta = src.meta.files.get(raw.path)
+            file_reader = get_reader(file_meta.format) if file_meta and file_meta.format else reader
             files_total += 1
             counts["files"] += 1
             if raw.reason is not None:
@@ -350,7 +355,7 @@ def ingest_corpora(sources: list[CorpusSource]) -> Ingested:
                 rejects.append(_reject(src.name, raw.path, str(exc)))
                 files_rejected += 1
                 continue
-            result = reader(text, raw.path)
+            result = file_reader(text, raw.path)
             for r in result.rejects:
                 reason = f"line {r.line}: {r.reason}" if r.line is not None else r.reason
                 rejects.append(_reject(src.name, raw.path, reason, r.line))

@@ -17,7 +17,27 @@ import lxml.html
 from lxml import etree
 
 from pipeline.readers import Block, Doc, ReadResult, Reject, limits
-from pipeline.readers.layout import COMMENT_COUNT_RE, Line, normalize_text
+from pipeline.readers.html_layout import (
+    Post,
+    body_blocks,
+    class_words,
+    declared_count,
+    find_posts,
+    has_letters,
+    indent_of,
+    meta_header,
+    meta_tags,
+    text_of,
+    walk,
+)
+from pipeline.readers.layout import (
+    COMMENT_COUNT_RE,
+    REPLY_COUNT_RE,
+    THREAD_META_RE,
+    TITLE_DOMAIN_RE,
+    Line,
+    normalize_text,
+)
 from pipeline.readers.text import SUBSTANTIVE, line_boilerplate
 from pipeline.readers.threads import infer_threads
 from pipeline.safe_repr import one_line
@@ -206,9 +226,17 @@ def read_html_page(text: str, source: str) -> ReadResult:
         return ReadResult(rejects=[Reject(
             f"nested too deeply: elements {depth} levels deep, over the limit of {limits.MAX_HTML_DEPTH}; "
             "the HTML parser would drop what lies deeper (deeply nested comments, say), so the page is not read")])
-    n_comments = len(_comment_nodes(tree))
+    old_nodes = _comment_nodes(tree)
+    n_comments = len(old_nodes)
     if n_comments > limits.MAX_COMMENTS_PER_PAGE:
         return ReadResult(rejects=[Reject(limits.comments_reason(n_comments))])
+    # A blog post with its comment list (WordPress, schema.org Comment) goes to trafilatura below;
+    # a forum, aggregator or Q&A thread, or a page with furniture and no such list, is read from
+    # its own structure.
+    _, posts, units = _structured_units(tree)
+    cue = _looks_structured(posts, units)
+    if cue or (cue == "" and not old_nodes):
+        return _read_structured(tree, units, posts)
     extracted = trafilatura.extract(
         text, output_format="xml", include_comments=False, with_metadata=True,
         include_images=True, include_tables=True, include_formatting=False,
@@ -227,6 +255,154 @@ def read_html_page(text: str, source: str) -> ReadResult:
     )
     comments = _comment_docs(tree, article.key)
     article.declared_comment_count = _declared_count(tree)
+    if article.declared_comment_count is not None:
+        article.thread_cue = "comment count heading"
     article.found_comment_count = len(comments)
     infer_threads(article, comments)
     return ReadResult(docs=[article, *comments])
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads, Q&A pages and page furniture, read from the page's own structure (html_layout.py).
+
+def _title_unit(units: list, tree) -> tuple[object | None, str | None]:
+    """Layout: the page's `<h1>`; else an element whose class or microdata names a title or headline
+    (an aggregator's title row); else the document `<title>` without its ' | Site' suffix."""
+    for kind, text, el in units:
+        if kind == "h1" and has_letters(text):
+            return el, text
+    for kind, text, el in units:
+        if kind.startswith("furniture") or kind == "post" or not has_letters(text):
+            continue
+        for node in (*el.iter(), *el.iterancestors()):
+            if not isinstance(node.tag, str):
+                continue
+            if (node.get("itemprop") in ("headline", "name")
+                    or {"title", "headline", "titleline"} & set(class_words(node))):
+                return el, text
+    head = tree.find(".//title")
+    head_text = " ".join((head.text_content() if head is not None else "").split())
+    if head_text:
+        return None, re.split(r"\s+[|–—]\s+|\s+-\s+", head_text)[0]
+    return None, None
+
+
+def _structured_units(tree):
+    body = tree.find("body")
+    body = tree if body is None else body
+    posts = find_posts(body)
+    units: list = []
+    walk(body, units, skip={p.el for p in posts})
+    return body, posts, units
+
+
+def _looks_structured(posts: list, units: list) -> str | None:
+    """The line that makes a page a forum/aggregator/Q&A thread ('51 points by …', 'Replies: 3',
+    '2 Answers', '38 comments'), '' for a page with posts or furniture but no such line, else None."""
+    for kind, text, _ in units:
+        norm = normalize_text(text)
+        if kind != "post" and (THREAD_META_RE.match(norm) or REPLY_COUNT_RE.match(norm)):
+            return text
+    if posts or any(k.startswith("furniture") for k, _, _ in units):
+        return ""
+    return None
+
+
+def _read_structured(tree, units: list, posts: list) -> ReadResult:
+    """A thread page (forum, aggregator, Q&A) or a page with furniture, read from its structure."""
+    meta = meta_tags(tree)
+    header: dict[str, str] = {}
+    title_el, title = _title_unit(units, tree)
+    if title:
+        title = TITLE_DOMAIN_RE.sub("", normalize_text(title))  # Layout: aggregator title '… (example.org)'
+    post_els = {p.el: p for p in posts}
+    boxes = set(post_els)
+    aggregator = next((THREAD_META_RE.match(normalize_text(t)) for k, t, _ in units
+                       if k != "post" and THREAD_META_RE.match(normalize_text(t))), None)
+    own_text = any(
+        k in ("text", "li", "h2", "h3", "h4", "h5", "h6") and el is not title_el and has_letters(t)
+        and not line_boilerplate(Line(0, 0, len(t), 0, normalize_text(t))) and meta_header(t) is None
+        for k, t, el in units)
+    top = [p for p in posts if p.parent is None]
+    opening = top[0] if top and aggregator is None and not own_text else None
+
+    b = _Builder()
+    seen_title = title_el is None and title is None
+    if title_el is None and title:
+        b.add("title", title, "document <title>")
+        seen_title = True
+    declared = None
+    cue = None
+    for kind, text, el in units:
+        if kind == "post":
+            if opening is not None and el is opening.el:
+                b.add("boilerplate", text_of(opening.byline_el), "opening post byline")
+                for role, t, _ in body_blocks(opening, boxes):
+                    b.add(_ROLE.get(role, "body"), t, "opening post text")
+            continue
+        if not has_letters(text):
+            continue  # vote arrows, rank numbers, separators
+        if declared is None and declared_count(text) is not None:
+            declared, cue = declared_count(text), text
+        if kind.startswith("furniture"):
+            b.add("boilerplate", text, kind.split(":", 1)[1])
+            continue
+        found = meta_header(text) if not seen_title else None
+        if found is not None:
+            key, value = found
+            if key:
+                header.setdefault(key, value)
+            b.add("boilerplate", text, "metadata header")
+        elif el is title_el and not seen_title:
+            b.add("title", title or text, "page title")
+            seen_title = True
+        elif kind.startswith("h") and not line_boilerplate(Line(0, 0, len(text), 0, normalize_text(text))):
+            b.add("heading", text, f"<{kind}>")
+        elif kind.startswith("h"):
+            b.add("boilerplate", text, f"<{kind}> count line")
+        else:
+            b.add(_ROLE.get(kind, "body"), text, f"<{el.tag}>")
+    article = Doc("", "article", b.text, 0, len(b.text), b.blocks, title=title)
+    article.author = ((aggregator.group("name") if aggregator else None)
+                      or (opening.author if opening else None) or header.get("author") or meta.get("author"))
+    article.url = header.get("url") or meta.get("url")
+    article.published = header.get("published") or meta.get("published")
+
+    comments: list[Doc] = []
+    key_of: dict[object, str] = {}
+    flat: list[tuple[Post, float | None]] = []
+    for p in posts:
+        if p is opening:
+            key_of[p.el] = article.key
+            continue
+        cb = _Builder()
+        cb.add("boilerplate", text_of(p.byline_el), "post byline")
+        for role, t, _ in body_blocks(p, boxes):
+            cb.add(_ROLE.get(role, "body"), t, "post text")
+        key = f"c{len(comments) + 1}"
+        key_of[p.el] = key
+        if p.parent is not None:
+            parent = key_of.get(p.parent.el, article.key)  # Layout: a reply nested in what it answers
+        else:
+            # Layout: a flat list of posts indented by depth; the nearest earlier post indented less.
+            depth = indent_of(p.el)
+            parent = next((key_of[q.el] for q, d in reversed(flat)
+                           if depth is not None and d is not None and d < depth), article.key)
+            flat.append((p, depth))
+        times = [t for t in p.el.iter("time") if t.get("datetime")]
+        comments.append(Doc(key, "comment", cb.text, 0, len(cb.text), cb.blocks, comment_n=len(comments) + 1,
+                            parent_key=parent, author=p.author,
+                            published=times[0].get("datetime") if times else None))
+    if len(comments) > limits.MAX_COMMENTS_PER_PAGE:
+        return ReadResult(rejects=[Reject(limits.comments_reason(len(comments)))])
+    article.declared_comment_count = declared
+    article.found_comment_count = len(comments)
+    article.thread_cue = cue
+    infer_threads(article, comments)
+    if not any(bl.role in SUBSTANTIVE - {"title"} for d in [article, *comments] for bl in d.blocks):
+        return ReadResult(rejects=[Reject("only boilerplate: no article or comment text found in the HTML")])
+    return ReadResult(docs=[article, *comments])
+
+
+_ROLE = {"li": "list_item", "text": "body", "h2": "heading", "h3": "heading", "h4": "heading",
+         "h5": "heading", "h6": "heading", "h1": "heading"}

@@ -10,7 +10,7 @@ from pipeline.readers.layout import marker_length, normalize_text
 # Words that open a sentence followed by a comma but never name a person ("However, ...").
 _NOT_NAMES_TEXT = """
     yes no yeah yep nope well so now however also great nice thanks thank agreed agree indeed
-    absolutely exactly interesting true first second third finally otherwise unfortunately sadly
+    absolutely exactly interesting true fair right first second third finally otherwise unfortunately sadly
     honestly actually again ok okay sure wow hmm in on at for and but or if when while this that
     these those the a an i we you he she they it my our your his her their good excellent
     brilliant awesome love really very perhaps maybe personally frankly basically clearly
