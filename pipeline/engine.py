@@ -242,12 +242,21 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
         docs = documents.drop(columns=[UNIT])
-        outs = [tag_stances(group.drop(columns=[UNIT]), docs, model=model, embedder=embedder, params=p)
-                .assign(**{UNIT: unit}) for unit, group in claims.groupby(UNIT, sort=False)]
+        stance_log = logging.getLogger("pipeline.stance")
+        level = stance_log.level
+        stance_log.setLevel(logging.WARNING)  # one summary line below, not one per unit
+        try:
+            outs = [tag_stances(group.drop(columns=[UNIT]), docs, model=model, embedder=embedder, params=p)
+                    .assign(**{UNIT: unit}) for unit, group in claims.groupby(UNIT, sort=False)]
+        finally:
+            stance_log.setLevel(level)
     if not outs:
         return tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
                            embedder=embedder, params=p).assign(**{UNIT: pd.Series(dtype=object)})
-    return pd.concat(outs, ignore_index=True)
+    out = pd.concat(outs, ignore_index=True)
+    logger.info("stance: %d claims tagged (%s)", len(out),
+                ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
+    return out
 
 
 def _dask_task(work: Callable, part_dir: str, p, ctx: Context, units: list[str]) -> dict[str, bytes]:
