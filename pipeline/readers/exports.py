@@ -235,6 +235,17 @@ def parse_json(text: str) -> tuple[Any, str | None]:
         return None, f"malformed JSON: {one_line(str(exc).split(';')[0], 120)}"
 
 
+def read_json_export(text: str, is_format, not_format: str, records) -> ReadResult:
+    """A JSON export read whole: parsed (depth bounded), checked to be the format (`is_format`, else
+    a reject saying `not_format`), turned into `records(data)` and assembled."""
+    data, problem = parse_json(text)
+    if problem:
+        return ReadResult(rejects=[Reject(problem)])
+    if not is_format(data):
+        return ReadResult(rejects=[Reject(not_format)])
+    return assemble(records(data))
+
+
 # ---------------------------------------------------------------------------------------------
 # Assembling
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.readers import ReadResult, Reject
-from pipeline.readers.exports import HtmlProblem, Record, assemble, html_to_text, parse_json, str_or_none, timestamp
+from pipeline.readers import ReadResult
+from pipeline.readers.exports import HtmlProblem, Record, html_to_text, read_json_export, str_or_none, timestamp
 from pipeline.safe_repr import safe_repr
 
 _ITEM_KEYS = {"by", "kids", "children", "descendants", "story_id", "created_at_i"}
@@ -113,11 +113,8 @@ def _flat(items: list[dict]) -> list[Record]:
 
 
 def read_hn(text: str, source: str) -> ReadResult:
-    data, problem = parse_json(text)
-    if problem:
-        return ReadResult(rejects=[Reject(problem)])
-    if not is_hn(data):
-        return ReadResult(rejects=[Reject(
-            "not a Hacker News item: expected an object with 'id' and 'by'/'kids' (Firebase) or "
-            "'children' (Algolia), or a list of such items; pass the right --format")])
-    return assemble(_flat(data) if isinstance(data, list) else _nested(data))
+    return read_json_export(
+        text, is_hn,
+        "not a Hacker News item: expected an object with 'id' and 'by'/'kids' (Firebase) or "
+        "'children' (Algolia), or a list of such items; pass the right --format",
+        lambda data: _flat(data) if isinstance(data, list) else _nested(data))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from pipeline.readers import ReadResult, Reject
-from pipeline.readers.exports import Record, assemble, clean_plain, parse_json, str_or_none, timestamp
+from pipeline.readers import ReadResult
+from pipeline.readers.exports import Record, clean_plain, read_json_export, str_or_none, timestamp
 from pipeline.safe_repr import safe_repr
 
 _GONE = {"[deleted]": "comment deleted by its writer ([deleted])",
@@ -58,13 +58,15 @@ def _listing_children(value: Any) -> list | None:
 
 
 def read_reddit(text: str, source: str) -> ReadResult:
-    data, problem = parse_json(text)
-    if problem:
-        return ReadResult(rejects=[Reject(problem)])
-    if not is_reddit(data):
-        return ReadResult(rejects=[Reject(
-            "not a Reddit thread: expected a list of Listings, the first holding a t3 submission "
-            "(the JSON of /comments/<id>.json); pass the right --format")])
+    return read_json_export(
+        text, is_reddit,
+        "not a Reddit thread: expected a list of Listings, the first holding a t3 submission "
+        "(the JSON of /comments/<id>.json); pass the right --format",
+        _records)
+
+
+def _records(data: Any) -> list[Record]:
+    """The submission and its comments, in file order."""
     listings = data if isinstance(data, list) else [data]
     records: list[Record] = []
     submissions = [c for c in _listing_children(listings[0]) or [] if isinstance(c, dict) and c.get("kind") == "t3"]
@@ -119,4 +121,4 @@ def read_reddit(text: str, source: str) -> ReadResult:
             replies = _listing_children(d.get("replies"))
             stack.extend((c, rid) for c in reversed(replies or []))
         records.append(rec)
-    return assemble(records)
+    return records
