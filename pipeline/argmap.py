@@ -220,7 +220,7 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False,
 # claim (spaCy, `sentences.spacy_model`, parsed as the claims stage parses: the parse cache serves
 # the claims it already parsed), and only for the claims whose spans could win (`pick_label`).
 
-PARSE_DISABLE = ("ner",)  # as pipeline/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
+PARSE_DISABLE = ("ner",)  # as pipeline/runtime/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
 FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # Dependents a word cannot lose to a cut: its subject, auxiliaries, object, complement, the rest
@@ -258,7 +258,7 @@ def doc_words(doc) -> ClaimParse:
 
 
 def spacy_parser(nlp, batch_size: int = 64) -> Parser:
-    """A `Parser` from a spaCy pipeline (or pipeline.cache.CachedNLP): texts parsed in batches."""
+    """A `Parser` from a spaCy pipeline (or pipeline.runtime.cache.CachedNLP): texts parsed in batches."""
 
     def parse(texts: Sequence[str]) -> list[ClaimParse]:
         return [doc_words(doc) for doc in nlp.pipe(list(texts), batch_size=batch_size)]
@@ -279,10 +279,10 @@ def _stage_spacy_model() -> str:
 
 def stage_parser(spacy_model: str | None = None) -> Parser:
     """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model` by default), its
-    parses looked up in the parse cache first (pipeline/cache.py; the claims stage stored its own
+    parses looked up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own
     there) and stored there."""
-    from pipeline.cache import CachedNLP, open_store
     from pipeline.models import load_spacy
+    from pipeline.runtime.cache import CachedNLP, open_store
 
     name = spacy_model or _stage_spacy_model()
     nlp = CachedNLP(lambda: load_spacy(name, PARSE_DISABLE), open_store(), spec=(name, PARSE_DISABLE))

@@ -240,8 +240,8 @@ def _baseline_main(texts_file: str, model: str, package: str, batch_size: str, o
     t0 = time.perf_counter()
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     if int(workers) > 1:
-        from pipeline.cache import CachedEmbedder, MemoryStore
-        from pipeline.workers import WorkerPool
+        from pipeline.runtime.cache import CachedEmbedder, MemoryStore
+        from pipeline.runtime.workers import WorkerPool
 
         t1 = time.perf_counter()
         with WorkerPool(int(workers)) as pool:
@@ -395,7 +395,7 @@ def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | No
             f"{r.get('load_average', '')} |")
     served = [r for r in results if r.get("served_cold")]
     if served:
-        lines += ["", "## Cold runs through a running warm server (`ARGMAP_WARM=1`, pipeline/warm.py)", "",
+        lines += ["", "## Cold runs through a running warm server (`ARGMAP_WARM=1`, pipeline/runtime/warm.py)", "",
                   ("Empty cache, every stage handed to a server that had already imported the stages' libraries; "
                    "times only (a served stage runs outside the process tree whose memory is sampled)."), "",
                   "| claims | " + " | ".join(BENCH_STAGES) + " | pipeline s | ratio to embedding alone "

@@ -237,7 +237,7 @@ def test_embed_texts_keeps_order(fake_embedder):
 
 
 def test_benchmark_embedder_is_the_pipelines_batch_independent_embedder(tmp_path):
-    from pipeline.cache import CachedEmbedder, MemoryStore
+    from pipeline.runtime.cache import CachedEmbedder, MemoryStore
 
     kept = benchmark_embedder("models/encoder", None, 32, tmp_path / "vectors")
     assert isinstance(kept, CachedEmbedder)

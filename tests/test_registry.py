@@ -106,11 +106,11 @@ def test_each_stage_has_a_runner_with_help(stage):
 
 
 def test_the_unit_cache_fingerprints_the_code_of_each_unit_and_dvc_sees_it_too():
-    from pipeline.engine import UNIT_WORK, stage_code
+    from pipeline.runtime.engine import UNIT_WORK, stage_code
 
     for name in UNIT_WORK:
         files = {f"pipeline/{rel}" for rel in stage_code(name)}
-        assert {"pipeline/engine.py", f"pipeline/{name}.py"} <= files
+        assert {"pipeline/runtime/engine.py", f"pipeline/{name}.py"} <= files
         assert files <= set(stage_deps(stages.get(name))), name
     assert "stance.py" not in stage_code("sentences") and "sentences.py" not in stage_code("stance")
 

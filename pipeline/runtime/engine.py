@@ -2,7 +2,7 @@
 
 A stage's work is cut into *units* that can be computed apart: a document for the sentences and
 embed stages, a thread (an article with its comments) for stance, whose document priors read the
-whole thread. Each unit's result is stored in the content-addressed cache (pipeline/cache.py)
+whole thread. Each unit's result is stored in the content-addressed cache (pipeline/runtime/cache.py)
 under a key made of the unit's input rows and a fingerprint of the models, params and code that
 produce it, so a grown corpus only computes its new units.
 
@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.cache import (
+from pipeline.runtime.cache import (
     CachedEmbedder,
     CachedNLP,
     Store,
@@ -50,7 +50,7 @@ from pipeline.cache import (
 logger = logging.getLogger(__name__)
 
 UNIT = "_unit"  # column naming the unit a row belongs to (added by the engine, never written)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # pipeline/
 # The function that computes a stage's units. The files it imports, read statically
 # (pipeline/code_deps.py, as for dvc.yaml's deps), decide the units' results: editing one of them
 # invalidates the stage's cached units (see stage_code).
@@ -72,7 +72,7 @@ def stage_code(stage: str) -> tuple[str, ...]:
     """The package files (relative to pipeline/) whose code decides a stage's per-unit results."""
     from pipeline.code_deps import code_files
 
-    files = code_files([f"pipeline.engine:{UNIT_WORK[stage]}"])
+    files = code_files([f"pipeline.runtime.engine:{UNIT_WORK[stage]}"])
     return tuple(Path(f).relative_to(PACKAGE_DIR.name).as_posix() for f in files)
 
 
@@ -163,11 +163,11 @@ PARSE_DISABLE = ("ner",)  # the claim cues and stance read tags, lemmas and the 
 
 
 def stage_pool(p):
-    """The stage's worker processes (pipeline/workers.py) as a context that closes them; it gives
+    """The stage's worker processes (pipeline/runtime/workers.py) as a context that closes them; it gives
     None where the stage computes in-process (one worker, or inside a Dask worker)."""
     from contextlib import nullcontext
 
-    from pipeline.workers import WorkerPool, resolve_workers
+    from pipeline.runtime.workers import WorkerPool, resolve_workers
 
     workers = resolve_workers(p.embed.workers)
     return WorkerPool(workers) if workers > 1 else nullcontext()
@@ -198,8 +198,8 @@ def _splitter_loader(name: str):
 
 def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
     from pipeline.claims import ClaimModel, score_claims
+    from pipeline.runtime.workers import MIN_PARALLEL_TEXTS
     from pipeline.sentences import split_sentences
-    from pipeline.workers import MIN_PARALLEL_TEXTS
 
     store = open_store(ctx.cache_path)
     documents, blocks = tables["documents"], tables["blocks"]
