@@ -162,7 +162,7 @@ def relate(p: Params) -> None:
 def argmap(p: Params) -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
     from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, stored_lemmatizer, validate_argmap
-    from pipeline.export import to_aif, to_argdown, to_graphml
+    from pipeline.results.export import to_aif, to_argdown, to_graphml
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
@@ -201,7 +201,7 @@ def argmap(p: Params) -> None:
 def report(p: Params) -> None:
     """Render outputs/report.html: the map as one self-contained page that works offline."""
     from pipeline.cli_common import progress
-    from pipeline.report import render_report
+    from pipeline.results.report import render_report
 
     doc = read_json(paths.ARGMAP)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)

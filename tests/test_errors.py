@@ -10,7 +10,7 @@ from pipeline.errors import AnnotationError, ArgmapError, CorpusError
 from pipeline.io import InputError
 from pipeline.models import ModelMissingError
 from pipeline.params import ParamsError
-from pipeline.query import QueryError
+from pipeline.results.query import QueryError
 from pipeline.schemas import SchemaError
 
 USER_ERRORS = [ParamsError, InputError, ModelMissingError, SchemaError, CorpusError, AnnotationError, QueryError]

@@ -221,7 +221,7 @@ def test_explain_analyze_copy_or_create_is_refused(sql_project, statement):
     "SET temp_directory = '.tmp'",
 ])
 def test_duckdb_itself_writes_nothing_when_the_statement_check_is_bypassed(sql_project, monkeypatch, statement):
-    from pipeline import query
+    from pipeline.results import query
 
     monkeypatch.setattr(query, "check_read_only", lambda sql: None)
     with pytest.raises(query.QueryError, match="SQL failed"):

@@ -14,7 +14,7 @@ from report_fixtures import write_outputs
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.query import QueryError, check_read_only
+from pipeline.results.query import QueryError, check_read_only
 
 runner = CliRunner()
 COMMANDS = ["search", "positions", "keypoints", "keypoint", "sql", "describe", "report"]

@@ -53,8 +53,8 @@ DEFAULT_IDLE_S = 900.0
 # cost in README, "What bounds the figures"), last the worker pool's own preload (torch,
 # sentence-transformers, spaCy with torch hidden from its import).
 PRELOAD = ("pipeline.cli", "pipeline.runtime.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
-           "pipeline.relate", "pipeline.argmap", "pipeline.export", "pipeline.train", "pipeline.evaluate",
-           "pipeline.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
+           "pipeline.relate", "pipeline.argmap", "pipeline.results.export", "pipeline.train", "pipeline.evaluate",
+           "pipeline.results.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
            "sklearn.decomposition", "sklearn.linear_model", "pipeline.runtime._worker_preload")
 
 
