@@ -76,7 +76,7 @@ def stored_lemmatizer(sentences: pd.DataFrame) -> Lemmatizer:
 # A key point's label is a span of one of its claims (the words stay the speaker's; the offsets
 # point at them), chosen by `label_score` among every claim and every clause of a claim.
 # Constants rather than params: they define what a readable label is, not a per-corpus setting.
-# The weights were chosen on ArgKP-2021 train and dev (`argmap benchmark-keypoints --tune-labels`):
+# The weights were chosen on ArgKP-2021 train and dev (`argmap-bench quality keypoints --tune-labels`):
 # each gold key point's arguments as a cluster, the label chosen among their spans, scored by its
 # cosine with the gold key point's text; never on the seeds or a test split.
 

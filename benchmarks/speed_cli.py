@@ -1,4 +1,4 @@
-"""`argmap bench`: the whole pipeline on 1k/10k/50k real claims; writes BENCHMARKS.md."""
+"""`argmap-bench speed`: the whole pipeline on 1k/10k/50k real claims; writes BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import typer
 import yaml
 
-logger = logging.getLogger("pipeline.bench")
+logger = logging.getLogger("benchmarks.speed")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("bench")
+    @app.command("speed")
     def bench_cmd(
         sizes: str = typer.Option("1000,10000,50000", help="Comma-separated corpus sizes in claims."),
         out: Path = typer.Option(Path("BENCHMARKS.md"), help="Markdown report to write."),
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
             "the clustering check, the incremental rerun): a long size can run on its own."),
     ) -> None:
         """Time every stage (fresh process each, cold cache) against the embedding step alone."""
-        from pipeline import bench
+        from benchmarks import speed as bench
         from pipeline.params import load_params
         from pipeline.runtime.workers import resolve_workers
 
