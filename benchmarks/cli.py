@@ -9,7 +9,7 @@ import typer
 
 from benchmarks.quality_cli import register as register_quality
 from benchmarks.speed_cli import register as register_speed
-from pipeline.cli_common import configure
+from pipeline.cli.common import configure
 from pipeline.runtime.env import apply_env_defaults
 
 app = typer.Typer(

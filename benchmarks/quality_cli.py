@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline.cli_common import params, user_errors
+from pipeline.cli.common import params, user_errors
 
 logger = logging.getLogger(__name__)
 

@@ -272,7 +272,7 @@ def _stage_spacy_model() -> str:
     runner (pipeline/runners.py) passes no parser."""
     from pipeline.params import load_params
 
-    cli = sys.modules.get("pipeline.cli_common")
+    cli = sys.modules.get("pipeline.cli.common")
     path = cli.STATE.get("params") if cli is not None and hasattr(cli, "STATE") else None
     return load_params(path or "params.yaml").sentences.spacy_model
 

@@ -200,7 +200,7 @@ def argmap(p: Params) -> None:
 
 def report(p: Params) -> None:
     """Render outputs/report.html: the map as one self-contained page that works offline."""
-    from pipeline.cli_common import progress
+    from pipeline.cli.common import progress
     from pipeline.results.report import render_report
 
     doc = read_json(paths.ARGMAP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import typer
 
-from pipeline.cli_common import user_errors
+from pipeline.cli.common import user_errors
 from pipeline.errors import AnnotationError, ArgmapError, CorpusError
 from pipeline.io import InputError
 from pipeline.models import ModelMissingError

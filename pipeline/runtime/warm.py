@@ -52,7 +52,7 @@ DEFAULT_IDLE_S = 900.0
 # Imported by the server before it accepts a call: what the stages import (see each stage's
 # cost in README, "What bounds the figures"), last the worker pool's own preload (torch,
 # sentence-transformers, spaCy with torch hidden from its import).
-PRELOAD = ("pipeline.cli", "pipeline.runtime.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
+PRELOAD = ("pipeline.cli.app", "pipeline.runtime.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
            "pipeline.relate", "pipeline.argmap", "pipeline.results.export", "pipeline.train", "pipeline.evaluate",
            "pipeline.results.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
            "sklearn.decomposition", "sklearn.linear_model", "pipeline.runtime._worker_preload")
@@ -84,7 +84,7 @@ def main() -> None:
         code = run_through_server(argv)
         if code is not None:
             sys.exit(code)
-    from pipeline.cli import main as cli_main
+    from pipeline.cli.app import main as cli_main
 
     cli_main()
 
@@ -262,7 +262,7 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
         from pipeline.runtime.workers import _exit_with
 
         threading.Thread(target=_exit_with, args=(caller_pid,), daemon=True).start()
-        from pipeline.cli import app
+        from pipeline.cli.app import app
 
         try:
             app(args=sys.argv[1:], prog_name="argmap")

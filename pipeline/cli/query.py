@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from pipeline.cli_common import fail, params, progress, user_errors
+from pipeline.cli.common import fail, params, progress, user_errors
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."

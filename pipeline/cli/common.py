@@ -1,7 +1,7 @@
 """What every `argmap` command module shares: the global options, params(), fail() and user_errors.
 
-The command modules (cli, query_cli, corpus_cli; benchmarks/*_cli.py) import this one and never
-each other, so each app is assembled (pipeline/cli.py, benchmarks/cli.py) without an import cycle.
+The command modules (app, query and corpus here; benchmarks/*_cli.py) import this one and never
+each other, so each app is assembled (pipeline/cli/app.py, benchmarks/cli.py) without an import cycle.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ from pathlib import Path
 import typer
 
 from pipeline import runners, stages
-from pipeline.cli_common import configure, fail, params, user_errors
-from pipeline.corpus_cli import corpus_app
-from pipeline.query_cli import register as register_queries
+from pipeline.cli.common import configure, fail, params, user_errors
+from pipeline.cli.corpus import corpus_app
+from pipeline.cli.query import register as register_queries
 
 app = typer.Typer(
     name="argmap",
