@@ -230,29 +230,25 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
 
 def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
-    from pipeline.stance import StanceModel, claim_texts, tag_stances
+    from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, tag_stances
 
     store = open_store(ctx.cache_path)
-    claims, documents = tables["claims"], tables["documents"]
+    claims = tables["claims"]
     model = StanceModel.load(ctx.stance_model)
+    labels = LabelSpace.from_params(p.stance)
     with stage_pool(p) as pool:
         embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
                                   store, pool=pool)
         embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
+        positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
-        docs = documents.drop(columns=[UNIT])
-        stance_log = logging.getLogger("pipeline.stance")
-        level = stance_log.level
-        stance_log.setLevel(logging.WARNING)  # one summary line below, not one per unit
-        try:
-            outs = [tag_stances(group.drop(columns=[UNIT]), docs, model=model, embedder=embedder, params=p)
-                    .assign(**{UNIT: unit}) for unit, group in claims.groupby(UNIT, sort=False)]
-        finally:
-            stance_log.setLevel(level)
+        outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
+                            positions=positions).assign(**{UNIT: unit})
+                for unit, group in claims.groupby(UNIT, sort=False)]
     if not outs:
-        return tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
-                           embedder=embedder, params=p).assign(**{UNIT: pd.Series(dtype=object)})
+        return tag_stances(claims.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
+                           positions=positions).assign(**{UNIT: pd.Series(dtype=object)})
     out = pd.concat(outs, ignore_index=True)
     logger.info("stance: %d claims tagged (%s)", len(out),
                 ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
@@ -428,13 +424,12 @@ def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p)
     roots = thread_roots(documents)
     claims = scored[scored["is_claim"]]
     claims = claims.assign(**{UNIT: claims["doc_id"].astype(str).map(roots)})
-    docs = documents.assign(**{UNIT: documents["doc_id"].astype(str).map(roots)})
     units = list(dict.fromkeys(claims[UNIT].tolist()))
     if not units:
         return pd.DataFrame({"sentence_id": pd.Series(dtype=str), "stance": pd.Series(dtype=str),
                              "stance_score": pd.Series(dtype=float), "stance_probs": pd.Series(dtype=str)})
     fp = _fingerprint("stance", p, dir_fingerprint(paths.STANCE_MODEL))
-    out = engine.map_units("stance", stance_work, {"claims": claims, "documents": docs}, units, p, fp)
+    out = engine.map_units("stance", stance_work, {"claims": claims}, units, p, fp)
     if not len(out):
         return out
     order = {s: i for i, s in enumerate(claims["sentence_id"].astype(str))}
