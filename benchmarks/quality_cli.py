@@ -275,3 +275,47 @@ def register(app: typer.Typer) -> None:
         text = tuning_markdown(result)
         write_text(out_dir / "clustering_tuning.md", text)
         typer.echo(text)
+
+    @app.command("stance-pages")
+    @user_errors
+    def stance_pages_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_pages.json/.md go."),
+        epochs: int = typer.Option(2, "--epochs", min=1, help="Epochs of each fold's continued fine-tuning."),
+        learning_rate: float = typer.Option(2.0e-5, "--learning-rate", min=1e-7, help="The encoder's rate."),
+        replay: float = typer.Option(1.0, "--replay", min=0.0, help="Debate rows trained beside each seed row."),
+    ) -> None:
+        """Stance on each seed page unseen (the shipped model) beside leave one page out (the shipped model
+        fine-tuned further on the other pages' annotations); the shipped model is not changed."""
+        import torch
+
+        from benchmarks.stance_pages import PagesConfig, leave_one_page_out, pages_markdown
+        from pipeline import paths
+        from pipeline.io import write_json, write_text
+        from pipeline.models import load_sentence_transformer
+        from pipeline.stance import LabelSpace, StanceModel
+        from pipeline.stance_data import read_debate_set
+        from pipeline.train import _training_frames
+        from pipeline.train_stance import calibration_mask
+
+        p = params()
+        cfg = p.train_stance
+        torch.set_num_threads(2)  # the training stage's thread count: the same sums on every run
+        frames, _ = _training_frames(p, cfg.annotations)
+        # every annotated row trains (non-claims are neutral); claims are scored
+        seeds = frames.assign(text=frames["norm_text"], stance=frames["gold_stance"], doc=frames["source"])
+        debate = read_debate_set(cfg.debate, LabelSpace.from_params(p.stance).names)
+        debate = debate[~calibration_mask(debate, cfg.calibration_share)].reset_index(drop=True)
+
+        def load_start():
+            encoder = load_sentence_transformer(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None)
+            return StanceModel.load(paths.STANCE_MODEL), encoder
+
+        started = time.perf_counter()
+        result = leave_one_page_out(seeds, debate, load_start=load_start, seed=p.base.seed,
+                                    cfg=PagesConfig(epochs=epochs, learning_rate=learning_rate, replay=replay))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "stance_pages.json", result)
+        text = pages_markdown(result)
+        write_text(out_dir / "stance_pages.md", text)
+        typer.echo(text)
+        logger.info("quality stance-pages done in %.0f s", time.perf_counter() - started)
