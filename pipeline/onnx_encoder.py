@@ -1,0 +1,266 @@
+"""The sentence encoder as an int8 ONNX graph run by onnxruntime: exported once per model, kept by its hash.
+
+`embed.backend: onnx` encodes with the same fine-tuned encoder (models/encoder) exported to ONNX
+and dynamically quantized to int8 weights (onnxruntime.quantization), about twice as fast as
+torch on this machine's cores. The export is built on first use from the sentence-transformers
+folder into the cache (`$ARGMAP_CACHE_DIR/onnx/<key>/`), keyed by a hash of the folder's bytes
+and of the export recipe and tool versions, so a retrained encoder gets a new export and the
+same weights always give the same file (the export and the quantization are deterministic:
+tests/test_onnx_encoder.py builds it twice and compares the bytes).
+
+What sentence-transformers computes is rebuilt around the graph, as the model's modules.json
+says: the model's own `tokenizer.json` (the fast tokenizer sentence-transformers wraps),
+truncated at its max_seq_length; the transformer's `last_hidden_state`; mean pooling over the
+tokens; L2 normalisation. A model whose modules are anything else is refused.
+
+Dynamic quantization scales each activation by its range over the whole input tensor, so a
+vector would depend on the texts in its batch. Each text therefore runs alone (a [1, n] input,
+no padding): its vector depends only on its text, as the cache (pipeline/cache.py) requires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import ArgmapError
+
+logger = logging.getLogger(__name__)
+
+BACKENDS = ("torch", "onnx")
+# Until params.py declares `embed.backend`, the stages read it with this default (embed_backend).
+DEFAULT_BACKEND = "onnx"
+ONNX_FILE = "model.int8.onnx"
+OPSET = 17
+# The export recipe: part of the export's cache key, so changing it builds a new file.
+# Per-channel int8 weights on every MatMul and the word-embedding Gather, activations quantized per
+# pass (uint8); the feed-forward output projections stay float32: quantizing them moved the vectors
+# most (mean cosine to torch 0.9964 with them, 0.9981 without, on 723 ArgKP test arguments).
+RECIPE = "v1:last_hidden_state,opset17,dynamic-int8,per_channel,keep-ffn-output-fp32"
+
+
+class OnnxEncoderError(ArgmapError, RuntimeError):
+    """The encoder cannot be exported or run with onnxruntime; the message says why."""
+
+
+def embed_backend(p) -> str:
+    """`embed.backend` from validated params, DEFAULT_BACKEND while params.py does not declare it."""
+    backend = getattr(p.embed, "backend", None) or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise OnnxEncoderError(f"embed.backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def onnx_root() -> Path:
+    from pipeline.cache import cache_dir
+
+    return cache_dir() / "onnx"
+
+
+def _versions() -> list[str]:
+    from pipeline.cache import package_version
+
+    return [f"{name}={package_version(name)}" for name in ("torch", "transformers", "onnx", "onnxruntime")]
+
+
+def check_modules(model_dir: Path) -> None:
+    """Refuse a sentence-transformers folder whose modules are not transformer, mean pooling and
+    (optionally) normalisation: the ONNX path computes exactly that."""
+    modules_file = model_dir / "modules.json"
+    try:
+        modules = json.loads(modules_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnnxEncoderError(f"{modules_file}: not a sentence-transformers folder ({exc})") from None
+    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    if kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"]):
+        raise OnnxEncoderError(f"{modules_file}: modules {kinds}; embed.backend onnx needs "
+                               "Transformer, Pooling (mean) and Normalize: set embed.backend: torch")
+    pooling_dir = model_dir / modules[1].get("path", "")
+    pooling = json.loads((pooling_dir / "config.json").read_text(encoding="utf-8"))
+    mode = pooling.get("pooling_mode") or ("mean" if pooling.get("pooling_mode_mean_tokens") else None)
+    if mode != "mean":
+        raise OnnxEncoderError(f"{pooling_dir / 'config.json'}: pooling {mode!r}; embed.backend onnx "
+                               "computes mean pooling only: set embed.backend: torch")
+    if len(kinds) == 2:
+        raise OnnxEncoderError(f"{modules_file}: no Normalize module; the pipeline needs unit vectors: "
+                               "set embed.backend: torch")
+
+
+def export_key(model_dir: str | Path) -> str:
+    """Hash of the source weights' folder, the recipe and the versions of the tools that export."""
+    from pipeline.cache import _folder_digest, _folder_stamp, sha
+
+    folder = Path(model_dir).resolve()
+    return sha(_folder_digest(str(folder), _folder_stamp(folder)), RECIPE, *_versions())[:20]
+
+
+def ensure_onnx(model_dir: str | Path, root: str | Path | None = None) -> Path:
+    """The int8 ONNX file of a sentence-transformers folder, exported into the cache if missing.
+
+    Concurrent callers (worker processes) wait on a lock; the folder appears whole (renamed into
+    place) or not at all.
+    """
+    model_dir = Path(model_dir)
+    check_modules(model_dir)
+    root = Path(root) if root is not None else onnx_root()
+    target = root / export_key(model_dir)
+    if (target / ONNX_FILE).is_file():
+        return target / ONNX_FILE
+    root.mkdir(parents=True, exist_ok=True)
+    with _lock(root / f"{target.name}.lock"):
+        if not (target / ONNX_FILE).is_file():
+            logger.info("exporting %s to int8 ONNX (once per model) into %s", model_dir, target)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
+            try:
+                export_int8(model_dir, staging / ONNX_FILE)
+                (staging / "export.json").write_text(json.dumps(
+                    {"source": str(model_dir), "recipe": RECIPE, "versions": _versions()},
+                    indent=2, sort_keys=True) + "\n", encoding="utf-8")
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    return target / ONNX_FILE
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    import fcntl
+
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def export_int8(model_dir: Path, out: Path) -> None:
+    """torch.onnx export of the transformer (float32) then onnxruntime's dynamic int8 quantization."""
+    try:
+        import onnx
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise OnnxEncoderError(f"embed.backend onnx needs onnx and onnxruntime: pip install onnx onnxruntime "
+                               f"({exc})") from None
+    hf_logging.disable_progress_bar()
+    model = AutoModel.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    ids = torch.tensor([[101, 2023, 2003, 1037, 6251, 102]])
+    fp32 = out.with_name("model.fp32.onnx")
+    import warnings
+
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(LastHiddenState(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
+                          input_names=names, output_names=["last_hidden_state"],
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+                          opset_version=OPSET, do_constant_folding=True, dynamo=False)
+    graph = onnx.load(str(fp32), load_external_data=False).graph
+    keep_fp32 = [n.name for n in graph.node
+                 if n.op_type == "MatMul" and "/output/dense/" in n.name and "/attention/" not in n.name]
+    quant_logger = logging.getLogger()
+    level = quant_logger.level
+    quant_logger.setLevel(logging.ERROR)  # the quantizer logs a pre-processing hint at WARNING
+    try:
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                         nodes_to_exclude=keep_fp32)
+    finally:
+        quant_logger.setLevel(level)
+    fp32.unlink()
+
+
+class OnnxEmbedder:
+    """An `Embedder` over the int8 ONNX export: unit-length float32 vectors, one text per pass."""
+
+    def __init__(self, model: str, package: str | None, batch_size: int = 32, threads: int | None = None):
+        from pipeline.models import resolve_model_path
+        from pipeline.workers import TokenCounter
+
+        path = Path(resolve_model_path(model, package))
+        self.name = model
+        self.batch_size = batch_size
+        counter = TokenCounter.for_model(path)
+        if counter is None:
+            raise OnnxEncoderError(f"{path}: no tokenizer.json; embed.backend onnx needs the fast tokenizer's "
+                                   "file: set embed.backend: torch")
+        self._tokens = counter
+        self.onnx_path = ensure_onnx(path)
+        self._session = _session(str(self.onnx_path), threads or _threads())
+        self.dimension = int(self.encode(["x"]).shape[1])
+        logger.info("loaded embedding model %s as int8 ONNX (%s)", model, self.onnx_path)
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return self._tokens(texts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
+        rows: dict[str, np.ndarray] = {}
+        for text in texts:
+            if text not in rows:  # a padded chunk repeats its last text: compute it once
+                rows[text] = self._one(text)
+        return np.vstack([rows[t] for t in texts]).astype(np.float32)
+
+    def _one(self, text: str) -> np.ndarray:
+        ids = np.asarray([self._tokens.tokenizer.encode(text).ids], dtype=np.int64)
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                          "token_type_ids": np.zeros_like(ids)})[0]
+        vector = hidden[0].astype(np.float32).mean(axis=0)  # mean pooling: every token is real (no padding)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def _threads() -> int:
+    """One thread in a worker process (OMP_NUM_THREADS=1 there), else every available core."""
+    from pipeline.workers import available_cores
+
+    try:
+        return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
+    except ValueError:
+        return available_cores()
+
+
+@lru_cache(maxsize=4)
+def _session(path: str, threads: int) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=4)
+def load_onnx_embedder(model: str, package: str | None, batch_size: int = 32) -> OnnxEmbedder:
+    return OnnxEmbedder(model, package, batch_size)
+
+
+def file_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
