@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         seeds: str = typer.Option(None, "--seeds", help="Comma-separated seeds; every method runs once per "
                                   "seed and the table gives the mean ± the standard deviation across them. "
                                   "Default: base.seed and the four seeds after it."),
-        backend: str = typer.Option(None, "--backend", help="torch or onnx: the embedding backend "
+        backend: str = typer.Option(None, "--backend", help="torch, onnx or onnx-int8: the embedding backend "
                                     "(default: embed.backend)."),
     ) -> None:
         """Score argmap's clustering, BERTopic, k-means (true k) and placing nothing on the same embeddings."""

@@ -160,9 +160,9 @@ def embedder_fingerprint(model: str, package: str | None, backend: str = "torch"
              package_version("torch"), "normalize=1",
              f"bucket=exact-token-length,rows={FIXED_BATCH},short={'/'.join(map(str, SHORT_BATCHES))}"]
     if backend != "torch":  # torch keeps its earlier fingerprint (and so its cached vectors)
-        from pipeline.onnx_encoder import RECIPE
+        from pipeline.onnx_encoder import RECIPES
 
-        parts += [f"backend={backend}", RECIPE, package_version("onnx"), package_version("onnxruntime")]
+        parts += [f"backend={backend}", RECIPES[backend], package_version("onnx"), package_version("onnxruntime")]
     if Path(model).is_dir():  # a local folder (a trained encoder): its files' bytes are the version
         parts.append(_folder_digest(str(Path(model).resolve()), _folder_stamp(Path(model))))
     return sha(*parts)[:16]
@@ -222,10 +222,10 @@ class CachedEmbedder:
         if self._inner is None:
             if self._loader is not None:
                 self._inner = self._loader()
-            elif self.backend == "onnx":
+            elif self.backend != "torch":
                 from pipeline.onnx_encoder import load_onnx_embedder
 
-                self._inner = load_onnx_embedder(self.model_name, self.package, self.batch_size)
+                self._inner = load_onnx_embedder(self.model_name, self.package, self.batch_size, self.backend)
             else:
                 from pipeline.models import load_embedder
 

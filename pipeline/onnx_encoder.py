@@ -1,8 +1,11 @@
-"""The sentence encoder as an int8 ONNX graph run by onnxruntime: exported once per model, kept by its hash.
+"""The sentence encoder as an ONNX graph run by onnxruntime: exported once per model, kept by its hash.
 
 `embed.backend: onnx` encodes with the same fine-tuned encoder (models/encoder) exported to ONNX
-and dynamically quantized to int8 weights (onnxruntime.quantization), about twice as fast as
-torch on this machine's cores. The export is built on first use from the sentence-transformers
+in float32: the same vectors as torch to within float rounding, and faster (no torch in the
+workers, onnxruntime's kernels). `onnx-int8` also quantizes the weights to int8
+(onnxruntime.quantization's dynamic quantization): faster still on an idle core, but its
+vectors move enough to cost ArgKP key-point ARI (docs/EXPERIMENTS.md), so it is opt-in.
+The export is built on first use from the sentence-transformers
 folder into the cache (`$ARGMAP_CACHE_DIR/onnx/<key>/`), keyed by a hash of the folder's bytes
 and of the export recipe and tool versions, so a retrained encoder gets a new export and the
 same weights always give the same file (the export and the quantization are deterministic:
@@ -13,9 +16,11 @@ says: the model's own `tokenizer.json` (the fast tokenizer sentence-transformers
 truncated at its max_seq_length; the transformer's `last_hidden_state`; mean pooling over the
 tokens; L2 normalisation. A model whose modules are anything else is refused.
 
-Dynamic quantization scales each activation by its range over the whole input tensor, so a
-vector would depend on the texts in its batch. Each text therefore runs alone (a [1, n] input,
-no padding): its vector depends only on its text, as the cache (pipeline/cache.py) requires.
+Dynamic quantization scales each activation by its range over the whole input tensor, so an
+int8 vector would depend on the texts in its batch. Each text therefore runs alone (a [1, n]
+input, no padding): its vector depends only on its text, as the cache (pipeline/cache.py)
+requires. The float32 graph has no such coupling: it runs texts of one token count together, and
+a row's bytes are the same alone or in any batch (tests/test_onnx_encoder.py).
 """
 
 from __future__ import annotations
@@ -38,16 +43,17 @@ from pipeline.errors import ArgmapError
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("torch", "onnx", "onnx-int8")
 # Until params.py declares `embed.backend`, the stages read it with this default (embed_backend).
 DEFAULT_BACKEND = "onnx"
-ONNX_FILE = "model.int8.onnx"
+ONNX_FILES = {"onnx": "model.fp32.onnx", "onnx-int8": "model.int8.onnx"}
 OPSET = 17
-# The export recipe: part of the export's cache key, so changing it builds a new file.
-# Per-channel int8 weights on every MatMul and the word-embedding Gather, activations quantized per
-# pass (uint8); the feed-forward output projections stay float32: quantizing them moved the vectors
-# most (mean cosine to torch 0.9964 with them, 0.9981 without, on 723 ArgKP test arguments).
-RECIPE = "v1:last_hidden_state,opset17,dynamic-int8,per_channel,keep-ffn-output-fp32"
+# The export recipes: part of the export's cache key, so changing one builds a new file.
+# int8: per-channel int8 weights on every MatMul and the word-embedding Gather, activations quantized
+# per pass (uint8); the feed-forward output projections stay float32: quantizing them moved the
+# vectors most (mean cosine to torch 0.9964 with them, 0.9981 without, on 723 ArgKP test arguments).
+RECIPES = {"onnx": "v1:last_hidden_state,opset17,fp32",
+           "onnx-int8": "v1:last_hidden_state,opset17,dynamic-int8,per_channel,keep-ffn-output-fp32"}
 
 
 class OnnxEncoderError(ArgmapError, RuntimeError):
@@ -97,16 +103,17 @@ def check_modules(model_dir: Path) -> None:
                                "set embed.backend: torch")
 
 
-def export_key(model_dir: str | Path) -> str:
+def export_key(model_dir: str | Path, backend: str = "onnx") -> str:
     """Hash of the source weights' folder, the recipe and the versions of the tools that export."""
     from pipeline.cache import _folder_digest, _folder_stamp, sha
 
     folder = Path(model_dir).resolve()
-    return sha(_folder_digest(str(folder), _folder_stamp(folder)), RECIPE, *_versions())[:20]
+    return sha(_folder_digest(str(folder), _folder_stamp(folder)), RECIPES[backend], *_versions())[:20]
 
 
-def ensure_onnx(model_dir: str | Path, root: str | Path | None = None) -> Path:
-    """The int8 ONNX file of a sentence-transformers folder, exported into the cache if missing.
+def ensure_onnx(model_dir: str | Path, root: str | Path | None = None, backend: str = "onnx") -> Path:
+    """The ONNX file of a sentence-transformers folder (float32 for `onnx`, int8 for `onnx-int8`),
+    exported into the cache if missing.
 
     Concurrent callers (worker processes) wait on a lock; the folder appears whole (renamed into
     place) or not at all.
@@ -114,25 +121,26 @@ def ensure_onnx(model_dir: str | Path, root: str | Path | None = None) -> Path:
     model_dir = Path(model_dir)
     check_modules(model_dir)
     root = Path(root) if root is not None else onnx_root()
-    target = root / export_key(model_dir)
-    if (target / ONNX_FILE).is_file():
-        return target / ONNX_FILE
+    name = ONNX_FILES[backend]
+    target = root / export_key(model_dir, backend)
+    if (target / name).is_file():
+        return target / name
     root.mkdir(parents=True, exist_ok=True)
     with _lock(root / f"{target.name}.lock"):
-        if not (target / ONNX_FILE).is_file():
-            logger.info("exporting %s to int8 ONNX (once per model) into %s", model_dir, target)
+        if not (target / name).is_file():
+            logger.info("exporting %s to ONNX (%s, once per model) into %s", model_dir, backend, target)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=root))
             try:
-                export_int8(model_dir, staging / ONNX_FILE)
+                export_onnx(model_dir, staging / name, quantize=backend == "onnx-int8")
                 (staging / "export.json").write_text(json.dumps(
-                    {"source": str(model_dir), "recipe": RECIPE, "versions": _versions()},
+                    {"source": str(model_dir), "recipe": RECIPES[backend], "versions": _versions()},
                     indent=2, sort_keys=True) + "\n", encoding="utf-8")
                 if target.exists():
                     shutil.rmtree(target)
                 os.replace(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-    return target / ONNX_FILE
+    return target / name
 
 
 @contextlib.contextmanager
@@ -147,8 +155,9 @@ def _lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def export_int8(model_dir: Path, out: Path) -> None:
-    """torch.onnx export of the transformer (float32) then onnxruntime's dynamic int8 quantization."""
+def export_onnx(model_dir: Path, out: Path, quantize: bool = True) -> None:
+    """torch.onnx export of the transformer (float32), then (`quantize`) onnxruntime's dynamic int8
+    quantization."""
     try:
         import onnx
         import torch
@@ -172,7 +181,7 @@ def export_int8(model_dir: Path, out: Path) -> None:
 
     names = ["input_ids", "attention_mask", "token_type_ids"]
     ids = torch.tensor([[101, 2023, 2003, 1037, 6251, 102]])
-    fp32 = out.with_name("model.fp32.onnx")
+    fp32 = out.with_name("export.fp32.onnx")
     import warnings
 
     with warnings.catch_warnings(), torch.no_grad():
@@ -181,6 +190,9 @@ def export_int8(model_dir: Path, out: Path) -> None:
                           input_names=names, output_names=["last_hidden_state"],
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
                           opset_version=OPSET, do_constant_folding=True, dynamo=False)
+    if not quantize:
+        os.replace(fp32, out)
+        return
     graph = onnx.load(str(fp32), load_external_data=False).graph
     keep_fp32 = [n.name for n in graph.node
                  if n.op_type == "MatMul" and "/output/dense/" in n.name and "/attention/" not in n.name]
@@ -196,24 +208,27 @@ def export_int8(model_dir: Path, out: Path) -> None:
 
 
 class OnnxEmbedder:
-    """An `Embedder` over the int8 ONNX export: unit-length float32 vectors, one text per pass."""
+    """An `Embedder` over the ONNX export: unit-length float32 vectors. int8: one text per pass;
+    float32: texts of one token count together, `batch_size` at a time (no padding)."""
 
-    def __init__(self, model: str, package: str | None, batch_size: int = 32, threads: int | None = None):
+    def __init__(self, model: str, package: str | None, batch_size: int = 32, threads: int | None = None,
+                 backend: str = "onnx"):
         from pipeline.models import resolve_model_path
         from pipeline.workers import TokenCounter
 
         path = Path(resolve_model_path(model, package))
         self.name = model
         self.batch_size = batch_size
+        self.backend = backend
         counter = TokenCounter.for_model(path)
         if counter is None:
             raise OnnxEncoderError(f"{path}: no tokenizer.json; embed.backend onnx needs the fast tokenizer's "
                                    "file: set embed.backend: torch")
         self._tokens = counter
-        self.onnx_path = ensure_onnx(path)
+        self.onnx_path = ensure_onnx(path, backend=backend)
         self._session = _session(str(self.onnx_path), threads or _threads())
         self.dimension = int(self.encode(["x"]).shape[1])
-        logger.info("loaded embedding model %s as int8 ONNX (%s)", model, self.onnx_path)
+        logger.info("loaded embedding model %s as ONNX (%s, %s)", model, backend, self.onnx_path)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         return self._tokens(texts)
@@ -222,18 +237,30 @@ class OnnxEmbedder:
         texts = [str(t) for t in texts]
         if not texts:
             return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
+        distinct = list(dict.fromkeys(texts))  # a padded chunk repeats its last text: compute it once
+        ids = [e.ids for e in self._tokens.tokenizer.encode_batch(distinct)]
         rows: dict[str, np.ndarray] = {}
-        for text in texts:
-            if text not in rows:  # a padded chunk repeats its last text: compute it once
-                rows[text] = self._one(text)
+        if self.backend == "onnx-int8":
+            for text, seq in zip(distinct, ids):
+                rows[text] = self._pass([seq])[0]
+        else:
+            by_len: dict[int, list[int]] = {}
+            for i, seq in enumerate(ids):
+                by_len.setdefault(len(seq), []).append(i)
+            for group in by_len.values():
+                for start in range(0, len(group), self.batch_size):
+                    part = group[start:start + self.batch_size]
+                    for i, vector in zip(part, self._pass([ids[i] for i in part])):
+                        rows[distinct[i]] = vector
         return np.vstack([rows[t] for t in texts]).astype(np.float32)
 
-    def _one(self, text: str) -> np.ndarray:
-        ids = np.asarray([self._tokens.tokenizer.encode(text).ids], dtype=np.int64)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                                          "token_type_ids": np.zeros_like(ids)})[0]
-        vector = hidden[0].astype(np.float32).mean(axis=0)  # mean pooling: every token is real (no padding)
-        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+    def _pass(self, ids: list[list[int]]) -> np.ndarray:
+        """One forward pass over texts of one token count: their unit vectors."""
+        batch = np.asarray(ids, dtype=np.int64)
+        hidden = self._session.run(None, {"input_ids": batch, "attention_mask": np.ones_like(batch),
+                                          "token_type_ids": np.zeros_like(batch)})[0]
+        vectors = hidden.astype(np.float32).mean(axis=1)  # mean pooling: every token is real (no padding)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def _threads() -> int:
@@ -258,8 +285,8 @@ def _session(path: str, threads: int) -> Any:
 
 
 @lru_cache(maxsize=4)
-def load_onnx_embedder(model: str, package: str | None, batch_size: int = 32) -> OnnxEmbedder:
-    return OnnxEmbedder(model, package, batch_size)
+def load_onnx_embedder(model: str, package: str | None, batch_size: int = 32, backend: str = "onnx") -> OnnxEmbedder:
+    return OnnxEmbedder(model, package, batch_size, backend=backend)
 
 
 def file_digest(path: str | Path) -> str:

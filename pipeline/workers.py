@@ -147,10 +147,10 @@ def _encode_task(model: str, package: str | None, batch_size: int,
 
 def _worker_embedder(model: str, package: str | None, batch_size: int, backend: str = "torch"):
     """The embedder on one thread (the loaders keep it for the worker's later tasks)."""
-    if backend == "onnx":
+    if backend != "torch":
         from pipeline.onnx_encoder import load_onnx_embedder
 
-        return load_onnx_embedder(model, package, batch_size)
+        return load_onnx_embedder(model, package, batch_size, backend)
     import torch
 
     torch.set_num_threads(1)
@@ -230,8 +230,9 @@ class WorkerPool:
             logger.info("starting %d worker processes (one thread each)", self.workers)
             if "forkserver" in multiprocessing.get_all_start_methods():
                 ctx = multiprocessing.get_context("forkserver")
-                onnx = embedder is not None and embedder[3:4] == ("onnx",)
-                ctx.set_forkserver_preload(["pipeline._worker_preload_onnx" if onnx else "pipeline._worker_preload"])
+                backend = embedder[3] if embedder is not None and len(embedder) > 3 else "torch"
+                preload = "pipeline._worker_preload" if backend == "torch" else "pipeline._worker_preload_onnx"
+                ctx.set_forkserver_preload([preload])
             else:
                 ctx = multiprocessing.get_context("spawn")
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,

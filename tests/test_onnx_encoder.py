@@ -57,7 +57,8 @@ def test_backend_param_defaults_and_is_checked():
 
 def test_backends_never_share_cached_vectors_and_torch_keeps_its_key():
     assert embedder_fingerprint(ENCODER, None) == embedder_fingerprint(ENCODER, None, "torch")
-    assert embedder_fingerprint(ENCODER, None, "onnx") != embedder_fingerprint(ENCODER, None, "torch")
+    keys = {embedder_fingerprint(ENCODER, None, b) for b in ("torch", "onnx", "onnx-int8")}
+    assert len(keys) == 3
 
 
 def test_export_key_follows_the_weights(tmp_path):
@@ -66,6 +67,7 @@ def test_export_key_follows_the_weights(tmp_path):
     copy = tmp_path / "encoder"
     shutil.copytree(ENCODER, copy)
     assert export_key(copy) == export_key(ENCODER)
+    assert export_key(ENCODER, "onnx-int8") != export_key(ENCODER, "onnx")
     (copy / "config.json").write_text((copy / "config.json").read_text() + " ")
     assert export_key(copy) != export_key(ENCODER)
 
@@ -77,39 +79,44 @@ def _texts():
 
 
 @pytest.mark.slow
-def test_the_export_is_deterministic_and_matches_sentence_transformers(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend,min_cosine", [("onnx-int8", 0.99), ("onnx", 0.99999)])
+def test_the_export_is_deterministic_and_matches_sentence_transformers(tmp_path, monkeypatch, backend, min_cosine):
     monkeypatch.setenv("ARGMAP_CACHE_DIR", str(tmp_path / "cache"))
-    first = ensure_onnx(ENCODER, root=tmp_path / "a")
-    second = ensure_onnx(ENCODER, root=tmp_path / "b")
+    first = ensure_onnx(ENCODER, root=tmp_path / "a", backend=backend)
+    second = ensure_onnx(ENCODER, root=tmp_path / "b", backend=backend)
     assert file_digest(first) == file_digest(second)
 
     from pipeline.models import load_embedder
     from pipeline.onnx_encoder import OnnxEmbedder
 
-    onnx = OnnxEmbedder(ENCODER, None, 32)
+    onnx = OnnxEmbedder(ENCODER, None, 32, backend=backend)
     st = load_embedder(ENCODER, None, 32)
     texts = _texts()
     expected_ids = st._model.tokenizer(texts, truncation=True, max_length=st._model.max_seq_length)["input_ids"]
     assert [onnx._tokens.tokenizer.encode(t).ids for t in texts] == [list(ids) for ids in expected_ids]
     vectors = onnx.encode(texts)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
-    assert float(np.min(np.sum(vectors * st.encode(texts), axis=1))) > 0.99
+    assert float(np.min(np.sum(vectors * st.encode(texts), axis=1))) > min_cosine
     # a text's vector is the same alone, in any batch, and through the cache's fixed-shape plan
     for i, text in enumerate(texts):
         assert onnx.encode([text]).tobytes() == vectors[i].tobytes()
-    cached = CachedEmbedder(ENCODER, None, 32, MemoryStore(), backend="onnx").encode(texts[::-1])
+    cached = CachedEmbedder(ENCODER, None, 32, MemoryStore(), backend=backend).encode(texts[::-1])
     assert cached[::-1].tobytes() == vectors.tobytes()
+    batch = [f"Sales come first for startup number {i}." for i in range(21)]  # one token count, 21 rows
+    together = onnx.encode(batch)
+    assert all(onnx.encode([t]).tobytes() == together[i].tobytes() for i, t in enumerate(batch))
 
 
 @pytest.mark.slow
-def test_onnx_worker_vectors_equal_in_process_ones(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_onnx_worker_vectors_equal_in_process_ones(tmp_path, monkeypatch, backend):
     from pipeline.workers import MIN_PARALLEL_TEXTS, WorkerPool
 
     monkeypatch.setenv("ARGMAP_CACHE_DIR", str(tmp_path / "cache"))
     words = ["sales", "brand", "price", "market", "story", "team", "money", "plan", "product", "growth"]
     texts = [f"The {words[i % 10]} matters{' a great deal' * (i % 5)} for startup number {i}."
              for i in range(MIN_PARALLEL_TEXTS + 20)]
-    in_process = CachedEmbedder(ENCODER, None, 32, MemoryStore(), backend="onnx").encode(texts)
+    in_process = CachedEmbedder(ENCODER, None, 32, MemoryStore(), backend=backend).encode(texts)
     with WorkerPool(2) as pool:
-        from_workers = CachedEmbedder(ENCODER, None, 32, MemoryStore(), pool=pool, backend="onnx").encode(texts)
+        from_workers = CachedEmbedder(ENCODER, None, 32, MemoryStore(), pool=pool, backend=backend).encode(texts)
     assert from_workers.tobytes() == in_process.tobytes()
