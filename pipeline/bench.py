@@ -195,8 +195,9 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
 
 
 def argmap_cmd() -> list[str]:
-    exe = Path(sys.executable).parent / "argmap"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline"]
+    """`argmap` as the running interpreter imports it (`python -m pipeline` is the same entry point):
+    the installed console script may belong to another checkout of the package."""
+    return [sys.executable, "-m", "pipeline"]
 
 
 def prepare_project(root: Path, project_dir: Path) -> None:
