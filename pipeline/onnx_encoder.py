@@ -68,16 +68,39 @@ def embed_backend(p) -> str:
     return backend
 
 
+# This module imports nothing from pipeline.runtime (which imports it): the cache folder's rule and
+# the folder hash are restated here, as pipeline/runtime/cache.py states them.
 def onnx_root() -> Path:
-    from pipeline.cache import cache_dir
+    """$ARGMAP_CACHE_DIR/onnx, else .cache/argmap/onnx (the embedding cache's folder)."""
+    return Path(os.environ.get("ARGMAP_CACHE_DIR") or Path(".cache") / "argmap") / "onnx"
 
-    return cache_dir() / "onnx"
+
+def _version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _versions() -> list[str]:
-    from pipeline.cache import package_version
+    return [f"{name}={_version(name)}" for name in ("torch", "transformers", "onnx", "onnxruntime")]
 
-    return [f"{name}={package_version(name)}" for name in ("torch", "transformers", "onnx", "onnxruntime")]
+
+def _stamp(folder: Path) -> tuple:
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.rglob("*")) if f.is_file())
+
+
+@lru_cache(maxsize=8)
+def _folder_digest(folder: str, stamp: tuple) -> str:
+    """sha256 over a folder's file names and bytes in name order; `stamp` only keys the memo."""
+    digest = hashlib.sha256()
+    for f in sorted(Path(folder).rglob("*")):
+        if f.is_file():
+            digest.update(str(f.relative_to(folder)).encode() + b"\0")
+            digest.update(f.read_bytes())
+    return digest.hexdigest()
 
 
 def check_modules(model_dir: Path) -> None:
@@ -105,10 +128,9 @@ def check_modules(model_dir: Path) -> None:
 
 def export_key(model_dir: str | Path, backend: str = "onnx") -> str:
     """Hash of the source weights' folder, the recipe and the versions of the tools that export."""
-    from pipeline.cache import _folder_digest, _folder_stamp, sha
-
     folder = Path(model_dir).resolve()
-    return sha(_folder_digest(str(folder), _folder_stamp(folder)), RECIPES[backend], *_versions())[:20]
+    parts = [_folder_digest(str(folder), _stamp(folder)), RECIPES[backend], *_versions()]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
 def ensure_onnx(model_dir: str | Path, root: str | Path | None = None, backend: str = "onnx") -> Path:
@@ -214,13 +236,12 @@ class OnnxEmbedder:
     def __init__(self, model: str, package: str | None, batch_size: int = 32, threads: int | None = None,
                  backend: str = "onnx"):
         from pipeline.models import resolve_model_path
-        from pipeline.workers import TokenCounter
 
         path = Path(resolve_model_path(model, package))
         self.name = model
         self.batch_size = batch_size
         self.backend = backend
-        counter = TokenCounter.for_model(path)
+        counter = _TokenCounter.for_model(path)
         if counter is None:
             raise OnnxEncoderError(f"{path}: no tokenizer.json; embed.backend onnx needs the fast tokenizer's "
                                    "file: set embed.backend: torch")
@@ -263,14 +284,40 @@ class OnnxEmbedder:
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
+class _TokenCounter:
+    """The model's own `tokenizer.json`, truncated at its max_seq_length, as
+    pipeline.runtime.workers.TokenCounter reads it (the test compares the ids with
+    sentence-transformers' tokenizer)."""
+
+    def __init__(self, model_dir: Path):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        try:
+            config = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+            max_length = int(config["max_seq_length"])
+        except (OSError, ValueError, KeyError, TypeError):
+            max_length = int((self.tokenizer.truncation or {}).get("max_length") or 512)
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length)
+
+    def __call__(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+
+    @classmethod
+    def for_model(cls, model_dir: Path) -> _TokenCounter | None:
+        return cls(model_dir) if (model_dir / "tokenizer.json").is_file() else None
+
+
 def _threads() -> int:
     """One thread in a worker process (OMP_NUM_THREADS=1 there), else every available core."""
-    from pipeline.workers import available_cores
-
     try:
         return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
     except ValueError:
-        return available_cores()
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not Linux
+            return max(1, os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,4 @@
-"""The int8 ONNX encoder: refused configurations, the param, and (slow) the export's bytes and vectors."""
+"""The ONNX encoder (float32 and int8): refused configurations, the param, and (slow) the export's bytes and vectors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from pipeline.cache import CachedEmbedder, MemoryStore, embedder_fingerprint
 from pipeline.onnx_encoder import (
     DEFAULT_BACKEND,
     OnnxEncoderError,
@@ -18,6 +17,7 @@ from pipeline.onnx_encoder import (
     export_key,
     file_digest,
 )
+from pipeline.runtime.cache import CachedEmbedder, MemoryStore, embedder_fingerprint
 
 ENCODER = "models/encoder"
 
@@ -110,7 +110,7 @@ def test_the_export_is_deterministic_and_matches_sentence_transformers(tmp_path,
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
 def test_onnx_worker_vectors_equal_in_process_ones(tmp_path, monkeypatch, backend):
-    from pipeline.workers import MIN_PARALLEL_TEXTS, WorkerPool
+    from pipeline.runtime.workers import MIN_PARALLEL_TEXTS, WorkerPool
 
     monkeypatch.setenv("ARGMAP_CACHE_DIR", str(tmp_path / "cache"))
     words = ["sales", "brand", "price", "market", "story", "team", "money", "plan", "product", "growth"]

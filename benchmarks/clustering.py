@@ -143,7 +143,7 @@ def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_d
     can amplify such differences into other topics, so its scores would depend on which texts a
     run happened to embed together. With `cache_dir`, vectors are kept there (SQLite, raw
     float32; no pickle) for later runs; without it, in memory. `backend` is embed.backend."""
-    from pipeline.cache import CachedEmbedder, MemoryStore, Store
+    from pipeline.runtime.cache import CachedEmbedder, MemoryStore, Store
 
     store = Store(Path(cache_dir) / "embeddings.sqlite") if cache_dir is not None else MemoryStore()
     return CachedEmbedder(model, package, batch_size, store, backend=backend)

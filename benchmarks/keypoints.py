@@ -351,8 +351,8 @@ def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequen
                     noise_passes: Sequence[int]) -> pd.DataFrame:
     """ARI, V-measure (noise as singletons) and noise share per dataset for each
     `reassign_min_similarity` and noise-pass size (0: off), on benchmark groups
-    (pipeline.benchmark_cluster.Group)."""
-    from pipeline.benchmark_cluster import run_methods, summarise
+    (benchmarks.clustering.Group)."""
+    from benchmarks.clustering import run_methods, summarise
 
     rows = []
     for threshold in thresholds:
@@ -386,7 +386,7 @@ def _pct(x: float) -> str:
 
 
 def keypoints_markdown(result: dict) -> str:
-    """The tables of `argmap benchmark-keypoints`, as Markdown."""
+    """The tables of `argmap-bench quality keypoints`, as Markdown."""
     out = ["# Key points measured as Key Point Analysis measures them (ArgKP-2021)\n"]
     out.append("## Matching arguments to the gold key points (shared task track 1)\n")
     out.append("| split | groups | mAP strict | mAP relaxed |\n|---|---:|---:|---:|")
@@ -431,7 +431,7 @@ def keypoints_markdown(result: dict) -> str:
         noise_pass = f"min size {r['noise_pass']}" if r["noise_pass"] else "off"
         out.append(f"| {r['reassign_min_similarity']} | {noise_pass} | {r['dataset']} | {r['ari']:.3f} | "
                    f"{r['v_measure']:.3f} | {_pct(r['noise_share'])} | {r['k_pred']:.1f} |")
-    out.append("\nARI and V-measure count noise as singletons (as `argmap benchmark` does). The noise pass "
-               "clusters the claims still noise once more and keeps a group when every member reaches "
+    out.append("\nARI and V-measure count noise as singletons (as `argmap-bench quality clustering` does). "
+               "The noise pass clusters the claims still noise once more and keeps a group when every member reaches "
                "`reassign_min_similarity` of its centroid.\n")
     return "\n".join(out)
