@@ -405,7 +405,7 @@ def bench_json(results: list[dict], incremental: dict | None, incremental_size: 
             "peak_rss_mib": round(max(s["peak_mib"] for s in r["stages"])),
             "load_average": r.get("load_average", ""),
         }
-    return {"generated_by": "argmap bench (benchmarks/speed.py)", "sizes": sizes}
+    return {"generated_by": "argmap-bench speed (benchmarks/speed.py)", "sizes": sizes}
 
 
 def _peer_lines(results: list[dict]) -> list[str]:
