@@ -133,7 +133,8 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------- embedding
 
 
-def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_dir: Path | None = None):
+def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_dir: Path | None = None,
+                       backend: str = "torch"):
     """The pipeline's own embedder (`CachedEmbedder`): a text's vector depends only on the text,
     not on the texts encoded beside it, so every run of the benchmark clusters the same bytes.
 
@@ -141,11 +142,11 @@ def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_d
     move in their last bits with the batch: argmap's scores do not notice, but BERTopic's UMAP
     can amplify such differences into other topics, so its scores would depend on which texts a
     run happened to embed together. With `cache_dir`, vectors are kept there (SQLite, raw
-    float32; no pickle) for later runs; without it, in memory."""
+    float32; no pickle) for later runs; without it, in memory. `backend` is embed.backend."""
     from pipeline.runtime.cache import CachedEmbedder, MemoryStore, Store
 
     store = Store(Path(cache_dir) / "embeddings.sqlite") if cache_dir is not None else MemoryStore()
-    return CachedEmbedder(model, package, batch_size, store)
+    return CachedEmbedder(model, package, batch_size, store, backend=backend)
 
 
 def embed_texts(texts: Sequence[str], embedder: Embedder) -> np.ndarray:

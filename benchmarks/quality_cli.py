@@ -70,6 +70,8 @@ def register(app: typer.Typer) -> None:
         seeds: str = typer.Option(None, "--seeds", help="Comma-separated seeds; every method runs once per "
                                   "seed and the table gives the mean ± the standard deviation across them. "
                                   "Default: base.seed and the four seeds after it."),
+        backend: str = typer.Option(None, "--backend", help="torch, onnx or onnx-int8: the embedding backend "
+                                    "(default: embed.backend)."),
     ) -> None:
         """Score argmap's clustering, BERTopic, k-means (true k) and placing nothing on the same embeddings."""
         from benchmarks.clustering import (
@@ -94,10 +96,15 @@ def register(app: typer.Typer) -> None:
         if unknown or not chosen:
             raise typer.BadParameter(f"{unknown or methods!r}: use {', '.join(METHOD_NAMES)}", param_hint="--methods")
         p = params()
+        from pipeline.onnx_encoder import BACKENDS, embed_backend
+
+        if backend is not None and backend not in BACKENDS:
+            raise typer.BadParameter(f"{backend!r}: use {' or '.join(BACKENDS)}", param_hint="--backend")
+        backend = backend or embed_backend(p)
         seed_list = _seeds(seeds, p.base.seed)
         started = time.perf_counter()
         items = load_items(_datasets(dataset), [split], argkp_dir, perspectrum_dir)
-        embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir)
+        embedder = benchmark_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, cache_dir, backend)
         vectors = embed_texts(items["text"].tolist(), embedder)
         factories = {
             "argmap": lambda seed: argmap_method(p.cluster, seed),
@@ -112,7 +119,7 @@ def register(app: typer.Typer) -> None:
         seed_tables = "\n".join(
             f"### Seed {seed}\n\n{markdown_table(per_seed[per_seed['seed'] == seed])}" for seed in seed_list)
         note = (
-            f"Embeddings: {p.embed.model}. Scores are means over groups (ArgKP: topic x stance; "
+            f"Embeddings: {p.embed.model} ({backend}). Scores are means over groups (ArgKP: topic x stance; "
             "PERSPECTRUM: claim), then over seeds; ± is the standard deviation across the seeds "
             f"({', '.join(map(str, seed_list))}), each seeding every method: UMAP for BERTopic, k-means' "
             "initialisation, the SVD of argmap's lexical part (hdbscan itself has no randomness). "
@@ -129,6 +136,7 @@ def register(app: typer.Typer) -> None:
             out_dir / f"{stem}.json",
             {
                 "dataset": dataset, "split": split, "seeds": seed_list, "embed_model": p.embed.model,
+                "embed_backend": backend,
                 "cluster_params": p.cluster.model_dump(), "noise": "singletons in main metrics",
                 "summary": summary.round(4).to_dict(orient="records"),
                 "per_seed": per_seed.round(4).to_dict(orient="records"),

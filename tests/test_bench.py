@@ -143,3 +143,40 @@ def test_report_shows_the_cold_run_through_a_warm_server():
     text = markdown_report(results, {"cpu": "c"}, None, None, {"k": "v"})
     assert "## Cold runs through a running warm server" in text
     assert "| 10 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 0.7 | 5.0 | 1.25 | 2.50 | 5.5 |" in text
+
+
+def _fake_result(n: int) -> dict:
+    stages = ("ingest", "sentences", "embed", "stance", "cluster", "relate", "argmap")
+    return {"n_claims": n, "note": "x", "load_average": "0.10 0.20 0.30", "backend": "onnx",
+            "baseline": {"seconds": 4.0, "load_seconds": 1.0, "encode_seconds": 3.0, "peak_mib": 10.0},
+            "baseline_torch": {"seconds": 8.0, "load_seconds": 2.0, "encode_seconds": 6.0, "peak_mib": 10.0},
+            "products": {"claims": n - 1, "key_points": 3, "noise_claims": 1, "positions": 4,
+                         "relations": {"attack": 2, "support": 5}},
+            "bertopic": {"seconds": 14.0, "load_seconds": 2.0, "fit_transform_seconds": 12.0,
+                         "encode_seconds": 3.0, "topics": 2, "outlier_share": 0.25, "texts": n - 1,
+                         "peak_mib": 20.0, "load_average": "0.40 0.50 0.60"},
+            "stages": [{"stage": s, "seconds": 1.0, "peak_mib": 5.0 + i} for i, s in enumerate(stages)]}
+
+
+def test_bench_json_has_the_headline_figures_per_size():
+    from benchmarks.speed import bench_json
+
+    incremental = {"cold_seconds": 7.0, "incremental_seconds": 0.7}
+    out = bench_json([_fake_result(10), _fake_result(20)], incremental, 20)
+    assert sorted(out["sizes"]) == ["10", "20"]
+    row = out["sizes"]["20"]
+    for key in ("claims", "pipeline_s", "embedding_s", "bertopic_s", "incremental_share", "peak_rss_mib",
+                "load_average"):
+        assert key in row
+    assert row["claims"] == 19 and row["pipeline_s"] == 7.0 and row["embedding_s"] == 4.0
+    assert row["bertopic_s"] == 14.0 and row["ratio_to_bertopic"] == 0.5 and row["incremental_share"] == 0.1
+    assert row["peak_rss_mib"] == 11 and out["sizes"]["10"]["incremental_share"] is None
+    json.dumps(out)  # plain JSON
+
+
+def test_report_has_the_peer_and_the_backend_columns():
+    text = markdown_report([_fake_result(10)], {"cpu": "c"}, None, None, {"k": "v"})
+    assert "## argmap vs BERTopic on the same claims" in text
+    assert "| 9 | 7.0 | 14.0 (2.0 + 3.0 + 9.0) | 0.50 | 2 topics, 25% outliers |" in text
+    assert "2 attack, 5 support relations" in text
+    assert "| 10 | 4.0 (1.0 + 3.0) | 8.0 (2.0 + 6.0) | 2.00x | 2.00x |" in text

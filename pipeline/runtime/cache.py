@@ -153,12 +153,16 @@ def open_store(path: str | Path | None = None) -> Store:
 # ------------------------------------------------------------------------------ embeddings
 
 
-def embedder_fingerprint(model: str, package: str | None) -> str:
+def embedder_fingerprint(model: str, package: str | None, backend: str = "torch") -> str:
     """Model name + the versions of everything that turns its weights into vectors."""
     parts = [model, package or "", package_version(package) if package else "local-folder",
              package_version("sentence-transformers"), package_version("transformers"),
              package_version("torch"), "normalize=1",
              f"bucket=exact-token-length,rows={FIXED_BATCH},short={'/'.join(map(str, SHORT_BATCHES))}"]
+    if backend != "torch":  # torch keeps its earlier fingerprint (and so its cached vectors)
+        from pipeline.onnx_encoder import RECIPES
+
+        parts += [f"backend={backend}", RECIPES[backend], package_version("onnx"), package_version("onnxruntime")]
     if Path(model).is_dir():  # a local folder (a trained encoder): its files' bytes are the version
         parts.append(_folder_digest(str(Path(model).resolve()), _folder_stamp(Path(model))))
     return sha(*parts)[:16]
@@ -198,13 +202,14 @@ class CachedEmbedder:
 
     def __init__(self, model: str, package: str | None, batch_size: int, store: Store,
                  loader: Callable[[], Any] | None = None, fingerprint: str | None = None,
-                 pool: Any = None):
+                 pool: Any = None, backend: str = "torch"):
         self.name = model
         self.model_name = model
         self.package = package
         self.batch_size = batch_size
         self.store = store
-        self.fingerprint = fingerprint or embedder_fingerprint(model, package)
+        self.backend = backend  # torch | onnx (pipeline/onnx_encoder.py)
+        self.fingerprint = fingerprint or embedder_fingerprint(model, package, backend)
         self.ns = f"emb:{self.fingerprint}"
         self.pool = pool
         self._loader = loader
@@ -217,6 +222,10 @@ class CachedEmbedder:
         if self._inner is None:
             if self._loader is not None:
                 self._inner = self._loader()
+            elif self.backend != "torch":
+                from pipeline.onnx_encoder import load_onnx_embedder
+
+                self._inner = load_onnx_embedder(self.model_name, self.package, self.batch_size, self.backend)
             else:
                 from pipeline.models import load_embedder
 
@@ -232,6 +241,8 @@ class CachedEmbedder:
             counter = TokenCounter.for_model(resolve_model_path(self.model_name, self.package))
             if counter is not None:
                 return counter
+        if hasattr(self.inner, "token_counts"):
+            return self.inner.token_counts
         model = getattr(self.inner, "_model", None)
         if model is None:
             return None
@@ -271,7 +282,7 @@ class CachedEmbedder:
 
         if self.pool is not None and self._loader is None and (self.pool.started or len(texts) >= MIN_PARALLEL_TEXTS):
             futures = self.pool.encode(self.model_name, self.package, self.batch_size,
-                                       [(chunk, n) for _, chunk, n in plan])
+                                       [(chunk, n) for _, chunk, n in plan], backend=self.backend)
 
             def outputs() -> Iterator[bytes]:
                 return (data for fut in futures for data in fut.result())

@@ -128,7 +128,8 @@ def encode_chunk(embedder, texts: list[str], n_tokens: int) -> bytes:
     Checks the planned token count against the model's own tokenizer first: a pass that needed
     padding would make a vector depend on the texts beside it.
     """
-    counts = set(model_token_counts(embedder._model, texts))
+    counts = set(embedder.token_counts(texts) if hasattr(embedder, "token_counts")
+                 else model_token_counts(embedder._model, texts))
     if counts != {n_tokens}:
         raise RuntimeError(
             f"token counts {sorted(counts)} differ from the planned {n_tokens}: the model's tokenizer "
@@ -138,14 +139,18 @@ def encode_chunk(embedder, texts: list[str], n_tokens: int) -> bytes:
 
 
 def _encode_task(model: str, package: str | None, batch_size: int,
-                 chunks: list[tuple[list[str], int]]) -> list[bytes]:
+                 chunks: list[tuple[list[str], int]], backend: str = "torch") -> list[bytes]:
     """Encode each (texts, token count) chunk as one forward pass, in a worker process."""
-    embedder = _worker_embedder(model, package, batch_size)
+    embedder = _worker_embedder(model, package, batch_size, backend)
     return [encode_chunk(embedder, texts, n) for texts, n in chunks]
 
 
-def _worker_embedder(model: str, package: str | None, batch_size: int):
-    """The embedder on one torch thread (load_embedder keeps it for the worker's later tasks)."""
+def _worker_embedder(model: str, package: str | None, batch_size: int, backend: str = "torch"):
+    """The embedder on one thread (the loaders keep it for the worker's later tasks)."""
+    if backend != "torch":
+        from pipeline.onnx_encoder import load_onnx_embedder
+
+        return load_onnx_embedder(model, package, batch_size, backend)
     import torch
 
     torch.set_num_threads(1)
@@ -172,7 +177,7 @@ def _parse_task(spacy_model: str, disable: tuple[str, ...], texts: list[str],
     return [(doc_record(doc), derive(doc)) for doc in docs]
 
 
-def _warm_task(embedder: tuple[str, str | None, int] | None, spacy: tuple[str, tuple[str, ...]] | None) -> None:
+def _warm_task(embedder: tuple[str, str | None, int, str] | None, spacy: tuple[str, tuple[str, ...]] | None) -> None:
     """Load the stage's models in a fresh worker (both loaders keep what they load)."""
     if embedder is not None:
         _worker_embedder(*embedder)
@@ -203,15 +208,16 @@ class WorkerPool:
         """Workers are running or starting: they take every batch of the stage, however small."""
         return self._starting is not None
 
-    def start(self, embedder: tuple[str, str | None, int] | None = None,
+    def start(self, embedder: tuple[str, str | None, int, str] | None = None,
               spacy: tuple[str, tuple[str, ...]] | None = None) -> None:
         """Start the workers in the background, so their imports overlap the caller's own work.
 
         Returns at once. Where the platform has a fork server (Linux, macOS), it imports torch,
         sentence-transformers and spaCy once (pipeline/runtime/_worker_preload.py) and the workers are
         forked from it; elsewhere each worker is spawned and imports them itself. Given the
-        stage's `embedder` (model, package, batch size) and `spacy` (pipeline, disabled
+        stage's `embedder` (model, package, batch size, backend) and `spacy` (pipeline, disabled
         components), each worker loads them as soon as it runs, before the first task arrives.
+        With the onnx backend the fork server imports onnxruntime instead of torch.
         """
         if self._starting is not None:
             return
@@ -224,7 +230,10 @@ class WorkerPool:
             logger.info("starting %d worker processes (one thread each)", self.workers)
             if "forkserver" in multiprocessing.get_all_start_methods():
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["pipeline.runtime._worker_preload"])
+                backend = embedder[3] if embedder is not None and len(embedder) > 3 else "torch"
+                preload = ("pipeline.runtime._worker_preload" if backend == "torch"
+                           else "pipeline.runtime._worker_preload_onnx")
+                ctx.set_forkserver_preload([preload])
             else:
                 ctx = multiprocessing.get_context("spawn")
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
@@ -244,9 +253,10 @@ class WorkerPool:
         return self._executor.submit(fn, *args)
 
     def encode(self, model: str, package: str | None, batch_size: int,
-               chunks: list[tuple[list[str], int]]) -> list[Future]:
+               chunks: list[tuple[list[str], int]], backend: str = "torch") -> list[Future]:
         """One future per CHUNKS_PER_TASK forward passes, in order; each gives one bytes per pass."""
-        return [self._submit(_encode_task, model, package, batch_size, chunks[i : i + CHUNKS_PER_TASK])
+        self.start(embedder=(model, package, batch_size, backend))  # no-op once started
+        return [self._submit(_encode_task, model, package, batch_size, chunks[i : i + CHUNKS_PER_TASK], backend)
                 for i in range(0, len(chunks), CHUNKS_PER_TASK)]
 
     def parse(self, spacy_model: str, disable: tuple[str, ...], texts: list[str],
