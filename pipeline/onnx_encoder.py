@@ -44,8 +44,6 @@ from pipeline.errors import ArgmapError
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
-# Until params.py declares `embed.backend`, the stages read it with this default (embed_backend).
-DEFAULT_BACKEND = "onnx"
 ONNX_FILES = {"onnx": "model.fp32.onnx", "onnx-int8": "model.int8.onnx"}
 OPSET = 17
 # The export recipes: part of the export's cache key, so changing one builds a new file.
@@ -58,14 +56,6 @@ RECIPES = {"onnx": "v1:last_hidden_state,opset17,fp32",
 
 class OnnxEncoderError(ArgmapError, RuntimeError):
     """The encoder cannot be exported or run with onnxruntime; the message says why."""
-
-
-def embed_backend(p) -> str:
-    """`embed.backend` from validated params, DEFAULT_BACKEND while params.py does not declare it."""
-    backend = getattr(p.embed, "backend", None) or DEFAULT_BACKEND
-    if backend not in BACKENDS:
-        raise OnnxEncoderError(f"embed.backend: {backend!r} is not one of {', '.join(BACKENDS)}")
-    return backend
 
 
 # This module imports nothing from pipeline.runtime (which imports it): the cache folder's rule and

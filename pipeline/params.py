@@ -52,6 +52,7 @@ class Embed(_Section):
     model_package: str | None
     batch_size: int = Field(ge=1, le=4096)
     workers: int = Field(ge=0, le=256)
+    backend: Literal["torch", "onnx", "onnx-int8"]
 
 
 class Cluster(_Section):

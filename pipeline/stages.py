@@ -61,6 +61,8 @@ class Stage:
 
 # embed.workers is never a param dep: how many processes encode changes no output.
 EMBEDDER = ("embed.model", "embed.model_package", "embed.batch_size")
+# The stages that run the embedder also name its back-end (train_claims trains on torch's vectors).
+EMBEDDER_RUN = (*EMBEDDER, "embed.backend")
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -97,13 +99,13 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "sentences",
-        params=("sentences", *EMBEDDER),
+        params=("sentences", *EMBEDDER_RUN),
         inputs=(paths.ENCODER_MODEL, paths.DOCUMENTS, paths.BLOCKS, paths.CLAIM_MODEL),
         outs=(Out(paths.SENTENCES_SCORED),),
     ),
     Stage(
         "embed",
-        params=EMBEDDER,
+        params=EMBEDDER_RUN,
         inputs=(paths.ENCODER_MODEL, paths.SENTENCES_SCORED),
         outs=(Out(paths.EMBEDDINGS),),
     ),

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pipeline.onnx_encoder import (
-    DEFAULT_BACKEND,
     OnnxEncoderError,
     check_modules,
-    embed_backend,
     ensure_onnx,
     export_key,
     file_digest,
 )
 from pipeline.runtime.cache import CachedEmbedder, MemoryStore, embedder_fingerprint
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ENCODER = "models/encoder"
 
@@ -48,11 +48,14 @@ def test_other_module_stacks_are_refused_with_the_file_named(tmp_path, kinds, po
     assert str(folder) in str(err.value) and "embed.backend: torch" in str(err.value)
 
 
-def test_backend_param_defaults_and_is_checked():
-    assert embed_backend(SimpleNamespace(embed=SimpleNamespace())) == DEFAULT_BACKEND
-    assert embed_backend(SimpleNamespace(embed=SimpleNamespace(backend="torch"))) == "torch"
-    with pytest.raises(OnnxEncoderError, match="embed.backend: 'tf'"):
-        embed_backend(SimpleNamespace(embed=SimpleNamespace(backend="tf")))
+def test_backend_param_is_checked_and_names_its_key(tmp_path):
+    from pipeline.params import ParamsError, load_params
+
+    text = (ROOT / "params.yaml").read_text(encoding="utf-8").replace("  backend: onnx ", "  backend: tf ")
+    (tmp_path / "params.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError, match="embed.backend"):
+        load_params(tmp_path / "params.yaml")
+
 
 
 def test_backends_never_share_cached_vectors_and_torch_keeps_its_key():

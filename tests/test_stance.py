@@ -264,3 +264,35 @@ def test_an_unknown_label_in_the_debate_set_names_file_and_line(params, tiny_enc
     with pytest.raises(AnnotationError, match=r"tiny.csv:7: stance 'pro-sails' is not a label"):
         train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
                            cfg=types.SimpleNamespace(), seed=0)
+
+
+def test_leave_one_page_out_scores_both_protocols_and_leaves_the_start_model_alone(tmp_path, params,
+                                                                                   tiny_encoder_dir):
+    from benchmarks.stance_pages import PagesConfig, leave_one_page_out, pages_markdown
+    from pipeline.encoder import save_model
+    from pipeline.models import load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    cfg = params.train_stance.model_copy(update={"epochs": 1, "batch_size": 4, "public_pairs_per_epoch": 2,
+                                                 "hidden": 16, "calibration_share": 0.3})
+    data = _tiny_data(labels)
+    model, encoder, _ = train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
+                                           cfg=cfg, seed=0)
+    save_model(encoder, tmp_path / ENCODER_DIR)
+    model.save(tmp_path)
+    before = (tmp_path / "weights.npz").read_bytes(), (tmp_path / ENCODER_DIR / "model.safetensors").read_bytes()
+
+    def load_start():
+        return StanceModel.load(tmp_path), load_sentence_transformer(str(tmp_path / ENCODER_DIR), None)
+
+    seeds = data.debate.assign(doc=[f"page{i % 3}" for i in range(len(data.debate))], confidence="high")
+    result = leave_one_page_out(seeds, data.debate, load_start=load_start, cfg=PagesConfig(epochs=1, batch_size=4),
+                                seed=0)
+    assert result["pages"] == 3
+    for protocol in ("every_page_unseen", "leave_one_page_out"):
+        assert result[protocol]["claims"]["n"] == int(seeds["is_claim"].sum())
+        assert 0.0 <= result[protocol]["high"]["macro_f1"] <= 1.0
+    assert "leave one page out" in pages_markdown(result)
+    after = (tmp_path / "weights.npz").read_bytes(), (tmp_path / ENCODER_DIR / "model.safetensors").read_bytes()
+    assert before == after

@@ -254,12 +254,11 @@ def _argmap() -> dict:
 
 def _embedder(p):
     """The embedding model the pipeline used, on the backend it used (tests swap in a fake)."""
-    from pipeline.onnx_encoder import embed_backend
 
-    if embed_backend(p) != "torch":
+    if p.embed.backend != "torch":
         from pipeline.onnx_encoder import load_onnx_embedder
 
-        return load_onnx_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, embed_backend(p))
+        return load_onnx_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size, p.embed.backend)
     from pipeline.models import load_embedder
 
     return load_embedder(p.embed.model, p.embed.model_package, p.embed.batch_size)

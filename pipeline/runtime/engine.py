@@ -174,10 +174,9 @@ def stage_pool(p):
 
 
 def make_embedder(p, store: Store, pool=None) -> CachedEmbedder:
-    from pipeline.onnx_encoder import embed_backend
 
     return CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store, pool=pool,
-                          backend=embed_backend(p))
+                          backend=p.embed.backend)
 
 
 def make_parser(p, store: Store, pool=None) -> CachedNLP:
@@ -201,7 +200,6 @@ def _splitter_loader(name: str):
 
 def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
     from pipeline.claims import ClaimModel, score_claims
-    from pipeline.onnx_encoder import embed_backend
     from pipeline.runtime.workers import MIN_PARALLEL_TEXTS
     from pipeline.sentences import split_sentences
 
@@ -211,7 +209,7 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
     with stage_pool(p) as pool:
         if pool is not None and len(blocks) >= MIN_PARALLEL_TEXTS:
             # the workers import and load their models while this process splits sentences
-            pool.start(embedder=(p.embed.model, p.embed.model_package, p.embed.batch_size, embed_backend(p)),
+            pool.start(embedder=(p.embed.model, p.embed.model_package, p.embed.batch_size, p.embed.backend),
                        spacy=(p.sentences.spacy_model, PARSE_DISABLE))
         sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
         parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
@@ -389,7 +387,6 @@ def thread_roots(documents: pd.DataFrame) -> dict[str, str]:
 
 
 def _fingerprint(stage: str, p, *parts: str) -> str:
-    from pipeline.onnx_encoder import embed_backend
 
     embed = p.embed.model_dump_json(exclude={"workers"})  # how many processes encode changes no vector
     sections = {
@@ -397,7 +394,7 @@ def _fingerprint(stage: str, p, *parts: str) -> str:
         "embed": [embed],
         "stance": [p.stance.model_dump_json(), p.sentences.spacy_model, embed],
     }[stage]
-    embedder = embedder_fingerprint(p.embed.model, p.embed.model_package, embed_backend(p))
+    embedder = embedder_fingerprint(p.embed.model, p.embed.model_package, p.embed.backend)
     return sha(stage, code_fingerprint(stage), embedder,
                package_version("spacy"), package_version(p.sentences.spacy_model.replace("_", "-")),
                *sections, *parts)[:16]
