@@ -96,11 +96,11 @@ def register(app: typer.Typer) -> None:
         if unknown or not chosen:
             raise typer.BadParameter(f"{unknown or methods!r}: use {', '.join(METHOD_NAMES)}", param_hint="--methods")
         p = params()
-        from pipeline.onnx_encoder import BACKENDS, embed_backend
+        from pipeline.onnx_encoder import BACKENDS
 
         if backend is not None and backend not in BACKENDS:
             raise typer.BadParameter(f"{backend!r}: use {' or '.join(BACKENDS)}", param_hint="--backend")
-        backend = backend or embed_backend(p)
+        backend = backend or p.embed.backend
         seed_list = _seeds(seeds, p.base.seed)
         started = time.perf_counter()
         items = load_items(_datasets(dataset), [split], argkp_dir, perspectrum_dir)

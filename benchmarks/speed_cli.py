@@ -39,14 +39,13 @@ def register(app: typer.Typer) -> None:
         """Time every stage (fresh process each, cold cache) against the embedding step alone."""
         from benchmarks import speed as bench
         from pipeline.io import write_json
-        from pipeline.onnx_encoder import embed_backend
         from pipeline.params import load_params
         from pipeline.runtime.workers import resolve_workers
 
         root = Path.cwd()
         base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
         p = load_params("params.yaml")
-        backend = embed_backend(p)
+        backend = p.embed.backend
         texts = bench.load_texts(argkp, perspectrum)
         typer.echo(f"bench: {len(texts)} distinct argument texts available (ArgKP-2021 + PERSPECTRUM)")
         cluster_overrides = {"reduce": reduce, "reduce_dims": reduce_dims, "sample_size": sample_size}
