@@ -3,13 +3,11 @@ points are against published data). Figures are measured by these commands, neve
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from benchmarks.quality_cli import register as register_quality
 from benchmarks.speed_cli import register as register_speed
-from pipeline.cli.common import configure
+from pipeline.cli.common import global_options
 from pipeline.runtime.env import apply_env_defaults
 
 app = typer.Typer(
@@ -26,13 +24,7 @@ quality_app = typer.Typer(
 )
 
 
-@app.callback()
-def _main(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step in detail."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors; no progress."),
-    params: Path = typer.Option(Path("params.yaml"), "--params", help="The params file to use."),
-) -> None:
-    configure(verbose=verbose, quiet=quiet, params=params)
+app.callback()(global_options)
 
 
 register_speed(app)

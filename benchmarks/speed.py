@@ -230,12 +230,7 @@ def embedding_baseline(texts_file: Path, model: str, package: str | None, batch_
     out = texts_file.with_suffix(f".result-w{workers}.json")
     cmd = [sys.executable, "-m", "benchmarks.speed", "embed-baseline", str(texts_file), model,
            package or "", str(batch_size), str(out), str(workers), backend]
-    run = run_process(cmd, texts_file.parent, env)
-    if run.returncode != 0:
-        raise RuntimeError(f"embedding baseline failed:\n{run.stderr_tail}")
-    result = json.loads(out.read_text(encoding="utf-8"))
-    result.update(seconds=run.seconds, peak_mib=run.peak_mib)
-    return result
+    return _timed_json_run(cmd, texts_file.parent, out, env, "embedding baseline failed")
 
 
 def _baseline_main(texts_file: str, model: str, package: str, batch_size: str, out: str, workers: str = "1",
@@ -275,9 +270,15 @@ def bertopic_peer(texts_file: Path, model: str, package: str | None, batch_size:
     out = texts_file.with_suffix(".bertopic.json")
     cmd = [sys.executable, "-m", "benchmarks.speed", "bertopic", str(texts_file), model, package or "",
            str(batch_size), str(out), backend]
-    run = run_process(cmd, texts_file.parent, env)
+    return _timed_json_run(cmd, texts_file.parent, out, env,
+                           "BERTopic run failed (pip install 'argmap[bench]'?)")
+
+
+def _timed_json_run(cmd: list[str], cwd: Path, out: Path, env, failure: str) -> dict:
+    """Run a measuring subprocess; its JSON result with the wall time and peak memory it took."""
+    run = run_process(cmd, cwd, env)
     if run.returncode != 0:
-        raise RuntimeError(f"BERTopic run failed (pip install 'argmap[bench]'?):\n{run.stderr_tail}")
+        raise RuntimeError(f"{failure}:\n{run.stderr_tail}")
     result = json.loads(out.read_text(encoding="utf-8"))
     result.update(seconds=run.seconds, peak_mib=run.peak_mib)
     return result

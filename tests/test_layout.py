@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.code_deps import find_cycle
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("pipeline", "benchmarks")
 # The fork server's preload module applies the process defaults on purpose (pipeline/runtime/env.py):
@@ -86,28 +88,6 @@ def import_graph(*, functions: bool) -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         graph[module] = set().union(*(_targets(n, module) for n in _import_nodes(tree.body, functions=functions)))
     return graph
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if nxt not in state and (cycle := visit(nxt)):
-                return cycle
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state and (cycle := visit(node)):
-            return cycle
-    return None
 
 
 def test_the_graph_sees_module_level_and_package_imports():

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from pipeline import runners, stages
-from pipeline.cli.common import configure, fail, params, user_errors
+from pipeline.cli.common import fail, global_options, params, user_errors
 from pipeline.cli.corpus import corpus_app
 from pipeline.cli.query import register as register_queries
 
@@ -26,13 +26,7 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _main(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step in detail."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors; no progress."),
-    params: Path = typer.Option(Path("params.yaml"), "--params", help="The params file to use."),
-) -> None:
-    configure(verbose=verbose, quiet=quiet, params=params)
+app.callback()(global_options)
 
 
 # ---------------------------------------------------------------------------------------- stages

@@ -31,6 +31,15 @@ def configure(*, verbose: bool, quiet: bool, params: Path) -> None:
     STATE["quiet"] = quiet
 
 
+def global_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step in detail."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors; no progress."),
+    params: Path = typer.Option(Path("params.yaml"), "--params", help="The params file to use."),
+) -> None:
+    """The options every command takes (`app.callback()(global_options)`)."""
+    configure(verbose=verbose, quiet=quiet, params=params)
+
+
 def fail(message: str) -> typer.Exit:
     """Print one actionable line and return the Exit to raise."""
     typer.echo(f"argmap: error: {message}", err=True)
