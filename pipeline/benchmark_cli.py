@@ -228,8 +228,7 @@ def register(app: typer.Typer) -> None:
 
         items = load_items(["argkp", "perspectrum"], ["dev"], argkp_dir, perspectrum_dir)
         groups = make_groups(items, embed(items["text"].tolist()))
-        result["orphans"] = orphan_tradeoff(groups, p.cluster, p.base.seed, (0.75, 0.7, 0.65),
-                                            (0, 2)).round(4).to_dict(orient="records")
+        result["orphans"] = orphan_tradeoff(groups, p.cluster, p.base.seed)
         out_dir.mkdir(parents=True, exist_ok=True)
         write_json(out_dir / "keypoints.json", result)
         text = keypoints_markdown(result)

@@ -208,8 +208,9 @@ def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
 # The noise pass: hdbscan again over the claims still noise at the end, so two or three claims
 # that make one point between them become a key point instead of orphans. A group is kept only
 # when every member lies within `reassign_min_similarity` of its centroid (the bar a noise claim
-# meets to join a key point). Chosen on ArgKP and PERSPECTRUM dev (docs/KEYPOINTS.md): ArgKP dev
-# ARI 0.414 -> 0.413, V 0.496 -> 0.486, noise 5.1% -> 1.4%; PERSPECTRUM dev unchanged. 0: off.
+# meets to join a key point). Chosen on ArgKP and PERSPECTRUM dev with that bar (docs/KEYPOINTS.md;
+# at 0.72: ArgKP dev ARI 0.413 -> 0.413, V 0.494 -> 0.493, noise 2.8% -> 1.7%; PERSPECTRUM dev ARI
+# 0.478 either way, noise 18.1% -> 17.9%). 0: off.
 NOISE_PASS_MIN_SIZE = 2
 
 

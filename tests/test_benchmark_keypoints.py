@@ -126,12 +126,40 @@ def test_markdown_has_every_table():
                          "n_settings": 1, "representative": {"train": {"rouge1": 0.2, "rougeL": 0.1}},
                          "shown": [{"weights": {"centrality": 1, "shared_words": 0, "length": 0},
                                     "train": {"rouge1": 0.3, "rougeL": 0.2}, "dev": {"rouge1": 0.3, "rougeL": 0.2}}]},
-        "orphans": [{"reassign_min_similarity": 0.75, "noise_pass": 2, "dataset": "argkp", "ari": 0.4,
-                     "v_measure": 0.5, "noise_share": 0.01, "k_pred": 5.0}],
+        "orphans": {"selection": "s", "rows": [
+            {"reassign_min_similarity": 0.75, "noise_pass": 2, "objective": 0.45, "vs_best": 0.0, "paired_se": 0.0,
+             "noise_share": 0.01, "datasets": {"argkp": {"ari": 0.4, "v_measure": 0.5, "noise_share": 0.01,
+                                                         "k_pred": 5.0}}}],
+            "best": {"reassign_min_similarity": 0.75, "noise_pass": 2}, "chosen": {"reassign_min_similarity": 0.75,
+                                                                                   "noise_pass": 2},
+            "one_se": {"reassign_min_similarity": 0.75, "noise_pass": 2},
+            "in_use": {"reassign_min_similarity": 0.75, "noise_pass": 2}},
     }
     text = keypoints_markdown(result)
     assert "| test | 1 | 0.800 | 0.900 |" in text and "0.913" in text and "(chosen)" in text
-    assert "| 0.75 | min size 2 | argkp |" in text
+    assert "| 0.75 (chosen, best, in use) | min size 2 | 0.400 / 0.500 / 1.0% |" in text
+
+
+def test_orphan_tradeoff_chooses_the_fewest_orphans_within_the_tolerance(params):
+    from pipeline.benchmark_cluster import Group
+    from pipeline.benchmark_keypoints import orphan_tradeoff
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(8)[:3]
+    groups = []
+    for g in range(3):
+        gold = [str(i % 3) for i in range(24)]
+        vecs = np.array([centres[int(x)] + rng.normal(0, 0.35, 8) for x in gold])
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        groups.append(Group("argkp", "dev", f"g{g}", [f"t{i}" for i in range(24)], gold, vecs))
+    result = orphan_tradeoff(groups, params.cluster, 42, thresholds=(0.9, 0.6), noise_passes=(0,), tolerance=0.01)
+    rows = {r["reassign_min_similarity"]: r for r in result["rows"]}
+    best = max(rows.values(), key=lambda r: r["objective"])
+    assert result["best"]["reassign_min_similarity"] == best["reassign_min_similarity"]
+    eligible = [r for r in rows.values() if r["vs_best"] >= -0.01]
+    assert result["chosen"]["reassign_min_similarity"] == min(eligible, key=lambda r: r["noise_share"])[
+        "reassign_min_similarity"]
+    assert result["in_use"]["reassign_min_similarity"] == params.cluster.reassign_min_similarity
 
 
 def test_load_kpa_names_a_missing_file(tmp_path):
