@@ -9,7 +9,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -231,6 +231,8 @@ CORE_DEPS = frozenset(
 )
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "ADJ"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# ... and as determiners they point back as well ("In both cases", "these groups")
+POINTING_DETERMINERS = DEMONSTRATIVES | {"both", "such"}
 # A pronoun that names someone or something the span has not named ("he needed leads", "her level
 # of expertise") leans on the sentences before it.
 THIRD_PERSON = frozenset("it its itself they them their theirs themselves".split())
@@ -342,18 +344,35 @@ def clause_problems(words: ClaimParse, start: int, end: int) -> list[str]:
             problems.add("cut")
         elif w.dep == "conj" and (w.pos in NOMINAL_POS or words[w.head].pos in NOMINAL_POS):
             problems.add("list cut")
-    if any(words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON" for i in inside):
+    if any((words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON")
+           or (words[i].text.lower() in POINTING_DETERMINERS and words[i].dep in ("det", "predet")) for i in inside):
         problems.add("dangling reference")
     noun = name = False  # a noun or a name in the span before the pronoun, which it may refer to
     for i in sorted(inside):
         word = words[i].text.lower()
-        if words[i].pos in ("PRON", "DET") and words[i].dep != "expl" and (
+        if words[i].pos in ("PRON", "DET") and not _extraposed(words, i) and (
                 (word in THIRD_PERSON and not noun) or (word in PERSONAL and not name)):
             problems.add("dangling reference")
             break
         noun = noun or words[i].pos in ("NOUN", "PROPN")
         name = name or words[i].pos == "PROPN"
     return sorted(problems)
+
+
+def _extraposed(words: ClaimParse, i: int) -> bool:
+    """Word `i` is an "it" that stands for a clause later in the sentence, not for anything before:
+    "It is important to protect speech", "It is unfair that students pay", "It is a good idea to ..."."""
+    w = words[i]
+    if w.dep == "expl":
+        return True
+    if w.text.lower() != "it" or w.dep not in ("nsubj", "nsubjpass"):
+        return False
+    kids = {j: [k for k, x in enumerate(words) if x.head == j and k != j] for j in range(len(words))}
+    complements = [k for k in kids[w.head] if words[k].dep in ("acomp", "attr", "oprd")]
+    later = [k for k in kids[w.head] if words[k].dep in ("xcomp", "ccomp") and complements and k > complements[0]]
+    later += [k for c in complements for k in kids[c] if words[k].dep in ("xcomp", "ccomp", "acl")]
+    return any(any((words[c].dep == "aux" and words[c].text.lower() == "to") or words[c].dep == "mark"
+                   for c in kids[k]) for k in later)
 
 
 def _content_words(text: str) -> set[str]:
@@ -429,11 +448,14 @@ def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
 # from the text rules stands alone, the parse offers those (`clause_spans`), checked by the same rules.
 
 # Clauses a label may be: the sentence's own, one joined to it (and, but, a comma splice), and one
-# under because / although / while, whose words the speaker asserts. Not one under if / when /
-# unless (a condition, not a claim), nor a relative clause (which, who), nor a reported one
-# ("They assume we all have the same needs": the speaker does not say the needs are the same).
+# under because / since, the reason the speaker gives. Not one under although / while (what the
+# speaker concedes, not the point), nor under if / when / unless (a condition, not a claim), nor a
+# relative clause (which, who), nor a reported one ("They assume we all have the same needs": the
+# speaker does not say the needs are the same).
 CLAUSE_HEAD_DEPS = frozenset({"ROOT", "conj", "parataxis", "advcl"})
-ASSERTING_MARKS = frozenset({"because", "since", "although", "though", "while", "whereas"})
+REASON_MARKS = frozenset({"because", "since"})
+# A clause under these says what the speaker holds true: the rest of the sentence stands without it.
+ASSERTING_MARKS = REASON_MARKS | {"although", "though", "while", "whereas"}
 # What a clause may lose at its edges and still say what it says: an opener ("In fact,", "For a
 # small business,"), a joining word, a trailing clause joined by and / but or under because / although.
 EDGE_OPENER_DEPS = frozenset({"punct", "cc", "intj", "npadvmod", "advmod", "prep", "mark", "advcl", "dep"})
@@ -450,10 +472,15 @@ def _subtree(children: dict[int, list[int]], root: int) -> set[int]:
     return out
 
 
-def _asserted(words: ClaimParse, children: dict[int, list[int]], i: int) -> bool:
-    """Clause `i`'s words are asserted when it stands under no subordinator or one of ASSERTING_MARKS."""
-    marks = [words[c].text.lower() for c in children.get(i, ()) if words[c].dep == "mark"]
-    return all(m in ASSERTING_MARKS for m in marks)
+def _asserted(words: ClaimParse, children: dict[int, list[int]], i: int,
+              marks: frozenset[str] = ASSERTING_MARKS) -> bool:
+    """Clause `i` stands under no subordinator or only under `marks` (a subordinator: its `mark`, or
+    a `when` / `where` / `how` the parser attaches as an adverb)."""
+    return all(words[c].text.lower() in marks for c in children.get(i, ()) if _subordinator(words[c]))
+
+
+def _subordinator(w: ParsedWord) -> bool:
+    return w.dep == "mark" or (w.dep == "advmod" and (w.pos == "SCONJ" or w.tag == "WRB"))
 
 
 def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
@@ -473,7 +500,8 @@ def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
                                              for k in kids)
         head_dep = "ROOT" if w.head == h else w.dep
         if not (w.pos in ("VERB", "AUX") and finite and any(words[k].dep in SUBJECT_DEPS for k in kids)
-                and head_dep in CLAUSE_HEAD_DEPS and (head_dep != "advcl" or _asserted(words, children, h))):
+                and head_dep in CLAUSE_HEAD_DEPS
+                and (head_dep != "advcl" or _asserted(words, children, h, REASON_MARKS))):
             continue
         left = [k for k in kids if k < h]
         right = [k for k in kids if k > h]
@@ -484,7 +512,7 @@ def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
                 return False
             if dep == "advcl":
                 return _asserted(words, children, k)
-            return dep != "mark" or words[k].text.lower() in ASSERTING_MARKS
+            return not _subordinator(words[k]) or words[k].text.lower() in ASSERTING_MARKS
 
         n_left = next((i for i, k in enumerate(left) if not droppable(k, EDGE_OPENER_DEPS)), len(left))
         n_right = next((i for i, k in enumerate(reversed(right)) if not droppable(k, EDGE_CLOSER_DEPS)), len(right))
@@ -551,6 +579,17 @@ LEANING_PROBLEMS = frozenset({"dangling reference", "continuation", "question"})
 LOOKAHEAD_CLAIMS = 2  # claims a key point asks to have parsed at a time (`pick_label_or_needs`)
 
 
+def _decided_by_grammar(span: str) -> set[str]:
+    """The text problems of `span` (`label_problems`) that a parse decides instead (`clause_problems`)."""
+    words = label_words(span)
+    out = {"continuation"}
+    if words[:1] in (["it"], ["it's"], ["it’s"]):
+        out.add("dangling reference")
+    if words[-1:] and words[-1] in PREPOSITIONS:
+        out.add("unfinished")
+    return out
+
+
 def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str, float] = LABEL_WEIGHTS,
                         parses: dict[int, ClaimParse] | None = None,
                         texts: Sequence[str] | None = None) -> tuple[tuple[LabelSpan, float] | None, set[int]]:
@@ -561,6 +600,14 @@ def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str,
     parses = parses or {}
 
     def rank(pool: Sequence[LabelCandidate], offset: int = 0) -> list:
+        if check:
+            # With a parse, whether a span starting lowercase is a whole clause is the grammar's call
+            # (`clause_problems`); "continuation" is the text's guess without one.
+            # Likewise a leading "it" (the grammar tells the one standing for a later clause, "It is
+            # important to ...", from the one pointing back) and a closing preposition (stranded,
+            # "someone to work with", or cut from its object, a `cut`).
+            pool = [replace(c, problems=tuple(p for p in c.problems if p not in _decided_by_grammar(c.span.text)))
+                    for c in pool]
         return sorted(((-label_score(c.centrality, c.shared_words, c.n_words, weights), offset + order, c)
                        for order, c in enumerate(pool)), key=lambda r: r[:2])
 

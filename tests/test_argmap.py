@@ -225,6 +225,40 @@ def test_clause_problems_find_a_pronoun_the_span_never_names():
     assert "dangling reference" in clause_problems(words, 0, len(text))
 
 
+def test_clause_problems_let_an_it_that_stands_for_a_later_clause_stand():
+    from pipeline.argmap import clause_problems
+
+    text = "It is important to protect free speech"
+    words = _parsed(text, [("It", "PRON", "PRP", "nsubj", 1), ("is", "AUX", "VBZ", "ROOT", 1),
+                           ("important", "ADJ", "JJ", "acomp", 1), ("to", "PART", "TO", "aux", 4),
+                           ("protect", "VERB", "VB", "xcomp", 1), ("free", "ADJ", "JJ", "amod", 6),
+                           ("speech", "NOUN", "NN", "dobj", 4)])
+    assert clause_problems(words, 0, len(text)) == []
+    text = "It is hard work"
+    words = _parsed(text, [("It", "PRON", "PRP", "nsubj", 1), ("is", "AUX", "VBZ", "ROOT", 1),
+                           ("hard", "ADJ", "JJ", "amod", 3), ("work", "NOUN", "NN", "attr", 1)])
+    assert clause_problems(words, 0, len(text)) == ["dangling reference"]  # "it": something said before
+
+
+def test_choose_label_reads_the_grammar_where_the_text_rules_guess(label_parser):
+    """With a parse: a lowercase clause after a dropped opener, an "it" standing for a later clause and
+    a stranded preposition all stand alone; a concession ("While ...") is not the point."""
+    from pipeline.argmap import choose_label
+
+    def label(texts):
+        span, _ = choose_label(texts, _unit([[1, 0.05 * i] for i in range(len(texts))]), parse=label_parser)
+        return span.text
+
+    chosen = label(["As a result of all of this, it can be very helpful to have someone like a coach to work with."])
+    assert chosen == "it can be very helpful to have someone like a coach to work with"
+    chosen = label(["While you may write clever slogans for the company every single week, your job is not "
+                    "pricing the products."])
+    assert chosen == "your job is not pricing the products"
+    chosen = label(["Long story short, when we finished the meeting the founder agreed that the company needed "
+                    "marketing, but not the kind the founder had in mind."])
+    assert not chosen.startswith("we finished")  # a "when" clause bounds the rest: never the label
+
+
 def test_clause_spans_keep_conditions_and_drop_asserted_clauses():
     from pipeline.argmap import clause_spans
 
