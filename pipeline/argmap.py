@@ -521,8 +521,8 @@ def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
         # Deeper down the clause's last words, a second verb joined by and / or ("an exercise in getting
         # away from solutions and understanding what ..."): the clause without it still says the first.
         node = h
-        while children.get(node):
-            last = max(children[node])
+        while any(words[k].dep != "punct" for k in children.get(node, ())):
+            last = max(k for k in children[node] if words[k].dep != "punct")
             if last < node:
                 break
             if words[last].dep == "conj" and node != h and words[node].pos in ("VERB", "AUX") \
