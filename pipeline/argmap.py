@@ -361,16 +361,17 @@ def clause_problems(words: ClaimParse, start: int, end: int) -> list[str]:
 
 def _extraposed(words: ClaimParse, i: int) -> bool:
     """Word `i` is an "it" that stands for a clause later in the sentence, not for anything before:
-    "It is important to protect speech", "It is unfair that students pay", "It is a good idea to ..."."""
+    "It is important to protect speech", "It is unfair that students pay". Not after a noun ("It is
+    a good country to live in": the "it" is the country, named before)."""
     w = words[i]
     if w.dep == "expl":
         return True
     if w.text.lower() != "it" or w.dep not in ("nsubj", "nsubjpass"):
         return False
     kids = {j: [k for k, x in enumerate(words) if x.head == j and k != j] for j in range(len(words))}
-    complements = [k for k in kids[w.head] if words[k].dep in ("acomp", "attr", "oprd")]
+    complements = [k for k in kids[w.head] if words[k].dep in ("acomp", "oprd")]
     later = [k for k in kids[w.head] if words[k].dep in ("xcomp", "ccomp") and complements and k > complements[0]]
-    later += [k for c in complements for k in kids[c] if words[k].dep in ("xcomp", "ccomp", "acl")]
+    later += [k for c in complements for k in kids[c] if words[k].dep in ("xcomp", "ccomp")]
     return any(any((words[c].dep == "aux" and words[c].text.lower() == "to") or words[c].dep == "mark"
                    for c in kids[k]) for k in later)
 
