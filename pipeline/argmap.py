@@ -406,12 +406,12 @@ class LabelCandidate:
 
 
 def _span_features(texts: Sequence[str], index: int, start: int, end: int, centrality: float,
-                   df: Counter, role: str | None, whole: tuple[int, int]) -> LabelCandidate:
-    """One span's `LabelCandidate`: `df` counts, per content word, the claims of the key point using it."""
+                   df: Counter, own: set[str], role: str | None, whole: tuple[int, int]) -> LabelCandidate:
+    """One span's `LabelCandidate`: `df` counts, per content word, the claims of the key point using
+    it; `own` is the claim's content words."""
     text = texts[index]
     span = LabelSpan(index, start, end, text[start:end])
     mine = _content_words(span.text)
-    own = _content_words(text)
     others = max(len(texts) - 1, 1)
     shared = (sum((df[w] - (w in own)) / others for w in mine) / len(mine)) if mine and len(texts) > 1 else 0.0
     cut = _WORD.search(text, 0, start) is not None
@@ -436,9 +436,10 @@ def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
     centre /= max(float(np.linalg.norm(centre)), 1e-12)
     centrality = np.clip(mat @ centre, 0.0, 1.0)
     wholes = [_trimmed(t, 0, len(t)) for t in texts]
-    df = Counter(w for t in texts for w in _content_words(t))
+    words_of = [_content_words(t) for t in texts]
+    df = Counter(w for ws in words_of for w in ws)
     return [_span_features(texts, span.index, span.start, span.end, centrality[span.index], df,
-                           roles[span.index], wholes[span.index])
+                           words_of[span.index], roles[span.index], wholes[span.index])
             for span in label_candidates(texts)]
 
 
@@ -552,7 +553,8 @@ def clause_candidates(texts: Sequence[str], candidates: Sequence[LabelCandidate]
     for c in candidates:
         by_claim.setdefault(c.span.index, c)
         seen.add((c.span.index, c.span.start, c.span.end))
-    df = Counter(w for t in texts for w in _content_words(t))
+    words_of = [_content_words(t) for t in texts]
+    df = Counter(w for ws in words_of for w in ws)
     out = []
     for index in sorted(parses):
         text, first = texts[index], by_claim.get(index)
@@ -564,7 +566,7 @@ def clause_candidates(texts: Sequence[str], candidates: Sequence[LabelCandidate]
             a, b = _trimmed(text, a, b)
             if b > a and (index, a, b) not in seen:
                 seen.add((index, a, b))
-                out.append(_span_features(texts, index, a, b, first.centrality, df, role, whole))
+                out.append(_span_features(texts, index, a, b, first.centrality, df, words_of[index], role, whole))
     return out
 
 
@@ -636,8 +638,8 @@ def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str,
     best, need = first_passing(r for r in ranked if not r[2].problems)
     if best is None and not need and check and texts is not None:
         # 2. the best clause the parse finds with no problem, among the most central claims' clauses
-        central = sorted({r[2].span.index for r in ranked}, key=lambda i: (-next(
-            r[2].centrality for r in ranked if r[2].span.index == i), i))[:CLAUSE_CLAIMS]
+        centrality = {r[2].span.index: r[2].centrality for r in ranked}
+        central = sorted(centrality, key=lambda i: (-centrality[i], i))[:CLAUSE_CLAIMS]
         need = {i for i in central if i not in parses}
         if need:
             return None, need
@@ -691,8 +693,10 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
     (`clause_problems`; only the claims whose spans could win are parsed). When none does, the
     clauses the parse finds in the most central claims (`clause_candidates`) are tried; then a whole
     claim of at most LABEL_MAX_WORDS words that reads alone without a clause (a heading); then the
-    shortest whole claim with no problem but its length; then the whole claim with the fewest
-    problems. Deterministic: ties go to the earlier claim, then the earlier span."""
+    span of at most LABEL_MAX_WORDS words that leans least on its context. Only when no span is that
+    short, the shortest whole claim with no problem but its length, then the whole claim with the
+    fewest problems: a label is never cut mid-phrase. Deterministic: ties go to the earlier claim,
+    then the earlier span."""
     parses: dict[int, ClaimParse] | None = {} if parse is not None else None
     while True:
         choice, need = pick_label_or_needs(candidates, weights, parses, texts)
