@@ -58,7 +58,7 @@ test-fast: setup
 	pytest -q -m "not slow and not browser"
 
 lint: setup
-	ruff check pipeline tests
+	ruff check pipeline benchmarks tests
 
 clean:
 	rm -rf outputs work

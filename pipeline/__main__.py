@@ -1,5 +1,5 @@
 """`python -m pipeline ...` runs as the `argmap` command does."""
 
-from pipeline.warm import main
+from pipeline.runtime.warm import main
 
 main()

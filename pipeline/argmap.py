@@ -76,7 +76,7 @@ def stored_lemmatizer(sentences: pd.DataFrame) -> Lemmatizer:
 # A key point's label is a span of one of its claims (the words stay the speaker's; the offsets
 # point at them), chosen by `label_score` among every claim and every clause of a claim.
 # Constants rather than params: they define what a readable label is, not a per-corpus setting.
-# The weights were chosen on ArgKP-2021 train and dev (`argmap benchmark-keypoints --tune-labels`):
+# The weights were chosen on ArgKP-2021 train and dev (`argmap-bench quality keypoints --tune-labels`):
 # each gold key point's arguments as a cluster, the label chosen among their spans, scored by its
 # cosine with the gold key point's text; never on the seeds or a test split.
 
@@ -220,7 +220,7 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False,
 # claim (spaCy, `sentences.spacy_model`, parsed as the claims stage parses: the parse cache serves
 # the claims it already parsed), and only for the claims whose spans could win (`pick_label`).
 
-PARSE_DISABLE = ("ner",)  # as pipeline/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
+PARSE_DISABLE = ("ner",)  # as pipeline/runtime/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
 FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # Dependents a word cannot lose to a cut: its subject, auxiliaries, object, complement, the rest
@@ -264,7 +264,7 @@ def doc_words(doc) -> ClaimParse:
 
 
 def spacy_parser(nlp, batch_size: int = 64) -> Parser:
-    """A `Parser` from a spaCy pipeline (or pipeline.cache.CachedNLP): texts parsed in batches."""
+    """A `Parser` from a spaCy pipeline (or pipeline.runtime.cache.CachedNLP): texts parsed in batches."""
 
     def parse(texts: Sequence[str]) -> list[ClaimParse]:
         return [doc_words(doc) for doc in nlp.pipe(list(texts), batch_size=batch_size)]
@@ -278,17 +278,17 @@ def _stage_spacy_model() -> str:
     runner (pipeline/runners.py) passes no parser."""
     from pipeline.params import load_params
 
-    cli = sys.modules.get("pipeline.cli_common")
+    cli = sys.modules.get("pipeline.cli.common")
     path = cli.STATE.get("params") if cli is not None and hasattr(cli, "STATE") else None
     return load_params(path or "params.yaml").sentences.spacy_model
 
 
 def stage_parser(spacy_model: str | None = None) -> Parser:
     """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model` by default), its
-    parses looked up in the parse cache first (pipeline/cache.py; the claims stage stored its own
+    parses looked up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own
     there) and stored there."""
-    from pipeline.cache import CachedNLP, open_store
     from pipeline.models import load_spacy
+    from pipeline.runtime.cache import CachedNLP, open_store
 
     name = spacy_model or _stage_spacy_model()
     nlp = CachedNLP(lambda: load_spacy(name, PARSE_DISABLE), open_store(), spec=(name, PARSE_DISABLE))

@@ -216,7 +216,7 @@ NOISE_PASS_MIN_SIZE = 2
 # centroid reaches ATTACH_MIN_SIMILARITY, a lower bar than `reassign_min_similarity`. The key points
 # are settled by then (hdbscan, merging, refinement and the noise pass saw only the stricter bar), so
 # a late claim moves no centroid the clustering used and adds no key point: the same key points
-# hold more of the claims. Chosen on ArgKP and PERSPECTRUM dev (`argmap benchmark-keypoints`,
+# hold more of the claims. Chosen on ArgKP and PERSPECTRUM dev (`argmap-bench quality keypoints`,
 # docs/KEYPOINTS.md): the fewest orphans whose (ARI + V-measure) / 2 stays within 0.01 of the same
 # clustering without it. False: off.
 ATTACH_MIN_SIMILARITY: float | bool = 0.71

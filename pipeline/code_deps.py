@@ -1,6 +1,6 @@
 """Which project files a module or a function needs, read statically from the import statements.
 
-The stage registry (pipeline/stages.py) and the engine's cache fingerprints (pipeline/engine.py)
+The stage registry (pipeline/stages.py) and the engine's cache fingerprints (pipeline/runtime/engine.py)
 take their code dependencies from here, so dvc.yaml, the unit cache and the code cannot drift.
 
 The rules, kept conservative so that an edit never leaves an output stale:

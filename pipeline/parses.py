@@ -1,8 +1,8 @@
 """A spaCy Doc's annotations as bytes and back: the record the parse cache stores and workers send.
 
 Only the layers a Doc carries are kept (words, spaces, tags, POS, dependencies, lemmas,
-morphology, sentence starts), as compact JSON; the cache (pipeline/cache.py) and the worker
-processes (pipeline/workers.py) both write it, and the cache rebuilds Docs from it.
+morphology, sentence starts), as compact JSON; the cache (pipeline/runtime/cache.py) and the worker
+processes (pipeline/runtime/workers.py) both write it, and the cache rebuilds Docs from it.
 """
 
 from __future__ import annotations

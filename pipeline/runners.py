@@ -22,7 +22,7 @@ logger = logging.getLogger("pipeline")
 
 def ingest(p: Params) -> None:
     """Read every corpus listed in params into documents, layout blocks and rejects."""
-    from pipeline.engine import make_engine, run_ingest
+    from pipeline.runtime.engine import make_engine, run_ingest
 
     engine = make_engine(p)
     try:
@@ -72,7 +72,7 @@ def train_stance(p: Params) -> None:
 
 def _on_engine(p: Params, work):
     """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends."""
-    from pipeline.engine import make_engine
+    from pipeline.runtime.engine import make_engine
 
     engine = make_engine(p)
     try:
@@ -84,7 +84,7 @@ def _on_engine(p: Params, work):
 def sentences(p: Params) -> None:
     """Split documents into sentences, give each a role, and score which are claims."""
     from pipeline.claims import ClaimModel
-    from pipeline.engine import run_sentences
+    from pipeline.runtime.engine import run_sentences
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     blocks = read_table(paths.BLOCKS, schemas.BLOCKS)
@@ -96,7 +96,7 @@ def sentences(p: Params) -> None:
 
 def embed(p: Params) -> None:
     """Embed every claim with the sentence-transformers model named in params."""
-    from pipeline.engine import run_embed
+    from pipeline.runtime.engine import run_embed
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p)), paths.EMBEDDINGS, schemas.EMBEDDINGS)
@@ -126,7 +126,7 @@ def cluster(p: Params) -> None:
 
 def stance(p: Params) -> None:
     """Tag each claim with a stance label, a probability per label and the chosen one's score."""
-    from pipeline.engine import run_stance
+    from pipeline.runtime.engine import run_stance
     from pipeline.stance import StanceModel
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
@@ -162,7 +162,7 @@ def relate(p: Params) -> None:
 def argmap(p: Params) -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
     from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, stored_lemmatizer, validate_argmap
-    from pipeline.export import to_aif, to_argdown, to_graphml
+    from pipeline.results.export import to_aif, to_argdown, to_graphml
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
@@ -200,8 +200,8 @@ def argmap(p: Params) -> None:
 
 def report(p: Params) -> None:
     """Render outputs/report.html: the map as one self-contained page that works offline."""
-    from pipeline.cli_common import progress
-    from pipeline.report import render_report
+    from pipeline.cli.common import progress
+    from pipeline.results.report import render_report
 
     doc = read_json(paths.ARGMAP)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)

@@ -12,7 +12,6 @@ and the neutral label. Only the claim's own words are read: a page's lean cannot
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,6 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import AnnotationError
-
-logger = logging.getLogger(__name__)
 
 RELATIONS = ("for", "against", "neither")
 FOR, AGAINST, NEITHER = range(3)
@@ -331,28 +328,26 @@ def label_scores(y: np.ndarray, probs: np.ndarray, names: Sequence[str]) -> dict
 # ----------------------------------------------------------------------------- tagging
 
 
-def tag_stances(claims: pd.DataFrame, documents: pd.DataFrame | None, *, model: StanceModel, embedder,
-                params) -> pd.DataFrame:
+def tag_stances(claims: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
+                positions: np.ndarray | None = None) -> pd.DataFrame:
     """One row per claim: stance label, its probability and every label's probability (JSON).
 
-    The label set is the one in params: the pair model reads each label's description and
-    examples, so a label set the model never saw in training works as it is.
+    `labels` is the label set in params: the pair model reads each label's description and
+    examples, so a label set the model never saw in training works as it is. `positions` are
+    their vectors (`position_vectors`), passed in when a stage tags many units with one label set.
+    A claim's own words decide its stance; the page's lean is not read.
     """
-    del documents  # a claim's own words decide its stance; the page's lean is not read
-    labels = LabelSpace.from_params(params.stance)
     columns = ["sentence_id", "stance", "stance_score", "stance_probs"]
     if claims.empty:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
-    texts = claim_texts(claims)
-    probs = model.predict_proba(encode_texts(embedder, texts), position_vectors(labels, embedder), labels)
+    if positions is None:
+        positions = position_vectors(labels, embedder)
+    probs = model.predict_proba(encode_texts(embedder, claim_texts(claims)), positions, labels)
     pick = probs.argmax(axis=1)
     order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "sentence_id": claims["sentence_id"].astype(str).to_numpy(),
         "stance": [labels.names[k] for k in pick],
         "stance_score": np.round(probs[np.arange(len(pick)), pick], 6),
         "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in order}) for p in probs],
     })
-    logger.info("stance: %d claims tagged (%s)", len(out),
-                ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
-    return out

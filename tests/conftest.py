@@ -13,7 +13,7 @@ import yaml
 
 from pipeline.argmap import build_argmap, describe_clusters, merge_sentences
 from pipeline.relate import relate
-from pipeline.runtime import apply_env_defaults
+from pipeline.runtime.env import apply_env_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def other_corpora_run(tmp_path_factory) -> Path:
 
 
 def pytest_configure(config):
-    # The environment `argmap` gives its stages (pipeline/runtime.py), for the worker and Dask
+    # The environment `argmap` gives its stages (pipeline/runtime/env.py), for the worker and Dask
     # processes the tests start; importing the package no longer sets it.
     apply_env_defaults()
 

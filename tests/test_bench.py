@@ -1,4 +1,4 @@
-"""bench: corpus building from real argument text (figures are printed by `argmap bench`, never asserted)."""
+"""bench: corpus building from real argument text (figures are printed by `argmap-bench speed`, never asserted)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from pipeline.bench import bench_params, build_corpus, load_texts, markdown_report, write_corpus
+from benchmarks.speed import bench_params, build_corpus, load_texts, markdown_report, write_corpus
 
 
 def _fixtures(tmp_path):
@@ -59,7 +59,7 @@ def test_bench_params_and_report():
 
 
 def test_bench_params_point_at_the_projects_own_model_folder(tmp_path):
-    from pipeline.bench import resolve_model
+    from benchmarks.speed import resolve_model
 
     (tmp_path / "models" / "encoder").mkdir(parents=True)
     base = yaml.safe_load(open("params.yaml", encoding="utf-8"))
@@ -77,7 +77,7 @@ def test_bench_params_point_at_the_projects_own_model_folder(tmp_path):
 
 
 def test_merge_runs_keeps_what_this_run_did_not_measure():
-    from pipeline.bench import merge_runs
+    from benchmarks.speed import merge_runs
 
     old = {"results": [{"n_claims": 1000, "v": "old"}, {"n_claims": 10000, "v": "old"}],
            "ari": {"a": 1}, "incremental": {"i": 1}}
@@ -109,7 +109,7 @@ def test_clustering_check_runs_with_the_projects_cluster_params(tmp_path):
     """The full-vs-sampled clustering check clusters as the pipeline does (texts included)."""
     import numpy as np
 
-    from pipeline.bench import cluster_ari_check
+    from benchmarks.speed import cluster_ari_check
     from pipeline.params import load_params
 
     class Fake:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.benchmark_cluster import (
+from benchmarks.clustering import (
     Group,
     argmap_method,
     benchmark_embedder,
@@ -237,7 +237,7 @@ def test_embed_texts_keeps_order(fake_embedder):
 
 
 def test_benchmark_embedder_is_the_pipelines_batch_independent_embedder(tmp_path):
-    from pipeline.cache import CachedEmbedder, MemoryStore
+    from pipeline.runtime.cache import CachedEmbedder, MemoryStore
 
     kept = benchmark_embedder("models/encoder", None, 32, tmp_path / "vectors")
     assert isinstance(kept, CachedEmbedder)
@@ -249,8 +249,8 @@ def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspe
                                                      fake_embedder):
     from typer.testing import CliRunner
 
-    import pipeline.benchmark_cluster
-    from pipeline.cli import app
+    import benchmarks.clustering
+    from benchmarks.cli import app
 
     _write(argkp_root / "test_data/arguments_test.csv",
            "arg_id,argument,topic,stance\n" + "".join(
@@ -258,10 +258,10 @@ def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspe
                for i in range(8)))
     _write(argkp_root / "test_data/labels_test.csv",
            "arg_id,key_point_id,label\n" + "".join(f"t{i},{'k1' if i < 4 else 'k2'},1\n" for i in range(8)))
-    monkeypatch.setattr(pipeline.benchmark_cluster, "benchmark_embedder", lambda *a, **k: fake_embedder)
+    monkeypatch.setattr(benchmarks.clustering, "benchmark_embedder", lambda *a, **k: fake_embedder)
     out = tmp_path / "results"
     result = CliRunner().invoke(app, [
-        "--params", str(Path(__file__).resolve().parents[1] / "params.yaml"), "benchmark", "--methods", "argmap,kmeans-true-k", "--out-dir", str(out),
+        "--params", str(Path(__file__).resolve().parents[1] / "params.yaml"), "quality", "clustering", "--methods", "argmap,kmeans-true-k", "--out-dir", str(out),
         "--argkp-dir", str(argkp_root), "--perspectrum-dir", str(perspectrum_root),
     ])
     assert result.exit_code == 0, result.output
@@ -278,9 +278,9 @@ def test_benchmark_command_writes_json_and_markdown(tmp_path, argkp_root, perspe
 def test_benchmark_command_rejects_bad_seeds(tmp_path):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from benchmarks.cli import app
 
-    result = CliRunner().invoke(app, ["benchmark", "--seeds", "1,x", "--out-dir", str(tmp_path)])
+    result = CliRunner().invoke(app, ["quality", "clustering", "--seeds", "1,x", "--out-dir", str(tmp_path)])
     assert result.exit_code != 0
     assert "--seeds" in result.output
 
@@ -288,16 +288,16 @@ def test_benchmark_command_rejects_bad_seeds(tmp_path):
 def test_benchmark_command_rejects_unknown_method(tmp_path):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from benchmarks.cli import app
 
-    result = CliRunner().invoke(app, ["benchmark", "--methods", "lda", "--out-dir", str(tmp_path)])
+    result = CliRunner().invoke(app, ["quality", "clustering", "--methods", "lda", "--out-dir", str(tmp_path)])
     assert result.exit_code != 0
     assert "lda" in result.output
 
 
 def test_tuning_caps_lexical_settings_by_the_best_plain_settings_noise(params, monkeypatch):
     """A lexical setting that scores higher only by leaving more noise is not chosen."""
-    import pipeline.benchmark_cluster as bc
+    import benchmarks.clustering as bc
 
     scores = {  # (lexical weight, threshold) -> (ari, v, noise)
         (0.0, 0.7): (0.10, 0.40, 0.10),

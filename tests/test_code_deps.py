@@ -115,7 +115,7 @@ def _run(code: str) -> str:
 
 
 def test_importing_the_package_and_the_cli_changes_no_environment_variable():
-    code = ("import os; before = dict(os.environ); import pipeline, pipeline.cli; "
+    code = ("import os; before = dict(os.environ); import pipeline, pipeline.cli.app; "
             "print(sorted(set(os.environ.items()) ^ set(before.items())))")
     assert _run(code) == "[]"
 

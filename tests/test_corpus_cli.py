@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pipeline.corpus_cli import add_to_params, corpus_app
+from pipeline.cli.corpus import add_to_params, corpus_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "corpora"

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.cache import model_digest
 from pipeline.encoder import (
     contrastive_loss,
     fine_tune,
@@ -19,6 +18,7 @@ from pipeline.encoder import (
 )
 from pipeline.errors import AnnotationError
 from pipeline.io import InputError
+from pipeline.runtime.cache import model_digest
 
 GROUPS = pd.DataFrame(
     [

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_cache import ROOT
 
-from pipeline.engine import UNIT, assemble, split_units, thread_roots, unit_keys
+from pipeline.runtime.engine import UNIT, assemble, split_units, thread_roots, unit_keys
 
 
 def test_thread_roots_follow_parents():
@@ -39,8 +39,8 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 from test_cache import _bytes, _seed_inputs
 from pipeline import schemas
-from pipeline.cache import Store
-from pipeline.engine import Engine, run_embed, run_ingest, run_sentences, run_stance
+from pipeline.runtime.cache import Store
+from pipeline.runtime.engine import Engine, run_embed, run_ingest, run_sentences, run_stance
 from pipeline.params import load_params
 
 tmp = Path(sys.argv[1])

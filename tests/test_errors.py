@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import typer
 
-from pipeline.cli_common import user_errors
+from pipeline.cli.common import user_errors
 from pipeline.errors import AnnotationError, ArgmapError, CorpusError
 from pipeline.io import InputError
 from pipeline.models import ModelMissingError
 from pipeline.params import ParamsError
-from pipeline.query import QueryError
+from pipeline.results.query import QueryError
 from pipeline.schemas import SchemaError
 
 USER_ERRORS = [ParamsError, InputError, ModelMissingError, SchemaError, CorpusError, AnnotationError, QueryError]

@@ -28,7 +28,7 @@ from export_checks import (
 )
 from export_fixtures import make_thread_map
 
-from pipeline.export import (
+from pipeline.results.export import (
     AIF_SCHEMES,
     GRAPHML_EDGE_ATTRIBUTES,
     GRAPHML_NODE_ATTRIBUTES,

@@ -242,7 +242,7 @@ def test_corpus_yaml_columns_only_with_csv_and_known_keys(tmp_path):
 # --- argmap corpus add: format detection ------------------------------------------------------
 
 def _add(tmp_path, path: Path, *extra: str):
-    from pipeline.corpus_cli import corpus_app
+    from pipeline.cli.corpus import corpus_app
 
     if not (tmp_path / "params.yaml").exists():
         shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
@@ -463,7 +463,7 @@ def test_csv_round_trip(thread):
 
 
 def test_corpus_validate_lists_ignored_records_with_their_rule(tmp_path):
-    from pipeline.corpus_cli import corpus_app
+    from pipeline.cli.corpus import corpus_app
 
     shutil.copytree(EXPORTS / "disqus-sample", tmp_path / "corpora" / "disqus-sample")
     shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")

@@ -73,7 +73,7 @@ def test_symlinked_corpus_yaml_and_corpus_folder_are_refused(tmp_path):
 
 
 def test_corpus_add_does_not_copy_a_link_target(tmp_path):
-    from pipeline.corpus_cli import corpus_app
+    from pipeline.cli.corpus import corpus_app
 
     shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
     src = tmp_path / "incoming"
@@ -205,7 +205,7 @@ def sql_project(tmp_path, monkeypatch):
     "EXPLAIN ANALYZE INSERT INTO edges SELECT * FROM edges",
 ])
 def test_explain_analyze_copy_or_create_is_refused(sql_project, statement):
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = runner.invoke(app, ["-q", "sql", statement])
     assert result.exit_code == 1
@@ -221,7 +221,7 @@ def test_explain_analyze_copy_or_create_is_refused(sql_project, statement):
     "SET temp_directory = '.tmp'",
 ])
 def test_duckdb_itself_writes_nothing_when_the_statement_check_is_bypassed(sql_project, monkeypatch, statement):
-    from pipeline import query
+    from pipeline.results import query
 
     monkeypatch.setattr(query, "check_read_only", lambda sql: None)
     with pytest.raises(query.QueryError, match="SQL failed"):
@@ -473,7 +473,7 @@ def test_hostile_corpus_fixture_every_entry_is_ingested_rejected_or_ignored(host
 
 
 def test_argmap_ingest_writes_every_hostile_reject_and_ignored_entry(hostile, tmp_path, monkeypatch):
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     params["ingest"]["corpora_dir"] = str(hostile)

@@ -58,7 +58,7 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     """`ARGMAP_WARM=1 dvc repro` with a server running: every stage is served, the bytes are a cold run's."""
     import tempfile
 
-    from pipeline import warm_control
+    from pipeline.runtime import warm_control
 
     first, _, _ = run_twice
     served = _copy_project(tmp_path / "served")

@@ -13,8 +13,8 @@ from conftest import ROOT, HashingEmbedder
 from report_fixtures import write_outputs
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.query import QueryError, check_read_only
+from pipeline.cli.app import app
+from pipeline.results.query import QueryError, check_read_only
 
 runner = CliRunner()
 COMMANDS = ["search", "positions", "keypoints", "keypoint", "sql", "describe", "report"]
@@ -25,7 +25,7 @@ def project(tmp_path, monkeypatch):
     shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
     write_outputs(tmp_path, HashingEmbedder())
-    monkeypatch.setattr("pipeline.query_cli._embedder", lambda p: HashingEmbedder())
+    monkeypatch.setattr("pipeline.cli.query._embedder", lambda p: HashingEmbedder())
     return tmp_path
 
 

@@ -75,7 +75,7 @@ def test_deps_are_the_data_inputs_and_the_code_the_runner_imports(stage):
 
 def test_the_cli_is_no_stage_dependency():
     for stage in STAGES:
-        assert "pipeline/cli.py" not in stage_deps(stage), stage.name
+        assert "pipeline/cli/app.py" not in stage_deps(stage), stage.name
 
 
 def test_every_stage_depends_on_its_runner_and_the_registry():
@@ -106,11 +106,11 @@ def test_each_stage_has_a_runner_with_help(stage):
 
 
 def test_the_unit_cache_fingerprints_the_code_of_each_unit_and_dvc_sees_it_too():
-    from pipeline.engine import UNIT_WORK, stage_code
+    from pipeline.runtime.engine import UNIT_WORK, stage_code
 
     for name in UNIT_WORK:
         files = {f"pipeline/{rel}" for rel in stage_code(name)}
-        assert {"pipeline/engine.py", f"pipeline/{name}.py"} <= files
+        assert {"pipeline/runtime/engine.py", f"pipeline/{name}.py"} <= files
         assert files <= set(stage_deps(stages.get(name))), name
     assert "stance.py" not in stage_code("sentences") and "sentences.py" not in stage_code("stance")
 

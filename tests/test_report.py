@@ -11,7 +11,7 @@ import pytest
 from report_fixtures import PAYLOADS, make_corpus
 
 from pipeline.argmap import validate_argmap
-from pipeline.report import build_view, json_for_script, render_report
+from pipeline.results.report import build_view, json_for_script, render_report
 
 DATA_RE = re.compile(r'<script type="application/json" id="argmap-data">(.*?)</script>', re.DOTALL)
 

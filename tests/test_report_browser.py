@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from report_fixtures import PAYLOADS, make_corpus
 
-from pipeline.report import render_report
+from pipeline.results.report import render_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

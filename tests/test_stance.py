@@ -77,7 +77,7 @@ def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder)
     }
     other = parse_params(raw_params)
     model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)
-    out = tag_stances(_claims(), None, model=model, embedder=fake_embedder, params=other)
+    out = tag_stances(_claims(), model=model, embedder=fake_embedder, labels=LabelSpace.from_params(other.stance))
     _check_stances(out, ["none", "pro-office", "pro-remote"], len(CLAIMS))
     assert LabelSpace.from_params(other.stance).terms[0] == ["remote"]  # from the name 'pro-remote'
 
@@ -119,9 +119,9 @@ def test_safe_round_trip_gives_identical_stances(tmp_path, params, fake_embedder
     with np.load(tmp_path / "weights.npz", allow_pickle=False) as npz:
         assert sorted(npz.files) == ["b1", "b2", "decision", "w1", "w2"]
     loaded = StanceModel.load(tmp_path)
-    kwargs = {"embedder": fake_embedder, "params": params}
-    pd.testing.assert_frame_equal(tag_stances(_claims(), None, model=model, **kwargs),
-                                  tag_stances(_claims(), None, model=loaded, **kwargs))
+    kwargs = {"embedder": fake_embedder, "labels": LabelSpace.from_params(params.stance)}
+    pd.testing.assert_frame_equal(tag_stances(_claims(), model=model, **kwargs),
+                                  tag_stances(_claims(), model=loaded, **kwargs))
 
 
 def test_a_model_without_its_encoder_is_one_clear_error(tmp_path, params, fake_embedder):
@@ -136,7 +136,8 @@ def test_a_model_without_its_encoder_is_one_clear_error(tmp_path, params, fake_e
 
 def test_no_claims_gives_an_empty_table(params, fake_embedder):
     model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)
-    out = tag_stances(_claims().iloc[:0], None, model=model, embedder=fake_embedder, params=params)
+    out = tag_stances(_claims().iloc[:0], model=model, embedder=fake_embedder,
+                      labels=LabelSpace.from_params(params.stance))
     STANCES.check(out)
     assert out.empty and list(out.columns) == STANCES.names
 
@@ -229,9 +230,10 @@ def test_fine_tuning_trains_saves_and_reloads(tmp_path, params, tiny_encoder_dir
     save_model(encoder, tmp_path / ENCODER_DIR)
     model.save(tmp_path)
     loaded = StanceModel.load(tmp_path)
-    before = tag_stances(_claims(), None, model=model, embedder=TorchEmbedder(encoder), params=params)
+    labels = LabelSpace.from_params(params.stance)
+    before = tag_stances(_claims(), model=model, embedder=TorchEmbedder(encoder), labels=labels)
     reloaded = load_sentence_transformer(str(StanceModel.encoder_path(tmp_path)), None)
-    after = tag_stances(_claims(), None, model=loaded, embedder=TorchEmbedder(reloaded), params=params)
+    after = tag_stances(_claims(), model=loaded, embedder=TorchEmbedder(reloaded), labels=labels)
     pd.testing.assert_frame_equal(before, after)
     names = {p.name for p in tmp_path.rglob("*") if p.is_file()}
     assert "model.safetensors" in names and not any(n.endswith((".bin", ".pkl", ".pt")) for n in names)

@@ -243,7 +243,7 @@ def test_thread_cue_without_any_comment_is_warned_about():
 def test_corpus_validate_prints_thread_warnings(tmp_path):
     from typer.testing import CliRunner
 
-    from pipeline.corpus_cli import corpus_app
+    from pipeline.cli.corpus import corpus_app
 
     _source(tmp_path, {"b.txt": AGGREGATOR.replace("\n\n\n", "\n")})
     result = CliRunner().invoke(corpus_app, ["validate", "threads", "--corpora-dir", str(tmp_path),

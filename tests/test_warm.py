@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from pipeline import warm, warm_control
+from pipeline.runtime import warm, warm_control
 
 
 def test_command_of_skips_global_options():
@@ -66,7 +66,7 @@ def test_the_entry_point_sets_one_blas_thread_unless_asked_otherwise(given, expe
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if given is not None:
         env["OPENBLAS_NUM_THREADS"] = given
-    code = ("import os, sys\nsys.argv = ['argmap', '--help']\nfrom pipeline.warm import main\n"
+    code = ("import os, sys\nsys.argv = ['argmap', '--help']\nfrom pipeline.runtime.warm import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('OPENBLAS_NUM_THREADS=' + os.environ.get('OPENBLAS_NUM_THREADS', ''))")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
@@ -126,7 +126,7 @@ def server(tmp_path, run_dir):
     env = _env(tmp_path, run_dir, ARGMAP_WARM="1", ARGMAP_WARM_IDLE="60")
     assert warm_control.wait_until_serving(env=env), "the warm server did not start"
     yield env, warm_control.socket_path(warm_control.server_key(env), env)
-    subprocess.run([sys.executable, "-m", "pipeline.warm", "stop"], env=env, capture_output=True, timeout=30)
+    subprocess.run([sys.executable, "-m", "pipeline.runtime.warm", "stop"], env=env, capture_output=True, timeout=30)
 
 
 @pytest.mark.slow

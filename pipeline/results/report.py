@@ -22,7 +22,7 @@ NEUTRAL_COLOUR = "#868e96"
 
 
 def _asset(name: str) -> str:
-    return files("pipeline").joinpath(f"report_assets/{name}").read_text("utf-8")
+    return files("pipeline").joinpath(f"results/report_assets/{name}").read_text("utf-8")
 
 
 def json_for_script(obj: Any) -> str:

@@ -14,7 +14,7 @@ environment, the caller's stdin, stdout and stderr), and the caller exits with i
   environment variables read at import time (HF_*, OMP_* ...). Edit a file or install a package
   and the next call starts a new server; the old one ends when idle.
 - It ends after `ARGMAP_WARM_IDLE` seconds without a call (default 900), or on
-  `python -m pipeline.warm stop`. pipeline/warm_control.py finds, starts and stops servers.
+  `python -m pipeline.runtime.warm stop`. pipeline/runtime/warm_control.py finds, starts and stops servers.
 - Its socket lives in a folder only the user can open (`$XDG_RUNTIME_DIR/argmap`, else
   `/tmp/argmap-<uid>`), and it serves only connections from the same user (SO_PEERCRED). A
   request is JSON; nothing is unpickled or evaluated.
@@ -38,12 +38,12 @@ import time
 from pathlib import Path
 
 from pipeline import stages
-from pipeline.runtime import apply_env_defaults
-from pipeline.warm_control import log_path, server_key, socket_path, start_server, stop
+from pipeline.runtime.env import apply_env_defaults
+from pipeline.runtime.warm_control import log_path, server_key, socket_path, start_server, stop
 
 # The commands dvc.yaml runs; queries and benchmarks always run in-process.
 STAGES = frozenset(stages.NAMES)
-# What argmap sets by default at start (pipeline/runtime.py) or when a module is imported
+# What argmap sets by default at start (pipeline/runtime/env.py) or when a module is imported
 # (pipeline/models.py): a child keeps the server's value where the caller's environment has none,
 # as an in-process run would.
 PACKAGE_DEFAULTS = ("OPENBLAS_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY",
@@ -52,10 +52,10 @@ DEFAULT_IDLE_S = 900.0
 # Imported by the server before it accepts a call: what the stages import (see each stage's
 # cost in README, "What bounds the figures"), last the worker pool's own preload (torch,
 # sentence-transformers, spaCy with torch hidden from its import).
-PRELOAD = ("pipeline.cli", "pipeline.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
-           "pipeline.relate", "pipeline.argmap", "pipeline.export", "pipeline.train", "pipeline.evaluate",
-           "pipeline.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
-           "sklearn.decomposition", "sklearn.linear_model", "pipeline._worker_preload")
+PRELOAD = ("pipeline.cli.app", "pipeline.runtime.engine", "pipeline.cluster", "pipeline.claims", "pipeline.stance",
+           "pipeline.relate", "pipeline.argmap", "pipeline.results.export", "pipeline.train", "pipeline.evaluate",
+           "pipeline.results.report", "pipeline.ingest", "hdbscan", "sklearn.feature_extraction.text",
+           "sklearn.decomposition", "sklearn.linear_model", "pipeline.runtime._worker_preload")
 
 
 def warm_enabled(env=os.environ) -> bool:
@@ -84,7 +84,7 @@ def main() -> None:
         code = run_through_server(argv)
         if code is not None:
             sys.exit(code)
-    from pipeline.cli import main as cli_main
+    from pipeline.cli.app import main as cli_main
 
     cli_main()
 
@@ -259,10 +259,10 @@ def _run_child(conn: socket.socket, fds: list[int], request: dict, caller_pid: i
         sys.argv = ["argmap", *map(str, request["argv"])]
         conn.settimeout(None)
         conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
-        from pipeline.workers import _exit_with
+        from pipeline.runtime.workers import _exit_with
 
         threading.Thread(target=_exit_with, args=(caller_pid,), daemon=True).start()
-        from pipeline.cli import app
+        from pipeline.cli.app import app
 
         try:
             app(args=sys.argv[1:], prog_name="argmap")
@@ -291,5 +291,5 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "stop":
         print("stopped" if stop() else "no warm server runs for this code and environment")
     else:
-        print("usage: python -m pipeline.warm stop", file=sys.stderr)
+        print("usage: python -m pipeline.runtime.warm stop", file=sys.stderr)
         sys.exit(2)

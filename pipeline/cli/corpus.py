@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 import yaml
 
-from pipeline.cli_common import fail
+from pipeline.cli.common import fail
 from pipeline.corpus_files import read_one_file, walk_corpus
 from pipeline.errors import CorpusError
 from pipeline.ingest import CORPUS_FILE, ingest_corpora, load_corpus_meta, read_corpus

@@ -2,7 +2,7 @@
 
 A stage's work is cut into *units* that can be computed apart: a document for the sentences and
 embed stages, a thread (an article with its comments) for stance, whose document priors read the
-whole thread. Each unit's result is stored in the content-addressed cache (pipeline/cache.py)
+whole thread. Each unit's result is stored in the content-addressed cache (pipeline/runtime/cache.py)
 under a key made of the unit's input rows and a fingerprint of the models, params and code that
 produce it, so a grown corpus only computes its new units.
 
@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.cache import (
+from pipeline.runtime.cache import (
     CachedEmbedder,
     CachedNLP,
     Store,
@@ -50,7 +50,7 @@ from pipeline.cache import (
 logger = logging.getLogger(__name__)
 
 UNIT = "_unit"  # column naming the unit a row belongs to (added by the engine, never written)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # pipeline/
 # The function that computes a stage's units. The files it imports, read statically
 # (pipeline/code_deps.py, as for dvc.yaml's deps), decide the units' results: editing one of them
 # invalidates the stage's cached units (see stage_code).
@@ -72,7 +72,7 @@ def stage_code(stage: str) -> tuple[str, ...]:
     """The package files (relative to pipeline/) whose code decides a stage's per-unit results."""
     from pipeline.code_deps import code_files
 
-    files = code_files([f"pipeline.engine:{UNIT_WORK[stage]}"])
+    files = code_files([f"pipeline.runtime.engine:{UNIT_WORK[stage]}"])
     return tuple(Path(f).relative_to(PACKAGE_DIR.name).as_posix() for f in files)
 
 
@@ -163,11 +163,11 @@ PARSE_DISABLE = ("ner",)  # the claim cues and stance read tags, lemmas and the 
 
 
 def stage_pool(p):
-    """The stage's worker processes (pipeline/workers.py) as a context that closes them; it gives
+    """The stage's worker processes (pipeline/runtime/workers.py) as a context that closes them; it gives
     None where the stage computes in-process (one worker, or inside a Dask worker)."""
     from contextlib import nullcontext
 
-    from pipeline.workers import WorkerPool, resolve_workers
+    from pipeline.runtime.workers import WorkerPool, resolve_workers
 
     workers = resolve_workers(p.embed.workers)
     return WorkerPool(workers) if workers > 1 else nullcontext()
@@ -198,8 +198,8 @@ def _splitter_loader(name: str):
 
 def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
     from pipeline.claims import ClaimModel, score_claims
+    from pipeline.runtime.workers import MIN_PARALLEL_TEXTS
     from pipeline.sentences import split_sentences
-    from pipeline.workers import MIN_PARALLEL_TEXTS
 
     store = open_store(ctx.cache_path)
     documents, blocks = tables["documents"], tables["blocks"]
@@ -230,29 +230,25 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
 
 def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
-    from pipeline.stance import StanceModel, claim_texts, tag_stances
+    from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, tag_stances
 
     store = open_store(ctx.cache_path)
-    claims, documents = tables["claims"], tables["documents"]
+    claims = tables["claims"]
     model = StanceModel.load(ctx.stance_model)
+    labels = LabelSpace.from_params(p.stance)
     with stage_pool(p) as pool:
         embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
                                   store, pool=pool)
         embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
+        positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
-        docs = documents.drop(columns=[UNIT])
-        stance_log = logging.getLogger("pipeline.stance")
-        level = stance_log.level
-        stance_log.setLevel(logging.WARNING)  # one summary line below, not one per unit
-        try:
-            outs = [tag_stances(group.drop(columns=[UNIT]), docs, model=model, embedder=embedder, params=p)
-                    .assign(**{UNIT: unit}) for unit, group in claims.groupby(UNIT, sort=False)]
-        finally:
-            stance_log.setLevel(level)
+        outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
+                            positions=positions).assign(**{UNIT: unit})
+                for unit, group in claims.groupby(UNIT, sort=False)]
     if not outs:
-        return tag_stances(claims.drop(columns=[UNIT]), documents.drop(columns=[UNIT]), model=model,
-                           embedder=embedder, params=p).assign(**{UNIT: pd.Series(dtype=object)})
+        return tag_stances(claims.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
+                           positions=positions).assign(**{UNIT: pd.Series(dtype=object)})
     out = pd.concat(outs, ignore_index=True)
     logger.info("stance: %d claims tagged (%s)", len(out),
                 ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
@@ -428,13 +424,12 @@ def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p)
     roots = thread_roots(documents)
     claims = scored[scored["is_claim"]]
     claims = claims.assign(**{UNIT: claims["doc_id"].astype(str).map(roots)})
-    docs = documents.assign(**{UNIT: documents["doc_id"].astype(str).map(roots)})
     units = list(dict.fromkeys(claims[UNIT].tolist()))
     if not units:
         return pd.DataFrame({"sentence_id": pd.Series(dtype=str), "stance": pd.Series(dtype=str),
                              "stance_score": pd.Series(dtype=float), "stance_probs": pd.Series(dtype=str)})
     fp = _fingerprint("stance", p, dir_fingerprint(paths.STANCE_MODEL))
-    out = engine.map_units("stance", stance_work, {"claims": claims, "documents": docs}, units, p, fp)
+    out = engine.map_units("stance", stance_work, {"claims": claims}, units, p, fp)
     if not len(out):
         return out
     order = {s: i for i, s in enumerate(claims["sentence_id"].astype(str))}

@@ -1,9 +1,9 @@
-"""Find, start and stop the warm server (pipeline/warm.py) from another process.
+"""Find, start and stop the warm server (pipeline/runtime/warm.py) from another process.
 
 What the server and its callers share: the key that ties a server to one code, installation and
 import-time environment, the socket and log paths derived from it, and starting, waiting for and
 stopping a server (the benchmarks and tests use the last three). Only the standard library and
-pipeline/runtime.py are imported, nothing of the `argmap` app: the app's bench command uses this
+pipeline/runtime/env.py are imported, nothing of the `argmap` app: the app's bench command uses this
 module, and the app must not import itself back.
 """
 
@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.runtime import with_env_defaults
+from pipeline.runtime.env import with_env_defaults
 
 # Environment variables that libraries read when imported, so a server imported under other
 # values must not serve the caller.
 IMPORT_ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "TOKENIZERS_", "OMP_", "MKL_", "OPENBLAS_", "PYTHON",
                        "TORCH", "SPACY", "CUDA_")
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # pipeline/
 
 
 def server_key(env=os.environ) -> str:
@@ -72,7 +72,7 @@ def start_server(key: str, path: Path, env=None) -> None:
     """Start a server in the background, detached from this process and its terminal; it
     imports under `env` (default: this process's), which `key` was computed from."""
     subprocess.Popen(
-        [sys.executable, "-m", "pipeline.warm", "serve", key, str(path)],
+        [sys.executable, "-m", "pipeline.runtime.warm", "serve", key, str(path)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True, cwd="/", env=None if env is None else dict(env),
     )
@@ -119,7 +119,7 @@ def running_server(env=os.environ, timeout_s: float = 120.0) -> Iterator[float]:
     to accept calls, and stops it after (benchmarks)."""
     t0 = time.monotonic()
     if not wait_until_serving(timeout_s, env):
-        raise RuntimeError(f"the warm server did not start within {timeout_s:.0f} s (see pipeline/warm.py)")
+        raise RuntimeError(f"the warm server did not start within {timeout_s:.0f} s (see pipeline/runtime/warm.py)")
     try:
         yield time.monotonic() - t0
     finally:

@@ -1,13 +1,15 @@
 """What every `argmap` command module shares: the global options, params(), fail() and user_errors.
 
-The command modules (cli, query_cli, benchmark_cli, corpus_cli) import this one and never each
-other, so the app is assembled in pipeline/cli.py without an import cycle.
+The command modules (app, query and corpus here; benchmarks/*_cli.py) import this one and never
+each other, so each app is assembled (pipeline/cli/app.py, benchmarks/cli.py) without an import cycle.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,16 @@ from pipeline.errors import ArgmapError
 
 # Set by the app's callback from the global options (--params, --quiet).
 STATE: dict[str, object] = {"params": Path("params.yaml"), "quiet": False}
+
+
+def configure(*, verbose: bool, quiet: bool, params: Path) -> None:
+    """Apply the global options of a command (`argmap`, `argmap-bench`): log level and params file."""
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="argmap %(name)s: %(message)s", stream=sys.stderr, force=True)
+    for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "numba", "filelock"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    STATE["params"] = params
+    STATE["quiet"] = quiet
 
 
 def fail(message: str) -> typer.Exit:

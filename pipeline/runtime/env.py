@@ -1,6 +1,6 @@
 """Process settings the `argmap` entry points apply at start, before numpy is first imported.
 
-Importing the package changes nothing; `argmap` (pipeline/warm.py), `python -m pipeline`, the
+Importing the package changes nothing; `argmap` (pipeline/runtime/warm.py), `python -m pipeline`, the
 warm server and the worker pool's fork server call `apply_env_defaults()` first thing.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import MutableMapping
 
 # One BLAS thread per process unless the user asks otherwise. The stages' matrix work is small
 # (PCA over n x 384, similarity products), the cores are used by worker processes instead
-# (pipeline/workers.py), and a multi-threaded BLAS that shares its cores with busy processes
+# (pipeline/runtime/workers.py), and a multi-threaded BLAS that shares its cores with busy processes
 # spins: PCA of 9k claims took 29 s that way here, against 1.5 s on one thread. OpenBLAS reads
 # this when numpy is first imported. torch does not use OpenBLAS, so its threads are left as they are.
 ENV_DEFAULTS: dict[str, str] = {"OPENBLAS_NUM_THREADS": "1"}

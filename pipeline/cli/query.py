@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from pipeline.cli_common import fail, params, progress, user_errors
+from pipeline.cli.common import fail, params, progress, user_errors
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."
@@ -51,7 +51,7 @@ def emit(
     `table_rows`, where given, is a narrower view of the same rows for the terminal; JSON and CSV
     always carry every field. `caption`: a line under the table (the terminal only).
     """
-    from pipeline.query import to_jsonable
+    from pipeline.results.query import to_jsonable
 
     if as_json and as_csv:
         raise fail("choose one of --json and --csv")
@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         from pipeline import paths
         from pipeline.embed import embedding_matrix
         from pipeline.io import read_table
-        from pipeline.query import QueryError, check_stance, claim_rows, search_claims
+        from pipeline.results.query import QueryError, check_stance, claim_rows, search_claims
         from pipeline.schemas import CLUSTERS, DOCUMENTS, EMBEDDINGS, SENTENCES
 
         if not text.strip():
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
         """The positions: share of claims and of people, documents and the strongest claim of each."""
-        from pipeline.query import position_rows
+        from pipeline.results.query import position_rows
 
         rows = position_rows(_argmap())
         view = [{"position": r["stance"], "claims": f"{r['claims']} ({r['share_of_claims']:.0%})",
@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
         """The key points, grouped by the position most of their claims take."""
-        from pipeline.query import check_stance, key_point_rows
+        from pipeline.results.query import check_stance, key_point_rows
 
         check_stance(stance, _labels())
         rows = key_point_rows(_argmap(), stance)
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help="Print the member claims as CSV."),
     ) -> None:
         """One key point: label, keywords, stance shares and every member claim."""
-        from pipeline.query import key_point_detail, to_jsonable
+        from pipeline.results.query import key_point_detail, to_jsonable
 
         summary, rows = key_point_detail(_argmap(), key)
         if as_json and not as_csv:
@@ -201,7 +201,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
         """Run read-only SQL (DuckDB) over the output tables; writes are refused."""
-        from pipeline.query import run_sql
+        from pipeline.results.query import run_sql
 
         with progress("running the query…"):
             df = run_sql(statement)
@@ -222,7 +222,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
     ) -> None:
         """The data dictionary: every output table's columns, types and meaning."""
-        from pipeline.query import COMPUTED_TABLES, OUTPUT_TABLES, QueryError, data_dictionary
+        from pipeline.results.query import COMPUTED_TABLES, OUTPUT_TABLES, QueryError, data_dictionary
 
         tables = [*OUTPUT_TABLES, *COMPUTED_TABLES]
         if table is not None and table not in tables:

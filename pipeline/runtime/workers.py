@@ -8,7 +8,7 @@ one pool of single-threaded workers, which keeps every core busy until both are 
 sentences stage submits its embedding passes, then its parses, and only waits at the end.
 
 The calling process never imports torch on this path. It plans the forward passes itself
-(pipeline/cache.py buckets texts by exact token length and pads chunks to fixed shapes), using
+(pipeline/runtime/cache.py buckets texts by exact token length and pads chunks to fixed shapes), using
 the model's own `tokenizer.json` through the `tokenizers` library to count tokens; each worker
 checks those counts against the model's tokenizer before it encodes, so a plan the model would
 pad differently fails loudly instead of changing a vector.
@@ -208,7 +208,7 @@ class WorkerPool:
         """Start the workers in the background, so their imports overlap the caller's own work.
 
         Returns at once. Where the platform has a fork server (Linux, macOS), it imports torch,
-        sentence-transformers and spaCy once (pipeline/_worker_preload.py) and the workers are
+        sentence-transformers and spaCy once (pipeline/runtime/_worker_preload.py) and the workers are
         forked from it; elsewhere each worker is spawned and imports them itself. Given the
         stage's `embedder` (model, package, batch size) and `spacy` (pipeline, disabled
         components), each worker loads them as soon as it runs, before the first task arrives.
@@ -224,7 +224,7 @@ class WorkerPool:
             logger.info("starting %d worker processes (one thread each)", self.workers)
             if "forkserver" in multiprocessing.get_all_start_methods():
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["pipeline._worker_preload"])
+                ctx.set_forkserver_preload(["pipeline.runtime._worker_preload"])
             else:
                 ctx = multiprocessing.get_context("spawn")
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,

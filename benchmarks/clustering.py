@@ -142,7 +142,7 @@ def benchmark_embedder(model: str, package: str | None, batch_size: int, cache_d
     can amplify such differences into other topics, so its scores would depend on which texts a
     run happened to embed together. With `cache_dir`, vectors are kept there (SQLite, raw
     float32; no pickle) for later runs; without it, in memory."""
-    from pipeline.cache import CachedEmbedder, MemoryStore, Store
+    from pipeline.runtime.cache import CachedEmbedder, MemoryStore, Store
 
     store = Store(Path(cache_dir) / "embeddings.sqlite") if cache_dir is not None else MemoryStore()
     return CachedEmbedder(model, package, batch_size, store)
@@ -450,7 +450,7 @@ def tuning_candidates() -> list[dict]:
 
 def _score_candidate(groups: list[Group], base: Cluster, overrides: dict, seed: int) -> dict[str, dict]:
     # The key points alone, without the late join: its bar is chosen on top of them
-    # (`argmap benchmark-keypoints`, docs/KEYPOINTS.md).
+    # (`argmap-bench quality keypoints`, docs/KEYPOINTS.md).
     params = base.model_copy(update=overrides)
     summary = summarise(run_methods(groups, {"argmap": argmap_method(params, seed, attach=False)}))
     return {

@@ -351,7 +351,7 @@ def tune_label_weights(clusters: dict[str, list[tuple[str, list[str], np.ndarray
 # Every placed orphan is a bet: on ArgKP (one gold key point for nearly every argument) a lower bar
 # costs little, on PERSPECTRUM (a fifth of its perspectives stand alone in the gold) it costs ARI.
 # No setting places more claims for free on dev. The key points themselves keep the settings tuned
-# for agreement with the gold (`argmap benchmark-tune`); the late join (pipeline.cluster
+# for agreement with the gold (`argmap-bench quality tune`); the late join (pipeline.cluster
 # ATTACH_MIN_SIMILARITY) then takes the fewest orphans (mean noise share over the dev sets) whose dev
 # objective, the mean over datasets of (ARI + V-measure) / 2, stays within ORPHAN_TOLERANCE of the
 # same key points without it.
@@ -370,12 +370,12 @@ def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequen
                     noise_passes: Sequence[int] = ORPHAN_NOISE_PASSES, attach_bars: Sequence[float] = ATTACH_BARS,
                     tolerance: float = ORPHAN_TOLERANCE) -> dict:
     """ARI, V-measure (noise as singletons) and noise share per dataset on benchmark groups
-    (pipeline.benchmark_cluster.Group): for each `reassign_min_similarity` x noise-pass size (0: off)
+    (benchmarks.clustering.Group): for each `reassign_min_similarity` x noise-pass size (0: off)
     without the late join, and for each late-join bar with the params in use. `rows` (one per
     setting, that order), `reference` (the params in use, no late join), `chosen` (the rule above),
     `best_key_points` (the best objective without the late join), `in_use`; each row's `vs_reference`
     and its paired standard error (paired by group)."""
-    from pipeline.benchmark_cluster import run_methods
+    from benchmarks.clustering import run_methods
     from pipeline.cluster import ATTACH_MIN_SIMILARITY, NOISE_PASS_MIN_SIZE
 
     noise_pass = NOISE_PASS_MIN_SIZE if params.reassign_noise else 0
@@ -442,7 +442,7 @@ def _pct(x: float) -> str:
 
 
 def keypoints_markdown(result: dict) -> str:
-    """The tables of `argmap benchmark-keypoints`, as Markdown."""
+    """The tables of `argmap-bench quality keypoints`, as Markdown."""
     out = ["# Key points measured as Key Point Analysis measures them (ArgKP-2021)\n"]
     out.append("## Matching arguments to the gold key points (shared task track 1)\n")
     out.append("| split | groups | mAP strict | mAP relaxed |\n|---|---:|---:|---:|")
@@ -513,13 +513,14 @@ def keypoints_markdown(result: dict) -> str:
                f"(reassign_min_similarity {ref['reassign_min_similarity']:.2f}, noise pass {noise_pass(ref)}).\n")
     table([r for r in orphans["rows"] if on_reference(r)], "late join at",
           lambda r: "off" if r["attach"] is False else f"{r['attach']:.2f}")
-    out.append(f"\nSelection: {orphans['selection']}. ARI and V-measure count noise as singletons (as `argmap "
-               "benchmark` does); the paired SE is the standard error of a setting's objective minus that of the "
-               "key points in use without the late join, paired by group. Lowering `reassign_min_similarity` "
-               "instead places as many claims at a like cost, but changes the key points themselves (fewer, "
-               "larger ones: the table below). The noise pass clusters the claims still noise once more "
-               "and keeps a group when every member reaches `reassign_min_similarity` of its centroid; the late "
-               "join then sends a claim still noise to its nearest key point when the cosine reaches its bar.\n")
+    out.append(f"\nSelection: {orphans['selection']}. ARI and V-measure count noise as singletons (as "
+               "`argmap-bench quality clustering` does); the paired SE is the standard error of a setting's "
+               "objective minus that of the key points in use without the late join, paired by group. Lowering "
+               "`reassign_min_similarity` instead places as many claims at a like cost, but changes the key "
+               "points themselves (fewer, larger ones: the table below). The noise pass clusters the claims still "
+               "noise once more and keeps a group when every member reaches `reassign_min_similarity` of its "
+               "centroid; the late join then sends a claim still noise to its nearest key point when the cosine "
+               "reaches its bar.\n")
     generation = orphans.get("generation_dev")
     if generation:
         out.append("Key points generated on ArgKP dev (as on test above): the key points in use with and "

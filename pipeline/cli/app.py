@@ -6,19 +6,15 @@ and calls its runner (pipeline/runners.py). Nothing here is imported by the stag
 
 from __future__ import annotations
 
-import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from pipeline import runners, stages
-from pipeline.bench_cli import register as register_bench
-from pipeline.benchmark_cli import register as register_benchmark
-from pipeline.cli_common import STATE, fail, params, user_errors
-from pipeline.corpus_cli import corpus_app
-from pipeline.query_cli import register as register_queries
+from pipeline.cli.common import configure, fail, params, user_errors
+from pipeline.cli.corpus import corpus_app
+from pipeline.cli.query import register as register_queries
 
 app = typer.Typer(
     name="argmap",
@@ -36,12 +32,7 @@ def _main(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors; no progress."),
     params: Path = typer.Option(Path("params.yaml"), "--params", help="The params file to use."),
 ) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="argmap %(name)s: %(message)s", stream=sys.stderr, force=True)
-    for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "numba", "filelock"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-    STATE["params"] = params
-    STATE["quiet"] = quiet
+    configure(verbose=verbose, quiet=quiet, params=params)
 
 
 # ---------------------------------------------------------------------------------------- stages
@@ -91,6 +82,25 @@ def stance_pairs_cmd(
         typer.echo(f"{path}: {len(frame)} pairs ({counts})")
 
 
+@app.command("encoder-groups")
+@user_errors
+def encoder_groups_cmd(
+    out_dir: Path = typer.Option(Path("corpora/training"), "--out-dir", help="Where the CSVs go."),
+    argkp_dir: Path = typer.Option(Path("../shared/benchmarks/argkp2021"), "--argkp-dir",
+                                   help="ArgKP-2021 folder (kpm_data/)."),
+) -> None:
+    """Rebuild train_encoder's groups from ArgKP-2021: argkp2021_train.csv and argkp2021_dev.csv
+    (the test split is never written: the benchmark scores on it)."""
+    from benchmarks.clustering import load_argkp  # the benchmark's reader of the dataset
+    from pipeline.encoder import groups_from_benchmark, write_groups
+
+    for split in ("train", "dev"):
+        frame = groups_from_benchmark(load_argkp(argkp_dir, split), [split])
+        write_groups(frame, out_dir / f"argkp2021_{split}.csv")
+        typer.echo(f"{out_dir / f'argkp2021_{split}.csv'}: {len(frame)} arguments, "
+                   f"{frame['group'].nunique()} groups, {frame['key_point'].nunique()} key points")
+
+
 @app.command("stages")
 def stages_cmd(
     check: bool = typer.Option(False, "--check", help="Compare with the deps dvc.yaml lists; exit 1 where they "
@@ -134,8 +144,6 @@ def stages_cmd(
 
 app.add_typer(corpus_app, name="corpus", help="Add, validate and list corpora.")
 register_queries(app)
-register_benchmark(app)
-register_bench(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -1,4 +1,4 @@
-"""`argmap bench`: the whole pipeline on 1k/10k/50k real claims; writes BENCHMARKS.md."""
+"""`argmap-bench speed`: the whole pipeline on 1k/10k/50k real claims; writes BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import typer
 import yaml
 
-logger = logging.getLogger("pipeline.bench")
+logger = logging.getLogger("benchmarks.speed")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("bench")
+    @app.command("speed")
     def bench_cmd(
         sizes: str = typer.Option("1000,10000,50000", help="Comma-separated corpus sizes in claims."),
         out: Path = typer.Option(Path("BENCHMARKS.md"), help="Markdown report to write."),
@@ -28,16 +28,16 @@ def register(app: typer.Typer) -> None:
         sample_size: int = typer.Option(10000, help="cluster.sample_size for the benchmark corpora."),
         incremental_size: int = typer.Option(10000, help="Size at which to measure an incremental rerun (0 = skip)."),
         warm_server: bool = typer.Option(True, help="Also time the incremental rerun through a running warm server "
-                                         "(ARGMAP_WARM=1, pipeline/warm.py)."),
+                                         "(ARGMAP_WARM=1, pipeline/runtime/warm.py)."),
         ari: bool = typer.Option(True, help="Compare full vs sampled clustering ARI on ArgKP."),
         merge: bool = typer.Option(
             False, help="Keep what the previous run in --workdir measured and this one does not (other sizes, "
             "the clustering check, the incremental rerun): a long size can run on its own."),
     ) -> None:
         """Time every stage (fresh process each, cold cache) against the embedding step alone."""
-        from pipeline import bench
+        from benchmarks import speed as bench
         from pipeline.params import load_params
-        from pipeline.workers import resolve_workers
+        from pipeline.runtime.workers import resolve_workers
 
         root = Path.cwd()
         base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
@@ -130,7 +130,7 @@ def _served_cold(bench, project: Path, env: dict) -> dict:
     """The same cold run (empty cache, no outputs) in a copy of the project, every stage handed to
     a warm server that is already running, as a researcher who keeps one would have. Times only:
     a served stage runs in the server's child, outside the process tree the bench samples."""
-    from pipeline.warm_control import running_server
+    from pipeline.runtime.warm_control import running_server
 
     copy = project.with_name(project.name + "-served")
     shutil.rmtree(copy, ignore_errors=True)
@@ -150,11 +150,11 @@ def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env:
     """Add one post of unseen texts, rerun the stages with the warm cache; compare to the cold run.
 
     With `warm_server`, add a second post and rerun once more with ARGMAP_WARM=1 and a running
-    warm server (pipeline/warm.py), as a researcher who keeps one would; the server's own start
+    warm server (pipeline/runtime/warm.py), as a researcher who keeps one would; the server's own start
     is timed apart. Only times are taken there: a served stage runs in the server's child, outside
     the process tree whose memory the bench samples.
     """
-    from pipeline.warm_control import running_server
+    from pipeline.runtime.warm_control import running_server
 
     posts = project / "corpora" / name / "posts.jsonl"
     before = len(posts.read_text(encoding="utf-8").splitlines())
@@ -200,7 +200,7 @@ def _ari(bench, p, argkp: Path, workdir: Path, results: list[dict], cluster_over
     import numpy as np
     import pandas as pd
 
-    from pipeline.cache import CachedEmbedder, Store
+    from pipeline.runtime.cache import CachedEmbedder, Store
 
     largest = max(r["n_claims"] for r in results)
     store = Store(workdir / f"n{largest}" / ".cache" / "cache.sqlite")

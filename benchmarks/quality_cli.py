@@ -1,4 +1,4 @@
-"""The `argmap benchmark` commands: key-point clustering scored against ArgKP-2021 and PERSPECTRUM."""
+"""`argmap-bench quality ...`: key points and their clustering scored against ArgKP-2021 and PERSPECTRUM."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline.cli_common import params, user_errors
+from pipeline.cli.common import params, user_errors
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def _seeds(text: str | None, base_seed: int, default_runs: int = 5) -> list[int]
 def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspectrum_dir: Path):
     import pandas as pd
 
-    from pipeline.benchmark_cluster import load_argkp, load_perspectrum
+    from benchmarks.clustering import load_argkp, load_perspectrum
 
     loaders = {
         "argkp": lambda s: load_argkp(argkp_dir, s),
@@ -53,9 +53,9 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `benchmark`, `benchmark-keypoints`, `benchmark-tune` and `encoder-groups` to the argmap command."""
+    """Add `clustering`, `keypoints` and `tune` to the `quality` group of the argmap-bench command."""
 
-    @app.command("benchmark")
+    @app.command("clustering")
     @user_errors
     def benchmark_cmd(
         dataset: str = typer.Option("all", "--dataset", help="argkp, perspectrum or all."),
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
                                   "Default: base.seed and the four seeds after it."),
     ) -> None:
         """Score argmap's clustering, BERTopic, k-means (true k) and placing nothing on the same embeddings."""
-        from pipeline.benchmark_cluster import (
+        from benchmarks.clustering import (
             argmap_method,
             benchmark_embedder,
             bertopic_method,
@@ -138,9 +138,9 @@ def register(app: typer.Typer) -> None:
         write_text(out_dir / f"{stem}.md", f"# Key-point clustering benchmark ({split} split)\n\n{table}\n{note}\n"
                    f"## Each seed\n\n{seed_tables}")
         typer.echo(table)
-        logger.info("benchmark done in %.0f s", time.perf_counter() - started)
+        logger.info("quality clustering done in %.0f s", time.perf_counter() - started)
 
-    @app.command("benchmark-keypoints")
+    @app.command("keypoints")
     @user_errors
     def benchmark_keypoints_cmd(
         out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where keypoints.json/.md go."),
@@ -152,9 +152,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Key points as Key Point Analysis measures them: matching mAP (dev, test), generated key points
         against the gold (test), the label weights (train, dev) and the orphan trade-off (dev)."""
-        from pipeline.argmap import stage_parser
-        from pipeline.benchmark_cluster import benchmark_embedder, embed_texts, make_groups
-        from pipeline.benchmark_keypoints import (
+        from benchmarks.clustering import benchmark_embedder, embed_texts, make_groups
+        from benchmarks.keypoints import (
             argmap_key_points,
             argmap_labels,
             bertopic_key_points,
@@ -172,6 +171,7 @@ def register(app: typer.Typer) -> None:
             tune_label_weights,
             with_labels,
         )
+        from pipeline.argmap import stage_parser
         from pipeline.io import write_json, write_text
 
         p = params()
@@ -251,26 +251,9 @@ def register(app: typer.Typer) -> None:
         text = keypoints_markdown(result)
         write_text(out_dir / "keypoints.md", text + "\n")
         typer.echo(text)
-        logger.info("benchmark-keypoints done in %.0f s", time.perf_counter() - started)
+        logger.info("quality keypoints done in %.0f s", time.perf_counter() - started)
 
-    @app.command("encoder-groups")
-    @user_errors
-    def encoder_groups_cmd(
-        out_dir: Path = typer.Option(Path("corpora/training"), "--out-dir", help="Where the CSVs go."),
-        argkp_dir: Path = typer.Option(ARGKP_DIR, "--argkp-dir", help="ArgKP-2021 folder (kpm_data/)."),
-    ) -> None:
-        """Rebuild train_encoder's groups from ArgKP-2021: argkp2021_train.csv and argkp2021_dev.csv
-        (the test split is never written: the benchmark scores on it)."""
-        from pipeline.benchmark_cluster import load_argkp
-        from pipeline.encoder import groups_from_benchmark, write_groups
-
-        for split in ("train", "dev"):
-            frame = groups_from_benchmark(load_argkp(argkp_dir, split), [split])
-            write_groups(frame, out_dir / f"argkp2021_{split}.csv")
-            typer.echo(f"{out_dir / f'argkp2021_{split}.csv'}: {len(frame)} arguments, "
-                       f"{frame['group'].nunique()} groups, {frame['key_point'].nunique()} key points")
-
-    @app.command("benchmark-tune")
+    @app.command("tune")
     @user_errors
     def benchmark_tune_cmd(
         dataset: str = typer.Option("all", "--dataset", help="argkp, perspectrum or all."),
@@ -281,7 +264,7 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, "--top", help="How many dev-best settings to re-score on train."),
     ) -> None:
         """Grid-search the cluster params on dev (never test); re-check the best few on train."""
-        from pipeline.benchmark_cluster import (
+        from benchmarks.clustering import (
             benchmark_embedder,
             bertopic_method,
             embed_texts,
@@ -308,3 +291,47 @@ def register(app: typer.Typer) -> None:
         text = tuning_markdown(result)
         write_text(out_dir / "clustering_tuning.md", text)
         typer.echo(text)
+
+    @app.command("stance-pages")
+    @user_errors
+    def stance_pages_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_pages.json/.md go."),
+        epochs: int = typer.Option(2, "--epochs", min=1, help="Epochs of each fold's continued fine-tuning."),
+        learning_rate: float = typer.Option(2.0e-5, "--learning-rate", min=1e-7, help="The encoder's rate."),
+        replay: float = typer.Option(1.0, "--replay", min=0.0, help="Debate rows trained beside each seed row."),
+    ) -> None:
+        """Stance on each seed page unseen (the shipped model) beside leave one page out (the shipped model
+        fine-tuned further on the other pages' annotations); the shipped model is not changed."""
+        import torch
+
+        from benchmarks.stance_pages import PagesConfig, leave_one_page_out, pages_markdown
+        from pipeline import paths
+        from pipeline.io import write_json, write_text
+        from pipeline.models import load_sentence_transformer
+        from pipeline.stance import LabelSpace, StanceModel
+        from pipeline.stance_data import read_debate_set
+        from pipeline.train import _training_frames
+        from pipeline.train_stance import calibration_mask
+
+        p = params()
+        cfg = p.train_stance
+        torch.set_num_threads(2)  # the training stage's thread count: the same sums on every run
+        frames, _ = _training_frames(p, cfg.annotations)
+        # every annotated row trains (non-claims are neutral); claims are scored
+        seeds = frames.assign(text=frames["norm_text"], stance=frames["gold_stance"], doc=frames["source"])
+        debate = read_debate_set(cfg.debate, LabelSpace.from_params(p.stance).names)
+        debate = debate[~calibration_mask(debate, cfg.calibration_share)].reset_index(drop=True)
+
+        def load_start():
+            encoder = load_sentence_transformer(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None)
+            return StanceModel.load(paths.STANCE_MODEL), encoder
+
+        started = time.perf_counter()
+        result = leave_one_page_out(seeds, debate, load_start=load_start, seed=p.base.seed,
+                                    cfg=PagesConfig(epochs=epochs, learning_rate=learning_rate, replay=replay))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "stance_pages.json", result)
+        text = pages_markdown(result)
+        write_text(out_dir / "stance_pages.md", text)
+        typer.echo(text)
+        logger.info("quality stance-pages done in %.0f s", time.perf_counter() - started)
