@@ -342,8 +342,15 @@ def clause_problems(words: ClaimParse, start: int, end: int) -> list[str]:
             continue
         if w.dep in CORE_DEPS or (w.dep == "mark" and w.head not in roots):
             problems.add("cut")
+        elif _subordinator(w) and w.text.lower() not in REASON_MARKS:
+            # the span is what an if / when / as / while clause says, stripped of that word: a
+            # condition or a concession read as a claim ("new solutions arise" out of "as new
+            # solutions arise"); a reason stands ("people know ..." out of "because people know ...")
+            problems.add("cut")
         elif w.dep == "conj" and (w.pos in NOMINAL_POS or words[w.head].pos in NOMINAL_POS):
             problems.add("list cut")
+    if any(_subordinator(words[k]) and words[k].head in roots for k in inside):
+        problems.add("no clause")  # a subordinate clause, whole: "when a sale is in the funnel"
     if any((words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON")
            or (words[i].text.lower() in POINTING_DETERMINERS and words[i].dep in ("det", "predet")) for i in inside):
         problems.add("dangling reference")

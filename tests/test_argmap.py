@@ -259,6 +259,18 @@ def test_choose_label_reads_the_grammar_where_the_text_rules_guess(label_parser)
     assert not chosen.startswith("we finished")  # a "when" clause bounds the rest: never the label
 
 
+def test_clause_problems_a_subordinate_clause_is_no_claim():
+    from pipeline.argmap import clause_problems
+
+    text = "Plans change as new rivals arise"
+    words = _parsed(text, [("Plans", "NOUN", "NNS", "nsubj", 1), ("change", "VERB", "VBP", "ROOT", 1),
+                           ("as", "SCONJ", "IN", "mark", 5), ("new", "ADJ", "JJ", "amod", 4),
+                           ("rivals", "NOUN", "NNS", "nsubj", 5), ("arise", "VERB", "VBP", "advcl", 1)])
+    assert "cut" in clause_problems(words, text.index("new"), len(text))  # "new rivals arise": its "as" dropped
+    assert "no clause" in clause_problems(words, text.index("as"), len(text))  # "as new rivals arise", whole
+    assert clause_problems(words, 0, text.index(" as")) == []  # "Plans change" stands
+
+
 def test_clause_spans_keep_conditions_and_drop_asserted_clauses():
     from pipeline.argmap import clause_spans
 
