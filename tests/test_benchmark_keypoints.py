@@ -145,8 +145,8 @@ def test_markdown_has_every_table():
 
 
 def test_orphan_tradeoff_chooses_the_fewest_orphans_within_the_tolerance(params):
-    from pipeline.benchmark_cluster import Group
-    from pipeline.benchmark_keypoints import orphan_tradeoff
+    from benchmarks.clustering import Group
+    from benchmarks.keypoints import orphan_tradeoff
 
     rng = np.random.default_rng(0)
     centres = np.eye(8)[:3]
