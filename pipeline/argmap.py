@@ -9,7 +9,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -119,7 +119,7 @@ _LIST_AFTER_COMMA = re.compile(r"\s*[\w'’-]+(?:\s+[\w'’-]+)?\s*,")
 _ELLIPSIS = ("…", "...")
 _SPAN_OPENERS = "\"“‘'"  # a span may start with a quote; any other non-word character is a cut
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-_TRIM = " \t\n'‘’«»*,.;:!-–—"
+_TRIM = " \t\n'‘’«»*,.;:!-–—…"
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,12 @@ CORE_DEPS = frozenset(
 )
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "ADJ"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# ... and as determiners they point back as well ("In both cases", "these groups")
+POINTING_DETERMINERS = DEMONSTRATIVES | {"both", "such"}
+# A pronoun that names someone or something the span has not named ("he needed leads", "her level
+# of expertise") leans on the sentences before it.
+THIRD_PERSON = frozenset("it its itself they them their theirs themselves".split())
+PERSONAL = frozenset("he him his himself she her hers herself".split())  # refers to a name, not a noun
 
 
 @dataclass(frozen=True)
@@ -336,11 +342,45 @@ def clause_problems(words: ClaimParse, start: int, end: int) -> list[str]:
             continue
         if w.dep in CORE_DEPS or (w.dep == "mark" and w.head not in roots):
             problems.add("cut")
+        elif _subordinator(w) and w.text.lower() not in REASON_MARKS:
+            # the span is what an if / when / as / while clause says, stripped of that word: a
+            # condition or a concession read as a claim ("new solutions arise" out of "as new
+            # solutions arise"); a reason stands ("people know ..." out of "because people know ...")
+            problems.add("cut")
         elif w.dep == "conj" and (w.pos in NOMINAL_POS or words[w.head].pos in NOMINAL_POS):
             problems.add("list cut")
-    if any(words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON" for i in inside):
+    if any(_subordinator(words[k]) and words[k].head in roots for k in inside):
+        problems.add("no clause")  # a subordinate clause, whole: "when a sale is in the funnel"
+    if any((words[i].text.lower() in DEMONSTRATIVES and words[i].pos == "PRON")
+           or (words[i].text.lower() in POINTING_DETERMINERS and words[i].dep in ("det", "predet")) for i in inside):
         problems.add("dangling reference")
+    noun = name = False  # a noun or a name in the span before the pronoun, which it may refer to
+    for i in sorted(inside):
+        word = words[i].text.lower()
+        if words[i].pos in ("PRON", "DET") and not _extraposed(words, i) and (
+                (word in THIRD_PERSON and not noun) or (word in PERSONAL and not name)):
+            problems.add("dangling reference")
+            break
+        noun = noun or words[i].pos in ("NOUN", "PROPN")
+        name = name or words[i].pos == "PROPN"
     return sorted(problems)
+
+
+def _extraposed(words: ClaimParse, i: int) -> bool:
+    """Word `i` is an "it" that stands for a clause later in the sentence, not for anything before:
+    "It is important to protect speech", "It is unfair that students pay". Not after a noun ("It is
+    a good country to live in": the "it" is the country, named before)."""
+    w = words[i]
+    if w.dep == "expl":
+        return True
+    if w.text.lower() != "it" or w.dep not in ("nsubj", "nsubjpass"):
+        return False
+    kids = {j: [k for k, x in enumerate(words) if x.head == j and k != j] for j in range(len(words))}
+    complements = [k for k in kids[w.head] if words[k].dep in ("acomp", "oprd")]
+    later = [k for k in kids[w.head] if words[k].dep in ("xcomp", "ccomp") and complements and k > complements[0]]
+    later += [k for c in complements for k in kids[c] if words[k].dep in ("xcomp", "ccomp")]
+    return any(any((words[c].dep == "aux" and words[c].text.lower() == "to") or words[c].dep == "mark"
+                   for c in kids[k]) for k in later)
 
 
 def _content_words(text: str) -> set[str]:
@@ -372,6 +412,26 @@ class LabelCandidate:
     whole: bool = False
 
 
+def _span_features(texts: Sequence[str], index: int, start: int, end: int, centrality: float,
+                   df: Counter, own: set[str], role: str | None, whole: tuple[int, int]) -> LabelCandidate:
+    """One span's `LabelCandidate`: `df` counts, per content word, the claims of the key point using
+    it; `own` is the claim's content words."""
+    text = texts[index]
+    span = LabelSpan(index, start, end, text[start:end])
+    mine = _content_words(span.text)
+    others = max(len(texts) - 1, 1)
+    shared = (sum((df[w] - (w in own)) / others for w in mine) / len(mine)) if mine and len(texts) > 1 else 0.0
+    cut = _WORD.search(text, 0, start) is not None
+    before = text[:start].rstrip()
+    # After a colon or semicolon, or right after a joining word the span dropped ("..., but they
+    # needed leads"), a clause may start lowercase: it was whole before the cut.
+    joined = re.search(r"([A-Za-z]+)\W*$", before)
+    after_colon = before[-1:] in (":", ";") or (joined is not None and joined.group(1).lower() in CONNECTORS)
+    return LabelCandidate(span, float(centrality), float(shared), len(label_words(span.text)),
+                          tuple(label_problems(span.text, role, clause=cut, after_colon=after_colon)),
+                          (start, end) == whole)
+
+
 def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
                              roles: Sequence[str | None] | None = None) -> list[LabelCandidate]:
     """Every span of a key point's claims (`texts`, their unit `vectors`, in the same order) with
@@ -382,39 +442,186 @@ def label_candidate_features(texts: Sequence[str], vectors: np.ndarray,
     centre = mat.mean(axis=0)
     centre /= max(float(np.linalg.norm(centre)), 1e-12)
     centrality = np.clip(mat @ centre, 0.0, 1.0)
-    words_of = [_content_words(t) for t in texts]
     wholes = [_trimmed(t, 0, len(t)) for t in texts]
+    words_of = [_content_words(t) for t in texts]
     df = Counter(w for ws in words_of for w in ws)
-    others = max(len(texts) - 1, 1)
-    out = []
-    for span in label_candidates(texts):
-        mine = _content_words(span.text)
-        own = words_of[span.index]
-        shared = (sum((df[w] - (w in own)) / others for w in mine) / len(mine)) if mine and len(texts) > 1 else 0.0
-        text = texts[span.index]
-        cut = _WORD.search(text, 0, span.start) is not None
-        after_colon = text[:span.start].rstrip()[-1:] in (":", ";")
-        out.append(LabelCandidate(span, float(centrality[span.index]), float(shared), len(label_words(span.text)),
-                                  tuple(label_problems(span.text, roles[span.index], clause=cut,
-                                                       after_colon=after_colon)),
-                                  (span.start, span.end) == wholes[span.index]))
+    return [_span_features(texts, span.index, span.start, span.end, centrality[span.index], df,
+                           words_of[span.index], roles[span.index], wholes[span.index])
+            for span in label_candidates(texts)]
+
+
+# ----------------------------------------------------------------------------- clauses from the parse
+# The text rules above cut a claim only at punctuation. A long claim often holds a short point that
+# no punctuation sets apart: a main clause before its "because" ("X can't help you iterate to success
+# because ..."), one clause of a comma splice ("The solution is out there, it may ..."). When no span
+# from the text rules stands alone, the parse offers those (`clause_spans`), checked by the same rules.
+
+# Clauses a label may be: the sentence's own, one joined to it (and, but, a comma splice), and one
+# under because / since, the reason the speaker gives. Not one under although / while (what the
+# speaker concedes, not the point), nor under if / when / unless (a condition, not a claim), nor a
+# relative clause (which, who), nor a reported one ("They assume we all have the same needs": the
+# speaker does not say the needs are the same).
+CLAUSE_HEAD_DEPS = frozenset({"ROOT", "conj", "parataxis", "advcl"})
+REASON_MARKS = frozenset({"because", "since"})
+# A clause under these says what the speaker holds true: the rest of the sentence stands without it.
+ASSERTING_MARKS = REASON_MARKS | {"although", "though", "while", "whereas"}
+# What a clause may lose at its edges and still say what it says: an opener ("In fact,", "For a
+# small business,"), a joining word, a trailing clause joined by and / but or under because / although.
+EDGE_OPENER_DEPS = frozenset({"punct", "cc", "intj", "npadvmod", "advmod", "prep", "mark", "advcl", "dep"})
+EDGE_CLOSER_DEPS = frozenset({"punct", "cc", "conj", "parataxis", "advcl", "dep"})
+CLAUSE_CLAIMS = 12  # the most central claims whose clauses are read, per key point
+
+
+def _subtree(children: dict[int, list[int]], root: int) -> set[int]:
+    out, todo = set(), [root]
+    while todo:
+        i = todo.pop()
+        out.add(i)
+        todo.extend(children.get(i, ()))
     return out
 
 
-# Problems that leave a whole claim readable alone; the last resort (`pick_label_or_needs`, step 3)
+def _asserted(words: ClaimParse, children: dict[int, list[int]], i: int,
+              marks: frozenset[str] = ASSERTING_MARKS) -> bool:
+    """Clause `i` stands under no subordinator or only under `marks` (a subordinator: its `mark`, or
+    a `when` / `where` / `how` the parser attaches as an adverb)."""
+    return all(words[c].text.lower() in marks for c in children.get(i, ()) if _subordinator(words[c]))
+
+
+def _subordinator(w: ParsedWord) -> bool:
+    return w.dep == "mark" or (w.dep == "advmod" and (w.pos == "SCONJ" or w.tag == "WRB"))
+
+
+def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
+    """Character spans [start, end) of a parsed claim's clauses (`CLAUSE_HEAD_DEPS`): each finite
+    verb with its subject, everything under it, and the same without what its edges may lose
+    (`EDGE_OPENER_DEPS` before it, `EDGE_CLOSER_DEPS` after it; a clause under if / when / unless is
+    never dropped, it bounds what the rest says), or without a second verb joined to one of its last
+    words. Only spans whose words are contiguous."""
+    children: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        if w.head != i:
+            children.setdefault(w.head, []).append(i)
+    out: set[tuple[int, int]] = set()
+    for h, w in enumerate(words):
+        kids = sorted(children.get(h, ()))
+        finite = w.tag in FINITE_TAGS or any(words[k].dep in ("aux", "auxpass") and words[k].tag in FINITE_TAGS
+                                             for k in kids)
+        head_dep = "ROOT" if w.head == h else w.dep
+        if not (w.pos in ("VERB", "AUX") and finite and any(words[k].dep in SUBJECT_DEPS for k in kids)
+                and head_dep in CLAUSE_HEAD_DEPS
+                and (head_dep != "advcl" or _asserted(words, children, h, REASON_MARKS))):
+            continue
+        left = [k for k in kids if k < h]
+        right = [k for k in kids if k > h]
+
+        def droppable(k: int, deps: frozenset) -> bool:
+            dep = words[k].dep
+            if dep not in deps:
+                return False
+            if dep == "advcl":
+                return _asserted(words, children, k)
+            return not _subordinator(words[k]) or words[k].text.lower() in ASSERTING_MARKS
+
+        n_left = next((i for i, k in enumerate(left) if not droppable(k, EDGE_OPENER_DEPS)), len(left))
+        n_right = next((i for i, k in enumerate(reversed(right)) if not droppable(k, EDGE_CLOSER_DEPS)), len(right))
+        full = _subtree(children, h)
+        closings = [set().union(*(_subtree(children, k) for k in right[len(right) - b:])) for b in range(n_right + 1)]
+        # Deeper down the clause's last words, a second verb joined by and / or ("an exercise in getting
+        # away from solutions and understanding what ..."): the clause without it still says the first.
+        node = h
+        while any(words[k].dep != "punct" for k in children.get(node, ())):
+            last = max(k for k in children[node] if words[k].dep != "punct")
+            if last < node:
+                break
+            if words[last].dep == "conj" and node != h and words[node].pos in ("VERB", "AUX") \
+                    and words[last].pos in ("VERB", "AUX"):
+                closings.append(_subtree(children, last))
+            node = last
+        for a in range(n_left + 1):
+            for closing in closings:
+                dropped = set().union(*(_subtree(children, k) for k in left[:a])) | closing
+                kept = sorted(full - dropped)
+                while kept and words[kept[-1]].dep in ("punct", "cc"):  # "He had sales people, but"
+                    kept.pop()
+                while kept and words[kept[0]].dep in ("punct", "cc"):
+                    kept.pop(0)
+                if kept and kept[-1] - kept[0] + 1 == len(kept):  # contiguous
+                    out.add((words[kept[0]].start, words[kept[-1]].end))
+    return sorted(out)
+
+
+def clause_candidates(texts: Sequence[str], candidates: Sequence[LabelCandidate],
+                      parses: dict[int, ClaimParse]) -> list[LabelCandidate]:
+    """`LabelCandidate`s of the parsed claims' clauses (`clause_spans`, trimmed) that the text rules
+    did not already offer; centrality and heading role as the claim's other spans have them."""
+    by_claim: dict[int, LabelCandidate] = {}
+    seen = set()
+    for c in candidates:
+        by_claim.setdefault(c.span.index, c)
+        seen.add((c.span.index, c.span.start, c.span.end))
+    words_of = [_content_words(t) for t in texts]
+    df = Counter(w for ws in words_of for w in ws)
+    out = []
+    for index in sorted(parses):
+        text, first = texts[index], by_claim.get(index)
+        if first is None:
+            continue
+        role = "heading" if "heading" in first.problems else None
+        whole = _trimmed(text, 0, len(text))
+        for a, b in clause_spans(parses[index]):
+            a, b = _trimmed(text, a, b)
+            if b > a and (index, a, b) not in seen:
+                seen.add((index, a, b))
+                out.append(_span_features(texts, index, a, b, first.centrality, df, words_of[index], role, whole))
+    return out
+
+
+# Problems that leave a whole claim readable alone; the last resort (`pick_label_or_needs`, step 6)
 # prefers a claim with only these to one that leans on its context or is no clause.
 SOFT_PROBLEMS = frozenset({"too long", "too short", "heading"})
+# A whole claim of at most LABEL_MAX_WORDS words with only these reads alone though it is no clause
+# ("Misunderstanding the difference between marketing and sales": a heading or list item).
+READABLE_PROBLEMS = frozenset({"no clause", "heading", "question", "too short"})
+# A clause with only these is grammatical but leans on the sentences around it ("He already had good
+# sales people"): the label of last resort (`pick_label_or_needs`, step 4), short and never cut.
+LEANING_PROBLEMS = frozenset({"dangling reference", "continuation", "question"})
 LOOKAHEAD_CLAIMS = 2  # claims a key point asks to have parsed at a time (`pick_label_or_needs`)
 
 
+def _decided_by_grammar(span: str) -> set[str]:
+    """The text problems of `span` (`label_problems`) that a parse decides instead (`clause_problems`)."""
+    words = label_words(span)
+    out = {"continuation"}
+    if words[:1] in (["it"], ["it's"], ["it’s"]):
+        out.add("dangling reference")
+    if words[-1:] and words[-1] in PREPOSITIONS:
+        out.add("unfinished")
+    return out
+
+
 def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str, float] = LABEL_WEIGHTS,
-                        parses: dict[int, ClaimParse] | None = None) -> tuple[tuple[LabelSpan, float] | None, set[int]]:
+                        parses: dict[int, ClaimParse] | None = None,
+                        texts: Sequence[str] | None = None) -> tuple[tuple[LabelSpan, float] | None, set[int]]:
     """`pick_label`'s choice, or, when it depends on claims not parsed yet, None and those claims
-    (indices; a few at a time, the likeliest winners first). `parses` None: no grammar check."""
+    (indices; a few at a time, the likeliest winners first). `parses` None: no grammar check;
+    `texts` (the claims) None: no clauses from the parse (`clause_candidates`)."""
     check = parses is not None
     parses = parses or {}
-    ranked = sorted(((-label_score(c.centrality, c.shared_words, c.n_words, weights), order, c)
-                     for order, c in enumerate(candidates)), key=lambda r: r[:2])
+
+    def rank(pool: Sequence[LabelCandidate], offset: int = 0) -> list:
+        if check:
+            # With a parse, whether a span starting lowercase is a whole clause is the grammar's call
+            # (`clause_problems`); "continuation" is the text's guess without one.
+            # Likewise a leading "it" (the grammar tells the one standing for a later clause, "It is
+            # important to ...", from the one pointing back) and a closing preposition (stranded,
+            # "someone to work with", or cut from its object, a `cut`).
+            pool = [replace(c, problems=tuple(p for p in c.problems if p not in _decided_by_grammar(c.span.text)))
+                    for c in pool]
+        return sorted(((-label_score(c.centrality, c.shared_words, c.n_words, weights), offset + order, c)
+                       for order, c in enumerate(pool)), key=lambda r: r[:2])
+
+    ranked = rank(candidates)
 
     def grammar(c: LabelCandidate) -> tuple[str, ...] | None:
         if not check:
@@ -436,13 +643,42 @@ def pick_label_or_needs(candidates: Sequence[LabelCandidate], weights: dict[str,
 
     # 1. the best span with no problem
     best, need = first_passing(r for r in ranked if not r[2].problems)
+    if best is None and not need and check and texts is not None:
+        # 2. the best clause the parse finds with no problem, among the most central claims' clauses
+        centrality = {r[2].span.index: r[2].centrality for r in ranked}
+        central = sorted(centrality, key=lambda i: (-centrality[i], i))[:CLAUSE_CLAIMS]
+        need = {i for i in central if i not in parses}
+        if need:
+            return None, need
+        ranked = sorted(ranked + rank(clause_candidates(texts, candidates, {i: parses[i] for i in central}),
+                                      len(candidates)), key=lambda r: r[:2])
+        best, need = first_passing(r for r in ranked if not r[2].problems)
     if best is None and not need:
-        # 2. the shortest whole claim with no problem but its length
+        # 3. the best whole claim of at most LABEL_MAX_WORDS words that reads alone, though no clause
+        readable = [r for r in ranked if r[2].whole and r[2].n_words <= LABEL_MAX_WORDS
+                    and set(r[2].problems) <= READABLE_PROBLEMS]
+        need = {r[2].span.index for r in readable if grammar(r[2]) is None}
+        if not need:
+            fits = [(len(found), r) for r in readable
+                    if set(found := (*r[2].problems, *grammar(r[2]))) <= READABLE_PROBLEMS]
+            best = min(fits, key=lambda f: (f[0], f[1][:2]))[1][2] if fits else None
+    if best is None and not need:
+        # 4. no span of at most LABEL_MAX_WORDS words reads alone: the clause that leans least on its
+        # context (fewest problems, all of them LEANING ones), then any such span with the fewest
+        # problems. A label is never longer than LABEL_MAX_WORDS words while a span of its claims is not.
+        short = [r for r in ranked if LABEL_MIN_WORDS <= r[2].n_words <= LABEL_MAX_WORDS]
+        need = {r[2].span.index for r in short if grammar(r[2]) is None}
+        if not need and short:
+            found = [(set(r[2].problems) | set(grammar(r[2]) or ()), r) for r in short]
+            leaning = [(len(f), r) for f, r in found if f <= LEANING_PROBLEMS]
+            best = min(leaning or [(len(f), r) for f, r in found], key=lambda x: (x[0], x[1][:2]))[1][2]
+    if best is None and not need:
+        # 5. no span is short enough: the shortest whole claim with no problem but its length
         wholes = sorted((r for r in ranked if r[2].whole and set(r[2].problems) <= {"too long"}),
                         key=lambda r: (r[2].n_words, r[0], r[1]))
         best, need = first_passing(wholes)
         if best is None and not need:
-            # 3. the whole claim with the fewest problems, text and grammar, soft ones counting last
+            # 6. the whole claim with the fewest problems, text and grammar, soft ones counting last
             wholes = [r for r in ranked if r[2].whole] or ranked
             need = {r[2].span.index for r in wholes if grammar(r[2]) is None}
             if not need:
@@ -461,13 +697,16 @@ def pick_label(texts: Sequence[str], candidates: Sequence[LabelCandidate],
     """The best of `candidates` (from `label_candidate_features` over `texts`) by `label_score`.
 
     A span must read alone (`label_problems`) and, given a `parse`, stand alone as a clause
-    (`clause_problems`; only the claims whose spans could win are parsed). When no span does, the
-    shortest whole claim with no problem but its length, even over LABEL_MAX_WORDS words: a label is
-    never cut mid-sentence. When no whole claim qualifies either, the whole claim with the fewest
-    problems. Deterministic: ties go to the earlier claim, then the earlier span."""
+    (`clause_problems`; only the claims whose spans could win are parsed). When none does, the
+    clauses the parse finds in the most central claims (`clause_candidates`) are tried; then a whole
+    claim of at most LABEL_MAX_WORDS words that reads alone without a clause (a heading); then the
+    span of at most LABEL_MAX_WORDS words that leans least on its context. Only when no span is that
+    short, the shortest whole claim with no problem but its length, then the whole claim with the
+    fewest problems: a label is never cut mid-phrase. Deterministic: ties go to the earlier claim,
+    then the earlier span."""
     parses: dict[int, ClaimParse] | None = {} if parse is not None else None
     while True:
-        choice, need = pick_label_or_needs(candidates, weights, parses)
+        choice, need = pick_label_or_needs(candidates, weights, parses, texts)
         if choice is not None:
             return choice
         order = sorted(need)
@@ -501,13 +740,14 @@ def _choose_labels(texts: np.ndarray, analysed: np.ndarray, roles: np.ndarray, v
     todo = {}
     for start, end in bounds:
         mat = np.vstack([vectors[s] for s in sentence_ids[start:end]])
-        todo[start] = label_candidate_features(texts[start:end].tolist(), mat, roles[start:end].tolist())
+        members = texts[start:end].tolist()
+        todo[start] = (members, label_candidate_features(members, mat, roles[start:end].tolist()))
     parses: dict[int, dict[int, ClaimParse]] = {start: {} for start in todo}
     chosen: dict[int, tuple[LabelSpan, float]] = {}
     while todo:
         wanted: list[tuple[int, int]] = []  # (key point's first claim, claim index in the key point)
-        for start, candidates in list(todo.items()):
-            choice, need = pick_label_or_needs(candidates, LABEL_WEIGHTS, parses[start])
+        for start, (members, candidates) in list(todo.items()):
+            choice, need = pick_label_or_needs(candidates, LABEL_WEIGHTS, parses[start], members)
             if choice is not None:
                 chosen[start] = choice
                 del todo[start]

@@ -115,8 +115,38 @@ def test_choose_label_never_cuts_a_sentence_and_falls_back_to_the_shortest_whole
 
     long = ("Developing the right strategy is an exercise in getting away from solutions and understanding what "
             "job a group of customers is trying to get done")
+    # no parse, no clause: no span of at most 15 words exists, so the shorter claim whole
     span, _ = choose_label([long + " today", long], _unit([[1, 0], [1, 0.1]]))
-    assert span.text == long and len(label_words(span.text)) > LABEL_MAX_WORDS  # whole, the shorter one
+    assert span.text == long and len(label_words(span.text)) > LABEL_MAX_WORDS
+
+
+def test_choose_label_finds_a_short_clause_in_long_claims(label_parser):
+    """With the parse, a long claim gives its main clause: never more than LABEL_MAX_WORDS words."""
+    from pipeline.argmap import LABEL_MAX_WORDS, choose_label, label_words
+
+    long = ("Developing the right strategy is an exercise in getting away from solutions and understanding what "
+            "job a group of customers is trying to get done")
+    span, _ = choose_label([long + " today", long], _unit([[1, 0], [1, 0.1]]), parse=label_parser)
+    assert span.text == "Developing the right strategy is an exercise in getting away from solutions"
+    texts = ["Even a great pitch can’t help you win customers because your starting point is simply not valid.",
+             "Your starting assumptions decide whether any amount of customer feedback can ever rescue a product "
+             "that nobody wanted in the first place."]
+    span, _ = choose_label(texts, _unit([[1, 0], [1, 0.1]]), parse=label_parser)
+    assert len(label_words(span.text)) <= LABEL_MAX_WORDS and texts[span.index][span.start:span.end] == span.text
+    assert span.text in ("Even a great pitch can’t help you win customers",
+                         "your starting point is simply not valid")
+
+
+def test_choose_label_falls_back_to_a_heading_then_to_the_clause_leaning_least(label_parser):
+    from pipeline.argmap import choose_label
+
+    texts = ["Misunderstanding the difference between marketing and sales", "Confusing marketing with sales"]
+    span, _ = choose_label(texts, _unit([[1, 0], [1, 0.1]]), parse=label_parser)
+    assert span.text in texts  # a whole heading: no clause, but it reads alone
+    texts = ["He already had good sales people, but they needed leads to augment what they were already doing.",
+             "He said that it was marketing because he needed leads and needed to know how to position the firm."]
+    span, _ = choose_label(texts, _unit([[1, 0], [1, 0.1]]), parse=label_parser)
+    assert len(span.text.split()) <= 15  # every span leans on "he": short, never a whole 20-word claim
 
 
 def _parsed(text, rows):
@@ -174,6 +204,100 @@ def test_clause_problems_find_fragments_in_a_parse():
                            ("is", "AUX", "VBZ", "ROOT", 4), ("a", "DET", "DT", "det", 7),
                            ("long", "ADJ", "JJ", "amod", 7), ("story", "NOUN", "NN", "attr", 4)])
     assert clause_problems(words, 0, len(text)) == ["dangling reference"]
+
+
+def test_clause_problems_find_a_pronoun_the_span_never_names():
+    from pipeline.argmap import clause_problems
+
+    text = "He needed leads because buyers never called"
+    words = _parsed(text, [("He", "PRON", "PRP", "nsubj", 1), ("needed", "VERB", "VBD", "ROOT", 1),
+                           ("leads", "NOUN", "NNS", "dobj", 1), ("because", "SCONJ", "IN", "mark", 6),
+                           ("buyers", "NOUN", "NNS", "nsubj", 6), ("never", "ADV", "RB", "neg", 6),
+                           ("called", "VERB", "VBD", "advcl", 1)])
+    assert "dangling reference" in clause_problems(words, 0, len(text))
+    text = "Founders know their buyers"
+    words = _parsed(text, [("Founders", "NOUN", "NNS", "nsubj", 1), ("know", "VERB", "VBP", "ROOT", 1),
+                           ("their", "PRON", "PRP$", "poss", 3), ("buyers", "NOUN", "NNS", "dobj", 1)])
+    assert clause_problems(words, 0, len(text)) == []  # "their": the founders, named before it
+    text = "Her firm sells"
+    words = _parsed(text, [("Her", "PRON", "PRP$", "poss", 1), ("firm", "NOUN", "NN", "nsubj", 2),
+                           ("sells", "VERB", "VBZ", "ROOT", 2)])
+    assert "dangling reference" in clause_problems(words, 0, len(text))
+
+
+def test_clause_problems_let_an_it_that_stands_for_a_later_clause_stand():
+    from pipeline.argmap import clause_problems
+
+    text = "It is important to protect free speech"
+    words = _parsed(text, [("It", "PRON", "PRP", "nsubj", 1), ("is", "AUX", "VBZ", "ROOT", 1),
+                           ("important", "ADJ", "JJ", "acomp", 1), ("to", "PART", "TO", "aux", 4),
+                           ("protect", "VERB", "VB", "xcomp", 1), ("free", "ADJ", "JJ", "amod", 6),
+                           ("speech", "NOUN", "NN", "dobj", 4)])
+    assert clause_problems(words, 0, len(text)) == []
+    text = "It is hard work"
+    words = _parsed(text, [("It", "PRON", "PRP", "nsubj", 1), ("is", "AUX", "VBZ", "ROOT", 1),
+                           ("hard", "ADJ", "JJ", "amod", 3), ("work", "NOUN", "NN", "attr", 1)])
+    assert clause_problems(words, 0, len(text)) == ["dangling reference"]  # "it": something said before
+
+
+def test_choose_label_reads_the_grammar_where_the_text_rules_guess(label_parser):
+    """With a parse: a lowercase clause after a dropped opener, an "it" standing for a later clause and
+    a stranded preposition all stand alone; a concession ("While ...") is not the point."""
+    from pipeline.argmap import choose_label
+
+    def label(texts):
+        span, _ = choose_label(texts, _unit([[1, 0.05 * i] for i in range(len(texts))]), parse=label_parser)
+        return span.text
+
+    chosen = label(["As a result of all of this, it can be very helpful to have someone like a coach to work with."])
+    assert chosen == "it can be very helpful to have someone like a coach to work with"
+    chosen = label(["While you may write clever slogans for the company every single week, your job is not "
+                    "pricing the products."])
+    assert chosen == "your job is not pricing the products"
+    chosen = label(["Long story short, when we finished the meeting the founder agreed that the company needed "
+                    "marketing, but not the kind the founder had in mind."])
+    assert not chosen.startswith("we finished")  # a "when" clause bounds the rest: never the label
+
+
+def test_clause_problems_a_subordinate_clause_is_no_claim():
+    from pipeline.argmap import clause_problems
+
+    text = "Plans change as new rivals arise"
+    words = _parsed(text, [("Plans", "NOUN", "NNS", "nsubj", 1), ("change", "VERB", "VBP", "ROOT", 1),
+                           ("as", "SCONJ", "IN", "mark", 5), ("new", "ADJ", "JJ", "amod", 4),
+                           ("rivals", "NOUN", "NNS", "nsubj", 5), ("arise", "VERB", "VBP", "advcl", 1)])
+    assert "cut" in clause_problems(words, text.index("new"), len(text))  # "new rivals arise": its "as" dropped
+    assert "no clause" in clause_problems(words, text.index("as"), len(text))  # "as new rivals arise", whole
+    assert clause_problems(words, 0, text.index(" as")) == []  # "Plans change" stands
+
+
+def test_clause_spans_keep_conditions_and_drop_asserted_clauses():
+    from pipeline.argmap import clause_spans
+
+    def parsed(mark):
+        text = f"Ads cannot save you {mark} your idea is wrong"
+        return text, _parsed(text, [("Ads", "NOUN", "NNS", "nsubj", 2), ("cannot", "AUX", "MD", "aux", 2),
+                                    ("save", "VERB", "VB", "ROOT", 2), ("you", "PRON", "PRP", "dobj", 2),
+                                    (mark, "SCONJ", "IN", "mark", 7), ("your", "PRON", "PRP$", "poss", 6),
+                                    ("idea", "NOUN", "NN", "nsubj", 7), ("is", "AUX", "VBZ", "advcl", 2),
+                                    ("wrong", "ADJ", "JJ", "acomp", 7)])
+
+    text, words = parsed("because")
+    spans = {text[a:b] for a, b in clause_spans(words)}
+    assert "Ads cannot save you" in spans and "your idea is wrong" in spans and text in spans
+    text, words = parsed("if")
+    spans = {text[a:b] for a, b in clause_spans(words)}
+    assert "Ads cannot save you" not in spans and "your idea is wrong" not in spans  # a condition stays
+
+
+def test_label_candidates_after_a_joining_word_may_start_lowercase():
+    import numpy as np
+
+    from pipeline.argmap import label_candidate_features
+
+    text = "It is hard work, because people need to look busy when targets slip."
+    found = {c.span.text: c.problems for c in label_candidate_features([text], np.array([[1.0, 0.0]]))}
+    assert "continuation" not in found["people need to look busy when targets slip"]
 
 
 def test_label_problems_at_the_edges_of_a_cut():

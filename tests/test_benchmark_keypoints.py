@@ -126,12 +126,45 @@ def test_markdown_has_every_table():
                          "n_settings": 1, "representative": {"train": {"rouge1": 0.2, "rougeL": 0.1}},
                          "shown": [{"weights": {"centrality": 1, "shared_words": 0, "length": 0},
                                     "train": {"rouge1": 0.3, "rougeL": 0.2}, "dev": {"rouge1": 0.3, "rougeL": 0.2}}]},
-        "orphans": [{"reassign_min_similarity": 0.75, "noise_pass": 2, "dataset": "argkp", "ari": 0.4,
-                     "v_measure": 0.5, "noise_share": 0.01, "k_pred": 5.0}],
+        "orphans": {"selection": "s", "rows": [
+            {"reassign_min_similarity": 0.75, "noise_pass": 2, "attach": attach, "objective": 0.45,
+             "vs_reference": 0.0, "paired_se": 0.0, "noise_share": 0.01,
+             "datasets": {"argkp": {"ari": 0.4, "v_measure": 0.5, "noise_share": 0.01, "k_pred": 5.0}}}
+            for attach in (False, 0.7)],
+            "reference": {"reassign_min_similarity": 0.75, "noise_pass": 2, "attach": False},
+            "chosen": {"reassign_min_similarity": 0.75, "noise_pass": 2, "attach": 0.7},
+            "best_key_points": {"reassign_min_similarity": 0.75, "noise_pass": 2, "attach": False},
+            "in_use": {"reassign_min_similarity": 0.75, "noise_pass": 2, "attach": 0.7},
+            "generation_dev": [{"method": "in use", "cosine": 0.7, "rouge1": 0.3, "rougeL": 0.2, "key_points": 4.0,
+                                "noise_share": 0.02}]},
     }
     text = keypoints_markdown(result)
     assert "| test | 1 | 0.800 | 0.900 |" in text and "0.913" in text and "(chosen)" in text
-    assert "| 0.75 | min size 2 | argkp |" in text
+    assert "| 0.75, min size 2 (best key points) | 0.400 / 0.500 / 1.0% |" in text
+    assert "| 0.70 (chosen, in use) | 0.400 / 0.500 / 1.0% |" in text and "| in use | 0.700 |" in text
+
+
+def test_orphan_tradeoff_chooses_the_fewest_orphans_within_the_tolerance(params):
+    from benchmarks.clustering import Group
+    from benchmarks.keypoints import orphan_tradeoff
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(8)[:3]
+    groups = []
+    for g in range(3):
+        gold = [str(i % 3) for i in range(24)]
+        vecs = np.array([centres[int(x)] + rng.normal(0, 0.45, 8) for x in gold])
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        groups.append(Group("argkp", "dev", f"g{g}", [f"t{i}" for i in range(24)], gold, vecs))
+    cluster = params.cluster.model_copy(update={"reassign_min_similarity": 0.9})
+    result = orphan_tradeoff(groups, cluster, 42, thresholds=(0.9,), noise_passes=(2,), attach_bars=(0.8, 0.5),
+                             tolerance=0.01)
+    rows = {r["attach"]: r for r in result["rows"]}
+    assert set(rows) == {False, 0.8, 0.5} and result["reference"]["attach"] is False
+    assert rows[False]["vs_reference"] == 0.0
+    assert rows[0.5]["noise_share"] <= rows[0.8]["noise_share"] <= rows[False]["noise_share"]
+    eligible = [r for r in rows.values() if r["vs_reference"] >= -0.01]
+    assert result["chosen"]["attach"] == min(eligible, key=lambda r: r["noise_share"])["attach"]
 
 
 def test_load_kpa_names_a_missing_file(tmp_path):

@@ -82,6 +82,11 @@ def test_keypoints_by_stance(project):
     assert [r["id"] for r in rows] == ["kp-0", "kp-1", "kp-2"]
     only = json.loads(run("keypoints", "--stance", "pro-marketing", "--json").stdout)
     assert [(r["id"], r["stance"], r["size"]) for r in only] == [("kp-1", "pro-marketing", 2)]
+    # how many voice it, and the claim its label comes from, whole
+    assert {"documents", "people", "label", "representative_claim"} <= set(only[0])
+    assert only[0]["label"] in only[0]["representative_claim"]
+    table = run("keypoints").stdout
+    assert "argmap keypoint <id>" in " ".join(table.split())
 
 
 def test_unknown_stance_lists_the_labels(project):

@@ -44,11 +44,12 @@ def emit(
     empty: str,
     wide: tuple[str, ...] = (),
     table_rows: list[dict[str, Any]] | None = None,
+    caption: str | None = None,
 ) -> None:
     """Print rows as a rich table, JSON or CSV. An empty result says so on stderr and exits 0.
 
     `table_rows`, where given, is a narrower view of the same rows for the terminal; JSON and CSV
-    always carry every field.
+    always carry every field. `caption`: a line under the table (the terminal only).
     """
     from pipeline.results.query import to_jsonable
 
@@ -68,7 +69,7 @@ def emit(
         from rich.table import Table
 
         shown = table_rows if table_rows is not None else rows
-        table = Table(title=title, show_lines=False, header_style="bold", expand=bool(wide))
+        table = Table(title=title, caption=caption, show_lines=False, header_style="bold", expand=bool(wide))
         for name in shown[0]:
             if name in wide:
                 table.add_column(name, overflow="fold", ratio=1)
@@ -156,7 +157,9 @@ def register(app: typer.Typer) -> None:
         view = [{"id": r["id"], "position": r["stance"], "size": r["size"], "docs": r["documents"],
                  "people": r["people"], "label": r["label"], "keywords": r["keywords"]} for r in rows]
         emit(rows, as_json=as_json, as_csv=as_csv, title="Key points" + where,
-             empty=f"no key points{where}", wide=("label",), table_rows=view)
+             empty=f"no key points{where}", wide=("label",), table_rows=view,
+             caption="The claim each label comes from, in full: argmap keypoint <id> "
+                     "(--json / --csv: representative_claim)")
 
     @app.command("keypoint")
     @user_errors

@@ -153,7 +153,9 @@ def position_rows(argmap: dict) -> list[dict[str, Any]]:
 
 
 def key_point_rows(argmap: dict, stance: str | None = None) -> list[dict[str, Any]]:
-    """One row per key point, biggest first within each position."""
+    """One row per key point, biggest first within each position: how many claims, documents and
+    people voice it, its label and the claim the label comes from, in full."""
+    claims = {c["id"]: c["text"] for c in argmap["claims"]}
     rows = []
     for p in argmap["positions"]:
         if stance is not None and p["stance"] != stance:
@@ -169,6 +171,7 @@ def key_point_rows(argmap: dict, stance: str | None = None) -> list[dict[str, An
                 "label": kp["label"],
                 "keywords": ", ".join(kp["keywords"]),
                 "stance_shares": ", ".join(f"{k} {v:.0%}" for k, v in kp["stance_shares"].items() if v),
+                "representative_claim": claims.get(kp["representative_claim_id"]),
             })
     return rows
 
