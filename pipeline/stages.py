@@ -117,7 +117,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "stance",
-        params=("embed.batch_size", "stance"),
+        params=("embed.batch_size", "embed.backend", "stance"),
         inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL),
         outs=(Out(paths.STANCES),),
     ),

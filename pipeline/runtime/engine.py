@@ -240,7 +240,7 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     labels = LabelSpace.from_params(p.stance)
     with stage_pool(p) as pool:
         embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
-                                  store, pool=pool)
+                                  store, pool=pool, backend=p.embed.backend)
         embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
