@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ArgmapError
+from pipeline.runtime.folders import cache_dir, folder_digest
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,9 @@ class OnnxEncoderError(ArgmapError, RuntimeError):
     """The encoder cannot be exported or run with onnxruntime; the message says why."""
 
 
-# This module imports nothing from pipeline.runtime (which imports it): the cache folder's rule and
-# the folder hash are restated here, as pipeline/runtime/cache.py states them.
 def onnx_root() -> Path:
-    """$ARGMAP_CACHE_DIR/onnx, else .cache/argmap/onnx (the embedding cache's folder)."""
-    return Path(os.environ.get("ARGMAP_CACHE_DIR") or Path(".cache") / "argmap") / "onnx"
+    """The exports' folder: onnx/ under the embedding cache's folder."""
+    return cache_dir() / "onnx"
 
 
 def _version(name: str) -> str:
@@ -76,21 +75,6 @@ def _version(name: str) -> str:
 
 def _versions() -> list[str]:
     return [f"{name}={_version(name)}" for name in ("torch", "transformers", "onnx", "onnxruntime")]
-
-
-def _stamp(folder: Path) -> tuple:
-    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.rglob("*")) if f.is_file())
-
-
-@lru_cache(maxsize=8)
-def _folder_digest(folder: str, stamp: tuple) -> str:
-    """sha256 over a folder's file names and bytes in name order; `stamp` only keys the memo."""
-    digest = hashlib.sha256()
-    for f in sorted(Path(folder).rglob("*")):
-        if f.is_file():
-            digest.update(str(f.relative_to(folder)).encode() + b"\0")
-            digest.update(f.read_bytes())
-    return digest.hexdigest()
 
 
 def check_modules(model_dir: Path) -> None:
@@ -119,7 +103,7 @@ def check_modules(model_dir: Path) -> None:
 def export_key(model_dir: str | Path, backend: str = "onnx") -> str:
     """Hash of the source weights' folder, the recipe and the versions of the tools that export."""
     folder = Path(model_dir).resolve()
-    parts = [_folder_digest(str(folder), _stamp(folder)), RECIPES[backend], *_versions()]
+    parts = [folder_digest(folder), RECIPES[backend], *_versions()]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 

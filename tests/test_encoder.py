@@ -18,7 +18,7 @@ from pipeline.encoder import (
 )
 from pipeline.errors import AnnotationError
 from pipeline.io import InputError
-from pipeline.runtime.cache import model_digest
+from pipeline.runtime.folders import model_digest
 
 GROUPS = pd.DataFrame(
     [

@@ -23,7 +23,6 @@ computing one text must not depend on what else is in its batch:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -39,21 +38,16 @@ from typing import Any
 import numpy as np
 
 from pipeline.parses import doc_from_record, doc_record
+from pipeline.runtime.folders import cache_dir, folder_digest
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DIR = Path(".cache") / "argmap"
 FIXED_BATCH = 16  # rows per forward pass for full chunks (see CachedEmbedder._encode_bucketed)
 # Row counts a bucket's last, short chunk is padded up to (the smallest that holds it). Each gives
 # the same vector bytes as 16 rows; one row does not (a single sequence takes another code path).
 SHORT_BATCHES = (2, 4, 8)
 STORE_BATCH = 2048  # new vectors written to the store per transaction
 _CHUNK = 500  # keys per SQL query (SQLite's variable limit is 32k; keep queries small)
-
-
-def cache_dir() -> Path:
-    """$ARGMAP_CACHE_DIR, else .cache/argmap under the project folder."""
-    return Path(os.environ.get("ARGMAP_CACHE_DIR") or DEFAULT_DIR)
 
 
 def cache_disabled() -> bool:
@@ -164,31 +158,8 @@ def embedder_fingerprint(model: str, package: str | None, backend: str = "torch"
 
         parts += [f"backend={backend}", RECIPES[backend], package_version("onnx"), package_version("onnxruntime")]
     if Path(model).is_dir():  # a local folder (a trained encoder): its files' bytes are the version
-        parts.append(_folder_digest(str(Path(model).resolve()), _folder_stamp(Path(model))))
+        parts.append(folder_digest(model))
     return sha(*parts)[:16]
-
-
-def _folder_stamp(folder: Path) -> tuple:
-    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.rglob("*")) if f.is_file())
-
-
-@functools.lru_cache(maxsize=8)
-def _folder_digest(folder: str, stamp: tuple) -> str:
-    """Content hash of a model folder; `stamp` (names, sizes, mtimes) only keys the memo, so a
-    retrained model is hashed again and a checkout that only touched mtimes keeps its cache."""
-    return model_digest(folder)
-
-
-def model_digest(folder: str | Path) -> str:
-    """sha256 over a model folder's file names and bytes, in name order."""
-    digest = hashlib.sha256()
-    for f in sorted(Path(folder).rglob("*")):
-        if f.is_file():
-            digest.update(str(f.relative_to(folder)).encode() + b"\0")
-            with f.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-    return digest.hexdigest()
 
 
 class CachedEmbedder:

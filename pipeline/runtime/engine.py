@@ -46,6 +46,7 @@ from pipeline.runtime.cache import (
     sha,
     table_from_bytes,
 )
+from pipeline.runtime.folders import folder_digest
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +88,8 @@ def code_fingerprint(stage: str) -> str:
 
 
 def dir_fingerprint(folder: str | Path) -> str:
-    folder = Path(folder)
-    h = hashlib.sha256()
-    if folder.is_dir():
-        for f in sorted(folder.rglob("*")):
-            if f.is_file():
-                h.update(f.relative_to(folder).as_posix().encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    """A model folder's content hash (empty when it is missing), short."""
+    return (folder_digest(folder) if Path(folder).is_dir() else hashlib.sha256().hexdigest())[:16]
 
 
 def unit_keys(tables: dict[str, pd.DataFrame], units: list[str]) -> dict[str, str]:
