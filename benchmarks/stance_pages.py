@@ -81,8 +81,7 @@ def _continue_training(model, encoder, texts: list[str], y: np.ndarray, cfg: Pag
     """Fine-tune the encoder and a copy of the pair head on (text, label) rows, as train_stance does."""
     import torch
 
-    from pipeline.stance import FOR, NEITHER
-    from pipeline.train_stance import _PairNet
+    from pipeline.train_stance import _PairNet, debate_loss
 
     labels = model.labels
     net = _PairNet(encoder, model.head.w1.shape[1], 0.1)
@@ -91,9 +90,6 @@ def _continue_training(model, encoder, texts: list[str], y: np.ndarray, cfg: Pag
         for layer, w, b in pairs:
             layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(w.T, dtype=np.float32)))
             layer.bias.copy_(torch.from_numpy(np.asarray(b, dtype=np.float32)))
-    anchors = [[labels.descriptions[k], *labels.examples[k]] for k in labels.positions]
-    n_pos = len(labels.positions)
-    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
     opt = torch.optim.AdamW([{"params": encoder.parameters(), "lr": cfg.learning_rate},
                              {"params": net.head.parameters(), "lr": 5 * cfg.learning_rate}], weight_decay=0.01)
     encoder.train()
@@ -102,11 +98,7 @@ def _continue_training(model, encoder, texts: list[str], y: np.ndarray, cfg: Pag
         order = rng.permutation(len(texts))
         for start in range(0, len(order), cfg.batch_size):
             rows = order[start : start + cfg.batch_size]
-            u = net.encode([texts[i] for i in rows])
-            v = net.positions(anchors)
-            target = np.where(own[rows][:, None] == np.arange(n_pos)[None, :], FOR, NEITHER)
-            loss = torch.nn.functional.cross_entropy(
-                net.logits(u.repeat_interleave(n_pos, 0), v.repeat(len(rows), 1)), torch.from_numpy(target.ravel()))
+            loss = debate_loss(net, [texts[i] for i in rows], y[rows], labels)
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -97,6 +97,20 @@ class _PairNet:
                         last.weight.detach().numpy().T.copy(), last.bias.detach().numpy().copy())
 
 
+def debate_loss(net: _PairNet, texts: list[str], y: np.ndarray, labels: LabelSpace):
+    """Cross-entropy of sentences with label indices `y` against every position: `for` their own
+    position, `neither` the others (all of them for a neutral sentence)."""
+    import torch
+
+    n_pos = len(labels.positions)
+    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
+    u = net.encode(texts)
+    v = net.positions([[labels.descriptions[k], *labels.examples[k]] for k in labels.positions])
+    target = np.where(own[:, None] == np.arange(n_pos)[None, :], FOR, RELATIONS.index("neither"))
+    return torch.nn.functional.cross_entropy(
+        net.logits(u.repeat_interleave(n_pos, 0), v.repeat(len(texts), 1)), torch.from_numpy(target.ravel()))
+
+
 def fine_tune(encoder, debate: pd.DataFrame, y: np.ndarray, pairs: pd.DataFrame, labels: LabelSpace, cfg, *,
               seed: int) -> PairHead:
     """Fine-tune `encoder` (in place) with a pair head: each step takes a batch of debate rows, each
@@ -108,9 +122,6 @@ def fine_tune(encoder, debate: pd.DataFrame, y: np.ndarray, pairs: pd.DataFrame,
     net = _PairNet(encoder, cfg.hidden, cfg.dropout)
     opt = torch.optim.AdamW([{"params": encoder.parameters(), "lr": cfg.encoder_learning_rate},
                              {"params": net.head.parameters(), "lr": cfg.head_learning_rate}], weight_decay=0.01)
-    anchors = [[labels.descriptions[k], *labels.examples[k]] for k in labels.positions]
-    n_pos = len(labels.positions)
-    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
     relation = np.array([RELATIONS.index(r) for r in pairs["relation"]])
     steps = int(np.ceil(len(debate) / cfg.batch_size))
     public_per_step = cfg.public_pairs_per_epoch // steps if len(pairs) else 0
@@ -122,11 +133,7 @@ def fine_tune(encoder, debate: pd.DataFrame, y: np.ndarray, pairs: pd.DataFrame,
         public = rng.permutation(len(pairs))[: public_per_step * steps]
         for step in range(steps):
             rows = order[step * cfg.batch_size : (step + 1) * cfg.batch_size]
-            u = net.encode(debate["text"].iloc[rows].tolist())
-            v = net.positions(anchors)
-            target = np.where(own[rows][:, None] == np.arange(n_pos)[None, :], FOR, RELATIONS.index("neither"))
-            loss = torch.nn.functional.cross_entropy(
-                net.logits(u.repeat_interleave(n_pos, 0), v.repeat(len(rows), 1)), torch.from_numpy(target.ravel()))
+            loss = debate_loss(net, debate["text"].iloc[rows].tolist(), y[rows], labels)
             if public_per_step:
                 part = pairs.iloc[public[step * public_per_step : (step + 1) * public_per_step]]
                 logits = net.logits(net.encode(part["text"].tolist()), net.encode(part["position"].tolist()))
