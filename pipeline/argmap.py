@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import analysis_text, embedding_matrix
+from pipeline.parses import PARSE_DISABLE
 from pipeline.people import dominant_positions, is_named, resolve_speakers, top_label
 
 logger = logging.getLogger(__name__)
@@ -220,7 +221,6 @@ def label_problems(span: str, role: str | None = None, *, clause: bool = False,
 # claim (spaCy, `sentences.spacy_model`, parsed as the claims stage parses: the parse cache serves
 # the claims it already parsed), and only for the claims whose spans could win (`pick_label`).
 
-PARSE_DISABLE = ("ner",)  # as pipeline/runtime/engine.py PARSE_DISABLE: the same pipeline, so the same cached parses
 FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # Dependents a word cannot lose to a cut: its subject, auxiliaries, object, complement, the rest

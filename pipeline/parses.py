@@ -10,6 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+# The one spaCy pipeline the project parses with, less these components: the claim cues, stance and
+# the key point labels read tags, lemmas and the parse, never entities. One setting for every
+# caller, so that every stage looks up and stores the same cached parses.
+PARSE_DISABLE = ("ner",)
+
 
 def doc_record(doc) -> bytes:
     """The annotations a spaCy Doc carries, as JSON (only the layers that are set)."""

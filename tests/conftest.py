@@ -119,8 +119,9 @@ def _simple_lemmas(texts):
 @pytest.fixture
 def label_parser(params):
     """The labels' grammar check as the argmap stage runs it (its spaCy pipeline), without the parse cache."""
-    from pipeline.argmap import PARSE_DISABLE, spacy_parser
+    from pipeline.argmap import spacy_parser
     from pipeline.models import load_spacy
+    from pipeline.parses import PARSE_DISABLE
 
     return spacy_parser(load_spacy(params.sentences.spacy_model, PARSE_DISABLE))
 

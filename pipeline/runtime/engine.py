@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.parses import PARSE_DISABLE
 from pipeline.runtime.cache import (
     CachedEmbedder,
     CachedNLP,
@@ -154,7 +155,6 @@ class Context:
     cache_path: str | None
 
 
-PARSE_DISABLE = ("ner",)  # the claim cues and stance read tags, lemmas and the parse, never entities
 
 
 def stage_pool(p):
