@@ -375,12 +375,22 @@ def _extraposed(words: ClaimParse, i: int) -> bool:
         return True
     if w.text.lower() != "it" or w.dep not in ("nsubj", "nsubjpass"):
         return False
-    kids = {j: [k for k, x in enumerate(words) if x.head == j and k != j] for j in range(len(words))}
-    complements = [k for k in kids[w.head] if words[k].dep in ("acomp", "oprd")]
-    later = [k for k in kids[w.head] if words[k].dep in ("xcomp", "ccomp") and complements and k > complements[0]]
-    later += [k for c in complements for k in kids[c] if words[k].dep in ("xcomp", "ccomp")]
+    kids = _children(words)
+    complements = [k for k in kids.get(w.head, ()) if words[k].dep in ("acomp", "oprd")]
+    later = [k for k in kids.get(w.head, ())
+             if words[k].dep in ("xcomp", "ccomp") and complements and k > complements[0]]
+    later += [k for c in complements for k in kids.get(c, ()) if words[k].dep in ("xcomp", "ccomp")]
     return any(any((words[c].dep == "aux" and words[c].text.lower() == "to") or words[c].dep == "mark"
-                   for c in kids[k]) for k in later)
+                   for c in kids.get(k, ())) for k in later)
+
+
+def _children(words: ClaimParse) -> dict[int, list[int]]:
+    """Each word's dependents, in word order (a word with none is not a key)."""
+    children: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        if w.head != i:
+            children.setdefault(w.head, []).append(i)
+    return children
 
 
 def _content_words(text: str) -> set[str]:
@@ -498,10 +508,7 @@ def clause_spans(words: ClaimParse) -> list[tuple[int, int]]:
     (`EDGE_OPENER_DEPS` before it, `EDGE_CLOSER_DEPS` after it; a clause under if / when / unless is
     never dropped, it bounds what the rest says), or without a second verb joined to one of its last
     words. Only spans whose words are contiguous."""
-    children: dict[int, list[int]] = {}
-    for i, w in enumerate(words):
-        if w.head != i:
-            children.setdefault(w.head, []).append(i)
+    children = _children(words)
     out: set[tuple[int, int]] = set()
     for h, w in enumerate(words):
         kids = sorted(children.get(h, ()))
