@@ -198,15 +198,20 @@ def score_group(gold: Sequence[str], predicted: np.ndarray) -> dict[str, float]:
 # ------------------------------------------------------------------------------------- methods
 
 
-def argmap_method(params: Cluster, seed: int, attach: float | bool | None = None) -> Method:
-    """argmap's own `cluster_claims` on one group's vectors (`attach`: its late join, None as the
-    pipeline runs it, False off)."""
+def without_late_join(params: Cluster) -> Cluster:
+    """The same params with the late join off: the key points alone, which the late join's bar is
+    chosen on top of (`argmap-bench quality keypoints`, docs/KEYPOINTS.md)."""
+    return params.model_copy(update={"attach_min_similarity": None})
+
+
+def argmap_method(params: Cluster, seed: int) -> Method:
+    """argmap's own `cluster_claims` on one group's vectors."""
     from pipeline.cluster import cluster_claims
 
     def run(vectors: np.ndarray, texts: Sequence[str], k: int) -> np.ndarray:
         ids = [f"s{i:06d}" for i in range(len(vectors))]
         frame = pd.DataFrame({"sentence_id": ids, "embedding": list(vectors.astype(np.float32))})
-        out = cluster_claims(frame, params, seed=seed, texts=pd.Series(list(texts), index=ids), attach=attach)
+        out = cluster_claims(frame, params, seed=seed, texts=pd.Series(list(texts), index=ids))
         return out.set_index("sentence_id").loc[ids, "cluster_id"].to_numpy(dtype=np.int64)
 
     return run
@@ -450,10 +455,8 @@ def tuning_candidates() -> list[dict]:
 
 
 def _score_candidate(groups: list[Group], base: Cluster, overrides: dict, seed: int) -> dict[str, dict]:
-    # The key points alone, without the late join: its bar is chosen on top of them
-    # (`argmap-bench quality keypoints`, docs/KEYPOINTS.md).
-    params = base.model_copy(update=overrides)
-    summary = summarise(run_methods(groups, {"argmap": argmap_method(params, seed, attach=False)}))
+    params = without_late_join(base.model_copy(update=overrides))
+    summary = summarise(run_methods(groups, {"argmap": argmap_method(params, seed)}))
     return {
         r["dataset"]: {k: round(float(r[k]), 4) for k in ("ari", "nmi", "v_measure", "noise_share",
                                                           "ari_no_noise", "v_measure_no_noise", "k_pred")}

@@ -190,18 +190,14 @@ def representative_labels(members: list[list[str]], vectors: list[np.ndarray]) -
     return out
 
 
-def argmap_key_points(params: Cluster, seed: int, noise_pass: int | None = None,
-                      attach: float | bool | None = None) -> Callable[[list[str], np.ndarray], list[list[int]]]:
-    """argmap's `cluster_claims` on one group: each key point's member indices (noise left out);
-    `noise_pass` and `attach` as `cluster_claims` takes them (None: the pipeline's own)."""
-    from pipeline.cluster import cluster_claims
+def argmap_key_points(params: Cluster, seed: int) -> Callable[[list[str], np.ndarray], list[list[int]]]:
+    """argmap's `cluster_claims` on one group: each key point's member indices (noise left out)."""
+    from benchmarks.clustering import argmap_method
+
+    method = argmap_method(params, seed)
 
     def run(texts: list[str], vectors: np.ndarray) -> list[list[int]]:
-        ids = [f"s{i:06d}" for i in range(len(vectors))]
-        frame = pd.DataFrame({"sentence_id": ids, "embedding": list(vectors.astype(np.float32))})
-        out = cluster_claims(frame, params, seed=seed, texts=pd.Series(list(texts), index=ids),
-                             noise_pass=noise_pass, attach=attach)
-        labels = out.set_index("sentence_id").loc[ids, "cluster_id"].to_numpy(dtype=np.int64)
+        labels = method(vectors, texts, 0)
         return [np.flatnonzero(labels == c).tolist() for c in sorted(set(labels.tolist()) - {-1})]
 
     return run
@@ -351,19 +347,25 @@ def tune_label_weights(clusters: dict[str, list[tuple[str, list[str], np.ndarray
 # Every placed orphan is a bet: on ArgKP (one gold key point for nearly every argument) a lower bar
 # costs little, on PERSPECTRUM (a fifth of its perspectives stand alone in the gold) it costs ARI.
 # No setting places more claims for free on dev. The key points themselves keep the settings tuned
-# for agreement with the gold (`argmap-bench quality tune`); the late join (pipeline.cluster
-# ATTACH_MIN_SIMILARITY) then takes the fewest orphans (mean noise share over the dev sets) whose dev
+# for agreement with the gold (`argmap-bench quality tune`); the late join (`cluster.attach_min_similarity`)
+# then takes the fewest orphans (mean noise share over the dev sets) whose dev
 # objective, the mean over datasets of (ARI + V-measure) / 2, stays within ORPHAN_TOLERANCE of the
 # same key points without it.
 ORPHAN_TOLERANCE = 0.01
 ORPHAN_THRESHOLDS = (0.80, 0.78, 0.76, 0.75, 0.74, 0.72, 0.70, 0.68)
-ORPHAN_NOISE_PASSES = (0, 2)  # off, and pipeline.cluster.NOISE_PASS_MIN_SIZE
+ORPHAN_NOISE_PASSES = (0, 2)  # off, and the noise pass's min size in params.yaml
 ATTACH_BARS = (0.74, 0.73, 0.72, 0.71, 0.70, 0.69, 0.68, 0.66)
 
 
-def _setting(reassign: float, noise_pass: int, attach: float | bool) -> dict:
+def _setting(reassign: float, noise_pass: int, attach: float | bool | None) -> dict:
     return {"reassign_min_similarity": float(reassign), "noise_pass": int(noise_pass),
-            "attach": False if attach is False else float(attach)}
+            "attach": False if attach is False or attach is None else float(attach)}
+
+
+def _with_setting(params: Cluster, s: dict) -> Cluster:
+    return params.model_copy(update={"reassign_min_similarity": s["reassign_min_similarity"],
+                                     "noise_pass_min_size": s["noise_pass"],
+                                     "attach_min_similarity": None if s["attach"] is False else s["attach"]})
 
 
 def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequence[float] = ORPHAN_THRESHOLDS,
@@ -376,9 +378,8 @@ def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequen
     `best_key_points` (the best objective without the late join), `in_use`; each row's `vs_reference`
     and its paired standard error (paired by group)."""
     from benchmarks.clustering import run_methods
-    from pipeline.cluster import ATTACH_MIN_SIMILARITY, NOISE_PASS_MIN_SIZE
 
-    noise_pass = NOISE_PASS_MIN_SIZE if params.reassign_noise else 0
+    noise_pass = params.noise_pass_min_size if params.reassign_noise else 0
     settings = [_setting(t, n, False) for t in thresholds for n in noise_passes]
     settings += [_setting(params.reassign_min_similarity, noise_pass, bar) for bar in attach_bars]
     reference = _setting(params.reassign_min_similarity, noise_pass, False)
@@ -386,8 +387,7 @@ def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequen
         settings.append(reference)
     per_group = []
     for s in settings:
-        tuned = params.model_copy(update={"reassign_min_similarity": s["reassign_min_similarity"]})
-        method = argmap_key_points(tuned, seed, noise_pass=s["noise_pass"], attach=s["attach"])
+        method = argmap_key_points(_with_setting(params, s), seed)
 
         def labels(vectors, texts, k, method=method):
             out = np.full(len(vectors), -1, dtype=np.int64)
@@ -426,7 +426,7 @@ def orphan_tradeoff(groups: list, params: Cluster, seed: int, thresholds: Sequen
         "tolerance": tolerance, "rows": rows, "reference": reference,
         "chosen": {k: chosen[k] for k in keys}, "best_key_points": {k: best[k] for k in keys},
         "in_use": _setting(params.reassign_min_similarity, noise_pass,
-                           ATTACH_MIN_SIMILARITY if params.reassign_noise else False),
+                           params.attach_min_similarity if params.reassign_noise else False),
     }
 
 
@@ -509,7 +509,7 @@ def keypoints_markdown(result: dict) -> str:
     out.append("The key points, without the late join: `reassign_min_similarity` and the noise pass.\n")
     table([r for r in orphans["rows"] if r["attach"] is False], "reassign_min_similarity, noise pass",
           lambda r: f"{r['reassign_min_similarity']:.2f}, {noise_pass(r)}")
-    out.append(f"\nThe late join (`ATTACH_MIN_SIMILARITY` in `pipeline/cluster.py`), on the key points in use "
+    out.append(f"\nThe late join (`cluster.attach_min_similarity`), on the key points in use "
                f"(reassign_min_similarity {ref['reassign_min_similarity']:.2f}, noise pass {noise_pass(ref)}).\n")
     table([r for r in orphans["rows"] if on_reference(r)], "late join at",
           lambda r: "off" if r["attach"] is False else f"{r['attach']:.2f}")

@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Key points as Key Point Analysis measures them: matching mAP (dev, test), generated key points
         against the gold (test), the label weights (train, dev) and the orphan trade-off (dev)."""
-        from benchmarks.clustering import benchmark_embedder, embed_texts, make_groups
+        from benchmarks.clustering import benchmark_embedder, embed_texts, make_groups, without_late_join
         from benchmarks.keypoints import (
             argmap_key_points,
             argmap_labels,
@@ -240,15 +240,16 @@ def register(app: typer.Typer) -> None:
         # the generated key points (ArgKP dev) with the late join, without it, and with the bar lowered instead
         in_use = orphans["in_use"]
         variants = {f"in use (late join at {in_use['attach']})": argmap_key_points(p.cluster, p.base.seed),
-                    "in use, no late join": argmap_key_points(p.cluster, p.base.seed, attach=False)}
+                    "in use, no late join": argmap_key_points(without_late_join(p.cluster), p.base.seed)}
         mine = next((r for r in orphans["rows"] if all(r[key] == v for key, v in in_use.items())), None)
         if mine is not None:
             lowered = min((r for r in orphans["rows"] if r["attach"] is False),
                           key=lambda r: (abs(r["noise_share"] - mine["noise_share"]), r["noise_share"]))
             variants[f"reassign_min_similarity {lowered['reassign_min_similarity']}, noise pass "
                      f"{lowered['noise_pass'] or 'off'}, no late join"] = argmap_key_points(
-                p.cluster.model_copy(update={"reassign_min_similarity": lowered["reassign_min_similarity"]}),
-                p.base.seed, noise_pass=lowered["noise_pass"], attach=False)
+                p.cluster.model_copy(update={"reassign_min_similarity": lowered["reassign_min_similarity"],
+                                             "noise_pass_min_size": lowered["noise_pass"],
+                                             "attach_min_similarity": None}), p.base.seed)
         a, k, _ = data["dev"]
         rows = generation_rows(a, k, vectors["dev"], {name: with_labels(kps, argmap_labels(parse=parse))
                                                       for name, kps in variants.items()}, embed)

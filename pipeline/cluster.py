@@ -205,21 +205,17 @@ def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
     return labels, np.where(labels != -1, best_sim, 0.0)
 
 
-# The noise pass: hdbscan again over the claims still noise at the end, so two or three claims
-# that make one point between them become a key point instead of orphans. A group is kept only
-# when every member lies within `reassign_min_similarity` of its centroid (the bar a noise claim
-# meets to join a key point). Chosen on ArgKP and PERSPECTRUM dev (docs/KEYPOINTS.md): ArgKP dev
-# ARI 0.414 -> 0.413, V 0.496 -> 0.486, noise 5.1% -> 1.4%; PERSPECTRUM dev unchanged. 0: off.
-NOISE_PASS_MIN_SIZE = 2
-
-# The late join: last, a claim still noise joins its nearest key point when the cosine with that
-# centroid reaches ATTACH_MIN_SIMILARITY, a lower bar than `reassign_min_similarity`. The key points
-# are settled by then (hdbscan, merging, refinement and the noise pass saw only the stricter bar), so
-# a late claim moves no centroid the clustering used and adds no key point: the same key points
-# hold more of the claims. Chosen on ArgKP and PERSPECTRUM dev (`argmap-bench quality keypoints`,
-# docs/KEYPOINTS.md): the fewest orphans whose (ARI + V-measure) / 2 stays within 0.01 of the same
-# clustering without it. False: off.
-ATTACH_MIN_SIMILARITY: float | bool = 0.71
+# The noise pass (`noise_pass_min_size`): hdbscan again over the claims still noise at the end, so
+# two or three claims that make one point between them become a key point instead of orphans. A
+# group is kept only when every member lies within `reassign_min_similarity` of its centroid (the
+# bar a noise claim meets to join a key point).
+#
+# The late join (`attach_min_similarity`): last, a claim still noise joins its nearest key point
+# when the cosine with that centroid reaches this lower bar. The key points are settled by then
+# (hdbscan, merging, refinement and the noise pass saw only the stricter bar), so a late claim moves
+# no centroid the clustering used and adds no key point: the same key points hold more of the
+# claims. Both chosen on ArgKP and PERSPECTRUM dev (`argmap-bench quality keypoints`,
+# docs/KEYPOINTS.md).
 
 
 def cluster_noise(vectors: np.ndarray, reduced: np.ndarray, labels: np.ndarray, min_size: int,
@@ -282,8 +278,7 @@ def cluster_claims_within(embeddings: pd.DataFrame, groups: pd.Series, params: C
 
 
 def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
-                   texts: pd.Series | None = None, noise_pass: int | None = None,
-                   attach: float | bool | None = None) -> pd.DataFrame:
+                   texts: pd.Series | None = None) -> pd.DataFrame:
     """hdbscan over claim embeddings; -1 is noise, kept and counted.
 
     Vectors are unit length, so euclidean distance orders pairs as cosine similarity does.
@@ -293,11 +288,10 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     (`merge_close_clusters`). With `refine_iterations`, every claim then moves to its nearest
     key point's centroid, rounds repeated until stable (`refine_clusters`); a claim that moves gets
     that cosine as its membership score. Last, with `reassign_noise`, the claims still noise are
-    clustered once more (`cluster_noise`, NOISE_PASS_MIN_SIZE), so a few claims making one point
-    between them are a key point rather than orphans (`noise_pass`: its min size instead of
-    NOISE_PASS_MIN_SIZE, 0 off; the benchmark measures with and without). Then a claim still noise
-    joins its nearest key point late when the cosine reaches ATTACH_MIN_SIMILARITY (`attach`: that
-    bar instead, False off). `texts` (claim text by sentence_id) is read only when
+    clustered once more (`cluster_noise`, groups of at least `noise_pass_min_size`; 0 off), so a few
+    claims making one point between them are a key point rather than orphans. Then a claim still
+    noise joins its nearest key point late when the cosine reaches `attach_min_similarity` (null
+    off). `texts` (claim text by sentence_id) is read only when
     `lexical_weight` > 0: the words claims share then join their embeddings (see `claim_vectors`).
     """
     import hdbscan
@@ -367,10 +361,9 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
         out["cluster_id"] = _renumber(refined, ordered["sentence_id"].tolist())
         logger.info("refinement moved %d claims between key points and placed %d noise claims",
                     int((changed & (before != -1)).sum()), int((changed & (before == -1)).sum()))
-    min_noise_group = NOISE_PASS_MIN_SIZE if noise_pass is None else noise_pass
-    if min_noise_group and params.reassign_noise:
+    if params.noise_pass_min_size and params.reassign_noise:
         before = out["cluster_id"].to_numpy(dtype=np.int64)
-        found, similarity = cluster_noise(vectors, reduced, before, min_noise_group,
+        found, similarity = cluster_noise(vectors, reduced, before, params.noise_pass_min_size,
                                           params.reassign_min_similarity)
         new = found != before
         if new.any():
@@ -379,14 +372,13 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
             out["cluster_id"] = _renumber(found, ordered["sentence_id"].tolist())
             logger.info("the noise pass made %d key points of %d noise claims",
                         len(set(found[new].tolist())), int(new.sum()))
-    late_bar = ATTACH_MIN_SIMILARITY if attach is None else attach
-    if late_bar is not False and params.reassign_noise:
+    if params.attach_min_similarity is not None and params.reassign_noise:
         labels = out["cluster_id"].to_numpy(dtype=np.int64)
         ids, centres = cluster_centroids(vectors, labels)
         noise = np.flatnonzero(labels == -1)
         if len(ids) and len(noise):
             best, best_sim = nearest_centroids(vectors[noise], centres)
-            keep = best_sim >= float(late_bar)
+            keep = best_sim >= params.attach_min_similarity
             out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
             out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
             out.loc[noise[keep], "reassigned"] = True

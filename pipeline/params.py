@@ -70,6 +70,8 @@ class Cluster(_Section):
     refine_iterations: int = Field(ge=0, le=100)
     reassign_noise: bool
     reassign_min_similarity: float = Field(ge=-1, le=1)
+    noise_pass_min_size: int = Field(ge=0)
+    attach_min_similarity: float | None = Field(ge=-1, le=1)
     lexical_weight: float = Field(ge=0, le=1)
     lexical_dims: int = Field(ge=2)
     keywords: int = Field(ge=1)

@@ -324,20 +324,20 @@ def test_noise_pass_keeps_only_tight_groups():
 
 
 def test_late_join_places_a_noise_claim_below_the_reassign_bar(params):
-    from pipeline.cluster import ATTACH_MIN_SIMILARITY
-
+    bar = params.cluster.attach_min_similarity
     frame = _blobs()
     vecs = np.vstack(frame["embedding"].to_numpy()).astype(np.float64)
     centre = vecs[:8].mean(axis=0)
     centre /= np.linalg.norm(centre)
-    cos = (ATTACH_MIN_SIMILARITY + params.cluster.reassign_min_similarity) / 2  # between the two bars
+    cos = (bar + params.cluster.reassign_min_similarity) / 2  # between the two bars
     late = cos * centre + np.sqrt(1 - cos ** 2) * np.eye(16)[10]
     frame = pd.concat([frame, pd.DataFrame({"sentence_id": ["s999"], "embedding": [late.astype(np.float32)]})],
                       ignore_index=True)
-    off = cluster_claims(frame, params.cluster, seed=42, attach=False).set_index("sentence_id")
+    no_late_join = params.cluster.model_copy(update={"attach_min_similarity": None})
+    off = cluster_claims(frame, no_late_join, seed=42).set_index("sentence_id")
     on = cluster_claims(frame, params.cluster, seed=42).set_index("sentence_id")
     assert off.loc["s999", "cluster_id"] == -1
     assert on.loc["s999", "cluster_id"] == on.loc["s000", "cluster_id"] and on.loc["s999", "reassigned"]
-    assert on.loc["s999", "membership_score"] >= ATTACH_MIN_SIMILARITY
+    assert on.loc["s999", "membership_score"] >= bar
     # the key points are the same ones: the late join adds members, never a key point, and moves no other claim
     assert (on.drop("s999")["cluster_id"] == off.drop("s999")["cluster_id"]).all()
