@@ -6,7 +6,6 @@ import json
 import logging
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -272,26 +271,14 @@ def spacy_parser(nlp, batch_size: int = 64) -> Parser:
     return parse
 
 
-def _stage_spacy_model() -> str:
-    """params `sentences.spacy_model` (a param the argmap stage declares): of the params file the
-    command was given (`argmap --params`, params.yaml by default). Read here because the stage's
-    runner (pipeline/runners.py) passes no parser."""
-    from pipeline.params import load_params
-
-    cli = sys.modules.get("pipeline.cli.common")
-    path = cli.STATE.get("params") if cli is not None and hasattr(cli, "STATE") else None
-    return load_params(path or "params.yaml").sentences.spacy_model
-
-
-def stage_parser(spacy_model: str | None = None) -> Parser:
-    """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model` by default), its
-    parses looked up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own
-    there) and stored there."""
+def stage_parser(spacy_model: str) -> Parser:
+    """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model`), its parses looked
+    up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own there) and
+    stored there."""
     from pipeline.models import load_spacy
     from pipeline.runtime.cache import CachedNLP, open_store
 
-    name = spacy_model or _stage_spacy_model()
-    nlp = CachedNLP(lambda: load_spacy(name, PARSE_DISABLE), open_store(), spec=(name, PARSE_DISABLE))
+    nlp = CachedNLP(lambda: load_spacy(spacy_model, PARSE_DISABLE), open_store(), spec=(spacy_model, PARSE_DISABLE))
     return spacy_parser(nlp, batch_size=256)
 
 
@@ -737,13 +724,12 @@ def _aligned(text: str, analysed: str) -> bool:
 
 def _choose_labels(texts: np.ndarray, analysed: np.ndarray, roles: np.ndarray, vectors: dict,
                    sentence_ids: np.ndarray, bounds: list[tuple[int, int]],
-                   parse: Parser | None) -> dict[int, tuple[LabelSpan, float]]:
+                   parse: Parser) -> dict[int, tuple[LabelSpan, float]]:
     """Every key point's label (`pick_label`), by the position of its first claim; key points are
     claims [start, end) of the arrays. The parses are asked for in rounds, each round one batch over
     every key point still undecided: only the claims whose spans could win get parsed. A claim is
     parsed as the claims stage parsed it (its analysis text, which the parse cache holds) when the
     offsets agree, else as written."""
-    parse = parse or stage_parser()
     todo = {}
     for start, end in bounds:
         mat = np.vstack([vectors[s] for s in sentence_ids[start:end]])
@@ -777,13 +763,13 @@ def describe_clusters(
     *,
     lemmatize: Lemmatizer,
     n_keywords: int,
-    parse: Parser | None = None,
+    parse: Parser,
 ) -> pd.DataFrame:
     """One row per key point: readable label, keywords, size, stance shares, sources.
 
     The label is a span of the claim `representative_sentence_id`, at `label_start_char` to
     `label_end_char` (offsets as the claims'; the label is exactly that slice of the source), chosen
-    by `pick_label`, its grammar checked with `parse` (`stage_parser()` when not given); `n_people`
+    by `pick_label`, its grammar checked with `parse` (the stage's: `stage_parser`); `n_people`
     counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS)."""
     claims = sentences[sentences["is_claim"]].copy()
     if not len(claims):

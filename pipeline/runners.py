@@ -161,7 +161,14 @@ def relate(p: Params) -> None:
 
 def argmap(p: Params) -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
-    from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, stored_lemmatizer, validate_argmap
+    from pipeline.argmap import (
+        build_argmap,
+        describe_clusters,
+        merge_sentences,
+        stage_parser,
+        stored_lemmatizer,
+        validate_argmap,
+    )
     from pipeline.results.export import to_aif, to_argdown, to_graphml
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
@@ -176,6 +183,7 @@ def argmap(p: Params) -> None:
     clusters = describe_clusters(
         sentences, documents, embeddings, p.stance.label_names,
         lemmatize=stored_lemmatizer(scored), n_keywords=p.cluster.keywords,
+        parse=stage_parser(p.sentences.spacy_model),
     )
     run = {
         "corpora": list(p.ingest.corpora),
@@ -200,8 +208,8 @@ def argmap(p: Params) -> None:
 
 def report(p: Params) -> None:
     """Render outputs/report.html: the map as one self-contained page that works offline."""
-    from pipeline.cli.common import progress
     from pipeline.results.report import render_report
+    from pipeline.runtime.progress import progress
 
     doc = read_json(paths.ARGMAP)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)

@@ -119,6 +119,16 @@ def test_the_product_does_not_import_the_benchmarks():
                                                                          for t in at_import[m])}
 
 
+def test_only_the_console_entry_imports_the_cli():
+    """The stages, their runners and the runtime never depend on the command line package: the one
+    module outside pipeline/cli/ that imports it is the console entry (pipeline/runtime/warm.py),
+    which starts the app."""
+    graph = import_graph(functions=True)
+    users = {m for m in graph if m.startswith("pipeline") and not m.startswith("pipeline.cli")
+             and any(t.startswith("pipeline.cli") for t in graph[m])}
+    assert users == {"pipeline.runtime.warm"}
+
+
 def test_the_stage_modules_stay_flat_and_the_subpackages_exist():
     for name in ("pipeline.runtime", "pipeline.results", "pipeline.cli", "pipeline.readers", "benchmarks"):
         assert MODULES[name].name == "__init__.py", name

@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from pipeline.cli.common import fail, params, progress, user_errors
+from pipeline.cli.common import fail, params, user_errors
+from pipeline.runtime.progress import progress
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."
