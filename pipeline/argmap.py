@@ -16,6 +16,7 @@ import pandas as pd
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.parses import PARSE_DISABLE
 from pipeline.people import dominant_positions, is_named, resolve_speakers, top_label
+from pipeline.stance import LabelSpace
 
 logger = logging.getLogger(__name__)
 
@@ -759,7 +760,7 @@ def describe_clusters(
     sentences: pd.DataFrame,
     documents: pd.DataFrame,
     embeddings: pd.DataFrame,
-    labels: list[str],
+    label_space: LabelSpace,
     *,
     lemmatize: Lemmatizer,
     n_keywords: int,
@@ -770,7 +771,9 @@ def describe_clusters(
     The label is a span of the claim `representative_sentence_id`, at `label_start_char` to
     `label_end_char` (offsets as the claims'; the label is exactly that slice of the source), chosen
     by `pick_label`, its grammar checked with `parse` (the stage's: `stage_parser`); `n_people`
-    counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS)."""
+    counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS); stance shares are over
+    `label_space`'s labels."""
+    labels = label_space.names
     claims = sentences[sentences["is_claim"]].copy()
     if not len(claims):
         return pd.DataFrame(columns=["cluster_id", "label", "representative_sentence_id", "keywords",
@@ -875,16 +878,18 @@ def build_argmap(
     documents: pd.DataFrame,
     clusters: pd.DataFrame,
     edges: pd.DataFrame,
-    label_set: list[dict[str, str]],
+    label_space: LabelSpace,
     run: dict,
-    neutral: str | None = None,
 ) -> dict:
     """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json).
 
-    Positions count claims and people: `speaker` resolves each document to a person
-    (pipeline/people.py); `share_of_people` is the share of speakers whose claims mostly take
-    that position (`neutral`, the label set's no-position label, only where nothing else).
+    One position per label of `label_space`, in its order. Positions count claims and people:
+    `speaker` resolves each document to a person (pipeline/people.py); `share_of_people` is the
+    share of speakers whose claims mostly take that position (the label space's neutral label only
+    where nothing else).
     """
+    label_set = [{"name": name, "description": description}
+                 for name, description in zip(label_space.names, label_space.descriptions)]
     docs = documents.set_index("doc_id")
     speaker = resolve_speakers(documents)
     # column lookups by id: a `docs.loc[id]` row per claim cost seconds at 10k claims
@@ -906,9 +911,7 @@ def build_argmap(
         )
     positions = []
     n_claims = max(len(claims), 1)
-    names = [lab["name"] for lab in label_set]
-    neutral = neutral if neutral in names else names[-1]
-    leaning = dominant_positions(claims, speaker, names, neutral) if len(claims) else {}
+    leaning = dominant_positions(claims, speaker, label_space.names, label_space.neutral) if len(claims) else {}
     n_people = max(len(leaning), 1)
     # each key point's claims in strength order, gathered once (a mask per key point is O(n) each)
     members_of: dict[int, list[str]] = {}

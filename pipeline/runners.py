@@ -151,11 +151,7 @@ def relate(p: Params) -> None:
         .merge(stances, on="sentence_id", validate="one_to_one")
         .merge(assignments[["sentence_id", "cluster_id"]], on="sentence_id", validate="one_to_one")
     )
-    space = LabelSpace.from_params(p.stance)
-    edges = relate_claims(
-        claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label,
-        terms=dict(zip(space.names, space.terms)),
-    )
+    edges = relate_claims(claims, documents, embeddings, p.relate, LabelSpace.from_params(p.stance))
     write_table(edges, paths.EDGES, schemas.EDGES)
 
 
@@ -170,6 +166,7 @@ def argmap(p: Params) -> None:
         validate_argmap,
     )
     from pipeline.results.export import to_aif, to_argdown, to_graphml
+    from pipeline.stance import LabelSpace
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
@@ -180,8 +177,9 @@ def argmap(p: Params) -> None:
     )
     embeddings = read_table(paths.EMBEDDINGS, schemas.EMBEDDINGS)
     edges = read_table(paths.EDGES, schemas.EDGES)
+    label_space = LabelSpace.from_params(p.stance)
     clusters = describe_clusters(
-        sentences, documents, embeddings, p.stance.label_names,
+        sentences, documents, embeddings, label_space,
         lemmatize=stored_lemmatizer(scored), n_keywords=p.cluster.keywords,
         parse=stage_parser(p.sentences.spacy_model),
     )
@@ -194,8 +192,7 @@ def argmap(p: Params) -> None:
                    "claim_threshold": p.sentences.claim_threshold},
         "top_claims": p.argmap.top_claims,
     }
-    label_set = [{"name": label.name, "description": label.description} for label in p.stance.labels]
-    doc = build_argmap(sentences, documents, clusters, edges, label_set, run, neutral=p.stance.neutral_label)
+    doc = build_argmap(sentences, documents, clusters, edges, label_space, run)
     validate_argmap(doc)
     write_table(sentences, paths.SENTENCES, schemas.SENTENCES)
     write_table(clusters, paths.CLUSTERS, schemas.CLUSTERS)
