@@ -70,36 +70,40 @@ def train_stance(p: Params) -> None:
                      plots_dir=paths.PLOTS)
 
 
-def _on_engine(p: Params, work):
-    """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends."""
+def _on_engine(p: Params, work, models=None):
+    """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends;
+    `models` (pipeline.runtime.engine.Models; not imported here, as a runner imports its engine
+    itself) are handed to the engine in place of the trained ones."""
     from pipeline.runtime.engine import make_engine
 
-    engine = make_engine(p)
+    engine = make_engine(p, models=models)
     try:
         return work(engine)
     finally:
         engine.close()
 
 
-def sentences(p: Params) -> None:
+def sentences(p: Params, *, models=None) -> None:
     """Split documents into sentences, give each a role, and score which are claims."""
     from pipeline.claims import ClaimModel
     from pipeline.runtime.engine import run_sentences
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     blocks = read_table(paths.BLOCKS, schemas.BLOCKS)
-    ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
-    scored = _on_engine(p, lambda engine: run_sentences(engine, documents, blocks, p))
+    if models is None or models.claim_model is None:
+        ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
+    scored = _on_engine(p, lambda engine: run_sentences(engine, documents, blocks, p), models)
     write_table(scored, paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
 
 
-def embed(p: Params) -> None:
+def embed(p: Params, *, models=None) -> None:
     """Embed every claim with the sentence-transformers model named in params."""
     from pipeline.runtime.engine import run_embed
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
-    write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p)), paths.EMBEDDINGS, schemas.EMBEDDINGS)
+    write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p), models), paths.EMBEDDINGS,
+                schemas.EMBEDDINGS)
 
 
 def cluster(p: Params) -> None:
@@ -124,15 +128,16 @@ def cluster(p: Params) -> None:
     write_table(assignments, paths.ASSIGNMENTS, schemas.ASSIGNMENTS)
 
 
-def stance(p: Params) -> None:
+def stance(p: Params, *, models=None) -> None:
     """Tag each claim with a stance label, a probability per label and the chosen one's score."""
     from pipeline.runtime.engine import run_stance
     from pipeline.stance import StanceModel
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
-    StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
-    stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p))
+    if models is None or models.stance_model is None:
+        StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
+    stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p), models)
     write_table(stances, paths.STANCES, schemas.STANCES)
 
 
