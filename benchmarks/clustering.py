@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import time
@@ -17,15 +16,10 @@ import pandas as pd
 from pipeline.errors import CorpusError
 from pipeline.models import Embedder
 from pipeline.params import Cluster
+from pipeline.stance_data import ITEM_COLUMNS
 
 logger = logging.getLogger(__name__)
 
-ITEM_COLUMNS = ["dataset", "split", "group", "item_id", "text", "gold"]
-ARGKP_FILES = {
-    "train": ("kpm_data", "arguments_train.csv", "labels_train.csv"),
-    "dev": ("kpm_data", "arguments_dev.csv", "labels_dev.csv"),
-    "test": ("test_data", "arguments_test.csv", "labels_test.csv"),
-}
 SPLITS = ("train", "dev", "test")
 METRICS = ("ari", "nmi", "v_measure")
 
@@ -35,48 +29,7 @@ Method = Callable[[np.ndarray, Sequence[str], int], np.ndarray]
 
 
 # ------------------------------------------------------------------------------------- loaders
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        raise CorpusError(f"{path}: benchmark file missing (see the dataset's README for its layout)")
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def load_argkp(root: Path, split: str) -> pd.DataFrame:
-    """ArgKP-2021 arguments that match exactly one key point; that key point is the gold cluster.
-
-    One group per (topic, stance): key points are written per topic and stance, so an argument
-    can only belong to a key point of its own group.
-    """
-    if split not in ARGKP_FILES:
-        raise CorpusError(f"ArgKP-2021 split {split!r} unknown; use one of {', '.join(SPLITS)}")
-    folder, args_name, labels_name = ARGKP_FILES[split]
-    arguments = _read_csv(Path(root) / folder / args_name)
-    labels = _read_csv(Path(root) / folder / labels_name)
-    matches: dict[str, list[str]] = {}
-    for row in labels:
-        if row["label"].strip() == "1":
-            matches.setdefault(row["arg_id"], []).append(row["key_point_id"])
-    rows = []
-    for arg in arguments:
-        kps = matches.get(arg["arg_id"], [])
-        if len(kps) != 1:
-            continue
-        stance = "pro" if arg["stance"].strip() == "1" else "con"
-        rows.append(
-            {
-                "dataset": "argkp",
-                "split": split,
-                "group": f"{arg['topic']} | {stance}",
-                "item_id": arg["arg_id"],
-                "text": arg["argument"],
-                "gold": kps[0],
-            }
-        )
-    logger.info("ArgKP-2021 %s: %d arguments matching exactly one key point", split, len(rows))
-    return _frame(rows)
+# ArgKP-2021's items are read by the product (pipeline.stance_data.argkp_items), which trains on them.
 
 
 def load_perspectrum(root: Path, split: str, *, min_items: int = 4) -> pd.DataFrame:
@@ -127,7 +80,7 @@ def _read_json(path: Path):
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=ITEM_COLUMNS).astype({c: "str" for c in ITEM_COLUMNS})
+    return pd.DataFrame(rows, columns=list(ITEM_COLUMNS)).astype(str)
 
 
 # ----------------------------------------------------------------------------------- embedding

@@ -43,10 +43,11 @@ def _seeds(text: str | None, base_seed: int, default_runs: int = 5) -> list[int]
 def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspectrum_dir: Path):
     import pandas as pd
 
-    from benchmarks.clustering import load_argkp, load_perspectrum
+    from benchmarks.clustering import load_perspectrum
+    from pipeline.stance_data import argkp_items
 
     loaders = {
-        "argkp": lambda s: load_argkp(argkp_dir, s),
+        "argkp": lambda s: argkp_items(argkp_dir, s),
         "perspectrum": lambda s: load_perspectrum(perspectrum_dir, s),
     }
     return pd.concat([loaders[d](s) for d in datasets for s in splits], ignore_index=True)

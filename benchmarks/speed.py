@@ -329,10 +329,10 @@ def cluster_ari_check(argkp_root: Path, embedder, cluster_params, sample_fractio
     import pandas as pd
     from sklearn.metrics import adjusted_rand_score
 
-    from benchmarks.clustering import load_argkp
     from pipeline.cluster import cluster_claims
+    from pipeline.stance_data import argkp_items
 
-    items = pd.concat([load_argkp(argkp_root, s) for s in ("train", "dev", "test")], ignore_index=True)
+    items = pd.concat([argkp_items(argkp_root, s) for s in ("train", "dev", "test")], ignore_index=True)
     vectors = embedder.encode(items["text"].tolist())
     frame = pd.DataFrame({"sentence_id": [f"a{i:06d}" for i in range(len(items))],
                           "embedding": list(vectors)})

@@ -6,7 +6,6 @@ import json
 import logging
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ import pandas as pd
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.parses import PARSE_DISABLE
 from pipeline.people import dominant_positions, is_named, resolve_speakers, top_label
+from pipeline.stance import LabelSpace
 
 logger = logging.getLogger(__name__)
 
@@ -272,26 +272,14 @@ def spacy_parser(nlp, batch_size: int = 64) -> Parser:
     return parse
 
 
-def _stage_spacy_model() -> str:
-    """params `sentences.spacy_model` (a param the argmap stage declares): of the params file the
-    command was given (`argmap --params`, params.yaml by default). Read here because the stage's
-    runner (pipeline/runners.py) passes no parser."""
-    from pipeline.params import load_params
-
-    cli = sys.modules.get("pipeline.cli.common")
-    path = cli.STATE.get("params") if cli is not None and hasattr(cli, "STATE") else None
-    return load_params(path or "params.yaml").sentences.spacy_model
-
-
-def stage_parser(spacy_model: str | None = None) -> Parser:
-    """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model` by default), its
-    parses looked up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own
-    there) and stored there."""
+def stage_parser(spacy_model: str) -> Parser:
+    """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model`), its parses looked
+    up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own there) and
+    stored there."""
     from pipeline.models import load_spacy
     from pipeline.runtime.cache import CachedNLP, open_store
 
-    name = spacy_model or _stage_spacy_model()
-    nlp = CachedNLP(lambda: load_spacy(name, PARSE_DISABLE), open_store(), spec=(name, PARSE_DISABLE))
+    nlp = CachedNLP(lambda: load_spacy(spacy_model, PARSE_DISABLE), open_store(), spec=(spacy_model, PARSE_DISABLE))
     return spacy_parser(nlp, batch_size=256)
 
 
@@ -737,13 +725,12 @@ def _aligned(text: str, analysed: str) -> bool:
 
 def _choose_labels(texts: np.ndarray, analysed: np.ndarray, roles: np.ndarray, vectors: dict,
                    sentence_ids: np.ndarray, bounds: list[tuple[int, int]],
-                   parse: Parser | None) -> dict[int, tuple[LabelSpan, float]]:
+                   parse: Parser) -> dict[int, tuple[LabelSpan, float]]:
     """Every key point's label (`pick_label`), by the position of its first claim; key points are
     claims [start, end) of the arrays. The parses are asked for in rounds, each round one batch over
     every key point still undecided: only the claims whose spans could win get parsed. A claim is
     parsed as the claims stage parsed it (its analysis text, which the parse cache holds) when the
     offsets agree, else as written."""
-    parse = parse or stage_parser()
     todo = {}
     for start, end in bounds:
         mat = np.vstack([vectors[s] for s in sentence_ids[start:end]])
@@ -773,18 +760,20 @@ def describe_clusters(
     sentences: pd.DataFrame,
     documents: pd.DataFrame,
     embeddings: pd.DataFrame,
-    labels: list[str],
+    label_space: LabelSpace,
     *,
     lemmatize: Lemmatizer,
     n_keywords: int,
-    parse: Parser | None = None,
+    parse: Parser,
 ) -> pd.DataFrame:
     """One row per key point: readable label, keywords, size, stance shares, sources.
 
     The label is a span of the claim `representative_sentence_id`, at `label_start_char` to
     `label_end_char` (offsets as the claims'; the label is exactly that slice of the source), chosen
-    by `pick_label`, its grammar checked with `parse` (`stage_parser()` when not given); `n_people`
-    counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS)."""
+    by `pick_label`, its grammar checked with `parse` (the stage's: `stage_parser`); `n_people`
+    counts distinct speakers, named or not (pipeline/schemas.py CLUSTERS); stance shares are over
+    `label_space`'s labels."""
+    labels = label_space.names
     claims = sentences[sentences["is_claim"]].copy()
     if not len(claims):
         return pd.DataFrame(columns=["cluster_id", "label", "representative_sentence_id", "keywords",
@@ -889,16 +878,18 @@ def build_argmap(
     documents: pd.DataFrame,
     clusters: pd.DataFrame,
     edges: pd.DataFrame,
-    label_set: list[dict[str, str]],
+    label_space: LabelSpace,
     run: dict,
-    neutral: str | None = None,
 ) -> dict:
     """The map as a JSON-ready dict (see pipeline/schemas_json/argmap.schema.json).
 
-    Positions count claims and people: `speaker` resolves each document to a person
-    (pipeline/people.py); `share_of_people` is the share of speakers whose claims mostly take
-    that position (`neutral`, the label set's no-position label, only where nothing else).
+    One position per label of `label_space`, in its order. Positions count claims and people:
+    `speaker` resolves each document to a person (pipeline/people.py); `share_of_people` is the
+    share of speakers whose claims mostly take that position (the label space's neutral label only
+    where nothing else).
     """
+    label_set = [{"name": name, "description": description}
+                 for name, description in zip(label_space.names, label_space.descriptions)]
     docs = documents.set_index("doc_id")
     speaker = resolve_speakers(documents)
     # column lookups by id: a `docs.loc[id]` row per claim cost seconds at 10k claims
@@ -920,9 +911,7 @@ def build_argmap(
         )
     positions = []
     n_claims = max(len(claims), 1)
-    names = [lab["name"] for lab in label_set]
-    neutral = neutral if neutral in names else names[-1]
-    leaning = dominant_positions(claims, speaker, names, neutral) if len(claims) else {}
+    leaning = dominant_positions(claims, speaker, label_space.names, label_space.neutral) if len(claims) else {}
     n_people = max(len(leaning), 1)
     # each key point's claims in strength order, gathered once (a mask per key point is O(n) each)
     members_of: dict[int, list[str]] = {}

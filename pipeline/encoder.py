@@ -239,6 +239,6 @@ def _held_out(params) -> list[tuple[list[str], np.ndarray]]:
 
 
 def groups_from_benchmark(items: pd.DataFrame, splits: Sequence[str]) -> pd.DataFrame:
-    """Benchmark items (the loaders of benchmarks.clustering) as training-group rows."""
+    """Items with a gold key point (pipeline.stance_data.argkp_items) as training-group rows."""
     part = items[items["split"].isin(list(splits))]
     return pd.DataFrame({"group": part["group"], "key_point": part["gold"], "text": part["text"]})

@@ -13,6 +13,7 @@ from pipeline.cluster import cluster_centroids
 from pipeline.cues import negator_among
 from pipeline.embed import analysis_text, embedding_matrix
 from pipeline.params import Relate
+from pipeline.stance import LabelSpace
 
 logger = logging.getLogger(__name__)
 
@@ -121,19 +122,18 @@ def _thesis(doc_id: str, titles: dict, claims_by_doc: dict, terms: dict[str, lis
     return term_polarity(text, terms), "its claims"
 
 
-def relate_documents(
-    claims: pd.DataFrame, documents: pd.DataFrame, labels: list[str], neutral: str,
-    terms: dict[str, list[str]] | None = None,
-) -> pd.DataFrame:
+def relate_documents(claims: pd.DataFrame, documents: pd.DataFrame, label_space: LabelSpace) -> pd.DataFrame:
     """A reply edge per comment, and a support or attack edge for its overall stance.
 
     Evidence in order: the comment's language of agreement or disagreement; else a polarity
     conflict (the comment's claims affirm a position's terms that what it answers denies, as a
-    comment praising marketing under 'Sales, Not Marketing'); else the stance profiles.
+    comment praising marketing under 'Sales, Not Marketing'; each label's topic terms from
+    `label_space`); else the stance profiles.
     """
     rows = []
     empty = claims.iloc[0:0]
-    terms = terms or {}
+    labels, neutral = label_space.names, label_space.neutral
+    terms = dict(zip(label_space.names, label_space.terms))
     titles = documents.set_index("doc_id")["title"].to_dict() if "title" in documents.columns else {}
     comments = documents[documents["kind"].eq("comment") & documents["parent_doc_id"].notna()]
     # Only comments and what they answer are read: grouping every article's claims costs seconds.
@@ -189,7 +189,7 @@ def relate_claims(
     documents: pd.DataFrame,
     embeddings: pd.DataFrame,
     params: Relate,
-    neutral: str,
+    label_space: LabelSpace,
     document_edges: pd.DataFrame,
 ) -> pd.DataFrame:
     """For each comment claim, the claims of what it answers that it speaks to.
@@ -197,6 +197,7 @@ def relate_claims(
     Similar claims are linked; the edge is support where both lean the same way, attack where
     they lean different ways, and follows the comment's overall relation where either is neutral.
     """
+    neutral = label_space.neutral
     vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
     parent = documents.set_index("doc_id")["parent_doc_id"].to_dict()
     overall = {
@@ -270,8 +271,7 @@ def relate_key_points(
     embeddings: pd.DataFrame,
     claim_edges: pd.DataFrame,
     params: Relate,
-    labels: list[str],
-    neutral: str,
+    label_space: LabelSpace,
 ) -> pd.DataFrame:
     """Key points that back or oppose each other across documents.
 
@@ -286,6 +286,7 @@ def relate_key_points(
     if clustered["cluster_id"].nunique() < 2:
         return pd.DataFrame(columns=columns)
     vectors = dict(zip(embeddings["sentence_id"], embedding_matrix(embeddings)))
+    labels, neutral = label_space.names, label_space.neutral
     dominant = dominant_stances(claims, labels)
     ids = sorted(dominant)
     mat = np.vstack([vectors[s] for s in clustered["sentence_id"]])
@@ -335,17 +336,16 @@ def relate(
     documents: pd.DataFrame,
     embeddings: pd.DataFrame,
     params: Relate,
-    labels: list[str],
-    neutral: str,
-    terms: dict[str, list[str]] | None = None,
+    label_space: LabelSpace,
 ) -> pd.DataFrame:
     """All edges: document replies and relations, claim-level and key-point-level support and attack.
 
-    `terms` maps each label to its topic terms (params stance.labels), for the polarity rule.
+    `label_space` (params stance) gives the labels in order, the neutral one and each label's topic
+    terms, for the polarity rule.
     """
-    doc_edges = relate_documents(claims, documents, labels, neutral, terms)
-    claim_edges = relate_claims(claims, documents, embeddings, params, neutral, doc_edges)
-    kp_edges = relate_key_points(claims, embeddings, claim_edges, params, labels, neutral)
+    doc_edges = relate_documents(claims, documents, label_space)
+    claim_edges = relate_claims(claims, documents, embeddings, params, label_space, doc_edges)
+    kp_edges = relate_key_points(claims, embeddings, claim_edges, params, label_space)
     edges = pd.concat([doc_edges, claim_edges, kp_edges], ignore_index=True)
     logger.info(
         "%d edges: %s", len(edges),

@@ -70,36 +70,40 @@ def train_stance(p: Params) -> None:
                      plots_dir=paths.PLOTS)
 
 
-def _on_engine(p: Params, work):
-    """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends."""
+def _on_engine(p: Params, work, models=None):
+    """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends;
+    `models` (pipeline.runtime.engine.Models; not imported here, as a runner imports its engine
+    itself) are handed to the engine in place of the trained ones."""
     from pipeline.runtime.engine import make_engine
 
-    engine = make_engine(p)
+    engine = make_engine(p, models=models)
     try:
         return work(engine)
     finally:
         engine.close()
 
 
-def sentences(p: Params) -> None:
+def sentences(p: Params, *, models=None) -> None:
     """Split documents into sentences, give each a role, and score which are claims."""
     from pipeline.claims import ClaimModel
     from pipeline.runtime.engine import run_sentences
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     blocks = read_table(paths.BLOCKS, schemas.BLOCKS)
-    ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
-    scored = _on_engine(p, lambda engine: run_sentences(engine, documents, blocks, p))
+    if models is None or models.claim_model is None:
+        ClaimModel.load(paths.CLAIM_MODEL)  # a missing model is one clear line before any work
+    scored = _on_engine(p, lambda engine: run_sentences(engine, documents, blocks, p), models)
     write_table(scored, paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     logger.info("%d sentences, %d claims", len(scored), int(scored["is_claim"].sum()))
 
 
-def embed(p: Params) -> None:
+def embed(p: Params, *, models=None) -> None:
     """Embed every claim with the sentence-transformers model named in params."""
     from pipeline.runtime.engine import run_embed
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
-    write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p)), paths.EMBEDDINGS, schemas.EMBEDDINGS)
+    write_table(_on_engine(p, lambda engine: run_embed(engine, scored, p), models), paths.EMBEDDINGS,
+                schemas.EMBEDDINGS)
 
 
 def cluster(p: Params) -> None:
@@ -124,15 +128,16 @@ def cluster(p: Params) -> None:
     write_table(assignments, paths.ASSIGNMENTS, schemas.ASSIGNMENTS)
 
 
-def stance(p: Params) -> None:
+def stance(p: Params, *, models=None) -> None:
     """Tag each claim with a stance label, a probability per label and the chosen one's score."""
     from pipeline.runtime.engine import run_stance
     from pipeline.stance import StanceModel
 
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
-    StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
-    stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p))
+    if models is None or models.stance_model is None:
+        StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
+    stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p), models)
     write_table(stances, paths.STANCES, schemas.STANCES)
 
 
@@ -151,18 +156,22 @@ def relate(p: Params) -> None:
         .merge(stances, on="sentence_id", validate="one_to_one")
         .merge(assignments[["sentence_id", "cluster_id"]], on="sentence_id", validate="one_to_one")
     )
-    space = LabelSpace.from_params(p.stance)
-    edges = relate_claims(
-        claims, documents, embeddings, p.relate, p.stance.label_names, p.stance.neutral_label,
-        terms=dict(zip(space.names, space.terms)),
-    )
+    edges = relate_claims(claims, documents, embeddings, p.relate, LabelSpace.from_params(p.stance))
     write_table(edges, paths.EDGES, schemas.EDGES)
 
 
 def argmap(p: Params) -> None:
     """Assemble the argument map and the final sentences and clusters tables."""
-    from pipeline.argmap import build_argmap, describe_clusters, merge_sentences, stored_lemmatizer, validate_argmap
+    from pipeline.argmap import (
+        build_argmap,
+        describe_clusters,
+        merge_sentences,
+        stage_parser,
+        stored_lemmatizer,
+        validate_argmap,
+    )
     from pipeline.results.export import to_aif, to_argdown, to_graphml
+    from pipeline.stance import LabelSpace
 
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     scored = read_table(paths.SENTENCES_SCORED, schemas.CLAIM_SCORES)
@@ -173,9 +182,11 @@ def argmap(p: Params) -> None:
     )
     embeddings = read_table(paths.EMBEDDINGS, schemas.EMBEDDINGS)
     edges = read_table(paths.EDGES, schemas.EDGES)
+    label_space = LabelSpace.from_params(p.stance)
     clusters = describe_clusters(
-        sentences, documents, embeddings, p.stance.label_names,
+        sentences, documents, embeddings, label_space,
         lemmatize=stored_lemmatizer(scored), n_keywords=p.cluster.keywords,
+        parse=stage_parser(p.sentences.spacy_model),
     )
     run = {
         "corpora": list(p.ingest.corpora),
@@ -186,8 +197,7 @@ def argmap(p: Params) -> None:
                    "claim_threshold": p.sentences.claim_threshold},
         "top_claims": p.argmap.top_claims,
     }
-    label_set = [{"name": label.name, "description": label.description} for label in p.stance.labels]
-    doc = build_argmap(sentences, documents, clusters, edges, label_set, run, neutral=p.stance.neutral_label)
+    doc = build_argmap(sentences, documents, clusters, edges, label_space, run)
     validate_argmap(doc)
     write_table(sentences, paths.SENTENCES, schemas.SENTENCES)
     write_table(clusters, paths.CLUSTERS, schemas.CLUSTERS)
@@ -200,8 +210,8 @@ def argmap(p: Params) -> None:
 
 def report(p: Params) -> None:
     """Render outputs/report.html: the map as one self-contained page that works offline."""
-    from pipeline.cli.common import progress
     from pipeline.results.report import render_report
+    from pipeline.runtime.progress import progress
 
     doc = read_json(paths.ARGMAP)
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)

@@ -1,5 +1,7 @@
 """Stance training data: (text, position, relation) pairs from public datasets and the debate set.
 
+The one reader of ArgKP-2021's files is here (`read_argkp`): the stance pairs, the encoder's key
+point groups (`argmap encoder-groups`) and the clustering benchmark all read the dataset through it.
 A pair says whether a text argues *for* a position statement, *against* it, or *neither*. Public
 datasets teach that relation across many debates (ArgKP-2021: argument vs. motion and key point;
 PERSPECTRUM: perspective vs. claim); the debate set, written for this project's label set, teaches
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,8 +21,11 @@ import pandas as pd
 from pipeline.errors import AnnotationError
 from pipeline.io import InputError, read_csv_records
 
+logger = logging.getLogger(__name__)
+
 RELATIONS = ("for", "against", "neither")
 PAIR_COLUMNS = ("text", "position", "relation", "group")
+ITEM_COLUMNS = ("dataset", "split", "group", "item_id", "text", "gold")
 DEBATE_COLUMNS = ("id", "register", "text", "is_claim", "stance", "hard_case", "pair", "note")
 REGISTERS = ("blog", "newsletter", "forum", "reply", "headline", "list_item", "social", "qa")
 # Where a sentence of each register sits on a page, as the claim detector's context cues read it.
@@ -36,27 +42,63 @@ def stable_pick(key: str, n: int) -> int:
 # ----------------------------------------------------------------------------- public datasets
 
 
+ARGKP_FOLDERS = {"train": "kpm_data", "dev": "kpm_data", "test": "test_data"}
+ARGKP_TABLES = ("arguments", "key_points", "labels")
+
+
+def read_argkp(argkp_dir: str | Path, split: str, tables: Sequence[str] = ARGKP_TABLES) -> dict[str, pd.DataFrame]:
+    """ArgKP-2021's `tables` of one split (arguments, key_points, labels), every cell the string the
+    file holds: ids, texts and the 1/-1 stance and 1/0 label codes as written."""
+    if split not in ARGKP_FOLDERS:
+        raise InputError(f"ArgKP-2021 split {split!r} unknown; use one of {', '.join(ARGKP_FOLDERS)}")
+    files = {name: Path(argkp_dir) / ARGKP_FOLDERS[split] / f"{name}_{split}.csv" for name in tables}
+    for path in files.values():
+        if not path.is_file():
+            raise InputError(f"{path}: ArgKP-2021 file not found (point --argkp-dir at the dataset folder)")
+    return {name: pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            for name, path in files.items()}
+
+
+def argkp_items(argkp_dir: str | Path, split: str) -> pd.DataFrame:
+    """ArgKP-2021 arguments that match exactly one key point; that key point is the gold cluster.
+
+    One group per (topic, stance): key points are written per topic and stance, so an argument
+    can only belong to a key point of its own group. Columns: dataset, split, group, item_id, text,
+    gold (the items the clustering benchmark scores and `argmap encoder-groups` trains on).
+    """
+    data = read_argkp(argkp_dir, split, ("arguments", "labels"))
+    matches: dict[str, list[str]] = {}
+    for arg_id, kp_id, label in data["labels"][["arg_id", "key_point_id", "label"]].itertuples(index=False):
+        if label.strip() == "1":
+            matches.setdefault(arg_id, []).append(kp_id)
+    rows = []
+    for arg in data["arguments"].itertuples(index=False):
+        kps = matches.get(arg.arg_id, [])
+        if len(kps) != 1:
+            continue
+        stance = "pro" if arg.stance.strip() == "1" else "con"
+        rows.append({"dataset": "argkp", "split": split, "group": f"{arg.topic} | {stance}",
+                     "item_id": arg.arg_id, "text": arg.argument, "gold": kps[0]})
+    logger.info("ArgKP-2021 %s: %d arguments matching exactly one key point", split, len(rows))
+    return pd.DataFrame(rows, columns=list(ITEM_COLUMNS)).astype(str)
+
+
 def argkp_pairs(argkp_dir: str | Path, split: str, *, key_points: bool = True) -> pd.DataFrame:
     """ArgKP-2021 as pairs: each argument for/against its motion; with `key_points`, also for the
     key point it matches and neither for one of its side's that it does not match (about the
     topic, not that point)."""
-    root = Path(argkp_dir)
-    sub = "test_data" if split == "test" else "kpm_data"
-    files = {name: root / sub / f"{name}_{split}.csv" for name in ("arguments", "key_points", "labels")}
-    for path in files.values():
-        if not path.is_file():
-            raise InputError(f"{path}: ArgKP-2021 file not found (point --argkp-dir at the dataset folder)")
-    args = pd.read_csv(files["arguments"])
-    kps = pd.read_csv(files["key_points"]).set_index("key_point_id")
-    labels = pd.read_csv(files["labels"])
+    data = read_argkp(argkp_dir, split)
+    args = data["arguments"]
+    kps = data["key_points"].set_index("key_point_id")
+    labels = data["labels"]
     rows = [{"text": a.argument, "position": a.topic, "relation": "for" if int(a.stance) == 1 else "against",
              "group": f"argkp/{a.topic}"} for a in args.itertuples(index=False)]
     if not key_points:
         return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
     for arg_id, part in labels.sort_values(["arg_id", "key_point_id"]).groupby("arg_id", sort=True):
         arg = args.loc[args["arg_id"] == arg_id].iloc[0]
-        matched = part[part["label"] == 1]["key_point_id"].tolist()
-        unmatched = part[part["label"] == 0]["key_point_id"].tolist()
+        matched = part[part["label"].str.strip() == "1"]["key_point_id"].tolist()
+        unmatched = part[part["label"].str.strip() == "0"]["key_point_id"].tolist()
         if matched:
             kp = matched[stable_pick(arg_id, len(matched))]
             rows.append({"text": arg.argument, "position": kps.loc[kp, "key_point"], "relation": "for",

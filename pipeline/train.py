@@ -154,6 +154,7 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     from pipeline import paths
     from pipeline.claims import train_claim_model
     from pipeline.models import load_embedder, load_spacy
+    from pipeline.stance import LabelSpace
 
     nlp = nlp or load_spacy(params.sentences.spacy_model, disable=("ner",))
     embedder = embedder or load_embedder(params.embed.model, params.embed.model_package,
@@ -161,9 +162,9 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     from pipeline.stance_data import debate_frame, read_debate_set
 
     sentences, _ = _training_frames(params, params.train_claims.annotations)
-    labels = params.stance.label_names
-    debate = debate_frame(read_debate_set(params.train_claims.debate, labels))
-    held_out = debate_frame(read_debate_set([params.train_claims.held_out], labels))
+    labels = LabelSpace.from_params(params.stance)
+    debate = debate_frame(read_debate_set(params.train_claims.debate, labels.names))
+    held_out = debate_frame(read_debate_set([params.train_claims.held_out], labels.names))
     model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params, extra=debate,
                                        held_out=held_out)
     with atomic_dir(model_dir or paths.CLAIM_MODEL) as tmp:  # no half-written model on interruption

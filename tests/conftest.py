@@ -14,6 +14,7 @@ import yaml
 from pipeline.argmap import build_argmap, describe_clusters, merge_sentences
 from pipeline.relate import relate
 from pipeline.runtime.env import apply_env_defaults
+from pipeline.stance import LabelSpace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -140,11 +141,32 @@ def tiny_map(tiny_thread, params, label_parser):
     assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [-1, 0, 0],
                                 "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
     sentences = merge_sentences(scored, stances, assignments)
-    labels = params.stance.label_names
-    clusters = describe_clusters(sentences, documents, embeddings, labels, lemmatize=_simple_lemmas, n_keywords=3,
-                                 parse=label_parser)
+    label_space = LabelSpace.from_params(params.stance)
+    clusters = describe_clusters(sentences, documents, embeddings, label_space, lemmatize=_simple_lemmas,
+                                 n_keywords=3, parse=label_parser)
     edges = relate(claims, documents, embeddings, params.relate.model_copy(update={"min_similarity": -1.0}),
-                   labels, params.stance.neutral_label)
-    label_set = [{"name": label.name, "description": label.description} for label in params.stance.labels]
-    doc = build_argmap(sentences, documents, clusters, edges, label_set, {"corpora": ["c"], "top_claims": 2})
+                   label_space)
+    doc = build_argmap(sentences, documents, clusters, edges, label_space, {"corpora": ["c"], "top_claims": 2})
     return sentences, clusters, doc
+
+
+@pytest.fixture
+def argkp_root(tmp_path: Path) -> Path:
+    """A tiny ArgKP-2021 folder (dev split): one argument matches two key points, one matches none."""
+    root = tmp_path / "argkp"
+    (root / "kpm_data").mkdir(parents=True)
+    (root / "kpm_data/arguments_dev.csv").write_text(
+        "arg_id,argument,topic,stance\n"
+        "a1,Uniforms save money,School uniform,1\n"
+        'a2,"Uniforms are cheap, parents say",School uniform,1\n'
+        "a3,Uniforms limit expression,School uniform,-1\n"
+        "a4,Matches two key points,School uniform,1\n"
+        "a5,Matches nothing,School uniform,1\n",
+        encoding="utf-8",
+    )
+    (root / "kpm_data/labels_dev.csv").write_text(
+        "arg_id,key_point_id,label\n"
+        "a1,kp1,1\na1,kp2,0\na2,kp1,1\na3,kp3,1\na4,kp1,1\na4,kp2,1\na5,kp1,0\n",
+        encoding="utf-8",
+    )
+    return root

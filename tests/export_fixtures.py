@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from report_fixtures import LABELS
+from report_fixtures import LABEL_SPACE, LABELS
 
 ARTICLE_A = ("Sell first, market later\n\nStartups should sell before they market anything. "
              "Talking to ten customers teaches more than any campaign. "
@@ -122,6 +122,6 @@ def make_thread_map():
     documents, sentences, clusters, edges = make_tables()
     run = {"corpora": ["blogs", "notes"], "embedding_model": "hand-made", "spacy_model": "none",
            "stance_model": "hand-made", "params": {}, "top_claims": 3}
-    doc = build_argmap(sentences, documents.drop(columns=["published"]), clusters, edges, LABELS, run)
+    doc = build_argmap(sentences, documents.drop(columns=["published"]), clusters, edges, LABEL_SPACE, run)
     validate_argmap(doc)
     return doc, documents

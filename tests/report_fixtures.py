@@ -8,12 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.stance import LabelSpace
+
 LABELS = [
     {"name": "pro-sales", "description": "Sell first."},
     {"name": "pro-marketing", "description": "Market first."},
     {"name": "pro-strategy", "description": "Think first."},
     {"name": "neutral", "description": "No position."},
 ]
+LABEL_SPACE = LabelSpace(names=[lab["name"] for lab in LABELS], descriptions=[lab["description"] for lab in LABELS],
+                         examples=[[] for _ in LABELS], terms=[[] for _ in LABELS], neutral="neutral")
 
 # Each one, if it ever ran, would set window.__pwned or open a dialog.
 PAYLOADS = [
@@ -139,7 +143,7 @@ def make_argmap(documents, sentences, clusters, edges, run: dict | None = None) 
     run = run or {"corpora": ["blogs", "notes"], "embedding_model": "hashing-test-embedder",
                   "spacy_model": "none", "stance_model": "hand-made",
                   "params": {"cluster": {"min_cluster_size": 2}}, "top_claims": 3}
-    return build_argmap(sentences, documents, clusters, edges, LABELS, run)
+    return build_argmap(sentences, documents, clusters, edges, LABEL_SPACE, run)
 
 
 def make_corpus(payload: bool = False):

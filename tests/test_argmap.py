@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.argmap import MapSchemaError, class_tfidf_keywords, describe_clusters, merge_sentences, validate_argmap
+from pipeline.stance import LabelSpace
 
 
 def test_merge_keeps_every_sentence(tiny_map):
@@ -368,7 +369,7 @@ def test_describe_clusters_label_is_the_exact_source_slice(tiny_thread, params, 
                                 assignments)
 
     def run():
-        return describe_clusters(sentences, documents, embeddings, params.stance.label_names,
+        return describe_clusters(sentences, documents, embeddings, LabelSpace.from_params(params.stance),
                                  lemmatize=lambda texts: [[] for _ in texts], n_keywords=3, parse=label_parser)
 
     clusters = run()

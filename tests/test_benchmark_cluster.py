@@ -15,7 +15,6 @@ from benchmarks.clustering import (
     benchmark_embedder,
     embed_texts,
     kmeans_method,
-    load_argkp,
     load_perspectrum,
     make_groups,
     markdown_table,
@@ -27,47 +26,11 @@ from benchmarks.clustering import (
     summarise,
     summarise_seeds,
 )
-from pipeline.errors import CorpusError
 
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-@pytest.fixture
-def argkp_root(tmp_path: Path) -> Path:
-    root = tmp_path / "argkp"
-    _write(
-        root / "kpm_data/arguments_dev.csv",
-        "arg_id,argument,topic,stance\n"
-        "a1,Uniforms save money,School uniform,1\n"
-        'a2,"Uniforms are cheap, parents say",School uniform,1\n'
-        "a3,Uniforms limit expression,School uniform,-1\n"
-        "a4,Matches two key points,School uniform,1\n"
-        "a5,Matches nothing,School uniform,1\n",
-    )
-    _write(
-        root / "kpm_data/labels_dev.csv",
-        "arg_id,key_point_id,label\n"
-        "a1,kp1,1\na1,kp2,0\na2,kp1,1\na3,kp3,1\na4,kp1,1\na4,kp2,1\na5,kp1,0\n",
-    )
-    return root
-
-
-def test_load_argkp_keeps_arguments_with_exactly_one_key_point(argkp_root):
-    items = load_argkp(argkp_root, "dev")
-    assert items["item_id"].tolist() == ["a1", "a2", "a3"]
-    assert items["gold"].tolist() == ["kp1", "kp1", "kp3"]
-    assert items["group"].tolist() == ["School uniform | pro"] * 2 + ["School uniform | con"]
-    assert items.loc[1, "text"] == "Uniforms are cheap, parents say"
-
-
-def test_load_argkp_names_missing_file_and_bad_split(argkp_root):
-    with pytest.raises(CorpusError, match="arguments_test.csv"):
-        load_argkp(argkp_root, "test")
-    with pytest.raises(CorpusError, match="split 'val' unknown"):
-        load_argkp(argkp_root, "val")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Reply, support and attack edges from a hand-built thread."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from pipeline.relate import (
     relate,
     term_polarity,
 )
+from pipeline.stance import LabelSpace
 
 
 def test_cues():
@@ -30,7 +32,7 @@ def test_cues():
 def test_document_and_claim_edges(tiny_thread, params):
     documents, claims, embeddings = tiny_thread
     edges = relate(claims, documents, embeddings, params.relate.model_copy(update={"min_similarity": -1.0}),
-                   params.stance.label_names, params.stance.neutral_label)
+                   LabelSpace.from_params(params.stance))
     doc = edges[edges["level"] == "document"]
     replies = doc[doc["relation"] == "reply"]
     assert set(zip(replies["source_id"], replies["target_id"])) == {
@@ -69,9 +71,10 @@ def test_polarity_conflict_with_the_title_makes_an_attack(tiny_thread, params):
     claims["stance"] = "pro-sales"  # the tagger got the comment wrong: stance alone says support
     claims["stance_probs"] = json.dumps(
         {"pro-sales": 0.7, "pro-marketing": 0.1, "pro-strategy": 0.1, "neutral": 0.1})
-    labels, neutral = params.stance.label_names, params.stance.neutral_label
-    without = relate(claims, documents, embeddings, params.relate, labels, neutral)
-    with_terms = relate(claims, documents, embeddings, params.relate, labels, neutral, terms=TERMS)
+    space = LabelSpace.from_params(params.stance)
+    without = relate(claims, documents, embeddings, params.relate, replace(space, terms=[[] for _ in space.names]))
+    with_terms = relate(claims, documents, embeddings, params.relate,
+                        replace(space, terms=[TERMS.get(name, []) for name in space.names]))
 
     def c1(edges):
         doc = edges[(edges["level"] == "document") & (edges["source_id"] == "c/a.txt#c1")]

@@ -12,6 +12,7 @@ from pipeline.errors import AnnotationError
 from pipeline.stance_data import (
     DEBATE_COLUMNS,
     RELATIONS,
+    argkp_items,
     argkp_pairs,
     debate_frame,
     perspectrum_pairs,
@@ -45,6 +46,23 @@ def test_argkp_pairs_read_motion_and_key_points(tmp_path):
     assert rows[("Cars pollute the air.", "Cars harm health")] == "neither"  # its side's, not matched
     motion_only = argkp_pairs(tmp_path, "train", key_points=False)
     assert set(motion_only["position"]) == {"Cities should ban cars"}
+
+
+def test_argkp_items_keeps_arguments_with_exactly_one_key_point(argkp_root):
+    items = argkp_items(argkp_root, "dev")
+    assert items["item_id"].tolist() == ["a1", "a2", "a3"]
+    assert items["gold"].tolist() == ["kp1", "kp1", "kp3"]
+    assert items["group"].tolist() == ["School uniform | pro"] * 2 + ["School uniform | con"]
+    assert items.loc[1, "text"] == "Uniforms are cheap, parents say"
+
+
+def test_argkp_items_names_missing_file_and_bad_split(argkp_root):
+    from pipeline.io import InputError
+
+    with pytest.raises(InputError, match="arguments_test.csv: ArgKP-2021 file not found"):
+        argkp_items(argkp_root, "test")
+    with pytest.raises(InputError, match="split 'val' unknown"):
+        argkp_items(argkp_root, "val")
 
 
 def test_perspectrum_pairs_read_support_and_undermine(tmp_path):

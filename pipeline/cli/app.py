@@ -85,11 +85,11 @@ def encoder_groups_cmd(
 ) -> None:
     """Rebuild train_encoder's groups from ArgKP-2021: argkp2021_train.csv and argkp2021_dev.csv
     (the test split is never written: the benchmark scores on it)."""
-    from benchmarks.clustering import load_argkp  # the benchmark's reader of the dataset
     from pipeline.encoder import groups_from_benchmark, write_groups
+    from pipeline.stance_data import argkp_items
 
     for split in ("train", "dev"):
-        frame = groups_from_benchmark(load_argkp(argkp_dir, split), [split])
+        frame = groups_from_benchmark(argkp_items(argkp_dir, split), [split])
         write_groups(frame, out_dir / f"argkp2021_{split}.csv")
         typer.echo(f"{out_dir / f'argkp2021_{split}.csv'}: {len(frame)} arguments, "
                    f"{frame['group'].nunique()} groups, {frame['key_point'].nunique()} key points")

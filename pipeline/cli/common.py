@@ -6,19 +6,19 @@ each other, so each app is assembled (pipeline/cli/app.py, benchmarks/cli.py) wi
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from pipeline.errors import ArgmapError
 
-# Set by the app's callback from the global options (--params, --quiet).
-STATE: dict[str, object] = {"params": Path("params.yaml"), "quiet": False}
+# Set by the app's callback from the global option --params (--quiet sets the log level, which the
+# progress spinner of pipeline/runtime/progress.py follows).
+STATE: dict[str, object] = {"params": Path("params.yaml")}
 
 
 def configure(*, verbose: bool, quiet: bool, params: Path) -> None:
@@ -28,7 +28,6 @@ def configure(*, verbose: bool, quiet: bool, params: Path) -> None:
     for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "numba", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     STATE["params"] = params
-    STATE["quiet"] = quiet
 
 
 def global_options(
@@ -64,15 +63,3 @@ def params():
     from pipeline.params import load_params
 
     return load_params(STATE["params"])
-
-
-@contextlib.contextmanager
-def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while something slow runs, unless -q."""
-    if STATE.get("quiet"):
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True, highlight=False, soft_wrap=False).status(message):
-        yield

@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from pipeline.cli.common import fail, params, progress, user_errors
+from pipeline.cli.common import fail, params, user_errors
+from pipeline.runtime.progress import progress
 
 JSON_HELP = "Print JSON (a list of objects) instead of a table, for piping."
 CSV_HELP = "Print CSV with a header row instead of a table, for piping."
@@ -21,8 +22,11 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _labels() -> list[str]:
-    return params().stance.label_names
+def _label_space(p=None):
+    """The label set of the params file (`p`, else the one --params names)."""
+    from pipeline.stance import LabelSpace
+
+    return LabelSpace.from_params((p or params()).stance)
 
 
 def _fmt(value: Any) -> str:
@@ -105,7 +109,7 @@ def register(app: typer.Typer) -> None:
         if not text.strip():
             raise QueryError("nothing to search for: give some words, e.g. argmap search \"brand story\"")
         p = params()
-        check_stance(stance, p.stance.label_names)
+        check_stance(stance, _label_space(p))
         sentences = read_table(paths.SENTENCES, SENTENCES)
         claims = sentences[sentences["is_claim"].astype(bool)]
         if corpus is not None and corpus not in set(claims["corpus"]):
@@ -151,7 +155,7 @@ def register(app: typer.Typer) -> None:
         """The key points, grouped by the position most of their claims take."""
         from pipeline.results.query import check_stance, key_point_rows
 
-        check_stance(stance, _labels())
+        check_stance(stance, _label_space())
         rows = key_point_rows(_argmap(), stance)
         where = f" for {stance}" if stance else ""
         view = [{"id": r["id"], "position": r["stance"], "size": r["size"], "docs": r["documents"],

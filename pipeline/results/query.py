@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from pipeline.errors import ArgmapError
 from pipeline.schemas import CLUSTERS, DOCUMENTS, EDGES, SENTENCES, Column, TableSchema
+from pipeline.stance import LabelSpace
 
 
 class QueryError(ArgmapError, ValueError):
@@ -59,9 +60,10 @@ COMPUTED_TABLES: dict[str, tuple[TableSchema, str, Any]] = {
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
 
 
-def check_stance(stance: str | None, labels: list[str]) -> None:
-    if stance is not None and stance not in labels:
-        raise QueryError(f"unknown stance {stance!r}; allowed: {', '.join(labels)}")
+def check_stance(stance: str | None, label_space: LabelSpace) -> None:
+    """A --stance filter must name a label of the label set (params stance.labels)."""
+    if stance is not None and stance not in label_space.names:
+        raise QueryError(f"unknown stance {stance!r}; allowed: {', '.join(label_space.names)}")
 
 
 # ------------------------------------------------------------------------------------- search

@@ -147,12 +147,28 @@ def assemble(blobs: list[bytes]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class Models:
+    """Models handed to the engine in place of the trained ones, to swap a back-end or run on fakes
+    (`make_engine(p, models=...)`, the runners' `models=`); each one left None is loaded as usual.
+
+    They must pickle (Dask ships them to its workers) and keep their own cache: the unit cache keys
+    name params and model folders, not the models handed in.
+    """
+
+    claim_model: Any = None  # as pipeline.claims.ClaimModel: mode, threshold, predict_proba(cues, vectors)
+    stance_model: Any = None  # as pipeline.stance.StanceModel: predict_proba(vectors, positions, labels)
+    embedder: Any = None  # an Embedder (encode(texts) -> unit vectors) for the claims
+    stance_encoder: Any = None  # an Embedder for the stance model's pairs
+
+
+@dataclass(frozen=True)
 class Context:
-    """What a task needs besides its tables: absolute model paths and the cache location."""
+    """What a task needs besides its tables: absolute model paths, the cache location, the models."""
 
     claim_model: str
     stance_model: str
     cache_path: str | None
+    models: Models = Models()  # none handed in: every model loaded from its folder or params
 
 
 
@@ -169,7 +185,6 @@ def stage_pool(p):
 
 
 def make_embedder(p, store: Store, pool=None) -> CachedEmbedder:
-
     return CachedEmbedder(p.embed.model, p.embed.model_package, p.embed.batch_size, store, pool=pool,
                           backend=p.embed.backend)
 
@@ -207,10 +222,10 @@ def sentences_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataF
             pool.start(embedder=(p.embed.model, p.embed.model_package, p.embed.batch_size, p.embed.backend),
                        spacy=(p.sentences.spacy_model, PARSE_DISABLE))
         sentences = split_sentences(docs, blocks.drop(columns=[UNIT]), make_cached_splitter(p, store))
-        parser, embedder = make_parser(p, store, pool), make_embedder(p, store, pool)
-        scored = score_claims(
-            sentences, docs, model=ClaimModel.load(ctx.claim_model), nlp=parser, embedder=embedder, params=p,
-        )
+        parser = make_parser(p, store, pool)
+        embedder = ctx.models.embedder or make_embedder(p, store, pool)
+        model = ctx.models.claim_model or ClaimModel.load(ctx.claim_model)
+        scored = score_claims(sentences, docs, model=model, nlp=parser, embedder=embedder, params=p)
     scored[UNIT] = scored["doc_id"].astype(str)
     return scored
 
@@ -220,7 +235,8 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
     scored = tables["scored"]
     with stage_pool(p) as pool:
-        out = embed_claims(scored.drop(columns=[UNIT]), embedder=make_embedder(p, open_store(ctx.cache_path), pool))
+        embedder = ctx.models.embedder or make_embedder(p, open_store(ctx.cache_path), pool)
+        out = embed_claims(scored.drop(columns=[UNIT]), embedder=embedder)
     unit_of = dict(zip(scored["sentence_id"], scored[UNIT]))
     out[UNIT] = out["sentence_id"].map(unit_of)
     return out
@@ -231,11 +247,12 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
 
     store = open_store(ctx.cache_path)
     claims = tables["claims"]
-    model = StanceModel.load(ctx.stance_model)
+    model = ctx.models.stance_model or StanceModel.load(ctx.stance_model)
     labels = LabelSpace.from_params(p.stance)
     with stage_pool(p) as pool:
-        embedder = CachedEmbedder(str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size,
-                                  store, pool=pool, backend=p.embed.backend)
+        embedder = ctx.models.stance_encoder or CachedEmbedder(
+            str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
+            backend=p.embed.backend)
         embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
@@ -269,6 +286,7 @@ class Engine:
     workdir: Path = Path("work") / "engine"
     n_workers: int = 2
     partitions: int | None = None  # dask: partitions per stage (default: 4 per worker)
+    models: Models = field(default_factory=Models)
     stats: dict[str, Any] = field(default_factory=dict)
     _client: Any = None
     _cluster: Any = None
@@ -280,6 +298,7 @@ class Engine:
             claim_model=str(paths.CLAIM_MODEL.resolve()),
             stance_model=str(paths.STANCE_MODEL.resolve()),
             cache_path=str(Path(self.store.path).resolve()) if getattr(self.store, "path", None) else None,
+            models=self.models,
         )
 
     def client(self):
@@ -356,10 +375,10 @@ class Engine:
         return results
 
 
-def make_engine(p, *, store: Store | None = None) -> Engine:
+def make_engine(p, *, store: Store | None = None, models: Models | None = None) -> Engine:
     base = p.base
     return Engine(kind=base.engine, scheduler_address=base.scheduler_address,
-                  store=store if store is not None else open_store())
+                  store=store if store is not None else open_store(), models=models or Models())
 
 
 # ---------------------------------------------------------------------------------- stages
