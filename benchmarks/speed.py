@@ -112,13 +112,18 @@ def resolve_model(model: str, root: Path) -> str:
     return model
 
 
-def bench_params(base_params: dict, corpus: str, cluster_overrides: dict, root: Path | None = None) -> dict:
-    """The project's params for a bench project: its one corpus, the cluster overrides, and the
-    project's own embedding model (from `root`), not a copy of it."""
+def bench_params(base_params: dict, corpus: str, cluster_overrides: dict, root: Path | None = None,
+                 engine: str = "local") -> dict:
+    """The project's params for a bench project: its one corpus, the cluster overrides, the engine
+    (`dask`: a LocalCluster started by each per-document stage), and the project's own embedding
+    model (from `root`), not a copy of it."""
     p = json.loads(json.dumps(base_params))
     p["ingest"]["corpora_dir"] = "corpora"
     p["ingest"]["corpora"] = [corpus]
     p["cluster"].update(cluster_overrides)
+    p["base"]["engine"] = engine
+    if engine == "dask":
+        p["base"]["scheduler_address"] = None
     if root is not None:
         p["embed"]["model"] = resolve_model(p["embed"]["model"], root)
     return p
@@ -134,10 +139,12 @@ class StageRun:
     peak_mib: float
     returncode: int
     stderr_tail: str = ""
+    largest_child_mib: float = 0.0  # the largest peak of one descendant process (a Dask or embedder worker)
 
 
-def _tree_memory(pid: int) -> int:
-    """Memory of a process and all its descendants (worker processes, their fork server) right now.
+def _tree_memory(pid: int) -> tuple[int, dict[int, int]]:
+    """Memory of a process and all its descendants (worker processes, their fork server) right now:
+    the total, and each descendant's own.
 
     Proportional set size where the OS reports it (Linux): a page shared by k processes counts
     1/k in each, so the modules workers share with the fork server they came from are counted
@@ -149,37 +156,43 @@ def _tree_memory(pid: int) -> int:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, {}
+    total, children = 0, {}
     for p in procs:
         try:
             info = p.memory_full_info()
-            total += getattr(info, "pss", info.rss)
+            used = getattr(info, "pss", info.rss)
         except psutil.AccessDenied:
             try:
-                total += p.memory_info().rss
+                used = p.memory_info().rss
             except psutil.Error:
-                pass
+                continue
         except psutil.Error:
-            pass
-    return total
+            continue
+        total += used
+        if p.pid != pid:
+            children[p.pid] = used
+    return total, children
 
 
 def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
     """Run one command; wall seconds and peak RSS of the whole process tree.
 
     The peak is the larger of the child's own peak RSS (wait4) and the memory of the child and
-    its worker processes together (`_tree_memory`), sampled every 0.1 s.
+    its worker processes together (`_tree_memory`), sampled every 0.1 s; the largest peak of any
+    one worker process is kept too.
     """
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree_peak = 0
+    tree_peak, child_peak = 0, 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal tree_peak
+        nonlocal tree_peak, child_peak
         while not done.wait(0.1):
-            tree_peak = max(tree_peak, _tree_memory(proc.pid))
+            total, children = _tree_memory(proc.pid)
+            tree_peak = max(tree_peak, total)
+            child_peak = max(child_peak, *children.values(), 0)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -191,7 +204,7 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str]) -> StageRun:
     seconds = time.perf_counter() - t0
     return StageRun(cmd[-1] if cmd[-1] in BENCH_STAGES else " ".join(cmd[-2:]), seconds,
                     max(usage.ru_maxrss / 1024.0, tree_peak / 2**20), proc.returncode,
-                    "\n".join(err.strip().splitlines()[-3:]))
+                    "\n".join(err.strip().splitlines()[-3:]), child_peak / 2**20)
 
 
 def argmap_cmd() -> list[str]:
@@ -386,9 +399,17 @@ def claim_texts(project_dir: Path) -> list[str]:
 
 def bench_json(results: list[dict], incremental: dict | None, incremental_size: int | None) -> dict[str, Any]:
     """BENCHMARKS.json: the headline figures per corpus size, as the markdown report gives them."""
-    sizes = {}
+    sizes, distributed = {}, {}
     for r in results:
         total = sum(s["seconds"] for s in r["stages"])
+        if r.get("engine", "local") != "local":
+            distributed[f"{r['n_claims']}-{r['engine']}"] = {
+                "claims": r.get("products", {}).get("claims", r["n_claims"]), "corpus_texts": r["n_claims"],
+                "unique_texts": r.get("unique_texts"), "pipeline_s": round(total, 1),
+                "peak_rss_mib": round(max(s["peak_mib"] for s in r["stages"])),
+                "largest_worker_mib": round(max(s.get("largest_worker_mib", 0) for s in r["stages"])),
+                "load_average": r.get("load_average", "")}
+            continue
         peer = r.get("bertopic")
         share = None
         if incremental and r["n_claims"] == incremental_size:
@@ -406,7 +427,8 @@ def bench_json(results: list[dict], incremental: dict | None, incremental_size: 
             "peak_rss_mib": round(max(s["peak_mib"] for s in r["stages"])),
             "load_average": r.get("load_average", ""),
         }
-    return {"generated_by": "argmap-bench speed (benchmarks/speed.py)", "sizes": sizes}
+    return {"generated_by": "argmap-bench speed (benchmarks/speed.py)", "sizes": sizes,
+            **({"distributed": distributed} if distributed else {})}
 
 
 def _peer_lines(results: list[dict]) -> list[str]:
@@ -494,15 +516,94 @@ def machine_description() -> dict[str, str]:
 
 def merge_runs(previous: dict, results: list[dict], ari: dict | None,
                incremental: dict | None) -> tuple[list[dict], dict | None, dict | None]:
-    """This run's figures, plus the previous run's for what this one did not measure."""
-    sizes = {r["n_claims"] for r in results}
-    merged = sorted([r for r in previous.get("results", []) if r["n_claims"] not in sizes] + results,
-                    key=lambda r: r["n_claims"])
+    """This run's figures, plus the previous run's for what this one did not measure (a size on
+    one engine)."""
+    def key(r: dict) -> tuple[int, str]:
+        return r["n_claims"], r.get("engine", "local")
+
+    sizes = {key(r) for r in results}
+    merged = sorted([r for r in previous.get("results", []) if key(r) not in sizes] + results,
+                    key=lambda r: (r.get("engine", "local") != "local", r["n_claims"]))
     return merged, ari or previous.get("ari"), incremental or previous.get("incremental")
+
+
+DISTRIBUTED_STAGES = ("sentences", "embed", "stance")  # per-document: Dask tasks under engine: dask
+VECTOR_BYTES = 384 * 4  # one float32 sentence vector of the encoder
+
+
+def _distributed_lines(results: list[dict]) -> list[str]:
+    rows = [r for r in results if r.get("engine", "local") != "local"]
+    if not rows:
+        return []
+    lines = ["", "## Past one machine: `base.engine: dask` on a LocalCluster", "",
+             ("Each per-document stage (" + ", ".join(DISTRIBUTED_STAGES) + ", and ingest as one task) starts a "
+              "2-worker LocalCluster, one thread per worker; clustering, relations and the map run on the "
+              "driver. Peak: the stage's process tree together; largest worker: the highest peak of any one "
+              "worker process."), "",
+             "| claims | corpus | stage | seconds | claims/s | peak MiB (tree) | largest worker MiB |",
+             "|---:|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        for s in r["stages"]:
+            lines.append(f"| {r['n_claims']} | {r['note']} | {s['stage']} | {s['seconds']:.1f} "
+                         f"| {r['n_claims'] / s['seconds']:,.0f} | {s['peak_mib']:.0f} "
+                         f"| {s.get('largest_worker_mib', 0):.0f} |")
+        total = sum(s["seconds"] for s in r["stages"])
+        lines.append(f"| {r['n_claims']} | | **whole pipeline** | {total:.1f} | {r['n_claims'] / total:,.0f} "
+                     f"| {max(s['peak_mib'] for s in r['stages']):.0f} "
+                     f"| {max(s.get('largest_worker_mib', 0) for s in r['stages']):.0f} |")
+    return lines
+
+
+def scale_plan(results: list[dict], cores: int) -> list[str]:
+    """The 1M and 10M claim plan, its numbers extrapolated from this run's measurements.
+
+    Encoding cost per claim comes from the largest run whose texts are all distinct (repeated
+    texts hit the cache); the driver's cost per claim (cluster, relate, map) from the largest run.
+    """
+    local = [r for r in results if r.get("engine", "local") == "local"]
+    distinct = [r for r in local if r.get("unique_texts", 0) >= r["n_claims"]]
+    if not distinct or not results:
+        return []
+    base = max(distinct, key=lambda r: r["n_claims"])
+    big = max(results, key=lambda r: r["n_claims"])
+    per = {s["stage"]: s["seconds"] / base["n_claims"] for s in base["stages"]}
+    doc_core_s = sum(per.get(st, 0.0) for st in DISTRIBUTED_STAGES) * cores  # core-seconds per claim
+    driver = {s["stage"]: s for s in big["stages"] if s["stage"] in ("cluster", "relate", "argmap")}
+    driver_s = sum(s["seconds"] for s in driver.values()) / big["n_claims"]
+    driver_mib = max(s["peak_mib"] for s in driver.values()) if driver else 0.0
+    lines = ["", "## Plan for 1M and 10M claims (extrapolated from the rows above)", "",
+             (f"Per-document work (parse, claim cues, both encoders) cost {doc_core_s * 1000:.1f} core-ms a claim "
+              f"at {base['n_claims']:,} distinct claims ({cores} cores); the driver's stages (cluster, relate, "
+              f"map) {driver_s * 1000:.2f} ms a claim at {big['n_claims']:,} claims, peaking at "
+              f"{driver_mib:,.0f} MiB. Linear extrapolation:"), "",
+             "| claims | per-document core-hours | wall on 1 machine (h) | wall on 16 workers × 2 cores (h) "
+             "| driver stages (h) | full vectors GiB | reduced vectors (20 dims) GiB |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in (1_000_000, 10_000_000):
+        core_h = n * doc_core_s / 3600
+        lines.append(f"| {n:,} | {core_h:,.1f} | {core_h / cores:,.1f} | {core_h / (16 * 2):,.2f} "
+                     f"| {n * driver_s / 3600:,.2f} | {n * VECTOR_BYTES / 2**30:,.1f} "
+                     f"| {n * 20 * 4 / 2**30:,.2f} |")
+    lines += ["", "What runs where:",
+              "- **Distributed** (`engine: dask`, one task per partition of documents): parsing, claim cues, "
+              "both encoders, stance. Workers share nothing but the model files and write Parquet partitions; "
+              "each keeps its own cache on local disk.",
+              "- **Single node, over reduced vectors**: hdbscan needs the whole corpus at once, so the driver "
+              "fits PCA and the density tree on a seeded sample (`cluster.sample_size`) and places every other "
+              "claim with `approximate_predict`, reading the vectors in row groups and keeping only their "
+              "20-dimension projection (the last column above), never the full matrix. Past 1M claims the "
+              "embeddings table no longer fits the driver whole (full vectors column); projecting partition by "
+              "partition on the workers and sending 20-dimension rows is the change that scale needs.",
+              "- **Relations and the map** are linear in claims and key points; at 10M the map's JSON is "
+              "split per position (one file per position with its key points and claims) so no reader holds "
+              "it whole."]
+    return lines
 
 
 def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | None, incremental: dict | None,
                     settings: dict) -> str:
+    distributed = [r for r in results if r.get("engine", "local") != "local"]
+    everything, results = results, [r for r in results if r.get("engine", "local") == "local"]
     lines = ["# Benchmarks", "",
              ("Generated by `argmap-bench speed` (benchmarks/speed.py); every figure below is measured by that "
              "command, none typed in. Rerun it to refresh this file."), "",
@@ -564,6 +665,8 @@ def markdown_report(results: list[dict], machine: dict[str, str], ari: dict | No
     if incremental:
         lines += ["", "## Incremental: one post added to the corpus, stages rerun with a warm cache", ""]
         lines += [f"- {k}: {v}" for k, v in incremental.items()]
+    lines += _distributed_lines(distributed)
+    lines += scale_plan(everything, int(machine.get("nproc") or 2))
     return "\n".join(lines) + "\n"
 
 

@@ -32,6 +32,9 @@ def register(app: typer.Typer) -> None:
         ari: bool = typer.Option(True, help="Compare full vs sampled clustering ARI on ArgKP."),
         bertopic: bool = typer.Option(True, help="Also time BERTopic's fit_transform on the same claims, embedding "
                                       "included (the peer; needs the `bench` extra)."),
+        engine: str = typer.Option("local", help="base.engine for the bench projects: local, or dask (each "
+                                   "per-document stage starts a 2-worker LocalCluster; per-worker peak memory "
+                                   "is recorded)."),
         merge: bool = typer.Option(
             False, help="Keep what the previous run in --workdir measured and this one does not (other sizes, "
             "the clustering check, the incremental rerun): a long size can run on its own."),
@@ -42,6 +45,8 @@ def register(app: typer.Typer) -> None:
         from pipeline.params import load_params
         from pipeline.runtime.workers import resolve_workers
 
+        if engine not in ("local", "dask"):
+            raise typer.BadParameter(f"{engine!r}: use local or dask", param_hint="--engine")
         root = Path.cwd()
         base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
         p = load_params("params.yaml")
@@ -53,21 +58,23 @@ def register(app: typer.Typer) -> None:
         results, incremental = [], None
         for n in [int(x) for x in sizes.split(",") if x.strip()]:
             plan = bench.build_corpus(texts, n)
-            project = workdir / f"n{n}"
+            project = workdir / (f"n{n}" if engine == "local" else f"n{n}-{engine}")
             shutil.rmtree(project, ignore_errors=True)
             bench.prepare_project(root, project)
             name = f"bench-{n}"
             bench.write_corpus(plan, project / "corpora" / name, name)
             base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))  # current, not stale
-            project_params = bench.bench_params(base, name, cluster_overrides, root)
+            project_params = bench.bench_params(base, name, cluster_overrides, root, engine=engine)
             (project / "params.yaml").write_text(yaml.safe_dump(project_params, sort_keys=False), encoding="utf-8")
             env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore",
                    "ARGMAP_WARM": "0"}  # cold runs in fresh processes; the warm server is timed apart
             load_at_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
-            typer.echo(f"bench: {n} claims in {len(plan.posts)} posts ({plan.note}); running stages ...")
+            typer.echo(f"bench: {n} claims in {len(plan.posts)} posts ({plan.note}), engine {engine}; "
+                       "running stages ...")
             runs = bench.run_pipeline(project, env)
             for r in runs:
-                typer.echo(f"  {r.stage:<10} {r.seconds:8.1f} s {n / r.seconds:10,.0f} claims/s {r.peak_mib:8.0f} MiB")
+                typer.echo(f"  {r.stage:<10} {r.seconds:8.1f} s {n / r.seconds:10,.0f} claims/s {r.peak_mib:8.0f} MiB"
+                           f" (largest worker {r.largest_child_mib:.0f} MiB)")
             texts_file = project / "baseline_texts.json"
             texts_file.write_text(json.dumps(sorted({t for post in plan.posts for t in post["text"].split("\n\n")})))
             model = project_params["embed"]["model"]  # the baselines load what the project ran on
@@ -78,8 +85,13 @@ def register(app: typer.Typer) -> None:
                        f"encode {baseline['encode_seconds']:.1f}); pipeline {total:.1f} s; "
                        f"ratio {total / baseline['seconds']:.2f}")
             result = {"n_claims": n, "note": plan.note, "baseline": baseline, "load_average": load_at_start,
-                      "backend": backend, "products": bench.argmap_products(project),
-                      "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib} for r in runs]}
+                      "backend": backend, "engine": engine, "unique_texts": plan.unique_texts,
+                      "products": bench.argmap_products(project),
+                      "stages": [{"stage": r.stage, "seconds": r.seconds, "peak_mib": r.peak_mib,
+                                  "largest_worker_mib": r.largest_child_mib} for r in runs]}
+            if engine != "local":  # the distributed row: wall time and memory; the peers are timed on local runs
+                results.append(result)
+                continue
             if backend != "torch":  # the ONNX column: the same texts through torch
                 result["baseline_torch"] = bench.embedding_baseline(texts_file, model, p.embed.model_package,
                                                                     p.embed.batch_size, env, backend="torch")

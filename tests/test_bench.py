@@ -180,3 +180,38 @@ def test_report_has_the_peer_and_the_backend_columns():
     assert "| 9 | 7.0 | 14.0 (2.0 + 3.0 + 9.0) | 0.50 | 2 topics, 25% outliers |" in text
     assert "2 attack, 5 support relations" in text
     assert "| 10 | 4.0 (1.0 + 3.0) | 8.0 (2.0 + 6.0) | 2.00x | 2.00x |" in text
+
+
+def test_bench_params_set_the_engine():
+    base = yaml.safe_load(open("params.yaml", encoding="utf-8"))
+    p = bench_params(base, "bench-4", {}, engine="dask")
+    assert p["base"]["engine"] == "dask" and p["base"]["scheduler_address"] is None
+    assert bench_params(base, "bench-4", {})["base"]["engine"] == "local"
+
+
+def test_a_distributed_row_is_kept_apart_from_the_same_size_on_one_machine():
+    from benchmarks.speed import bench_json, merge_runs
+
+    dask = {**_fake_result(20), "engine": "dask", "unique_texts": 10}
+    for s in dask["stages"]:
+        s["largest_worker_mib"] = 3.0
+    merged, _, _ = merge_runs({"results": [dask]}, [_fake_result(20)], None, None)
+    assert [(r["n_claims"], r.get("engine", "local")) for r in merged] == [(20, "local"), (20, "dask")]
+    out = bench_json(merged, None, None)
+    assert sorted(out["sizes"]) == ["20"] and out["distributed"]["20-dask"]["largest_worker_mib"] == 3
+    text = markdown_report(merged, {"nproc": "2"}, None, None, {})
+    assert "## Past one machine: `base.engine: dask`" in text
+    assert "| 20 | | **whole pipeline** | 7.0 | 3 | 11 | 3 |" in text
+
+
+def test_the_scale_plan_extrapolates_from_distinct_texts_only():
+    from benchmarks.speed import scale_plan
+
+    small = {**_fake_result(10), "unique_texts": 10}  # 1 s a stage over 10 distinct claims
+    big = {**_fake_result(100), "unique_texts": 20, "engine": "dask"}  # repeats: not used for the encoders
+    lines = "\n".join(scale_plan([small, big], cores=2))
+    # sentences + embed + stance: 3 s / 10 claims on 2 cores = 0.6 core-s a claim; 1M claims: 166.7 core-h
+    assert "| 1,000,000 | 166.7 | 83.3 | 5.21 |" in lines
+    # the driver's three stages: 3 s / 100 claims = 0.03 s a claim; 1M claims: 8.33 h
+    assert "| 8.33 | 1.4 | 0.07 |" in lines
+    assert scale_plan([{**_fake_result(10), "unique_texts": 5}], cores=2) == []
