@@ -8,14 +8,21 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test test-fast browser tools lint clean
+.PHONY: setup lock run test test-fast browser tools lint clean
 
-$(STAMP): pyproject.toml
+# constraints.txt holds the exact version of every other package, so a fresh machine gets the
+# libraries dvc.lock's output hashes were made with.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned in the same command so pip never resolves a CUDA build.
-	$(BIN)/python -m pip install --quiet "torch==2.13.0" -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt "torch==2.13.0" -e ".[dev]"
 	touch $(STAMP)
+
+# After changing dependencies: pin what is installed now (the bench extra included when present).
+lock: setup
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v -i -E '^(argmap|torch)==|@'; } > constraints.tmp
+	mv constraints.tmp constraints.txt
 
 setup: $(STAMP)
 
