@@ -20,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
+def seed_run(tmp_path_factory) -> Path:
+    """The project's folder after one real cold `dvc repro` on the seed corpus, in a copy of the
+    project (see tests/project_copy.py): every slow test that reads the seed run's outputs reads
+    these, so `pytest` needs no pipeline run in the working tree. Shared: a test that changes a
+    project works in its own copy (project_copy.copy_run)."""
+    from project_copy import copy_project, run
+
+    root = copy_project(tmp_path_factory.mktemp("seed") / "project")
+    run(["dvc", "repro"], root)
+    return root
+
+
+@pytest.fixture(scope="session")
 def other_corpora_run(tmp_path_factory) -> Path:
     """One real `dvc repro` over every non-seed fixture corpus (see tests/project_copy.py): the
     JSONL and HTML samples, the five structured exports and the hostile corpora."""

@@ -57,6 +57,21 @@ def copy_project(dest: Path, corpora: list[str] | None = None, add_corpora=None)
 TRAINED_STAGES = ("train_encoder", "train_claims", "train_stance")
 
 
+def copy_run(src: Path, dest: Path) -> Path:
+    """A copy of a project folder DVC has run in, for a test that changes it: every file but the
+    git history and DVC's cache and state, which the copy starts afresh."""
+    def skipped(folder: str, names: list[str]) -> set[str]:
+        if Path(folder) == src:
+            return {".git"} & set(names)
+        if Path(folder) == src / ".dvc":
+            return {"cache", "tmp"} & set(names)
+        return {"__pycache__"} & set(names)
+
+    shutil.copytree(src, dest, ignore=skipped)
+    run(["git", "init", "-q"], dest)
+    return dest
+
+
 # The corpora of every other format in one copy, run once per session: JSONL and HTML samples, the
 # five structured exports, and the hostile corpora (tests/fixtures/corpora/hostile, less what DVC
 # cannot hash: see corpus_helpers.make_hostile).

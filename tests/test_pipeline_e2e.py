@@ -24,43 +24,46 @@ pytestmark = pytest.mark.slow
 PRODUCTS = [paths.DOCUMENTS, paths.SENTENCES, paths.CLUSTERS, paths.EDGES, paths.ARGMAP, paths.REJECTS]
 
 
-
-
 def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-@pytest.fixture(scope="module")
-def run_twice(tmp_path_factory):
-    """Two independent cold runs, the first repeated to check that DVC has nothing left to do."""
-    base = tmp_path_factory.mktemp("e2e")
-    first = _copy_project(base / "first")
-    _run(["dvc", "repro"], first)
-    again = _run(["dvc", "repro"], first)
-    second = _copy_project(base / "second")
-    _run(["dvc", "repro"], second)
-    return first, second, again
-
-
-def test_repro_twice_does_nothing(run_twice):
-    _, _, again = run_twice
+def test_repro_twice_does_nothing(seed_run):
+    # in the shared run's own folder: a repeat that finds nothing to do writes nothing
+    again = _run(["dvc", "repro"], seed_run)
     assert "didn't change" in again or "is up to date" in again
     assert "Running stage" not in again
 
 
-def test_cold_runs_are_byte_identical(run_twice):
-    first, second, _ = run_twice
+def _outs(lock: Path) -> dict[str, str]:
+    """Every stage's outputs in a dvc.lock, path -> md5."""
+    stages = yaml.safe_load(lock.read_text(encoding="utf-8"))["stages"]
+    return {out["path"]: out["md5"] for stage in stages.values() for out in stage.get("outs", [])}
+
+
+def test_cold_run_writes_the_bytes_the_project_lock_records(seed_run):
+    """Every output of the cold run, training's committed models and metrics included, has the hash
+    the project's dvc.lock records: the same inputs and params give the same bytes on a fresh machine
+    (with constraints.txt's libraries), and the committed dvc.lock is current."""
+    recorded, made = _outs(ROOT / "dvc.lock"), _outs(seed_run / "dvc.lock")
+    assert sorted(made) == sorted(recorded)
+    differ = sorted(path for path in recorded if made[path] != recorded[path])
+    assert not differ, f"outputs whose bytes differ from dvc.lock's (rerun `dvc repro` and commit dvc.lock?): {differ}"
+
+
+def test_cold_runs_are_byte_identical(seed_run, tmp_path):
+    second = _copy_project(tmp_path / "second")
+    _run(["dvc", "repro"], second)
     for product in PRODUCTS:
-        assert (first / product).read_bytes() == (second / product).read_bytes(), product
+        assert (seed_run / product).read_bytes() == (second / product).read_bytes(), product
 
 
-def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
+def test_repro_through_the_warm_server_is_byte_identical(seed_run, tmp_path):
     """`ARGMAP_WARM=1 dvc repro` with a server running: every stage is served, the bytes are a cold run's."""
     import tempfile
 
     from pipeline.runtime import warm_control
 
-    first, _, _ = run_twice
     served = _copy_project(tmp_path / "served")
     run_dir = Path(tempfile.mkdtemp(prefix="argmap-warm-"))  # short: AF_UNIX paths stop at 108 bytes
     env = _env(ARGMAP_WARM="1", ARGMAP_WARM_IDLE="120", XDG_RUNTIME_DIR=str(run_dir))
@@ -74,11 +77,11 @@ def test_repro_through_the_warm_server_is_byte_identical(run_twice, tmp_path):
     # the trained stages are reused from the project (see _copy_project), so DVC does not run them.
     assert all(f"runs argmap {name} in {served}" in log for name in stages if name not in TRAINED_STAGES), log
     for product in PRODUCTS:
-        assert (served / product).read_bytes() == (first / product).read_bytes(), product
+        assert (served / product).read_bytes() == (seed_run / product).read_bytes(), product
 
 
-def test_output_contract(run_twice):
-    root, _, _ = run_twice
+def test_output_contract(seed_run):
+    root = seed_run
     documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
     sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
     clusters = read_table(root / paths.CLUSTERS, schemas.CLUSTERS)
@@ -101,8 +104,8 @@ def test_output_contract(run_twice):
     assert set(clusters["cluster_id"]) == set(claims["cluster_id"])
 
 
-def test_offsets_point_into_the_raw_text(run_twice):
-    root, _, _ = run_twice
+def test_offsets_point_into_the_raw_text(seed_run):
+    root = seed_run
     sentences = read_table(root / paths.SENTENCES, schemas.SENTENCES)
     documents = read_table(root / paths.DOCUMENTS, schemas.DOCUMENTS)
     raw = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "corpora" / "seed-blogs").glob("*.txt")}
@@ -116,8 +119,8 @@ def test_offsets_point_into_the_raw_text(run_twice):
     assert not bad, bad[:5]
 
 
-def test_metrics_written(run_twice):
-    root, _, _ = run_twice
+def test_metrics_written(seed_run):
+    root = seed_run
     out = _run(["dvc", "metrics", "show", "--json"], root)
     metrics = json.loads(out[out.index("{"):])
     text = json.dumps(metrics)
@@ -199,12 +202,11 @@ def test_structured_exports_end_to_end(other_corpora_run):
     assert ingest_report["files_accounted"] and len(ignored) == 16
 
 
-def test_experiment_with_a_param_reruns_only_what_it_touches(run_twice, tmp_path):
+def test_experiment_with_a_param_reruns_only_what_it_touches(seed_run, tmp_path):
     """`dvc exp run -S cluster.min_cluster_size=4` on a finished run: clustering and what follows
     rerun, ingest and training do not; the experiment's params and metrics are listed."""
-    first, _, _ = run_twice
     project = tmp_path / "exp"
-    shutil.copytree(first, project, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    shutil.copytree(seed_run, project, ignore=shutil.ignore_patterns(".git", "__pycache__"))
     _run(["git", "init", "-q"], project)
     _run(["git", "-c", "user.name=argmap", "-c", "user.email=argmap@localhost", "add", "-A"], project)
     _run(["git", "-c", "user.name=argmap", "-c", "user.email=argmap@localhost", "commit", "-qm", "run"], project)
