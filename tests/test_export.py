@@ -9,13 +9,13 @@ import json
 import math
 import re
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import pytest
 from export_checks import (
     ARGDOWN_MISSING,
     ARGUEBUF_MISSING,
-    ROOT,
     argdown_available,
     arguebuf_available,
     expected_counts,
@@ -326,21 +326,22 @@ def test_graphml_keeps_text_that_is_not_xml(tiny_map):
     assert g.nodes[f"claim:{doc['claims'][0]['id']}"]["label"] == "bad  char & <tag>"
 
 
-# -- the seed map, once the pipeline has made it ---------------------------------------------------
-
-SEED = ROOT / "outputs"
+# -- the seed map and its exports, as the seed run's `dvc repro` wrote them ----------------------
 
 
 @pytest.fixture
-def seed_map() -> dict:
-    if not (SEED / "argmap.json").is_file():
-        pytest.skip("outputs/argmap.json is missing: `dvc repro` (make run) makes the seed map and its exports")
-    return json.loads((SEED / "argmap.json").read_text(encoding="utf-8"))
+def seed_outputs(seed_run) -> Path:
+    return seed_run / "outputs"
+
+
+@pytest.fixture
+def seed_map(seed_outputs) -> dict:
+    return json.loads((seed_outputs / "argmap.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
-def test_seed_aif_read_back_by_xaif(seed_map):
-    aif = json.loads((SEED / "argmap.aif.json").read_text(encoding="utf-8"))
+def test_seed_aif_read_back_by_xaif(seed_map, seed_outputs):
+    aif = json.loads((seed_outputs / "argmap.aif.json").read_text(encoding="utf-8"))
     read = read_with_xaif(aif, seed_map)
     assert read["counts"] == expected_counts(seed_map)["aif"]
     assert read["texts"] == expected_texts(seed_map)
@@ -352,10 +353,10 @@ def test_seed_aif_read_back_by_xaif(seed_map):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not arguebuf_available(), reason=ARGUEBUF_MISSING)
-def test_seed_aif_read_back_by_arguebuf(seed_map):
+def test_seed_aif_read_back_by_arguebuf(seed_map, seed_outputs):
     want = expected_counts(seed_map)["aif"]
     for loader in ("xaif", "aif"):
-        read = read_with_arguebuf(SEED / "argmap.aif.json")[loader]
+        read = read_with_arguebuf(seed_outputs / "argmap.aif.json")[loader]
         assert read["atoms"] == want["I"]
         assert read["schemes"] == {k: want[k] for k in ("CA", "MA", "RA") if want[k]}
         assert read["skipped_edges"] == 2 * want["L"]
@@ -363,8 +364,8 @@ def test_seed_aif_read_back_by_arguebuf(seed_map):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not argdown_available(), reason=ARGDOWN_MISSING)
-def test_seed_argdown_read_back_by_the_argdown_cli(seed_map, tmp_path):
-    read = read_with_argdown(SEED / "argmap.argdown", tmp_path)
+def test_seed_argdown_read_back_by_the_argdown_cli(seed_map, seed_outputs, tmp_path):
+    read = read_with_argdown(seed_outputs / "argmap.argdown", tmp_path)
     assert read["returncode"] == 0, read["stdout"] + read["stderr"]
     assert read["stderr"] == "" and not re.search(r"error|warn", read["stdout"], flags=re.I), read["stdout"]
     want = expected_counts(seed_map)["argdown"]
@@ -373,7 +374,7 @@ def test_seed_argdown_read_back_by_the_argdown_cli(seed_map, tmp_path):
 
 
 @pytest.mark.slow
-def test_seed_graphml_read_back_by_networkx_and_igraph(seed_map):
+def test_seed_graphml_read_back_by_networkx_and_igraph(seed_map, seed_outputs):
     want = expected_counts(seed_map)["graphml"]
-    assert read_with_networkx(SEED / "argmap.graphml")["counts"] == want
-    assert read_with_igraph(SEED / "argmap.graphml")["counts"] == want
+    assert read_with_networkx(seed_outputs / "argmap.graphml")["counts"] == want
+    assert read_with_igraph(seed_outputs / "argmap.graphml")["counts"] == want

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
+from project_copy import copy_run, env
 
 from pipeline import paths, runners, stages
 from pipeline.code_deps import code_files, find_cycle, stage_deps
@@ -138,11 +136,6 @@ def test_every_path_in_paths_is_written_by_exactly_one_stage():
 # ----------------------------------------------------------------------------- DVC sees code edits
 
 
-def _outputs_missing() -> list[str]:
-    return [out.path.as_posix() for stage in STAGES for out in (*stage.outs, *stage.metrics, *stage.plots)
-            if not (ROOT / out.path).exists()]
-
-
 def _dvc_status(project: Path, env: dict[str, str]) -> dict:
     """`dvc status --json`, less the outs that are only missing from the copy's empty DVC cache."""
     done = subprocess.run(["dvc", "status", "--json"], cwd=project, env=env, capture_output=True, text=True,
@@ -164,31 +157,16 @@ def _dvc_status(project: Path, env: dict[str, str]) -> dict:
 
 
 @pytest.mark.slow
-def test_editing_a_module_marks_the_stages_that_import_it(tmp_path):
-    """Append a comment to pipeline/people.py in a copy of the project whose dvc.lock is current:
+def test_editing_a_module_marks_the_stages_that_import_it(seed_run, tmp_path):
+    """Append a comment to pipeline/people.py in a copy of the seed run, whose dvc.lock is current:
     `dvc status` must list the argmap stage (and every other stage whose runner imports it)."""
-    if not (ROOT / "dvc.lock").is_file():
-        pytest.skip("no dvc.lock: run the pipeline first (dvc repro)")
-    if missing := _outputs_missing():
-        pytest.skip(f"outputs missing, run the pipeline first (dvc repro): {', '.join(missing[:5])}")
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ["params.yaml", "dvc.yaml", "dvc.lock", "corpora", "pipeline", "models", "outputs", "work",
-                 "metrics", "plots"]:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    for cmd in (["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "config", "core.analytics", "false"]):
-        subprocess.run(cmd, cwd=project, env=env, check=True, capture_output=True, timeout=120)
-    if stale := _dvc_status(project, env):
-        pytest.skip(f"dvc.lock is not current for stages {sorted(stale)}: run the pipeline first (dvc repro)")
+    project = copy_run(seed_run, tmp_path / "project")
+    environ = env()
+    assert _dvc_status(project, environ) == {}
 
     with (project / "pipeline" / "people.py").open("a", encoding="utf-8") as fh:
         fh.write("\n# an edit DVC must see\n")
-    status = _dvc_status(project, env)
+    status = _dvc_status(project, environ)
 
     importers = {stage.name for stage in STAGES if "pipeline/people.py" in stage_deps(stage)}
     assert "argmap" in importers

@@ -246,11 +246,9 @@ def test_injected_scripts_never_run(page, payload_report):
     assert p.errors == [], p.errors
 
 
-def test_seed_report_screenshot(page):
-    argmap_path = ROOT / "outputs" / "argmap.json"
-    documents_path = ROOT / "outputs" / "documents.parquet"
-    if not argmap_path.is_file() or not documents_path.is_file():
-        pytest.skip("outputs/argmap.json is absent: run `dvc repro` first to screenshot the seed report")
+def test_seed_report_screenshot(page, seed_run):
+    argmap_path = seed_run / "outputs" / "argmap.json"
+    documents_path = seed_run / "outputs" / "documents.parquet"
     from pipeline.io import read_table
     from pipeline.schemas import DOCUMENTS
 

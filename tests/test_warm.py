@@ -89,13 +89,12 @@ STAGE_OUTPUTS = {
 }
 
 
-def _project(dest: Path) -> Path:
-    if not (ROOT / "work" / "embeddings.parquet").is_file():
-        pytest.skip("the seed pipeline has not run (dvc repro)")
+def _project(run: Path, dest: Path) -> Path:
+    """What the stages below read and write, copied from a finished run of the seed pipeline."""
     dest.mkdir()
     for name in ("work", "outputs", "models"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "params.yaml", dest / "params.yaml")
+        shutil.copytree(run / name, dest / name)
+    shutil.copy(run / "params.yaml", dest / "params.yaml")
     return dest
 
 
@@ -130,14 +129,14 @@ def server(tmp_path, run_dir):
 
 
 @pytest.mark.slow
-def test_stages_through_the_server_write_the_same_bytes(tmp_path, run_dir, server):
+def test_stages_through_the_server_write_the_same_bytes(seed_run, tmp_path, run_dir, server):
     env, path = server
     stages = ["cluster", "relate", "argmap"]
-    direct = _project(tmp_path / "direct")
+    direct = _project(seed_run, tmp_path / "direct")
     for stage in stages:
         done = _argmap([stage], direct, _env(tmp_path, run_dir))
         assert done.returncode == 0, done.stderr
-    served = _project(tmp_path / "served")
+    served = _project(seed_run, tmp_path / "served")
     for stage in stages:
         done = _argmap([stage], served, env)
         assert done.returncode == 0, done.stderr
@@ -150,8 +149,9 @@ def test_stages_through_the_server_write_the_same_bytes(tmp_path, run_dir, serve
 @pytest.mark.slow
 def test_errors_and_exit_codes_reach_the_caller(tmp_path, server):
     env, path = server
-    project = _project(tmp_path / "p")
-    (project / "bad.yaml").write_text((project / "params.yaml").read_text().replace("min_samples: 1", "min_samples: -3"))
+    project = tmp_path / "p"
+    project.mkdir()  # the bad param stops the stage before it reads any input
+    (project / "bad.yaml").write_text((ROOT / "params.yaml").read_text().replace("min_samples: 1", "min_samples: -3"))
     done = _argmap(["--params", "bad.yaml", "cluster"], project, env)
     assert done.returncode == 1
     assert "cluster.min_samples" in done.stderr
@@ -159,9 +159,9 @@ def test_errors_and_exit_codes_reach_the_caller(tmp_path, server):
 
 
 @pytest.mark.slow
-def test_a_killed_caller_ends_its_stage(tmp_path, server):
+def test_a_killed_caller_ends_its_stage(seed_run, tmp_path, server):
     env, path = server
-    project = _project(tmp_path / "p")
+    project = _project(seed_run, tmp_path / "p")
     before = (project / "work" / "sentences_scored.parquet").read_bytes()
     caller = subprocess.Popen(["argmap", "sentences"], cwd=project, env={**env, "ARGMAP_CACHE": "off"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
