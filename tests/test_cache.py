@@ -141,8 +141,6 @@ def test_incremental_run_matches_a_cold_run(tmp_path, monkeypatch):
     from pipeline.params import load_params
     from pipeline.runtime.engine import Engine, run_embed, run_sentences, run_stance
 
-    if not (ROOT / "models" / "claims" / "config.json").is_file():
-        pytest.skip("models/claims not trained (run `dvc repro train_claims`)")
     monkeypatch.chdir(ROOT)  # model paths are relative to the project
     p = load_params(ROOT / "params.yaml")
     documents, blocks = _seed_inputs()
