@@ -51,6 +51,17 @@ def test_cold_run_writes_the_bytes_the_project_lock_records(seed_run):
     assert not differ, f"outputs whose bytes differ from dvc.lock's (rerun `dvc repro` and commit dvc.lock?): {differ}"
 
 
+def test_the_project_lock_is_current(seed_run):
+    """The committed dvc.lock records what a fresh clone's `dvc repro` records (every stage's deps,
+    params and outs), so `dvc repro` on a clone has nothing to do and a fresh clone's `git status`
+    stays clean. A failure names the stages whose code, data or params changed without a rerun."""
+    recorded = yaml.safe_load((ROOT / "dvc.lock").read_text(encoding="utf-8"))["stages"]
+    made = yaml.safe_load((seed_run / "dvc.lock").read_text(encoding="utf-8"))["stages"]
+    assert sorted(made) == sorted(recorded)
+    stale = sorted(name for name in recorded if made[name] != recorded[name])
+    assert not stale, f"dvc.lock is stale for {stale}: run `dvc repro` (or `dvc commit` a training stage whose change alters nothing it computes) and commit dvc.lock"
+
+
 def test_cold_runs_are_byte_identical(seed_run, tmp_path):
     second = _copy_project(tmp_path / "second")
     _run(["dvc", "repro"], second)
