@@ -53,7 +53,7 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `clustering`, `keypoints` and `tune` to the `quality` group of the argmap-bench command."""
+    """Add `clustering`, `keypoints`, `tune`, `stance-pages` and `stance-models` to the `quality` group."""
 
     @app.command("clustering")
     @user_errors
@@ -350,7 +350,7 @@ def register(app: typer.Typer) -> None:
         out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_models.json/.md go "
                                      "(stance_models_smoke.json/.md when --max-steps is set)."),
         epochs: int = typer.Option(2, "--epochs", min=1, help="The cross-encoder's epochs over the training rows "
-                                    "(2: about 15 minutes on 2 idle cores)."),
+                                    "(2: about 11 minutes on 2 idle cores, 3: about 17)."),
         max_seq_length: int = typer.Option(128, "--max-seq-length", min=16, max=512,
                                            help="Tokens of the joint input \"sentence [SEP] position\"."),
         body_learning_rate: float = typer.Option(3.0e-5, "--body-learning-rate", min=1e-7,
