@@ -54,7 +54,7 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `clustering`, `keypoints` and `tune` to the `quality` group of the argmap-bench command."""
+    """Add `clustering`, `keypoints`, `tune`, `stance-pages` and `stance-models` to the `quality` group."""
 
     @app.command("clustering")
     @user_errors
@@ -345,3 +345,109 @@ def register(app: typer.Typer) -> None:
         write_text(out_dir / "stance_pages.md", text)
         typer.echo(text)
         logger.info("quality stance-pages done in %.0f s", time.perf_counter() - started)
+
+    @app.command("stance-models")
+    @user_errors
+    def stance_models_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_models.json/.md go "
+                                     "(stance_models_smoke.json/.md when --max-steps is set)."),
+        epochs: int = typer.Option(2, "--epochs", min=1, help="The cross-encoder's epochs over the training rows "
+                                    "(2: about 11 minutes on 2 idle cores, 3: about 17)."),
+        max_seq_length: int = typer.Option(128, "--max-seq-length", min=16, max=512,
+                                           help="Tokens of the joint input \"sentence [SEP] position\"."),
+        body_learning_rate: float = typer.Option(3.0e-5, "--body-learning-rate", min=1e-7,
+                                                 help="The transformer body's peak learning rate."),
+        head_learning_rate: float = typer.Option(1.0e-3, "--head-learning-rate", min=1e-7,
+                                                 help="The classification head's peak learning rate."),
+        warmup_share: float = typer.Option(0.1, "--warmup-share", min=0.0, max=1.0,
+                                           help="Share of the steps with the learning rate rising linearly."),
+        max_steps: int = typer.Option(0, "--max-steps", min=0, help="Stop training after this many steps "
+                                      "(0: every epoch); a smoke run, written to stance_models_smoke.*."),
+        time_steps: int = typer.Option(6, "--time-bi-encoder-steps", min=0, help="Steps of the shipped model's "
+                                       "training loop timed on this machine to estimate its seconds (0: none)."),
+        metrics_path: Path = typer.Option(Path("metrics/train_stance.json"), "--metrics",
+                                          help="The shipped bi-encoder's figures (train_stance's metrics)."),
+    ) -> None:
+        """The shipped stance model (a bi-encoder pair model) beside a cross-encoder trained from the same
+        base weights on the same rows; both scored on the held-out file, the seeds and the public test pairs."""
+        import json
+
+        import torch
+
+        from benchmarks.stance_models import (
+            CrossConfig,
+            CrossEncoder,
+            bi_encoder_training,
+            comparison_rows,
+            config_dict,
+            load_stance_data,
+            models_markdown,
+            pair_log_proba,
+            score_pair_model,
+            sentences_per_second,
+            time_bi_encoder_steps,
+            train_cross_encoder,
+            verdict,
+        )
+        from pipeline import paths
+        from pipeline.io import InputError, write_json, write_text
+        from pipeline.models import TorchEmbedder, load_sentence_transformer, resolve_model_path
+        from pipeline.stance import LabelSpace, StanceModel, encode_texts, position_vectors
+        from pipeline.train_stance import calibration_mask
+
+        p = params()
+        cfg = p.train_stance
+        if not metrics_path.is_file():
+            raise InputError(f"{metrics_path}: no train_stance metrics; run `dvc repro train_stance` first")
+        bi_metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        cross_cfg = CrossConfig(epochs=epochs, max_seq_length=max_seq_length, body_learning_rate=body_learning_rate,
+                                head_learning_rate=head_learning_rate, warmup_share=warmup_share, max_steps=max_steps)
+        torch.set_num_threads(2)  # the training stage's thread count: the same sums on every run
+        started = time.perf_counter()
+        labels = LabelSpace.from_params(p.stance)
+        data = load_stance_data(p)
+        calib = calibration_mask(data.debate, cfg.calibration_share)
+        y = labels.index(data.debate["stance"], data.debate["file"] + ":" + data.debate["line"].astype(str))
+        train_rows = data.debate[~calib].reset_index(drop=True)
+
+        timed = None
+        if time_steps:
+            encoder = load_sentence_transformer(cfg.base_model, cfg.base_package)
+            encoder.max_seq_length = cfg.max_seq_length
+            timed = time_bi_encoder_steps(encoder, train_rows, y[~calib], data.pairs, labels, cfg,
+                                          steps=time_steps, seed=p.base.seed)
+            del encoder
+            logger.info("bi-encoder: %d steps in %.0f s", timed["steps"], timed["seconds"])
+
+        torch.manual_seed(p.base.seed)  # the head's initial weights
+        model = CrossEncoder.from_base(resolve_model_path(cfg.base_model, cfg.base_package), hidden=cfg.hidden,
+                                       dropout=cfg.dropout, max_seq_length=max_seq_length)
+        training = train_cross_encoder(model, train_rows, y[~calib], data.pairs, labels, cfg, cross_cfg,
+                                       seed=p.base.seed)
+        model.round_to_half()
+        cross_metrics = score_pair_model(model.log_proba, data, labels, cfg.calibration_share)
+
+        texts = data.held_out["text"].tolist()
+        shipped = StanceModel.load(paths.STANCE_MODEL)
+        embedder = TorchEmbedder(load_sentence_transformer(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None))
+        positions = position_vectors(labels, embedder)
+        bi_speed = sentences_per_second(
+            lambda t: shipped.predict_proba(encode_texts(embedder, t), positions, labels), texts)
+        cross_speed = sentences_per_second(lambda t: pair_log_proba(model.log_proba, t, labels), texts)
+
+        rows = comparison_rows(bi_metrics, cross_metrics)
+        result = {
+            "rows": rows,
+            "verdict_text": verdict(rows),
+            "bi_encoder": {"metrics_file": str(metrics_path), "sentences_per_second": bi_speed,
+                           "training": bi_encoder_training(cfg, len(train_rows), timed)},
+            "cross_encoder": {"config": config_dict(cross_cfg, cfg), "training": training,
+                              "sentences_per_second": cross_speed, "metrics": cross_metrics},
+        }
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = "stance_models_smoke" if max_steps else "stance_models"  # a smoke run never overwrites the report
+        write_json(out_dir / f"{stem}.json", result)
+        text = models_markdown(result)
+        write_text(out_dir / f"{stem}.md", text)
+        typer.echo(text)
+        logger.info("quality stance-models done in %.0f s", time.perf_counter() - started)
