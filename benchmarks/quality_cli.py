@@ -380,7 +380,6 @@ def register(app: typer.Typer) -> None:
             bi_encoder_training,
             comparison_rows,
             config_dict,
-            load_stance_data,
             models_markdown,
             pair_log_proba,
             score_pair_model,
@@ -393,6 +392,7 @@ def register(app: typer.Typer) -> None:
         from pipeline.io import InputError, write_json, write_text
         from pipeline.models import TorchEmbedder, load_sentence_transformer, resolve_model_path
         from pipeline.stance import LabelSpace, StanceModel, encode_texts, position_vectors
+        from pipeline.train import load_stance_data
         from pipeline.train_stance import calibration_mask
 
         p = params()
@@ -405,7 +405,7 @@ def register(app: typer.Typer) -> None:
         torch.set_num_threads(2)  # the training stage's thread count: the same sums on every run
         started = time.perf_counter()
         labels = LabelSpace.from_params(p.stance)
-        data = load_stance_data(p)
+        data = load_stance_data(p, labels)
         calib = calibration_mask(data.debate, cfg.calibration_share)
         y = labels.index(data.debate["stance"], data.debate["file"] + ":" + data.debate["line"].astype(str))
         train_rows = data.debate[~calib].reset_index(drop=True)

@@ -65,6 +65,10 @@ def register(app: typer.Typer) -> None:
             bench.write_corpus(plan, project / "corpora" / name, name)
             base = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))  # current, not stale
             project_params = bench.bench_params(base, name, cluster_overrides, root, engine=engine)
+            written = (project / "corpora" / name / "posts.jsonl").stat().st_size
+            # one file holds the corpus: past 50k claims it outgrows the default cap on a file's size
+            ingest = project_params["ingest"]
+            ingest["max_file_bytes"] = max(ingest["max_file_bytes"], written)
             (project / "params.yaml").write_text(yaml.safe_dump(project_params, sort_keys=False), encoding="utf-8")
             env = {**os.environ, "ARGMAP_CACHE_DIR": str(project / ".cache"), "PYTHONWARNINGS": "ignore",
                    "ARGMAP_WARM": "0"}  # cold runs in fresh processes; the warm server is timed apart

@@ -76,23 +76,6 @@ def pair_log_proba(scorer: PairScorer, texts: Sequence[str], labels: LabelSpace)
     return np.asarray(scorer(sentences, positions), dtype=np.float64).reshape(len(texts), n_pos, len(RELATIONS))
 
 
-def load_stance_data(p) -> StanceData:
-    """The tables `train_stance` reads, loaded as its runner loads them."""
-    from pipeline.stance_data import read_debate_set, read_pairs
-    from pipeline.train import _training_frames
-
-    cfg = p.train_stance
-    names = LabelSpace.from_params(p.stance).names
-    seeds, _ = _training_frames(p, cfg.annotations)
-    return StanceData(
-        pairs=pd.concat([read_pairs(f) for f in cfg.pairs], ignore_index=True),
-        debate=read_debate_set(cfg.debate, names),
-        held_out=read_debate_set([cfg.held_out], names),
-        seeds=seeds.assign(text=seeds["norm_text"]),
-        benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},
-    )
-
-
 def _where(frame: pd.DataFrame) -> pd.Series:
     return frame["file"] + ":" + frame["line"].astype(str)
 

@@ -174,6 +174,23 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     return metrics
 
 
+def load_stance_data(params, labels):
+    """The tables train_stance reads (pairs, debate set, held-out file, seed annotations, test pairs),
+    for the stage and for the benchmarks that train on the same rows."""
+    from pipeline.stance_data import read_debate_set, read_pairs
+    from pipeline.train_stance import StanceData
+
+    cfg = params.train_stance
+    seeds, _ = _training_frames(params, cfg.annotations)
+    return StanceData(
+        pairs=pd.concat([read_pairs(f) for f in cfg.pairs], ignore_index=True),
+        debate=read_debate_set(cfg.debate, labels.names),
+        held_out=read_debate_set([cfg.held_out], labels.names),
+        seeds=seeds.assign(text=seeds["norm_text"]),
+        benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},
+    )
+
+
 def run_train_stance(params, *, encoder=None, model_dir: str | Path | None = None,
                      metrics_path: str | Path = "metrics/train_stance.json",
                      plots_dir: str | Path = "plots") -> dict:
@@ -182,19 +199,11 @@ def run_train_stance(params, *, encoder=None, model_dir: str | Path | None = Non
     from pipeline.encoder import save_model
     from pipeline.models import load_sentence_transformer
     from pipeline.stance import ENCODER_DIR, LabelSpace
-    from pipeline.stance_data import read_debate_set, read_pairs
-    from pipeline.train_stance import StanceData, train_stance_model
+    from pipeline.train_stance import train_stance_model
 
     cfg = params.train_stance
     labels = LabelSpace.from_params(params.stance)
-    seeds, _ = _training_frames(params, cfg.annotations)
-    data = StanceData(
-        pairs=pd.concat([read_pairs(f) for f in cfg.pairs], ignore_index=True),
-        debate=read_debate_set(cfg.debate, labels.names),
-        held_out=read_debate_set([cfg.held_out], labels.names),
-        seeds=seeds.assign(text=seeds["norm_text"]),
-        benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},
-    )
+    data = load_stance_data(params, labels)
     encoder = encoder or load_sentence_transformer(cfg.base_model, cfg.base_package)
     encoder.max_seq_length = cfg.max_seq_length
     model, encoder, metrics = train_stance_model(data, labels, encoder=encoder, cfg=cfg, seed=params.base.seed)
