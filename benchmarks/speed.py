@@ -400,6 +400,7 @@ def claim_texts(project_dir: Path) -> list[str]:
 def bench_json(results: list[dict], incremental: dict | None, incremental_size: int | None) -> dict[str, Any]:
     """BENCHMARKS.json: the headline figures per corpus size, as the markdown report gives them."""
     sizes, distributed = {}, {}
+    incremental_size = (incremental or {}).get("n_claims", incremental_size)  # a merged run's own size
     for r in results:
         total = sum(s["seconds"] for s in r["stages"])
         if r.get("engine", "local") != "local":

@@ -211,6 +211,7 @@ def _incremental(bench, project: Path, name: str, texts: list[str], n: int, env:
     add_post("bench-added", 0)
     seconds, runs = rerun(env)
     result = {
+        "n_claims": n,
         "corpus": f"{before} posts + 1 added ({bench.DOCS_PER_POST} new argument texts)",
         "cold_seconds": round(cold_total, 1),
         "incremental_seconds": round(seconds, 1),

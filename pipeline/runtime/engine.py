@@ -127,7 +127,10 @@ def split_units(frame: pd.DataFrame, units: list[str]) -> dict[str, bytes]:
     blob has the whole result's column types (converting a thousand slices cost 5 s at 10k claims).
     """
     groups = frame.groupby(UNIT, sort=False).indices if len(frame) else {}
-    whole = pa.Table.from_pandas(frame.drop(columns=[UNIT]).reset_index(drop=True), preserve_index=False)
+    # One chunk per column: a frame concatenated from per-unit parts converts to thousands of
+    # chunks, and every take then walks all of them (42 s of a 50k-claim stance stage).
+    whole = pa.Table.from_pandas(frame.drop(columns=[UNIT]).reset_index(drop=True),
+                                 preserve_index=False).combine_chunks()
     out: dict[str, bytes] = {}
     for u in units:
         idx = groups.get(u)
