@@ -585,19 +585,19 @@ def scale_plan(results: list[dict], cores: int) -> list[str]:
         lines.append(f"| {n:,} | {core_h:,.1f} | {core_h / cores:,.1f} | {core_h / (16 * 2):,.2f} "
                      f"| {n * driver_s / 3600:,.2f} | {n * VECTOR_BYTES / 2**30:,.1f} "
                      f"| {n * 20 * 4 / 2**30:,.2f} |")
-    lines += ["", "What runs where:",
-              "- **Distributed** (`engine: dask`, one task per partition of documents): parsing, claim cues, "
-              "both encoders, stance. Workers share nothing but the model files and write Parquet partitions; "
-              "each keeps its own cache on local disk.",
+    lines += ["", "What runs where, and what would change:",
+              "- **Distributed, as today** (`engine: dask`, one task per partition of documents): parsing, "
+              "claim cues, both encoders, stance. Workers share nothing but the model files and write Parquet "
+              "partitions; each keeps its own cache on local disk.",
               "- **Single node, over reduced vectors**: hdbscan needs the whole corpus at once, so the driver "
               "fits PCA and the density tree on a seeded sample (`cluster.sample_size`) and places every other "
-              "claim with `approximate_predict`, reading the vectors in row groups and keeping only their "
-              "20-dimension projection (the last column above), never the full matrix. Past 1M claims the "
-              "embeddings table no longer fits the driver whole (full vectors column); projecting partition by "
-              "partition on the workers and sending 20-dimension rows is the change that scale needs.",
-              "- **Relations and the map** are linear in claims and key points; at 10M the map's JSON is "
-              "split per position (one file per position with its key points and claims) so no reader holds "
-              "it whole."]
+              "claim with `approximate_predict`, as today. Today the driver reads the whole embeddings table "
+              "(the full vectors column); past 1M claims that no longer fits comfortably, so the change that "
+              "scale needs is to project the vectors to 20 dimensions on the workers, partition by partition, "
+              "and send the driver only those rows (the last column).",
+              "- **Relations and the map** are linear in claims and key points. At 10M claims the map's JSON "
+              "would need splitting per position (one file per position with its key points and claims), so "
+              "that no reader has to hold it whole; today it is one file."]
     return lines
 
 
