@@ -79,25 +79,23 @@ def _versions() -> list[str]:
 
 def check_modules(model_dir: Path) -> None:
     """Refuse a sentence-transformers folder whose modules are not transformer, mean pooling and
-    (optionally) normalisation: the ONNX path computes exactly that."""
+    normalisation: the ONNX path computes exactly that."""
     modules_file = model_dir / "modules.json"
     try:
         modules = json.loads(modules_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise OnnxEncoderError(f"{modules_file}: not a sentence-transformers folder ({exc})") from None
     kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
-    if kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"]):
-        raise OnnxEncoderError(f"{modules_file}: modules {kinds}; embed.backend onnx needs "
-                               "Transformer, Pooling (mean) and Normalize: set embed.backend: torch")
+    if kinds != ["Transformer", "Pooling", "Normalize"]:
+        why = ("no Normalize module; the pipeline needs unit vectors" if kinds == ["Transformer", "Pooling"]
+               else f"modules {kinds}; embed.backend onnx needs Transformer, Pooling (mean) and Normalize")
+        raise OnnxEncoderError(f"{modules_file}: {why}: set embed.backend: torch")
     pooling_dir = model_dir / modules[1].get("path", "")
     pooling = json.loads((pooling_dir / "config.json").read_text(encoding="utf-8"))
     mode = pooling.get("pooling_mode") or ("mean" if pooling.get("pooling_mode_mean_tokens") else None)
     if mode != "mean":
         raise OnnxEncoderError(f"{pooling_dir / 'config.json'}: pooling {mode!r}; embed.backend onnx "
                                "computes mean pooling only: set embed.backend: torch")
-    if len(kinds) == 2:
-        raise OnnxEncoderError(f"{modules_file}: no Normalize module; the pipeline needs unit vectors: "
-                               "set embed.backend: torch")
 
 
 def export_key(model_dir: str | Path, backend: str = "onnx") -> str:
