@@ -218,6 +218,22 @@ def refine_clusters(vectors: np.ndarray, labels: np.ndarray, iterations: int,
 # docs/KEYPOINTS.md).
 
 
+def _join_nearest(out: pd.DataFrame, vectors: np.ndarray, bar: float) -> int | None:
+    """Each noise claim of `out` joins the key point whose centroid is most similar when that cosine
+    reaches `bar` (its membership score); the count that joined, None when there was nothing to join."""
+    labels = out["cluster_id"].to_numpy(dtype=np.int64)
+    ids, centres = cluster_centroids(vectors, labels)
+    noise = np.flatnonzero(labels == -1)
+    if not (len(ids) and len(noise)):
+        return None
+    best, best_sim = nearest_centroids(vectors[noise], centres)
+    keep = best_sim >= bar
+    out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
+    out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
+    out.loc[noise[keep], "reassigned"] = True
+    return int(keep.sum())
+
+
 def cluster_noise(vectors: np.ndarray, reduced: np.ndarray, labels: np.ndarray, min_size: int,
                   min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
     """Key points among the noise: hdbscan (leaf, min_samples 1) over the noise claims' `reduced`
@@ -338,14 +354,7 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
     out["cluster_id"] = labels
     out["membership_score"] = np.round(np.nan_to_num(np.asarray(probabilities, dtype=np.float64)), 6)
     if params.reassign_noise:
-        ids, centres = cluster_centroids(vectors, labels)
-        noise = np.flatnonzero(labels == -1)
-        if len(ids) and len(noise):
-            best, best_sim = nearest_centroids(vectors[noise], centres)
-            keep = best_sim >= params.reassign_min_similarity
-            out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
-            out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
-            out.loc[noise[keep], "reassigned"] = True
+        _join_nearest(out, vectors, params.reassign_min_similarity)
     if params.merge_min_similarity is not None:
         merged = merge_close_clusters(vectors, out["cluster_id"].to_numpy(dtype=np.int64), params.merge_min_similarity)
         out["cluster_id"] = _renumber(merged, ordered["sentence_id"].tolist())
@@ -373,16 +382,9 @@ def cluster_claims(embeddings: pd.DataFrame, params: Cluster, *, seed: int,
             logger.info("the noise pass made %d key points of %d noise claims",
                         len(set(found[new].tolist())), int(new.sum()))
     if params.attach_min_similarity is not None and params.reassign_noise:
-        labels = out["cluster_id"].to_numpy(dtype=np.int64)
-        ids, centres = cluster_centroids(vectors, labels)
-        noise = np.flatnonzero(labels == -1)
-        if len(ids) and len(noise):
-            best, best_sim = nearest_centroids(vectors[noise], centres)
-            keep = best_sim >= params.attach_min_similarity
-            out.loc[noise[keep], "cluster_id"] = ids[best[keep]]
-            out.loc[noise[keep], "membership_score"] = np.round(best_sim[keep].clip(0, 1), 6)
-            out.loc[noise[keep], "reassigned"] = True
-            logger.info("%d noise claims joined a key point late", int(keep.sum()))
+        joined = _join_nearest(out, vectors, params.attach_min_similarity)
+        if joined is not None:
+            logger.info("%d noise claims joined a key point late", joined)
     n_clusters = len(set(out["cluster_id"].tolist()) - {-1})
     logger.info(
         "clustered %d claims into %d key points, %d noise",
