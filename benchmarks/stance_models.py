@@ -21,8 +21,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.stance import AGAINST, FOR, NEITHER, RELATIONS, LabelSpace, _softmax, fit_decision, label_logits, macro_f1
-from pipeline.train_stance import StanceData, _subset_scores, calibration_mask
+from pipeline.stance import RELATIONS, LabelSpace, _softmax, fit_decision, label_logits
+from pipeline.train_stance import (
+    StanceData,
+    _subset_scores,
+    calibration_mask,
+    for_against_scores,
+    pair_targets,
+    row_where,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +68,8 @@ def debate_pairs(texts: Sequence[str], y: np.ndarray, labels: LabelSpace) -> tup
     """Each sentence against every position, sentence-major: `for` its own label's position,
     `neither` the others (all of them for a neutral sentence), as `train_stance.debate_loss` pairs them."""
     positions = position_texts(labels)
-    n_pos = len(positions)
-    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y], dtype=int)
-    target = np.where(own[:, None] == np.arange(n_pos)[None, :], FOR, NEITHER)
-    return ([t for t in texts for _ in range(n_pos)], positions * len(texts), target.ravel())
+    return ([t for t in texts for _ in range(len(positions))], positions * len(texts),
+            pair_targets(y, labels).ravel())
 
 
 def pair_log_proba(scorer: PairScorer, texts: Sequence[str], labels: LabelSpace) -> np.ndarray:
@@ -74,10 +79,6 @@ def pair_log_proba(scorer: PairScorer, texts: Sequence[str], labels: LabelSpace)
     if not len(texts):
         return np.zeros((0, n_pos, len(RELATIONS)))
     return np.asarray(scorer(sentences, positions), dtype=np.float64).reshape(len(texts), n_pos, len(RELATIONS))
-
-
-def _where(frame: pd.DataFrame) -> pd.Series:
-    return frame["file"] + ":" + frame["line"].astype(str)
 
 
 # ----------------------------------------------------------------------------- the cross-encoder
@@ -201,24 +202,13 @@ def train_cross_encoder(model: CrossEncoder, debate: pd.DataFrame, y: np.ndarray
 # ----------------------------------------------------------------------------- decision and scores
 
 
-def for_against_scores(log_pairs: np.ndarray, relations: Sequence[str]) -> dict:
-    """for vs. against on a test split's pairs: macro-F1, as `train_stance` scores its benchmarks
-    (`log_pairs` and `relations` hold the split's for and against rows only)."""
-    pred = np.where(log_pairs[:, FOR] >= log_pairs[:, AGAINST], 0, 1)
-    y = np.where(np.asarray(relations) == "for", 0, 1)
-    confusion = np.zeros((2, 2), dtype=int)
-    np.add.at(confusion, (y, pred), 1)
-    return {"n": len(y), "macro_f1": round(macro_f1(y, pred, 2), 4), "accuracy": round(float((y == pred).mean()), 4),
-            "confusion": {"labels": ["for", "against"], "rows_actual_cols_predicted": confusion.tolist()}}
-
-
 def score_pair_model(scorer: PairScorer, data: StanceData, labels: LabelSpace, calibration_share: float) -> dict:
     """Fit the decision layer on the calibration rows' pair scores and score every set as
     `train_stance` does (macro-F1 over labels; for vs. against on the public test pairs)."""
     from pipeline.stance import label_scores
 
     calib = calibration_mask(data.debate, calibration_share)
-    y_debate = labels.index(data.debate["stance"], _where(data.debate))
+    y_debate = labels.index(data.debate["stance"], row_where(data.debate))
     calib_rows = data.debate[calib].reset_index(drop=True)
     calib_pairs = pair_log_proba(scorer, calib_rows["text"].tolist(), labels)
     decision = fit_decision(calib_pairs, y_debate[calib], labels)
@@ -230,7 +220,7 @@ def score_pair_model(scorer: PairScorer, data: StanceData, labels: LabelSpace, c
     metrics: dict = {"decision_weights": [round(float(v), 4) for v in decision]}
     metrics["debate_calibration_part"] = _subset_scores(y_debate[calib], probs(calib_pairs),
                                                         calib_rows["is_claim"].to_numpy(), labels)
-    y_held = labels.index(data.held_out["stance"], _where(data.held_out))
+    y_held = labels.index(data.held_out["stance"], row_where(data.held_out))
     held = probs(pair_log_proba(scorer, data.held_out["text"].tolist(), labels))
     metrics["debate_held_out"] = _subset_scores(y_held, held, data.held_out["is_claim"].to_numpy(), labels)
     seeds = data.seeds[data.seeds["is_claim"].astype(int) == 1].reset_index(drop=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,16 +98,27 @@ class _PairNet:
                         last.weight.detach().numpy().T.copy(), last.bias.detach().numpy().copy())
 
 
+def row_where(frame: pd.DataFrame) -> pd.Series:
+    """`file:line` of each debate-set row, for error messages."""
+    return frame["file"] + ":" + frame["line"].astype(str)
+
+
+def pair_targets(y: np.ndarray, labels: LabelSpace) -> np.ndarray:
+    """(n, n_positions) relation of each sentence with label index `y` to every position: `for` its
+    own position, `neither` the others (all of them for a neutral sentence)."""
+    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
+    return np.where(own[:, None] == np.arange(len(labels.positions))[None, :], FOR, RELATIONS.index("neither"))
+
+
 def debate_loss(net: _PairNet, texts: list[str], y: np.ndarray, labels: LabelSpace):
     """Cross-entropy of sentences with label indices `y` against every position: `for` their own
     position, `neither` the others (all of them for a neutral sentence)."""
     import torch
 
     n_pos = len(labels.positions)
-    own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
     u = net.encode(texts)
     v = net.positions([[labels.descriptions[k], *labels.examples[k]] for k in labels.positions])
-    target = np.where(own[:, None] == np.arange(n_pos)[None, :], FOR, RELATIONS.index("neither"))
+    target = pair_targets(y, labels)
     return torch.nn.functional.cross_entropy(
         net.logits(u.repeat_interleave(n_pos, 0), v.repeat(len(texts), 1)), torch.from_numpy(target.ravel()))
 
@@ -161,10 +173,8 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
     torch.set_num_threads(2)  # a fixed thread count: the same sums in the same order on every run
     try:
         started = time.perf_counter()
-        where = data.debate["file"] + ":" + data.debate["line"].astype(str)
-        y_debate = labels.index(data.debate["stance"], where)
-        y_held = labels.index(data.held_out["stance"],
-                              data.held_out["file"] + ":" + data.held_out["line"].astype(str))
+        y_debate = labels.index(data.debate["stance"], row_where(data.debate))
+        y_held = labels.index(data.held_out["stance"], row_where(data.held_out))
         calib = calibration_mask(data.debate, cfg.calibration_share)
         train_rows = data.debate[~calib].reset_index(drop=True)
         logger.info("train_stance: fine-tuning on %d debate rows (+%d public pairs an epoch); %d rows kept "
@@ -248,9 +258,14 @@ def _pair_benchmark(model: StanceModel, frame: pd.DataFrame, embedder) -> dict:
     rows = frame[frame["relation"].isin(["for", "against"])].reset_index(drop=True)
     u = encode_texts(embedder, rows["text"].tolist())
     v = encode_texts(embedder, rows["position"].tolist())
-    logp = model.head.log_proba(pair_features(u, v))
-    pred = np.where(logp[:, FOR] >= logp[:, AGAINST], 0, 1)
-    y = np.where(rows["relation"] == "for", 0, 1)
+    return for_against_scores(model.head.log_proba(pair_features(u, v)), rows["relation"].tolist())
+
+
+def for_against_scores(log_pairs: np.ndarray, relations: Sequence[str]) -> dict:
+    """for vs. against from pair log-probabilities (`relations` holds only for and against rows):
+    macro-F1, accuracy and the confusion matrix."""
+    pred = np.where(log_pairs[:, FOR] >= log_pairs[:, AGAINST], 0, 1)
+    y = np.where(np.asarray(relations) == "for", 0, 1)
     confusion = np.zeros((2, 2), dtype=int)
     np.add.at(confusion, (y, pred), 1)
     return {"n": len(y), "macro_f1": round(macro_f1(y, pred, 2), 4), "accuracy": round(float((y == pred).mean()), 4),

@@ -11,7 +11,6 @@ from benchmarks.stance_models import (
     bi_encoder_training,
     comparison_rows,
     debate_pairs,
-    for_against_scores,
     models_markdown,
     pair_log_proba,
     position_texts,
@@ -20,7 +19,7 @@ from benchmarks.stance_models import (
     verdict,
 )
 from pipeline.stance import AGAINST, FOR, NEITHER, LabelSpace
-from pipeline.train_stance import StanceData
+from pipeline.train_stance import StanceData, for_against_scores
 
 WORDS = ("sell", "brand", "plan")  # the word of each position's fake description and its sentences
 
