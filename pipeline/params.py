@@ -103,6 +103,7 @@ class TrainStance(_Section):
     debate: list[str] = Field(min_length=1)
     held_out: str = Field(min_length=1)
     annotations: str = Field(min_length=1)
+    dev: dict[str, str]
     benchmarks: dict[str, str]
     epochs: int = Field(ge=1, le=50)
     batch_size: int = Field(ge=2, le=1024)

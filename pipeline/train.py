@@ -175,7 +175,7 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
 
 
 def load_stance_data(params, labels):
-    """The tables train_stance reads (pairs, debate set, held-out file, seed annotations, test pairs),
+    """The tables train_stance reads (pairs, debate set, held-out file, seed annotations, dev and test pairs),
     for the stage and for the benchmarks that train on the same rows."""
     from pipeline.stance_data import read_debate_set, read_pairs
     from pipeline.train_stance import StanceData
@@ -188,6 +188,7 @@ def load_stance_data(params, labels):
         held_out=read_debate_set([cfg.held_out], labels.names),
         seeds=seeds.assign(text=seeds["norm_text"]),
         benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},
+        dev={name: read_pairs(path) for name, path in sorted(cfg.dev.items())},
     )
 
 

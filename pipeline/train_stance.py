@@ -3,8 +3,10 @@
 Training sees public pairs (ArgKP-2021 and PERSPECTRUM train splits) and the debate set's training
 files, less a share of the debate rows kept back: the decision layer is fitted on those, so its
 probabilities are calibrated on text the network did not train on. Nothing scored here is trained
-or tuned on: the debate set's held-out file, the seed annotations (every seed page is unseen), and
-the test splits of ArgKP-2021 (zero-shot: its motions are new) and PERSPECTRUM.
+on. The dev splits of ArgKP-2021 and PERSPECTRUM (with the calibration part) are where training
+params are chosen; nothing is tuned on the debate set's held-out file, the seed annotations (every
+seed page is unseen), or the test splits of ArgKP-2021 (zero-shot: its motions are new) and
+PERSPECTRUM.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,7 @@ class StanceData:
     held_out: pd.DataFrame  # debate held-out rows (never trained or tuned on)
     seeds: pd.DataFrame  # seed annotation rows: text, is_claim, gold_stance, confidence, source
     benchmarks: dict[str, pd.DataFrame]  # name -> test pairs (for/against rows are scored)
+    dev: dict[str, pd.DataFrame] = field(default_factory=dict)  # name -> dev pairs: scored to choose params
 
 
 def _group_keys(debate: pd.DataFrame) -> list[str]:
@@ -205,7 +208,8 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
             "debate_rows_fine_tuned_on": int((~calib).sum()),
             "debate_rows_for_calibration": int(calib.sum()),
             "debate_per_label": {labels.names[k]: int((y_debate == k).sum()) for k in range(len(labels.names))},
-            "never_trained_on": ["debate held-out file", "seed annotations", *sorted(data.benchmarks)],
+            "never_trained_on": ["debate held-out file", "seed annotations", *sorted(data.dev),
+                                 *sorted(data.benchmarks)],
         },
         "hyperparameters": cfg.model_dump(),
         "decision_weights": dict(zip(DECISION_FEATURES, [round(float(v), 4) for v in decision])),
@@ -232,7 +236,7 @@ def _evaluate(model: StanceModel, data: StanceData, labels: LabelSpace, embedder
     metrics["seeds"] = {"high": label_scores(y_seed[high], seed_probs[high], labels.names),
                         "all": label_scores(y_seed, seed_probs, labels.names),
                         "evaluation": "every seed page unseen in training (stricter than leave-one-page-out)"}
-    for bench, frame in data.benchmarks.items():
+    for bench, frame in {**data.dev, **data.benchmarks}.items():
         metrics[bench] = _pair_benchmark(model, frame, embedder)
     _, table = reliability(held_probs, y_held)
     metrics["_plots"] = {

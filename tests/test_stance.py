@@ -204,7 +204,7 @@ def _tiny_data(labels: LabelSpace):
     seeds = pd.DataFrame({"text": debate["text"], "is_claim": 1, "gold_stance": debate["stance"],
                           "confidence": "high", "annotation_line": debate["line"]})
     return StanceData(pairs=pairs, debate=debate, held_out=debate.copy(), seeds=seeds,
-                      benchmarks={"tiny_test": pairs})
+                      benchmarks={"tiny_test": pairs}, dev={"tiny_dev": pairs})
 
 
 def test_fine_tuning_trains_saves_and_reloads(tmp_path, params, tiny_encoder_dir):
@@ -218,14 +218,16 @@ def test_fine_tuning_trains_saves_and_reloads(tmp_path, params, tiny_encoder_dir
     encoder = load_sentence_transformer(str(tiny_encoder_dir), None)
     model, encoder, metrics = train_stance_model(_tiny_data(labels), labels, encoder=encoder, cfg=cfg, seed=0)
     assert "training_seconds" not in metrics and "training_seconds" not in model.card  # nothing run-dependent
-    for key in ("debate_held_out", "debate_calibration_part", "seeds", "tiny_test"):
+    for key in ("debate_held_out", "debate_calibration_part", "seeds", "tiny_dev", "tiny_test"):
         assert key in metrics
+    assert metrics["tiny_dev"]["n"] == 2 and metrics["tiny_dev"]["confusion"]["labels"] == ["for", "against"]
     assert set(metrics["debate_held_out"]) == {"all", "claims"}
     assert metrics["debate_held_out"]["all"]["confusion"]["labels"] == labels.names
     plots = metrics["_plots"]
     assert list(plots["reliability"].columns) == ["bin", "confidence", "accuracy", "count"]
     assert set(plots["confusion"]["subset"]) == {"high", "all", "held_out"}
-    assert set(model.card["training_data"]["never_trained_on"]) >= {"debate held-out file", "seed annotations"}
+    assert set(model.card["training_data"]["never_trained_on"]) >= {"debate held-out file", "seed annotations",
+                                                                    "tiny_dev", "tiny_test"}
 
     save_model(encoder, tmp_path / ENCODER_DIR)
     model.save(tmp_path)

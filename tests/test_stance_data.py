@@ -135,6 +135,24 @@ def test_the_shipped_debate_set_is_large_labelled_and_apart_from_its_held_out_pa
 
 
 def test_the_shipped_pairs_use_only_known_relations(params):
-    for path in [*params.train_stance.pairs, *params.train_stance.benchmarks.values()]:
+    cfg = params.train_stance
+    for path in [*cfg.pairs, *cfg.dev.values(), *cfg.benchmarks.values()]:
         pairs = read_pairs(ROOT / path)
         assert len(pairs) > 100 and set(pairs["relation"]) <= set(RELATIONS)
+
+
+def test_the_selection_and_test_pairs_are_never_trained_on(params):
+    cfg = params.train_stance
+    trained = pd.concat([read_pairs(ROOT / p) for p in cfg.pairs])
+    seen = set(zip(trained["text"], trained["position"]))
+    for kind, paths in (("dev", cfg.dev.values()), ("test", cfg.benchmarks.values())):
+        for path in paths:
+            assert path not in cfg.pairs
+            held = read_pairs(ROOT / path)
+            repeated = sum(pair in seen for pair in zip(held["text"], held["position"]))
+            if kind == "test":
+                assert repeated == 0, path
+            else:  # PERSPECTRUM's dev split repeats one train claim word for word (31 pairs)
+                assert repeated <= 0.02 * len(held), path
+            if "argkp" in path:  # ArgKP's dev and test motions are new debates
+                assert not set(held["position"]) & set(trained["position"]), path

@@ -55,18 +55,21 @@ def stance_pairs_cmd(
     perspectrum_dir: Path = typer.Option(Path("../shared/benchmarks/perspectrum"), "--perspectrum-dir",
                                          help="PERSPECTRUM v1.0 folder (its JSON files)."),
     training_dir: Path = typer.Option(Path("corpora/training/pairs"), "--training-dir",
-                                      help="Where the train-split pair CSVs go."),
+                                      help="Where the train- and dev-split pair CSVs go."),
     evaluation_dir: Path = typer.Option(Path("corpora/evaluation"), "--evaluation-dir",
                                         help="Where the test-split pair CSVs go."),
 ) -> None:
-    """Rebuild the public stance pairs: train splits for training, test splits for scoring only
-    (ArgKP's test as argument vs. motion, the zero-shot stance task). The same bytes come out."""
+    """Rebuild the public stance pairs: train splits for training, dev splits for choosing training
+    params, test splits for scoring only (ArgKP's dev and test as argument vs. motion, the zero-shot
+    stance task). The same bytes come out."""
     from pipeline.io import write_text
     from pipeline.stance_data import argkp_pairs, perspectrum_pairs
 
     outputs = {
         training_dir / "argkp2021_train.csv": argkp_pairs(argkp_dir, "train"),
         training_dir / "perspectrum_train.csv": perspectrum_pairs(perspectrum_dir, "train"),
+        training_dir / "argkp2021_dev.csv": argkp_pairs(argkp_dir, "dev", key_points=False),
+        training_dir / "perspectrum_dev.csv": perspectrum_pairs(perspectrum_dir, "dev"),
         evaluation_dir / "argkp2021_test.csv": argkp_pairs(argkp_dir, "test", key_points=False),
         evaluation_dir / "perspectrum_test.csv": perspectrum_pairs(perspectrum_dir, "test"),
     }
