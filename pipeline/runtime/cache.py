@@ -335,17 +335,24 @@ def function_fingerprint(fn: Callable) -> str:
     return sha(f"{fn.__module__}.{fn.__qualname__}", Path(inspect.getfile(fn)).read_bytes())[:16]
 
 
-def spec_fingerprint(spacy_model: str, disable: tuple[str, ...]) -> str:
-    """`nlp_fingerprint` of `load_spacy(spacy_model, disable)`, read from the package's meta.json
-    without loading the pipeline (tests/test_cache.py checks the two agree)."""
+def package_meta(spacy_model: str) -> dict[str, Any] | None:
+    """The meta.json of an installed spaCy pipeline package, read without loading it (None: not a package)."""
     import importlib.util
 
     spec = importlib.util.find_spec(spacy_model)
     if spec is None or not spec.submodule_search_locations:
+        return None
+    return json.loads((Path(spec.submodule_search_locations[0]) / "meta.json").read_text(encoding="utf-8"))
+
+
+def spec_fingerprint(spacy_model: str, disable: tuple[str, ...]) -> str:
+    """`nlp_fingerprint` of `load_spacy(spacy_model, disable)`, read from the package's meta.json
+    without loading the pipeline (tests/test_cache.py checks the two agree)."""
+    meta = package_meta(spacy_model)
+    if meta is None:
         from pipeline.models import load_spacy
 
         return nlp_fingerprint(load_spacy(spacy_model, disable))  # not a package: load it (or fail clearly)
-    meta = json.loads((Path(spec.submodule_search_locations[0]) / "meta.json").read_text(encoding="utf-8"))
     off = set(disable) | set(meta.get("disabled", []))
     pipe_names = [name for name in meta.get("pipeline", []) if name not in off]
     return sha(meta.get("lang", ""), meta.get("name", ""), meta.get("version", ""),
@@ -368,6 +375,7 @@ class CachedNLP:
         self.pool = pool
         self.spec = spec
         self._ns: str | None = None
+        self._vocab = None
         self.hits = 0
         self.misses = 0
 
@@ -379,7 +387,19 @@ class CachedNLP:
 
     @property
     def vocab(self):
-        return self.nlp.vocab
+        """The vocabulary stored parses are rebuilt on. Given a spec, a blank pipeline of the package's
+        language: a rebuilt Doc takes its annotations from the record and its words' lexical attributes
+        (is_alpha, is_stop, like_num) from the language, so a process whose parses are all stored
+        never loads the trained pipeline (tests/test_cache.py checks the attributes agree)."""
+        if self._vocab is None:
+            meta = package_meta(self.spec[0]) if self.spec is not None and self._nlp is None else None
+            if meta is not None and meta.get("lang"):
+                from pipeline.models import import_spacy
+
+                self._vocab = import_spacy().blank(meta["lang"]).vocab
+            else:
+                self._vocab = self.nlp.vocab
+        return self._vocab
 
     @property
     def pipe_names(self):
@@ -406,7 +426,7 @@ class CachedNLP:
             new = {k: r for (k, _), r in zip(missing, self._records([t for _, t in missing]))}
             self.store.put_many(ns, sorted(new.items()))
             found.update(new)
-        vocab = self.nlp.vocab
+        vocab = self.vocab
         for k in keys:
             yield doc_from_record(vocab, found[k])
 
@@ -441,7 +461,7 @@ class CachedNLP:
                     self.store.put_many(self.ns, sorted((k, rec) for (k, _), (rec, _) in zip(unparsed, pairs)))
                 new.update((k, value) for (k, _), (_, value) in zip(unparsed, pairs))
             if len(new) < len(missing):
-                vocab = self.nlp.vocab
+                vocab = self.vocab
                 for k, _ in missing:
                     if k not in new:
                         self.hits += 1
