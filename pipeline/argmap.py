@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -9,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -263,6 +265,20 @@ def doc_words(doc) -> ClaimParse:
     return tuple(ParsedWord(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.dep_, t.head.i) for t in doc)
 
 
+def record_words(data: bytes) -> ClaimParse:
+    """A stored parse (`pipeline.parses.doc_record`) as `ParsedWord`s, read without spaCy: what
+    `doc_words` reads of the Doc rebuilt from it (tests/test_argmap.py checks the two agree)."""
+    rec = json.loads(data)
+    words, spaces = rec["w"], rec["s"]
+    pos, tag, dep = (rec.get(layer) or [""] * len(words) for layer in ("pos", "tag", "dep"))
+    heads = rec.get("head") or list(range(len(words)))
+    out, start = [], 0
+    for i, word in enumerate(words):
+        out.append(ParsedWord(start, start + len(word), word, pos[i], tag[i], dep[i], heads[i]))
+        start += len(word) + bool(spaces[i])
+    return tuple(out)
+
+
 def spacy_parser(nlp, batch_size: int = 64) -> Parser:
     """A `Parser` from a spaCy pipeline (or pipeline.runtime.cache.CachedNLP): texts parsed in batches."""
 
@@ -275,12 +291,13 @@ def spacy_parser(nlp, batch_size: int = 64) -> Parser:
 def stage_parser(spacy_model: str) -> Parser:
     """The argmap stage's `Parser`: `spacy_model` (params `sentences.spacy_model`), its parses looked
     up in the parse cache first (pipeline/runtime/cache.py; the claims stage stored its own there) and
-    stored there."""
+    stored there. A stage whose parses are all stored never imports spaCy."""
     from pipeline.models import load_spacy
     from pipeline.runtime.cache import CachedNLP, open_store
 
-    nlp = CachedNLP(lambda: load_spacy(spacy_model, PARSE_DISABLE), open_store(), spec=(spacy_model, PARSE_DISABLE))
-    return spacy_parser(nlp, batch_size=256)
+    nlp = CachedNLP(lambda: load_spacy(spacy_model, PARSE_DISABLE), open_store(), batch_size=256,
+                    spec=(spacy_model, PARSE_DISABLE))
+    return lambda texts: [record_words(rec) for rec in nlp.records(texts)]  # spaCy only for texts not stored
 
 
 def _tagged_clause(words: Sequence[ParsedWord]) -> bool:
@@ -381,10 +398,29 @@ def _children(words: ClaimParse) -> dict[int, list[int]]:
     return children
 
 
-def _content_words(text: str) -> set[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+@functools.cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from the literal in its module's source: importing the
+    module runs scikit-learn's and SciPy's imports, about 1 s of a map stage that needs nothing else
+    of them (tests/test_argmap.py checks the two agree)."""
+    import ast
+    import importlib.util
 
-    return {w for w in label_words(text) if len(w) > 2 and w not in ENGLISH_STOP_WORDS}
+    package = importlib.util.find_spec("sklearn")  # locates the package without importing it
+    if package is not None and package.submodule_search_locations:
+        path = Path(package.submodule_search_locations[0], "feature_extraction", "_stop_words.py")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ENGLISH_STOP_WORDS"
+                    and isinstance(node.value, ast.Call) and node.value.args):
+                return frozenset(ast.literal_eval(node.value.args[0]))
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # another layout: import it
+
+    return ENGLISH_STOP_WORDS
+
+
+def _content_words(text: str) -> set[str]:
+    stop = english_stop_words()
+    return {w for w in label_words(text) if len(w) > 2 and w not in stop}
 
 
 def label_score(centrality: float, shared_words: float, n_words: int,

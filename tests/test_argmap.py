@@ -379,3 +379,24 @@ def test_describe_clusters_label_is_the_exact_source_slice(tiny_thread, params, 
     offset = kp["label_start_char"] - member["start_char"]
     assert member["text"][offset:offset + kp["label_end_char"] - kp["label_start_char"]] == kp["label"]
     assert run().equals(clusters)  # deterministic
+
+
+@pytest.mark.slow
+def test_stored_parses_read_without_spacy_give_the_words_the_doc_gives(params):
+    from pipeline.argmap import doc_words, record_words
+    from pipeline.models import load_spacy
+    from pipeline.parses import PARSE_DISABLE, doc_record
+
+    nlp = load_spacy(params.sentences.spacy_model, PARSE_DISABLE)
+    texts = ["Don't hire a salesperson yet — close 10 deals yourself,  then see.",
+             "“Marketing” isn't 3x cheaper; it's 2.5% of $40,000 @op #growth...", "Ça va?\u00a0Naïve café.", ""]
+    for doc in nlp.pipe(texts):
+        assert record_words(doc_record(doc)) == doc_words(doc)
+
+
+def test_stop_words_read_from_source_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from pipeline.argmap import english_stop_words
+
+    assert english_stop_words() == ENGLISH_STOP_WORDS and len(ENGLISH_STOP_WORDS) > 300

@@ -414,21 +414,25 @@ class CachedNLP:
             self._ns = f"doc:{fingerprint}"
         return self._ns
 
-    def pipe(self, texts: Iterable[str], batch_size: int | None = None, **_: Any) -> Iterator:
+    def records(self, texts: Iterable[str]) -> list[bytes]:
+        """Each text's stored parse (`pipeline.parses.doc_record`); a text not stored yet is parsed and stored."""
         texts = [str(t) for t in texts]
         keys = [sha(t) for t in texts]
-        ns = self.ns
-        found = self.store.get_many(ns, keys)
+        found = self.store.get_many(self.ns, keys)
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
         self.hits += len(texts) - sum(1 for k in keys if k not in found)
         if missing:
             self.misses += len(missing)
             new = {k: r for (k, _), r in zip(missing, self._records([t for _, t in missing]))}
-            self.store.put_many(ns, sorted(new.items()))
+            self.store.put_many(self.ns, sorted(new.items()))
             found.update(new)
+        return [found[k] for k in keys]
+
+    def pipe(self, texts: Iterable[str], batch_size: int | None = None, **_: Any) -> Iterator:
+        records = self.records(texts)
         vocab = self.vocab
-        for k in keys:
-            yield doc_from_record(vocab, found[k])
+        for rec in records:
+            yield doc_from_record(vocab, rec)
 
     def derive(self, texts: Sequence[str], fn: Callable[[Any], bytes], *, keep_parses: bool = True) -> list[bytes]:
         """`fn(doc)` of each text's parse, cached by text under the pipeline's and `fn`'s fingerprints.
