@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.embed import analysis_text, embedding_matrix
-from pipeline.parses import PARSE_DISABLE
+from pipeline.parses import PARSE_DISABLE, record_tokens
 from pipeline.people import dominant_positions, is_named, resolve_speakers, top_label
 from pipeline.stance import LabelSpace
 
@@ -268,15 +268,7 @@ def doc_words(doc) -> ClaimParse:
 def record_words(data: bytes) -> ClaimParse:
     """A stored parse (`pipeline.parses.doc_record`) as `ParsedWord`s, read without spaCy: what
     `doc_words` reads of the Doc rebuilt from it (tests/test_argmap.py checks the two agree)."""
-    rec = json.loads(data)
-    words, spaces = rec["w"], rec["s"]
-    pos, tag, dep = (rec.get(layer) or [""] * len(words) for layer in ("pos", "tag", "dep"))
-    heads = rec.get("head") or list(range(len(words)))
-    out, start = [], 0
-    for i, word in enumerate(words):
-        out.append(ParsedWord(start, start + len(word), word, pos[i], tag[i], dep[i], heads[i]))
-        start += len(word) + bool(spaces[i])
-    return tuple(out)
+    return tuple(ParsedWord(*token) for token in record_tokens(data))
 
 
 def spacy_parser(nlp, batch_size: int = 64) -> Parser:

@@ -2,7 +2,8 @@
 
 Only the layers a Doc carries are kept (words, spaces, tags, POS, dependencies, lemmas,
 morphology, sentence starts), as compact JSON; the cache (pipeline/runtime/cache.py) and the worker
-processes (pipeline/runtime/workers.py) both write it, and the cache rebuilds Docs from it.
+processes (pipeline/runtime/workers.py) both write it, and the cache rebuilds Docs from it, or reads
+its words without spaCy (`record_tokens`).
 """
 
 from __future__ import annotations
@@ -46,3 +47,18 @@ def doc_from_record(vocab, data: bytes):
         deps=rec.get("dep"), heads=rec.get("head"), lemmas=rec.get("lemma"),
         morphs=rec.get("morph"), sent_starts=rec.get("ss"),
     )
+
+
+def record_tokens(data: bytes) -> list[tuple[int, int, str, str, str, str, int]]:
+    """Each word of a record as (start, end, text, pos, tag, dep, head), read without spaCy: the
+    character offsets and labels the Doc `doc_from_record` rebuilds gives its tokens (`t.idx`,
+    `t.pos_`, `t.tag_`, `t.dep_`, `t.head.i`; an unset layer reads as "", an unset head as the word)."""
+    rec = json.loads(data)
+    words, spaces = rec["w"], rec["s"]
+    pos, tag, dep = (rec.get(layer) or [""] * len(words) for layer in ("pos", "tag", "dep"))
+    heads = rec.get("head") or list(range(len(words)))
+    out, start = [], 0
+    for i, word in enumerate(words):
+        out.append((start, start + len(word), word, pos[i], tag[i], dep[i], heads[i]))
+        start += len(word) + bool(spaces[i])
+    return out
