@@ -38,7 +38,7 @@ def merge_sentences(
         on="sentence_id", how="left", validate="one_to_one",
     )
     out["cluster_id"] = out["cluster_id"].astype("Int64")
-    out.loc[~out["is_claim"], ["stance", "stance_score", "stance_probs"]] = None
+    out.loc[~out["is_claim"], ["stance", "stance_score", "stance_probs", "stance_own"]] = None
     out = out.drop(columns=["content_lemmas"], errors="ignore")  # the map's keywords read them from `scored`
     return out.sort_values("sentence_id", kind="stable").reset_index(drop=True)
 

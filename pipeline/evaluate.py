@@ -55,3 +55,36 @@ def score_map(sentences: pd.DataFrame, clusters: pd.DataFrame, edges: pd.DataFra
         "stance_counts": {k: int(v) for k, v in claims["stance"].value_counts().sort_index().items()},
         "edges": {f"{lvl}_{rel}": int(n) for (lvl, rel), n in by_relation.items()},
     }
+
+
+def score_seed_stance(sentences: pd.DataFrame, gold_sentences: pd.DataFrame) -> dict:
+    """The map's stances against the seed gold: every gold claim the pipeline also found as a claim
+    (matched by normalised text in the same file), scored as the map tags it (`stance`, in context)
+    and as its own words alone tag it (`stance_own`), on high-confidence rows and on all."""
+    import numpy as np
+
+    from pipeline.evaluate_structure import _norm
+    from pipeline.stance import macro_f1
+
+    claims = sentences[sentences["is_claim"]]
+    by_key = {(s, _norm(t)): (st, own) for s, t, st, own in
+              zip(claims["source"], claims["text"], claims["stance"], claims["stance_own"])}
+    gold = gold_sentences[gold_sentences["is_claim"].astype(int) == 1]
+    rows = [(g.stance, g.confidence, *by_key[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
+            if (g.doc, _norm(g.sentence)) in by_key]
+    frame = pd.DataFrame(rows, columns=["gold", "confidence", "in_context", "alone"])
+    names = sorted(set(frame["gold"]) | set(frame["in_context"]) | set(frame["alone"]))
+    out: dict = {"gold_claims": int(len(gold)), "matched_claims": int(len(frame)),
+                 "evaluation": "the map's claims that match a gold claim; every seed page unseen by every model"}
+    for subset, part in (("high", frame[frame["confidence"] == "high"]), ("all", frame)):
+        y = np.array([names.index(v) for v in part["gold"]], dtype=int)
+        scores = {"n": int(len(part))}
+        for how in ("in_context", "alone"):
+            pred = np.array([names.index(v) for v in part[how]], dtype=int)
+            confusion = np.zeros((len(names), len(names)), dtype=int)
+            np.add.at(confusion, (y, pred), 1)
+            scores[how] = {"macro_f1": round(macro_f1(y, pred, len(names)), 4),
+                           "accuracy": round(float((y == pred).mean()), 4) if len(y) else None,
+                           "confusion": {"labels": names, "rows_actual_cols_predicted": confusion.tolist()}}
+        out[subset] = scores
+    return out

@@ -117,6 +117,20 @@ class TrainStance(_Section):
     dropout: float = Field(ge=0, lt=1)
 
 
+class TrainContext(_Section):
+    passages: list[str] = Field(min_length=1)
+    held_out: str = Field(min_length=1)
+    l2_grid: list[float] = Field(min_length=1)
+    folds: int = Field(ge=2, le=50)
+
+    @field_validator("l2_grid")
+    @classmethod
+    def _positive(cls, grid: list[float]) -> list[float]:
+        if any(v <= 0 for v in grid):
+            raise ValueError(f"every L2 penalty must be > 0, got {safe_repr(grid, 200)}")
+        return grid
+
+
 class Label(_Section):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = Field(min_length=1)
@@ -127,6 +141,7 @@ class Label(_Section):
 class Stance(_Section):
     labels: list[Label] = Field(min_length=2)
     neutral_label: str
+    context: bool  # read each claim beside its neighbours and heading (models/context), or alone
 
     @model_validator(mode="after")
     def _neutral_is_a_label(self) -> Stance:
@@ -167,6 +182,7 @@ class Params(_Section):
     train_encoder: TrainEncoder
     train_claims: TrainClaims
     train_stance: TrainStance
+    train_context: TrainContext
     stance: Stance
     relate: Relate
     argmap: Argmap

@@ -31,12 +31,15 @@ REPORT = OUTPUTS / "report.html"
 ENCODER_MODEL = MODELS / "encoder"
 CLAIM_MODEL = MODELS / "claims"
 STANCE_MODEL = MODELS / "stance"
+CONTEXT_MODEL = MODELS / "context"
 
 TRAIN_ENCODER_METRICS = METRICS / "train_encoder.json"
 TRAIN_CLAIMS_METRICS = METRICS / "train_claims.json"
 TRAIN_STANCE_METRICS = METRICS / "train_stance.json"
+TRAIN_CONTEXT_METRICS = METRICS / "train_context.json"
 STRUCTURE_METRICS = METRICS / "structure.json"
 MAP_METRICS = METRICS / "map.json"
+STANCE_METRICS = METRICS / "stance.json"
 # train_stance writes one confusion table per subset (a DVC confusion plot cannot filter rows)
 # under these names in PLOTS (pipeline/train.py, run_train_stance).
 STANCE_CONFUSION_HIGH = PLOTS / "stance_confusion_high.csv"

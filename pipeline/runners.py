@@ -70,6 +70,14 @@ def train_stance(p: Params) -> None:
                      plots_dir=paths.PLOTS)
 
 
+def train_context(p: Params) -> None:
+    """Fit the stance context layer on passages labelled in context; write models/context/ and its
+    held-out metrics (held-out passages, with and without context)."""
+    from pipeline.train_context import run_train_context
+
+    run_train_context(p, model_dir=paths.CONTEXT_MODEL, metrics_path=paths.TRAIN_CONTEXT_METRICS)
+
+
 def _on_engine(p: Params, work, models=None):
     """`work(engine)` on the engine params choose (local pool or Dask), closed however it ends;
     `models` (pipeline.runtime.engine.Models; not imported here, as a runner imports its engine
@@ -137,6 +145,10 @@ def stance(p: Params, *, models=None) -> None:
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     if models is None or models.stance_model is None:
         StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
+    if p.stance.context and (models is None or models.context_layer is None):
+        from pipeline.stance_context import ContextLayer
+
+        ContextLayer.load(paths.CONTEXT_MODEL)
     stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p), models)
     write_table(stances, paths.STANCES, schemas.STANCES)
 
@@ -225,7 +237,7 @@ def evaluate(p: Params) -> None:
     """Score the outputs against the gold annotations; write metrics/ (DVC metrics)."""
     import pandas as pd
 
-    from pipeline.evaluate import score_map, score_relations
+    from pipeline.evaluate import score_map, score_relations, score_seed_stance
     from pipeline.evaluate_structure import score_structure, score_structure_pages
     from pipeline.ingest import ingest_corpora, read_corpus
 
@@ -250,3 +262,4 @@ def evaluate(p: Params) -> None:
     write_json(paths.MAP_METRICS, {**score_map(sentences, clusters, edges),
                                    **{k: v for k, v in relations.items() if k != "relation_details"}})
     write_json(paths.RELATION_DETAILS, relations["relation_details"])
+    write_json(paths.STANCE_METRICS, score_seed_stance(sentences, gold_sentences))

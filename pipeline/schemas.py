@@ -111,6 +111,8 @@ SENTENCES = TableSchema(
         _c("claim_score", F, "Probability in [0, 1] that the sentence is a claim."),
         _c("stance", S, "Position argued (a label from params stance.labels); null for non-claims.", True),
         _c("stance_score", F, "Probability of the chosen stance; null for non-claims.", True),
+        _c("stance_own", S, "Position the claim's own words argue, read alone; where it differs from "
+           "stance, the claim's context (neighbours, heading) moved it. Null for non-claims.", True),
         _c("cluster_id", I, "Key point the claim belongs to (-1 = noise); null for non-claims.", True),
     ),
 )
@@ -118,7 +120,7 @@ SENTENCES = TableSchema(
 CLAIM_SCORES = TableSchema(
     "sentences_scored",
     "Sentences after splitting, roles and claim detection (before stance and clusters).",
-    tuple(c for c in SENTENCES.columns if c.name not in {"stance", "stance_score", "cluster_id"})
+    tuple(c for c in SENTENCES.columns if c.name not in {"stance", "stance_score", "stance_own", "cluster_id"})
     + (_c("content_lemmas", pa.list_(pa.string()),
           "Lowercased lemmas of the content words (nouns, proper nouns, adjectives, verbs) from the "
           "claim-cue parse; the map's key point keywords are built from them."),),
@@ -152,6 +154,7 @@ STANCES = TableSchema(
         _c("stance", S, "Chosen label."),
         _c("stance_score", F, "Probability of the chosen label."),
         _c("stance_probs", S, "JSON object: probability per label."),
+        _c("stance_own", S, "Label from the claim's own words, read alone (stance reads its context too)."),
     ),
 )
 

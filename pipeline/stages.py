@@ -89,13 +89,21 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "train_stance",
-        params=("base.seed", "ingest.corpora_dir", "train_stance", "stance"),
-        inputs=("corpora/training/pairs", "corpora/training/debate", "corpora/evaluation", "corpora/annotations",
-                "corpora/seed-blogs"),
+        params=("base.seed", "ingest.corpora_dir", "train_stance", "stance.labels", "stance.neutral_label"),
+        inputs=("corpora/training/pairs", "corpora/training/debate", "corpora/evaluation/debate_held_out.csv",
+                "corpora/evaluation/argkp2021_test.csv", "corpora/evaluation/perspectrum_test.csv",
+                "corpora/annotations", "corpora/seed-blogs"),
         outs=(shipped(paths.STANCE_MODEL),),
         metrics=(metric(paths.TRAIN_STANCE_METRICS),),
         plots=(metric(paths.STANCE_CONFUSION_HIGH), metric(paths.STANCE_CONFUSION_ALL),
                metric(paths.STANCE_CONFUSION_HELD_OUT), metric(paths.STANCE_RELIABILITY)),
+    ),
+    Stage(
+        "train_context",
+        params=("train_context", "stance.labels", "stance.neutral_label", "embed.batch_size", "embed.backend"),
+        inputs=("corpora/training/passages", "corpora/evaluation/passages_held_out.csv", paths.STANCE_MODEL),
+        outs=(shipped(paths.CONTEXT_MODEL),),
+        metrics=(metric(paths.TRAIN_CONTEXT_METRICS),),
     ),
     Stage(
         "sentences",
@@ -118,7 +126,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "stance",
         params=("embed.batch_size", "embed.backend", "stance"),
-        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL),
+        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL, paths.CONTEXT_MODEL),
         outs=(Out(paths.STANCES),),
     ),
     Stage(
@@ -146,7 +154,7 @@ STAGES: tuple[Stage, ...] = (
         params=("evaluate", "ingest.max_file_bytes"),
         inputs=("corpora/annotations", "corpora/structure-pages", paths.DOCUMENTS, paths.REJECTS,
                 paths.INGEST_REPORT, paths.SENTENCES, paths.CLUSTERS, paths.EDGES),
-        metrics=(metric(paths.STRUCTURE_METRICS), metric(paths.MAP_METRICS)),
+        metrics=(metric(paths.STRUCTURE_METRICS), metric(paths.MAP_METRICS), metric(paths.STANCE_METRICS)),
         plots=(metric(paths.RELATION_DETAILS),),
     ),
 )

@@ -6,7 +6,9 @@ P(neither). The positions are the label descriptions
 (and example phrases) in `params.yaml`, so another debate brings its own labels with no code
 change. A four-weight decision layer, shared by all labels and fitted on out-of-fold pair scores,
 turns the pair scores of one claim into calibrated probabilities over the labels: the positions
-and the neutral label. Only the claim's own words are read: a page's lean cannot decide.
+and the neutral label. The pair model reads a claim's own words only; the context layer
+(pipeline.stance_context) may then add the pull of its neighbours and heading, each read alone,
+and `stance_own` keeps the label the claim's own words give.
 """
 
 from __future__ import annotations
@@ -328,21 +330,38 @@ def label_scores(y: np.ndarray, probs: np.ndarray, names: Sequence[str]) -> dict
 # ----------------------------------------------------------------------------- tagging
 
 
-def tag_stances(claims: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
-                positions: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per claim: stance label, its probability and every label's probability (JSON).
+def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
+                positions: np.ndarray | None = None, context=None) -> pd.DataFrame:
+    """One row per claim: stance label, its probability, every label's probability (JSON) and the
+    label its own words give (`stance_own`).
 
-    `labels` is the label set in params: the pair model reads each label's description and
-    examples, so a label set the model never saw in training works as it is. `positions` are
-    their vectors (`position_vectors`), passed in when a stage tags many units with one label set.
-    A claim's own words decide its stance; the page's lean is not read.
+    `sentences` are a thread's sentences (columns doc_id, block_id, role, start_char, is_claim and
+    the text); only the claims are tagged. `labels` is the label set in params: the pair model reads
+    each label's description and examples, so a label set the model never saw in training works as
+    it is. `positions` are their vectors (`position_vectors`), passed in when a stage tags many units
+    with one label set. `context` (pipeline.stance_context.ContextLayer) adds the pull of each
+    claim's neighbours and heading, read alone too; without it, or when it was fitted for another
+    label set, a claim's own words alone decide.
     """
-    columns = ["sentence_id", "stance", "stance_score", "stance_probs"]
-    if claims.empty:
+    columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
+    claims_mask = sentences["is_claim"].astype(bool).to_numpy()
+    if not claims_mask.any():
         return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
     if positions is None:
         positions = position_vectors(labels, embedder)
-    probs = model.predict_proba(encode_texts(embedder, claim_texts(claims)), positions, labels)
+    if context is not None and context.fits(labels):
+        frame = sentences.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
+        index = context.neighbours(frame["doc_id"], frame["block_id"], frame["role"])
+        claim_rows = np.flatnonzero(frame["is_claim"].astype(bool).to_numpy())
+        needed = np.union1d(claim_rows, index[claim_rows][index[claim_rows] >= 0])  # claims and their neighbours
+        own = np.zeros((len(frame), len(labels.names)))  # rows no claim reads stay zero (unused)
+        own[needed] = model.predict_proba(encode_texts(embedder, claim_texts(frame.iloc[needed])), positions, labels)
+        probs = context.apply(own, index, labels)[claim_rows]
+        own = own[claim_rows]
+        claims = frame.iloc[claim_rows]
+    else:
+        claims = sentences[claims_mask]
+        own = probs = model.predict_proba(encode_texts(embedder, claim_texts(claims)), positions, labels)
     pick = probs.argmax(axis=1)
     order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
     return pd.DataFrame({
@@ -350,4 +369,5 @@ def tag_stances(claims: pd.DataFrame, *, model: StanceModel, embedder, labels: L
         "stance": [labels.names[k] for k in pick],
         "stance_score": np.round(probs[np.arange(len(pick)), pick], 6),
         "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in order}) for p in probs],
+        "stance_own": [labels.names[k] for k in own.argmax(axis=1)],
     })

@@ -198,3 +198,41 @@ def debate_frame(debate: pd.DataFrame) -> pd.DataFrame:
         "gold_stance": debate["stance"].astype(str),
         "confidence": "high",
     })
+
+
+PASSAGE_COLUMNS = ("passage_id", "register", "seq", "block", "role", "text", "is_claim", "stance", "hard_case", "note")
+PASSAGE_REGISTERS = ("blog", "newsletter", "forum", "qa", "listicle", "linkedin")
+PASSAGE_ROLES = ("title", "heading", "body", "list_item", "comment")
+
+
+def read_passages(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd.DataFrame:
+    """Passages (consecutive sentences of one page, each labelled in its context) from CSVs, in
+    reading order. A bad row fails with its file and line and what is allowed."""
+    records = []
+    for path in paths:
+        for line, rec in read_csv_records(path, PASSAGE_COLUMNS, error=AnnotationError,
+                                          missing_hint="passage file not found (set train_context.passages)"):
+            where = f"{path}:{line}"
+            if rec["stance"] not in label_names:
+                raise AnnotationError(f"{where}: stance {rec['stance']!r} is not a label in params stance.labels "
+                                      f"({', '.join(label_names)}); fix the row or add the label to params.yaml")
+            for col, allowed in (("register", PASSAGE_REGISTERS), ("role", PASSAGE_ROLES), ("is_claim", ("0", "1"))):
+                if rec[col] not in allowed:
+                    raise AnnotationError(f"{where}: {col} {rec[col]!r} is not one of {list(allowed)}")
+            if not (rec["seq"].isdigit() and rec["block"].isdigit()):
+                raise AnnotationError(f"{where}: seq and block must be whole numbers, "
+                                      f"got {rec['seq']!r}, {rec['block']!r}")
+            if not rec["text"].strip():
+                raise AnnotationError(f"{where}: empty text")
+            records.append({**{c: rec[c] for c in PASSAGE_COLUMNS}, "seq": int(rec["seq"]), "block": int(rec["block"]),
+                            "is_claim": int(rec["is_claim"]), "file": Path(path).name, "line": line})
+    frame = pd.DataFrame(records, columns=[*PASSAGE_COLUMNS, "file", "line"])
+    key = frame["file"] + ":" + frame["passage_id"]
+    for _, part in frame.groupby(key, sort=False):
+        if sorted(part["seq"]) != list(range(len(part))):
+            raise AnnotationError(f"{part['file'].iloc[0]}: passage {part['passage_id'].iloc[0]!r} must number "
+                                  f"its rows seq 0..{len(part) - 1}, once each")
+    dupes = frame["passage_id"][~key.duplicated() & frame["passage_id"].duplicated()]
+    if len(dupes):
+        raise AnnotationError(f"passages: passage_id {dupes.iloc[0]!r} appears in more than one file")
+    return frame.sort_values(["file", "passage_id", "seq"], kind="stable").reset_index(drop=True)

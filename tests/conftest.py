@@ -150,7 +150,7 @@ def tiny_map(tiny_thread, params, label_parser):
     extra = scored.iloc[[0]].assign(sentence_id="c/a.txt#article:s1", is_claim=False, claim_score=0.1,
                                     text="Share on LinkedIn", role="boilerplate")
     scored = pd.concat([scored, extra], ignore_index=True)
-    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]]
+    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]].assign(stance_own=claims["stance"])
     assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [-1, 0, 0],
                                 "membership_score": [0.0, 1.0, 1.0], "reassigned": False})
     sentences = merge_sentences(scored, stances, assignments)

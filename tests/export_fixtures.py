@@ -72,7 +72,8 @@ def make_tables():
         rows.append({"sentence_id": f"{doc_id}:s{i:02d}", "doc_id": doc_id, "corpus": d["corpus"], "source": d["source"],
                      "role": "body", "start_char": d["start_char"] + local,
                      "end_char": d["start_char"] + local + len(sentence), "text": sentence, "is_claim": True,
-                     "claim_score": cs, "stance": stance, "stance_score": ss, "cluster_id": cluster})
+                     "claim_score": cs, "stance": stance, "stance_score": ss, "stance_own": stance,
+                     "cluster_id": cluster})
     sentences = pd.DataFrame(rows)
     sentences["cluster_id"] = sentences["cluster_id"].astype("Int64")
     sid = sentences["sentence_id"].tolist()

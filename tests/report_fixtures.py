@@ -94,11 +94,12 @@ def make_tables(payload: bool = False):
         rows.append({"sentence_id": f"{doc_id}:s{i:02d}", "doc_id": doc_id, "corpus": d["corpus"], "source": d["source"],
                          "role": "body", "start_char": d["start_char"] + local, "end_char": d["start_char"] + local + len(sentence),
                          "text": sentence, "is_claim": True, "claim_score": cs, "stance": stance, "stance_score": ss,
-                         "cluster_id": cluster})
+                         "stance_own": stance, "cluster_id": cluster})
     title = by_id["blogs/a.txt#article"]
     rows.append({"sentence_id": "blogs/a.txt#article:s99", "doc_id": title["doc_id"], "corpus": "blogs", "source": "a.txt",
                      "role": "title", "start_char": 0, "end_char": len(title["title"]), "text": title["title"], "is_claim": False,
-                     "claim_score": 0.05, "stance": None, "stance_score": None, "cluster_id": None})
+                     "claim_score": 0.05, "stance": None, "stance_score": None, "stance_own": None,
+                     "cluster_id": None})
     sentences = pd.DataFrame(rows)
     sentences["cluster_id"] = sentences["cluster_id"].astype("Int64")
     claims = sentences[sentences["is_claim"]]

@@ -365,8 +365,8 @@ def test_describe_clusters_label_is_the_exact_source_slice(tiny_thread, params, 
     scored["is_claim"], scored["claim_score"] = True, 0.9
     assignments = pd.DataFrame({"sentence_id": claims["sentence_id"], "cluster_id": [0, 0, 0],
                                 "membership_score": 1.0, "reassigned": False})
-    sentences = merge_sentences(scored, claims[["sentence_id", "stance", "stance_score", "stance_probs"]],
-                                assignments)
+    stances = claims[["sentence_id", "stance", "stance_score", "stance_probs"]].assign(stance_own=claims["stance"])
+    sentences = merge_sentences(scored, stances, assignments)
 
     def run():
         return describe_clusters(sentences, documents, embeddings, LabelSpace.from_params(params.stance),

@@ -59,8 +59,18 @@ def _rules_claim_model():
 
 
 # No trained model is read: hashed vectors for both embedders, the nearest-position stance model.
+def _context_layer():
+    """A real context layer with fixed weights (the shipped one is fitted on the real model's probabilities)."""
+    from pipeline.stance import LabelSpace
+    from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer
+
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    labels = LabelSpace.from_params(parse_params(raw).stance)
+    return ContextLayer(np.full((len(SLOTS), len(WEIGHTS)), 0.5), list(labels.names), labels.neutral)
+
+
 FAKES = Models(claim_model=_rules_claim_model(), stance_model=NearestPositionStance(),
-               embedder=HashingEmbedder(), stance_encoder=HashingEmbedder())
+               embedder=HashingEmbedder(), stance_encoder=HashingEmbedder(), context_layer=_context_layer())
 
 
 def _project(folder: Path) -> Path:
@@ -99,7 +109,7 @@ def test_the_order_follows_the_data():
     names = [s.name for s in STAGES]
     assert names.index("stance") < names.index("cluster") < names.index("relate") < names.index("argmap")
     assert names[0] == "ingest" and set(names) == {s.name for s in stages.STAGES} - {
-        "train_encoder", "train_claims", "train_stance"}
+        "train_encoder", "train_claims", "train_stance", "train_context"}
 
 
 def _run_dag(folder: Path, monkeypatch) -> dict[str, bytes]:

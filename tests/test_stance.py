@@ -34,7 +34,8 @@ CLAIMS = [
 
 def _claims(texts=CLAIMS) -> pd.DataFrame:
     return pd.DataFrame({"sentence_id": [f"c/a.txt:{i}" for i in range(len(texts))], "doc_id": "c/a.txt",
-                         "text": texts, "norm_text": texts})
+                         "text": texts, "norm_text": texts, "is_claim": True, "role": "body",
+                         "block_id": "c/a.txt:b0", "start_char": range(0, 100 * len(texts), 100)})
 
 
 def _random_model(labels: LabelSpace, dim: int, seed: int = 0) -> StanceModel:
@@ -74,6 +75,7 @@ def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder)
             {"name": "none", "description": "No position.", "terms": [], "examples": []},
         ],
         "neutral_label": "none",
+        "context": True,
     }
     other = parse_params(raw_params)
     model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)

@@ -162,6 +162,7 @@ class Models:
     stance_model: Any = None  # as pipeline.stance.StanceModel: predict_proba(vectors, positions, labels)
     embedder: Any = None  # an Embedder (encode(texts) -> unit vectors) for the claims
     stance_encoder: Any = None  # an Embedder for the stance model's pairs
+    context_layer: Any = None  # as pipeline.stance_context.ContextLayer: apply(probs, neighbours, labels)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class Context:
 
     claim_model: str
     stance_model: str
+    context_model: str
     cache_path: str | None
     models: Models = Models()  # none handed in: every model loaded from its folder or params
 
@@ -249,26 +251,33 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, tag_stances
 
     store = open_store(ctx.cache_path)
-    claims = tables["claims"]
+    sentences = tables["sentences"]
     model = ctx.models.stance_model or StanceModel.load(ctx.stance_model)
+    context = None
+    if p.stance.context:
+        from pipeline.stance_context import ContextLayer
+
+        context = ctx.models.context_layer or ContextLayer.load(ctx.context_model)
     labels = LabelSpace.from_params(p.stance)
     with stage_pool(p) as pool:
         embedder = ctx.models.stance_encoder or CachedEmbedder(
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
             backend=p.embed.backend)
-        embedder.encode(claim_texts(claims))  # every vector at once (batched, cached); then unit by unit
+        read = sentences if context is not None else sentences[sentences["is_claim"]]
+        embedder.encode(claim_texts(read))  # every vector at once (batched, cached); then unit by unit
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
         outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
-                            positions=positions).assign(**{UNIT: unit})
-                for unit, group in claims.groupby(UNIT, sort=False)]
+                            positions=positions, context=context).assign(**{UNIT: unit})
+                for unit, group in sentences.groupby(UNIT, sort=False)]
     if not outs:
-        return tag_stances(claims.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
+        return tag_stances(sentences.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
                            positions=positions).assign(**{UNIT: pd.Series(dtype=object)})
     out = pd.concat(outs, ignore_index=True)
-    logger.info("stance: %d claims tagged (%s)", len(out),
-                ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()))
+    logger.info("stance: %d claims tagged (%s)%s", len(out),
+                ", ".join(f"{k}={v}" for k, v in out["stance"].value_counts().sort_index().items()),
+                f"; context moved {int((out['stance'] != out['stance_own']).sum())}" if context is not None else "")
     return out
 
 
@@ -300,6 +309,7 @@ class Engine:
         return Context(
             claim_model=str(paths.CLAIM_MODEL.resolve()),
             stance_model=str(paths.STANCE_MODEL.resolve()),
+            context_model=str(paths.CONTEXT_MODEL.resolve()),
             cache_path=str(Path(self.store.path).resolve()) if getattr(self.store, "path", None) else None,
             models=self.models,
         )
@@ -443,14 +453,18 @@ def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p)
     from pipeline import paths
 
     roots = thread_roots(documents)
-    claims = scored[scored["is_claim"]]
-    claims = claims.assign(**{UNIT: claims["doc_id"].astype(str).map(roots)})
+    sentences = scored.assign(**{UNIT: scored["doc_id"].astype(str).map(roots)})
+    claims = sentences[sentences["is_claim"]]
     units = list(dict.fromkeys(claims[UNIT].tolist()))
     if not units:
         return pd.DataFrame({"sentence_id": pd.Series(dtype=str), "stance": pd.Series(dtype=str),
-                             "stance_score": pd.Series(dtype=float), "stance_probs": pd.Series(dtype=str)})
-    fp = _fingerprint("stance", p, dir_fingerprint(paths.STANCE_MODEL))
-    out = engine.map_units("stance", stance_work, {"claims": claims}, units, p, fp)
+                             "stance_score": pd.Series(dtype=float), "stance_probs": pd.Series(dtype=str),
+                             "stance_own": pd.Series(dtype=str)})
+    # a thread's other sentences are read only as context, and only when params ask for it
+    sentences = sentences[sentences[UNIT].isin(set(units))] if p.stance.context else claims
+    models = [paths.STANCE_MODEL, paths.CONTEXT_MODEL] if p.stance.context else [paths.STANCE_MODEL]
+    fp = _fingerprint("stance", p, *map(dir_fingerprint, models))
+    out = engine.map_units("stance", stance_work, {"sentences": sentences}, units, p, fp)
     if not len(out):
         return out
     order = {s: i for i, s in enumerate(claims["sentence_id"].astype(str))}

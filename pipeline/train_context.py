@@ -1,0 +1,111 @@
+"""The train_context stage: fit the stance context layer (pipeline.stance_context) on passages
+labelled in context, and score it, beside the sentences read alone, on held-out passages.
+
+The pair model is not retrained here: each passage sentence is read alone by the shipped model,
+and only the nine context weights are fitted. Their L2 penalty is chosen by folds of whole
+training passages; the held-out passages are scored, never fitted or tuned on.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.io import atomic_dir, write_json
+from pipeline.stance import LabelSpace
+from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, choose_l2, fit_context, neighbours
+
+logger = logging.getLogger(__name__)
+
+
+def passage_neighbours(passages: pd.DataFrame) -> np.ndarray:
+    """`neighbours` of a passage frame (read_passages: in reading order)."""
+    doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
+    return neighbours(doc, doc + ":" + passages["block"].astype(str), passages["role"])
+
+
+def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedder, labels: LabelSpace,
+                      positions: np.ndarray, cfg) -> tuple[ContextLayer, dict[str, Any]]:
+    """Fit the layer on `train` passages (its L2 penalty chosen by folds of whole passages) and
+    score `held` passages with and without it. Returns the layer (with its card) and the metrics."""
+    from pipeline.stance import encode_texts
+
+    def own_probs(frame: pd.DataFrame) -> np.ndarray:
+        return model.predict_proba(encode_texts(embedder, frame["text"].tolist()), positions, labels)
+
+    y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
+    y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
+    p_train, i_train = own_probs(train), passage_neighbours(train)
+    groups = (train["file"] + ":" + train["passage_id"]).to_numpy()
+    l2, cv = choose_l2(p_train, i_train, y_train, groups, labels, tuple(cfg.l2_grid), cfg.folds)
+    layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2), list(labels.names), labels.neutral)
+    metrics = {
+        "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, labels), labels),
+        "held_out_passages": _scores(held, y_held, own_probs(held),
+                                     layer.apply(own_probs(held), passage_neighbours(held), labels), labels),
+        "l2": l2, "l2_fold_nll": cv,
+    }
+    layer.card = {
+        "task": "stance in context: each label's logit plus a fitted share of the same label's probability "
+                "in the previous and next sentence of the paragraph and the heading above",
+        "label_set": list(labels.names),
+        "weights": {slot: dict(zip(WEIGHTS, [round(float(v), 4) for v in row]))
+                    for slot, row in zip(SLOTS, layer.weights)},
+        "training_data": {"passages": len(set(groups)), "rows": len(train),
+                          "files": sorted(set(train["file"]))},
+        "never_trained_on": ["held-out passages", "debate set", "seed annotations"],
+        "l2": l2,
+        "metrics": metrics,
+    }
+    return layer, metrics
+
+
+def _scores(frame: pd.DataFrame, y: np.ndarray, alone: np.ndarray, context: np.ndarray, labels: LabelSpace) -> dict:
+    """Macro-F1 etc. alone and in context, on all rows, claims, context-dependent rows and rows whose
+    label is not their passage's most common one (where copying the neighbours goes wrong)."""
+    from pipeline.stance import label_scores
+
+    key = frame["file"] + ":" + frame["passage_id"]
+    majority = pd.Series(y).groupby(key.to_numpy()).agg(lambda s: s.value_counts().sort_index().idxmax())
+    subsets = {
+        "all": np.ones(len(y), dtype=bool),
+        "claims": frame["is_claim"].to_numpy() == 1,
+        "context_dependent": (frame["hard_case"] == "context").to_numpy(),
+        "off_passage_majority": y != majority.loc[key].to_numpy(),
+    }
+    out: dict[str, Any] = {"passages": int(key.nunique())}
+    for name, probs in (("alone", alone), ("in_context", context)):
+        out[name] = {sub: label_scores(y[m], probs[m], labels.names) for sub, m in subsets.items()}
+    out["changed_labels"] = int((alone.argmax(axis=1) != context.argmax(axis=1)).sum())
+    return out
+
+
+def run_train_context(params, *, embedder=None, model_dir: str | Path | None = None,
+                      metrics_path: str | Path = "metrics/train_context.json") -> dict:
+    """Fit the stance context layer on the training passages; score it, beside the sentences read
+    alone, on the held-out passages. Writes models/context/ and its metrics."""
+    from pipeline import paths
+    from pipeline.runtime.cache import CachedEmbedder, open_store
+    from pipeline.stance import LabelSpace, StanceModel, position_vectors
+    from pipeline.stance_data import read_passages
+
+    cfg = params.train_context
+    labels = LabelSpace.from_params(params.stance)
+    train = read_passages(cfg.passages, labels.names)
+    held = read_passages([cfg.held_out], labels.names)
+    model = StanceModel.load(paths.STANCE_MODEL)
+    embedder = embedder or CachedEmbedder(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None,
+                                          params.embed.batch_size, open_store(), backend=params.embed.backend)
+    layer, metrics = fit_context_model(train, held, model=model, embedder=embedder, labels=labels,
+                                       positions=position_vectors(labels, embedder), cfg=cfg)
+    with atomic_dir(model_dir or paths.CONTEXT_MODEL) as tmp:  # no half-written model on interruption
+        layer.save(tmp)
+    write_json(metrics_path, metrics)
+    ho = metrics["held_out_passages"]
+    logger.info("train_context: held-out passages macro-F1 %.3f alone, %.3f in context",
+                ho["alone"]["all"]["macro_f1"], ho["in_context"]["all"]["macro_f1"])
+    return metrics

@@ -1,0 +1,180 @@
+"""Stance in context: which neighbours a sentence reads, what the context layer may and may not
+change, its fit, a safe round trip, the passage reader's errors, and the map's seed scoring."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.errors import AnnotationError
+from pipeline.io import InputError
+from pipeline.schemas import STANCES
+from pipeline.stance import LabelSpace, PairHead, StanceModel, tag_stances
+from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, fit_context, neighbours
+from pipeline.stance_data import PASSAGE_COLUMNS, read_passages
+
+NONE = -1
+
+
+def _labels(params) -> LabelSpace:
+    return LabelSpace.from_params(params.stance)
+
+
+def _layer(labels: LabelSpace, same_position: float = 2.0) -> ContextLayer:
+    weights = np.zeros((len(SLOTS), len(WEIGHTS)))
+    weights[:, 0] = same_position
+    return ContextLayer(weights, list(labels.names), labels.neutral)
+
+
+def test_neighbours_stay_in_their_paragraph_and_read_the_heading_above():
+    doc = ["a", "a", "a", "a", "a", "b", "b"]
+    block = ["h", "p1", "p1", "p2", "h2", "c", "c"]
+    role = ["heading", "body", "body", "list_item", "heading", "comment", "comment"]
+    got = neighbours(doc, block, role).tolist()
+    assert got == [
+        [NONE, NONE, NONE],  # a heading reads nothing
+        [NONE, 2, 0],  # first of its paragraph: the next sentence and the heading
+        [1, NONE, 0],
+        [NONE, NONE, 0],  # alone in its paragraph: the heading only
+        [NONE, NONE, NONE],
+        [NONE, 6, NONE],  # a new document starts afresh; comments read no heading
+        [5, NONE, NONE],
+    ]
+
+
+def test_a_sentence_with_no_neighbour_keeps_its_own_probabilities_exactly(params):
+    labels = _labels(params)
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(len(labels.names)), size=3)
+    index = np.array([[NONE, NONE, NONE], [NONE, 2, NONE], [1, NONE, NONE]])
+    out = _layer(labels).apply(probs, index, labels)
+    assert out[0].tobytes() == probs[0].tobytes()
+    assert not np.allclose(out[1:], probs[1:])
+    assert np.allclose(out.sum(axis=1), 1.0)
+
+
+def test_context_moves_an_unsure_sentence_and_never_a_clear_one(params):
+    labels = _labels(params)
+    sales, marketing = labels.names.index("pro-sales"), labels.names.index("pro-marketing")
+    k = len(labels.names)
+    unsure = np.full(k, 1 / k)
+    clear = np.full(k, 0.01)
+    clear[marketing] = 1 - 0.01 * (k - 1)
+    before = np.full(k, 0.01)
+    before[sales] = 1 - 0.01 * (k - 1)
+    probs = np.vstack([before, unsure, clear])
+    index = np.array([[NONE, NONE, NONE], [0, NONE, NONE], [0, NONE, NONE]])
+    out = _layer(labels, same_position=2.0).apply(probs, index, labels)
+    assert out[1].argmax() == sales  # "They are business problems." after a sales-first sentence
+    assert out[2].argmax() == marketing  # its own words overturn the sentence before
+
+
+def test_a_label_set_the_layer_was_not_fitted_on_reads_sentences_alone(params):
+    labels = _labels(params)
+    other = LabelSpace(["yes", "no", "none"], ["y", "n", "-"], [[], [], []], [[], [], []], "none")
+    probs = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+    out = _layer(labels).apply(probs, np.array([[NONE, 1, NONE], [0, NONE, NONE]]), other)
+    assert out.tobytes() == probs.tobytes()
+
+
+def test_the_fit_learns_that_neighbours_share_a_side(params):
+    labels = _labels(params)
+    rng = np.random.default_rng(1)
+    k, n = len(labels.names), 600
+    y = rng.integers(0, k, size=n // 2).repeat(2)  # pairs of sentences that argue the same side
+    probs = rng.dirichlet(np.ones(k) * 2, size=n)
+    clear = np.arange(n) % 2 == 0  # the first of each pair says it clearly; the second is unsure
+    probs[clear] = 0.05 / (k - 1)
+    probs[clear, y[clear]] = 0.95
+    index = np.full((n, len(SLOTS)), NONE)
+    index[1::2, 0] = np.arange(0, n, 2)
+    index[0::2, 1] = np.arange(1, n, 2)
+    weights = fit_context(probs, index, y, labels, l2=1e-3)
+    assert weights[0, 0] > 1.0  # the previous sentence's side pulls its follower
+    layer = ContextLayer(weights, list(labels.names), labels.neutral)
+    follower = ~clear
+    assert (layer.apply(probs, index, labels)[follower].argmax(axis=1) == y[follower]).mean() > 0.9
+
+
+def test_round_trip_is_safe_and_exact(tmp_path, params):
+    labels = _labels(params)
+    layer = _layer(labels, 1.5)
+    layer.card = {"task": "test"}
+    layer.save(tmp_path)
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as npz:
+        assert npz.files == ["weights"]
+    loaded = ContextLayer.load(tmp_path)
+    assert loaded.weights.tobytes() == layer.weights.tobytes() and loaded.fits(labels)
+    (tmp_path / "config.json").write_text(json.dumps({"kind": "pair"}), encoding="utf-8")
+    with pytest.raises(InputError, match="another kind"):
+        ContextLayer.load(tmp_path)
+    with pytest.raises(InputError, match="train_context"):
+        ContextLayer.load(tmp_path / "missing")
+
+
+def _thread() -> pd.DataFrame:
+    texts = ["Why you should sell first", "Talk to ten buyers this week.", "They will tell you the truth.",
+             "Brand comes later."]  # a title, a paragraph of two claims, and a one-sentence comment
+    return pd.DataFrame({
+        "sentence_id": [f"c/a.txt:s{i}" for i in range(4)], "doc_id": ["c/a.txt"] * 3 + ["c/a.txt#c1"], "text": texts,
+        "norm_text": texts, "is_claim": [False, True, True, True], "role": ["title", "body", "body", "body"],
+        "block_id": ["c/a.txt:b0", "c/a.txt:b1", "c/a.txt:b1", "c/a.txt#c1:b0"], "start_char": [0, 30, 60, 0],
+    })
+
+
+def test_tag_stances_tags_claims_only_and_keeps_their_own_label(params, fake_embedder):
+    labels = _labels(params)
+    rng = np.random.default_rng(0)
+    dim = fake_embedder.dim
+    head = PairHead(rng.normal(size=(4 * dim, 8)).astype(np.float32), np.zeros(8, np.float32),
+                    rng.normal(size=(8, 3)).astype(np.float32), np.zeros(3, np.float32))
+    model = StanceModel(labels, head, np.array([1.0, 0.2, 0.1, -0.5]), "test")
+    alone = tag_stances(_thread(), model=model, embedder=fake_embedder, labels=labels)
+    STANCES.check(alone)
+    assert alone["sentence_id"].tolist() == ["c/a.txt:s1", "c/a.txt:s2", "c/a.txt:s3"]
+    assert (alone["stance"] == alone["stance_own"]).all()
+    pulled = tag_stances(_thread(), model=model, embedder=fake_embedder, labels=labels,
+                         context=_layer(labels, 50.0))
+    STANCES.check(pulled)
+    assert pulled["stance_own"].tolist() == alone["stance_own"].tolist()
+    # a huge pull: the paragraph's two claims end on one label; a comment's lone claim keeps its own
+    assert pulled["stance"].iloc[0] == pulled["stance"].iloc[1]
+    assert pulled["stance_probs"].iloc[2] == alone["stance_probs"].iloc[2]
+
+
+def _write(path, rows) -> str:
+    pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS)).to_csv(path, index=False)
+    return str(path)
+
+
+def test_passage_reader_names_file_and_line_for_bad_rows(tmp_path, params):
+    names = _labels(params).names
+    good = ["p1", "blog", 0, 0, "title", "Sell first", 1, "pro-sales", "headline", ""]
+    second = ["p1", "blog", 1, 1, "body", "Talk to buyers.", 1, "pro-sales", "none", ""]
+    frame = read_passages([_write(tmp_path / "ok.csv", [second, good])], names)
+    assert frame["seq"].tolist() == [0, 1]  # reading order, whatever the row order
+    bad_label = [*second[:7], "pro-brand", *second[8:]]
+    with pytest.raises(AnnotationError, match=r"bad\.csv:3: stance 'pro-brand' is not a label"):
+        read_passages([_write(tmp_path / "bad.csv", [good, bad_label])], names)
+    gap = [*second[:2], 2, *second[3:]]
+    with pytest.raises(AnnotationError, match="seq 0..1"):
+        read_passages([_write(tmp_path / "gap.csv", [good, gap])], names)
+    role = [*second[:4], "sidebar", *second[5:]]
+    with pytest.raises(AnnotationError, match="role 'sidebar' is not one of"):
+        read_passages([_write(tmp_path / "role.csv", [good, role])], names)
+
+
+def test_seed_stance_scores_the_maps_claims_in_context_and_alone():
+    from pipeline.evaluate import score_seed_stance
+
+    sentences = pd.DataFrame({
+        "source": "a.txt", "text": ["Sell first.", "They know.", "Hello there."], "is_claim": [True, True, False],
+        "stance": ["pro-sales", "pro-sales", None], "stance_own": ["pro-sales", "neutral", None]})
+    gold = pd.DataFrame({"doc": "a.txt", "sentence": ["Sell first.", "They know.", "Missing one."],
+                         "is_claim": 1, "stance": "pro-sales", "confidence": ["high", "high", "low"]})
+    got = score_seed_stance(sentences, gold)
+    assert got["gold_claims"] == 3 and got["matched_claims"] == 2
+    assert got["high"]["in_context"]["accuracy"] == 1.0 and got["high"]["alone"]["accuracy"] == 0.5
