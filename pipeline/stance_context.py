@@ -39,25 +39,29 @@ def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
     """(n, 3) row index of each row's previous, next and heading neighbour, -1 where none.
 
     Rows must be in reading order within each document; `block` names a row's paragraph or
-    comment, `role` its role (title, heading, body, list_item, comment, ...).
+    comment, `role` its role (title, heading, body, list_item, comment, ...). Consecutive list
+    items are one paragraph, whether a reader gave each item its own block or the list one.
     """
     doc, block, role = (np.asarray(a, dtype=object) for a in (doc, block, role))
     n = len(doc)
     out = np.full((n, len(SLOTS)), -1, dtype=np.int64)
+
+    def together(i: int, j: int) -> bool:
+        return doc[i] == doc[j] and (block[i] == block[j] or role[i] == role[j] == "list_item")
+
     heading = -1
     for i in range(n):
         if i == 0 or doc[i] != doc[i - 1]:
             heading = -1
-        is_heading = role[i] in HEADING_ROLES
-        if not is_heading:
-            if i > 0 and doc[i - 1] == doc[i] and block[i - 1] == block[i]:
-                out[i, 0] = i - 1
-            if i + 1 < n and doc[i + 1] == doc[i] and block[i + 1] == block[i]:
-                out[i, 1] = i + 1
-            if role[i] not in NO_HEADING_ROLES:
-                out[i, 2] = heading
-        else:
+        if role[i] in HEADING_ROLES:
             heading = i
+            continue
+        if i > 0 and together(i - 1, i):
+            out[i, 0] = i - 1
+        if i + 1 < n and together(i, i + 1):
+            out[i, 1] = i + 1
+        if role[i] not in NO_HEADING_ROLES:
+            out[i, 2] = heading
     return out
 
 

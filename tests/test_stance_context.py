@@ -30,9 +30,9 @@ def _layer(labels: LabelSpace, same_position: float = 2.0) -> ContextLayer:
 
 
 def test_neighbours_stay_in_their_paragraph_and_read_the_heading_above():
-    doc = ["a", "a", "a", "a", "a", "b", "b"]
-    block = ["h", "p1", "p1", "p2", "h2", "c", "c"]
-    role = ["heading", "body", "body", "list_item", "heading", "comment", "comment"]
+    doc = ["a", "a", "a", "a", "a", "a", "a", "b", "b"]
+    block = ["h", "p1", "p1", "p2", "h2", "l1", "l2", "c", "c"]
+    role = ["heading", "body", "body", "body", "heading", "list_item", "list_item", "comment", "comment"]
     got = neighbours(doc, block, role).tolist()
     assert got == [
         [NONE, NONE, NONE],  # a heading reads nothing
@@ -40,8 +40,10 @@ def test_neighbours_stay_in_their_paragraph_and_read_the_heading_above():
         [1, NONE, 0],
         [NONE, NONE, 0],  # alone in its paragraph: the heading only
         [NONE, NONE, NONE],
-        [NONE, 6, NONE],  # a new document starts afresh; comments read no heading
-        [5, NONE, NONE],
+        [NONE, 6, 4],  # consecutive list items read each other, whatever their blocks
+        [5, NONE, 4],
+        [NONE, 8, NONE],  # a new document starts afresh; comments read no heading
+        [7, NONE, NONE],
     ]
 
 
