@@ -330,6 +330,19 @@ def label_scores(y: np.ndarray, probs: np.ndarray, names: Sequence[str]) -> dict
 # ----------------------------------------------------------------------------- tagging
 
 
+def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
+    """What tagging a thread's claims reads: (the sentences in reading order, each one's neighbour
+    index or None when no context applies, the claims' rows, the rows whose text is encoded: the
+    claims and their neighbours)."""
+    frame = sentences.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
+    claim_rows = np.flatnonzero(frame["is_claim"].astype(bool).to_numpy())
+    if context is None or not context.fits(labels):
+        return frame, None, claim_rows, claim_rows
+    index = context.neighbours(frame["doc_id"], frame["block_id"], frame["role"])
+    near = index[claim_rows]
+    return frame, index, claim_rows, np.union1d(claim_rows, near[near >= 0])
+
+
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
                 positions: np.ndarray | None = None, context=None) -> pd.DataFrame:
     """One row per claim: stance label, its probability, every label's probability (JSON) and the
@@ -344,24 +357,15 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     label set, a claim's own words alone decide.
     """
     columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
-    claims_mask = sentences["is_claim"].astype(bool).to_numpy()
-    if not claims_mask.any():
+    frame, index, claim_rows, read = rows_to_read(sentences, labels, context)
+    if not len(claim_rows):
         return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
     if positions is None:
         positions = position_vectors(labels, embedder)
-    if context is not None and context.fits(labels):
-        frame = sentences.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
-        index = context.neighbours(frame["doc_id"], frame["block_id"], frame["role"])
-        claim_rows = np.flatnonzero(frame["is_claim"].astype(bool).to_numpy())
-        needed = np.union1d(claim_rows, index[claim_rows][index[claim_rows] >= 0])  # claims and their neighbours
-        own = np.zeros((len(frame), len(labels.names)))  # rows no claim reads stay zero (unused)
-        own[needed] = model.predict_proba(encode_texts(embedder, claim_texts(frame.iloc[needed])), positions, labels)
-        probs = context.apply(own, index, labels)[claim_rows]
-        own = own[claim_rows]
-        claims = frame.iloc[claim_rows]
-    else:
-        claims = sentences[claims_mask]
-        own = probs = model.predict_proba(encode_texts(embedder, claim_texts(claims)), positions, labels)
+    own = np.zeros((len(frame), len(labels.names)))  # rows no claim reads stay zero, unused
+    own[read] = model.predict_proba(encode_texts(embedder, claim_texts(frame.iloc[read])), positions, labels)
+    probs = own if index is None else context.apply(own, index, labels)
+    own, probs, claims = own[claim_rows], probs[claim_rows], frame.iloc[claim_rows]
     pick = probs.argmax(axis=1)
     order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
     return pd.DataFrame({

@@ -248,7 +248,7 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
 
 def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
-    from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, tag_stances
+    from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, rows_to_read, tag_stances
 
     store = open_store(ctx.cache_path)
     sentences = tables["sentences"]
@@ -263,8 +263,8 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         embedder = ctx.models.stance_encoder or CachedEmbedder(
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
             backend=p.embed.backend)
-        read = sentences if context is not None else sentences[sentences["is_claim"]]
-        embedder.encode(claim_texts(read))  # every vector at once (batched, cached); then unit by unit
+        frame, _, _, read = rows_to_read(sentences, labels, context)
+        embedder.encode(claim_texts(frame.iloc[read]))  # every vector at once (batched, cached); then unit by unit
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
