@@ -180,3 +180,36 @@ def test_seed_stance_scores_the_maps_claims_in_context_and_alone():
     got = score_seed_stance(sentences, gold)
     assert got["gold_claims"] == 3 and got["matched_claims"] == 2
     assert got["high"]["in_context"]["accuracy"] == 1.0 and got["high"]["alone"]["accuracy"] == 0.5
+
+
+def test_fit_context_model_scores_held_out_passages_alone_and_in_context(params, fake_embedder):
+    import types
+
+    from pipeline.stance import position_vectors
+    from pipeline.train_context import fit_context_model
+
+    labels = _labels(params)
+    rng = np.random.default_rng(3)
+    dim = fake_embedder.dim
+    head = PairHead(rng.normal(size=(4 * dim, 8)).astype(np.float32), np.zeros(8, np.float32),
+                    rng.normal(size=(8, 3)).astype(np.float32), np.zeros(3, np.float32))
+    model = StanceModel(labels, head, np.array([1.0, 0.2, 0.1, -0.5]), "test")
+    sides = ["pro-sales", "pro-marketing", "pro-strategy"]
+    rows = []
+    for i in range(30):  # passages of a heading and two sentences that argue the heading's side
+        side = sides[i % 3]
+        rows += [[f"p{i}", "blog", 0, 0, "heading", f"Why {side} first {i}", 1, side, "headline", ""],
+                 [f"p{i}", "blog", 1, 1, "body", f"Reason {i} for {side}.", 1, side, "none", ""],
+                 [f"p{i}", "blog", 2, 1, "body", f"That is it {i}.", 1, side, "context", ""]]
+    frame = pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS)).assign(file="t.csv", line=range(2, 2 + len(rows)))
+    train, held = frame[frame["passage_id"] < "p2"], frame[frame["passage_id"] >= "p2"]
+    cfg = types.SimpleNamespace(l2_grid=[1e-3, 1e-1], folds=3)
+    layer, metrics = fit_context_model(train.reset_index(drop=True), held.reset_index(drop=True), model=model,
+                                       embedder=fake_embedder, labels=labels,
+                                       positions=position_vectors(labels, fake_embedder), cfg=cfg)
+    scores = metrics["held_out_passages"]
+    assert set(scores["alone"]) == set(scores["in_context"]) == {"all", "claims", "context_dependent",
+                                                                 "off_passage_majority"}
+    assert scores["alone"]["all"]["n"] == len(held) and metrics["l2"] in (1e-3, 1e-1)
+    assert layer.card["training_data"]["rows"] == len(train) and layer.fits(labels)
+    assert layer.weights[:, 0].max() > 0  # neighbours that share a side pull toward it
