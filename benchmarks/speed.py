@@ -215,10 +215,11 @@ def argmap_cmd() -> list[str]:
 
 def prepare_project(root: Path, project_dir: Path) -> None:
     project_dir.mkdir(parents=True, exist_ok=True)
-    for sub in ("claims", "stance"):
-        src = root / "models" / sub
-        if src.is_dir():
-            shutil.copytree(src, project_dir / "models" / sub, dirs_exist_ok=True)
+    from pipeline import paths
+
+    for model in (paths.CLAIM_MODEL, paths.STANCE_MODEL, paths.CONTEXT_MODEL):  # what the timed stages load
+        if (root / model).is_dir():
+            shutil.copytree(root / model, project_dir / model, dirs_exist_ok=True)
 
 
 def run_pipeline(project_dir: Path, env: dict[str, str], stages=BENCH_STAGES) -> list[StageRun]:
