@@ -60,7 +60,9 @@ def score_map(sentences: pd.DataFrame, clusters: pd.DataFrame, edges: pd.DataFra
 def score_seed_stance(sentences: pd.DataFrame, gold_sentences: pd.DataFrame) -> dict:
     """The map's stances against the seed gold: every gold claim the pipeline also found as a claim
     (matched by normalised text in the same file), scored as the map tags it (`stance`, in context)
-    and as its own words alone tag it (`stance_own`), on high-confidence rows and on all."""
+    and as its own words alone tag it (`stance_own`), on high-confidence rows and on all; and per
+    page, the share of its claims that take its most common label, gold and predicted (a model
+    that reads the page rather than the claim drives it towards 1)."""
     import numpy as np
 
     from pipeline.evaluate_structure import _norm
@@ -70,9 +72,9 @@ def score_seed_stance(sentences: pd.DataFrame, gold_sentences: pd.DataFrame) -> 
     by_key = {(s, _norm(t)): (st, own) for s, t, st, own in
               zip(claims["source"], claims["text"], claims["stance"], claims["stance_own"])}
     gold = gold_sentences[gold_sentences["is_claim"].astype(int) == 1]
-    rows = [(g.stance, g.confidence, *by_key[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
-            if (g.doc, _norm(g.sentence)) in by_key]
-    frame = pd.DataFrame(rows, columns=["gold", "confidence", "in_context", "alone"])
+    rows = [(g.doc, g.stance, g.confidence, *by_key[(g.doc, _norm(g.sentence))])
+            for g in gold.itertuples(index=False) if (g.doc, _norm(g.sentence)) in by_key]
+    frame = pd.DataFrame(rows, columns=["doc", "gold", "confidence", "in_context", "alone"])
     names = sorted(set(frame["gold"]) | set(frame["in_context"]) | set(frame["alone"]))
     out: dict = {"gold_claims": int(len(gold)), "matched_claims": int(len(frame)),
                  "evaluation": "the map's claims that match a gold claim; every seed page unseen by every model"}
@@ -87,4 +89,9 @@ def score_seed_stance(sentences: pd.DataFrame, gold_sentences: pd.DataFrame) -> 
                            "accuracy": round(float((y == pred).mean()), 4) if len(y) else None,
                            "confusion": {"labels": names, "rows_actual_cols_predicted": confusion.tolist()}}
         out[subset] = scores
+    # "one label per page" watched: the share of a page's claims that take its most common label
+    out["page_majority_share"] = {
+        doc: {how: round(float(part[how].value_counts().iloc[0] / len(part)), 4)
+              for how in ("gold", "in_context", "alone")}
+        for doc, part in frame.groupby("doc", sort=True)}
     return out

@@ -180,6 +180,7 @@ def test_seed_stance_scores_the_maps_claims_in_context_and_alone():
     got = score_seed_stance(sentences, gold)
     assert got["gold_claims"] == 3 and got["matched_claims"] == 2
     assert got["high"]["in_context"]["accuracy"] == 1.0 and got["high"]["alone"]["accuracy"] == 0.5
+    assert got["page_majority_share"] == {"a.txt": {"gold": 1.0, "in_context": 1.0, "alone": 0.5}}
 
 
 def test_fit_context_model_scores_held_out_passages_alone_and_in_context(params, fake_embedder):
