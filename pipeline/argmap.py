@@ -933,7 +933,7 @@ def build_argmap(
                 kind=kind_of[c.doc_id], author=_none(author_of[c.doc_id]), speaker=speaker[c.doc_id],
                 start_char=int(c.start_char),
                 end_char=int(c.end_char), stance=c.stance, stance_score=float(c.stance_score),
-                claim_score=float(c.claim_score), strength_score=float(c.strength_score),
+                stance_own=c.stance_own, claim_score=float(c.claim_score), strength_score=float(c.strength_score),
                 cluster_id=int(c.cluster_id),
             )
         )

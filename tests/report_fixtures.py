@@ -67,6 +67,9 @@ _CLAIMS = [
     ("notes/b.txt#article", "Most founders never define their market at all.", "neutral", -1, 0.6, 0.5),
 ]
 
+# claims whose own words, read alone, give another label than the one their context gave
+CONTEXT_MOVED = {"Talking to ten customers teaches more than any campaign.": "neutral"}
+
 CLUSTER_LABELS = {0: "Startups should sell before they market anything.",
                   1: "Marketing is what brings the buyers in.",
                   2: "Market research done right finds unmet needs."}
@@ -94,7 +97,7 @@ def make_tables(payload: bool = False):
         rows.append({"sentence_id": f"{doc_id}:s{i:02d}", "doc_id": doc_id, "corpus": d["corpus"], "source": d["source"],
                          "role": "body", "start_char": d["start_char"] + local, "end_char": d["start_char"] + local + len(sentence),
                          "text": sentence, "is_claim": True, "claim_score": cs, "stance": stance, "stance_score": ss,
-                         "stance_own": stance, "cluster_id": cluster})
+                         "stance_own": CONTEXT_MOVED.get(sentence, stance), "cluster_id": cluster})
     title = by_id["blogs/a.txt#article"]
     rows.append({"sentence_id": "blogs/a.txt#article:s99", "doc_id": title["doc_id"], "corpus": "blogs", "source": "a.txt",
                      "role": "title", "start_char": 0, "end_char": len(title["title"]), "text": title["title"], "is_claim": False,

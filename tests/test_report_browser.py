@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import ROOT
-from report_fixtures import PAYLOADS, make_corpus
+from report_fixtures import CONTEXT_MOVED, PAYLOADS, make_corpus
 
 from pipeline.results.report import render_report
 
@@ -175,6 +175,20 @@ def test_clicking_a_claim_highlights_exactly_its_span(page, fixture_report):
         assert claim["id"] in pg.evaluate("decodeURIComponent(location.hash)")
         pg.keyboard.press("Escape")
         pg.wait_for_selector("#drill", state="hidden")
+    assert p.errors == []
+
+
+def test_drill_down_says_when_context_moved_a_claims_label(page, fixture_report):
+    path, argmap = fixture_report
+    p = page()
+    for claim in argmap["claims"]:
+        pg = p.open(path, "#claim=" + quote(claim["id"], safe=""))
+        pg.wait_for_selector("#drill:not([hidden])")
+        note = pg.locator("#drill-context")
+        if claim["text"] in CONTEXT_MOVED:
+            assert note.count() == 1 and f"its words say {CONTEXT_MOVED[claim['text']]}" in note.inner_text()
+        else:
+            assert note.count() == 0
     assert p.errors == []
 
 

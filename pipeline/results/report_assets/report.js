@@ -724,6 +724,8 @@
       add(drill, [el("h2", null, "Claim"), quote,
         el("div", { class: "small" }, chip, "claim score " + c.claim_score.toFixed(2) + " \u00b7 strength " + c.strength_score.toFixed(2) +
           " \u00b7 " + (who(c) || "unknown author")),
+        c.stance_own && c.stance_own !== c.stance ? el("div", { class: "small muted", id: "drill-context" },
+          "Read alone, its words say " + c.stance_own + "; the sentences around it and its heading moved it.") : null,
         kp ? el("div", { class: "small" }, el("span", { class: "muted" }, "Key point: "),
           el("button", { class: "link", type: "button", onclick: function () { closeDrill(); showKeyPoint(kp.id); } }, shorten(kp.label, 120))) :
           el("div", { class: "small muted" }, "Not grouped into a key point."),
