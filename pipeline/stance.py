@@ -331,16 +331,18 @@ def label_scores(y: np.ndarray, probs: np.ndarray, names: Sequence[str]) -> dict
 
 
 def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
-    """What tagging a thread's claims reads: (the sentences in reading order, each one's neighbour
-    index or None when no context applies, the claims' rows, the rows whose text is encoded: the
-    claims and their neighbours)."""
-    frame = sentences.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
-    claim_rows = np.flatnonzero(frame["is_claim"].astype(bool).to_numpy())
+    """What tagging a thread's claims reads, as positions: (the rows of `sentences` in reading
+    order; then, counted in that order, each row's neighbours or None when no context applies, the
+    claims, and the rows whose text is encoded: the claims and their neighbours)."""
+    doc = sentences["doc_id"].to_numpy(dtype=object)
+    order = np.lexsort((sentences["start_char"].to_numpy(), pd.factorize(doc, sort=True)[0]))  # stable
+    claim_rows = np.flatnonzero(sentences["is_claim"].to_numpy(dtype=bool)[order])
     if context is None or not context.fits(labels):
-        return frame, None, claim_rows, claim_rows
-    index = context.neighbours(frame["doc_id"], frame["block_id"], frame["role"])
+        return order, None, claim_rows, claim_rows
+    index = context.neighbours(doc[order], sentences["block_id"].to_numpy(dtype=object)[order],
+                               sentences["role"].to_numpy(dtype=object)[order])
     near = index[claim_rows]
-    return frame, index, claim_rows, np.union1d(claim_rows, near[near >= 0])
+    return order, index, claim_rows, np.union1d(claim_rows, near[near >= 0])
 
 
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
@@ -357,19 +359,21 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     label set, a claim's own words alone decide.
     """
     columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
-    frame, index, claim_rows, read = rows_to_read(sentences, labels, context)
+    order, index, claim_rows, read = rows_to_read(sentences, labels, context)
     if not len(claim_rows):
         return pd.DataFrame({c: pd.Series(dtype=float if c == "stance_score" else object) for c in columns})
     if positions is None:
         positions = position_vectors(labels, embedder)
-    own = np.zeros((len(frame), len(labels.names)))  # rows no claim reads stay zero, unused
-    own[read] = model.predict_proba(encode_texts(embedder, claim_texts(frame.iloc[read])), positions, labels)
+    texts = claim_texts(sentences)
+    own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
+    own[read] = model.predict_proba(encode_texts(embedder, [texts[i] for i in order[read]]), positions, labels)
     probs = own if index is None else context.apply(own, index, labels)
-    own, probs, claims = own[claim_rows], probs[claim_rows], frame.iloc[claim_rows]
+    own, probs = own[claim_rows], probs[claim_rows]
+    ids = sentences["sentence_id"].astype(str).to_numpy()[order[claim_rows]]
     pick = probs.argmax(axis=1)
     order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
     return pd.DataFrame({
-        "sentence_id": claims["sentence_id"].astype(str).to_numpy(),
+        "sentence_id": ids,
         "stance": [labels.names[k] for k in pick],
         "stance_score": np.round(probs[np.arange(len(pick)), pick], 6),
         "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in order}) for p in probs],

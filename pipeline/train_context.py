@@ -32,21 +32,21 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
                       positions: np.ndarray, cfg) -> tuple[ContextLayer, dict[str, Any]]:
     """Fit the layer on `train` passages (its L2 penalty chosen by folds of whole passages) and
     score `held` passages with and without it. Returns the layer (with its card) and the metrics."""
-    from pipeline.stance import encode_texts
+    from pipeline.stance import claim_texts, encode_texts
 
-    def own_probs(frame: pd.DataFrame) -> np.ndarray:
-        return model.predict_proba(encode_texts(embedder, frame["text"].tolist()), positions, labels)
+    def own_probs(frame: pd.DataFrame) -> np.ndarray:  # each sentence read alone, as the stance stage reads it
+        return model.predict_proba(encode_texts(embedder, claim_texts(frame)), positions, labels)
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
     p_train, i_train = own_probs(train), passage_neighbours(train)
+    p_held, i_held = own_probs(held), passage_neighbours(held)
     groups = (train["file"] + ":" + train["passage_id"]).to_numpy()
     l2, cv = choose_l2(p_train, i_train, y_train, groups, labels, tuple(cfg.l2_grid), cfg.folds)
     layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2), list(labels.names), labels.neutral)
     metrics = {
         "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, labels), labels),
-        "held_out_passages": _scores(held, y_held, own_probs(held),
-                                     layer.apply(own_probs(held), passage_neighbours(held), labels), labels),
+        "held_out_passages": _scores(held, y_held, p_held, layer.apply(p_held, i_held, labels), labels),
         "l2": l2, "l2_fold_nll": cv,
     }
     layer.card = {

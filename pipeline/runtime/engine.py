@@ -263,8 +263,8 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         embedder = ctx.models.stance_encoder or CachedEmbedder(
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
             backend=p.embed.backend)
-        frame, _, _, read = rows_to_read(sentences, labels, context)
-        embedder.encode(claim_texts(frame.iloc[read]))  # every vector at once (batched, cached); then unit by unit
+        order, _, _, read = rows_to_read(sentences, labels, context)
+        embedder.encode(claim_texts(sentences.iloc[order[read]]))  # every vector at once (batched, cached)
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
