@@ -8,11 +8,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from test_stance import _random_model
 
 from pipeline.errors import AnnotationError
 from pipeline.io import InputError
 from pipeline.schemas import STANCES
-from pipeline.stance import LabelSpace, PairHead, StanceModel, tag_stances
+from pipeline.stance import LabelSpace, tag_stances
 from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, fit_context, neighbours
 from pipeline.stance_data import PASSAGE_COLUMNS, read_passages
 
@@ -129,11 +130,7 @@ def _thread() -> pd.DataFrame:
 
 def test_tag_stances_tags_claims_only_and_keeps_their_own_label(params, fake_embedder):
     labels = _labels(params)
-    rng = np.random.default_rng(0)
-    dim = fake_embedder.dim
-    head = PairHead(rng.normal(size=(4 * dim, 8)).astype(np.float32), np.zeros(8, np.float32),
-                    rng.normal(size=(8, 3)).astype(np.float32), np.zeros(3, np.float32))
-    model = StanceModel(labels, head, np.array([1.0, 0.2, 0.1, -0.5]), "test")
+    model = _random_model(labels, fake_embedder.dim)
     alone = tag_stances(_thread(), model=model, embedder=fake_embedder, labels=labels)
     STANCES.check(alone)
     assert alone["sentence_id"].tolist() == ["c/a.txt:s1", "c/a.txt:s2", "c/a.txt:s3"]
@@ -190,11 +187,7 @@ def test_fit_context_model_scores_held_out_passages_alone_and_in_context(params,
     from pipeline.train_context import fit_context_model
 
     labels = _labels(params)
-    rng = np.random.default_rng(3)
-    dim = fake_embedder.dim
-    head = PairHead(rng.normal(size=(4 * dim, 8)).astype(np.float32), np.zeros(8, np.float32),
-                    rng.normal(size=(8, 3)).astype(np.float32), np.zeros(3, np.float32))
-    model = StanceModel(labels, head, np.array([1.0, 0.2, 0.1, -0.5]), "test")
+    model = _random_model(labels, fake_embedder.dim, seed=3)
     sides = ["pro-sales", "pro-marketing", "pro-strategy"]
     rows = []
     for i in range(30):  # passages of a heading and two sentences that argue the heading's side
