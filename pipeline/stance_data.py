@@ -157,6 +157,20 @@ def read_pairs(path: str | Path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- the debate set
 
 
+def _check_labelled_row(rec: dict, where: str, label_names: Sequence[str], allowed: dict[str, Sequence[str]]) -> None:
+    """A written row's stance, is_claim, text and enumerated columns (`allowed`), or one clear error."""
+    if rec["stance"] not in label_names:
+        raise AnnotationError(f"{where}: stance {rec['stance']!r} is not a label in params stance.labels "
+                              f"({', '.join(label_names)}); fix the row or add the label to params.yaml")
+    if rec["is_claim"] not in ("0", "1"):
+        raise AnnotationError(f"{where}: is_claim must be 0 or 1, got {rec['is_claim']!r}")
+    for col, values in allowed.items():
+        if rec[col] not in values:
+            raise AnnotationError(f"{where}: {col} {rec[col]!r} is not one of {list(values)}")
+    if not rec["text"].strip():
+        raise AnnotationError(f"{where}: empty text")
+
+
 def read_debate_set(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd.DataFrame:
     """Debate-set sentences from one or more CSVs; each row's label must be in the label set.
 
@@ -166,16 +180,7 @@ def read_debate_set(paths: Sequence[str | Path], label_names: Sequence[str]) -> 
     for path in paths:
         for line, rec in read_csv_records(path, DEBATE_COLUMNS, error=AnnotationError,
                                           missing_hint="debate set file not found (set train_stance.debate_train)"):
-            where = f"{path}:{line}"
-            if rec["stance"] not in label_names:
-                raise AnnotationError(f"{where}: stance {rec['stance']!r} is not a label in params stance.labels "
-                                      f"({', '.join(label_names)}); fix the row or add the label to params.yaml")
-            if rec["is_claim"] not in ("0", "1"):
-                raise AnnotationError(f"{where}: is_claim must be 0 or 1, got {rec['is_claim']!r}")
-            if rec["register"] not in REGISTERS:
-                raise AnnotationError(f"{where}: register {rec['register']!r} is not one of {list(REGISTERS)}")
-            if not rec["text"].strip():
-                raise AnnotationError(f"{where}: empty text")
+            _check_labelled_row(rec, f"{path}:{line}", label_names, {"register": REGISTERS})
             records.append({**{c: rec[c] for c in DEBATE_COLUMNS}, "is_claim": int(rec["is_claim"]),
                             "file": Path(path).name, "line": line})
     frame = pd.DataFrame(records, columns=[*DEBATE_COLUMNS, "file", "line"])
@@ -213,17 +218,10 @@ def read_passages(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd
         for line, rec in read_csv_records(path, PASSAGE_COLUMNS, error=AnnotationError,
                                           missing_hint="passage file not found (set train_context.passages)"):
             where = f"{path}:{line}"
-            if rec["stance"] not in label_names:
-                raise AnnotationError(f"{where}: stance {rec['stance']!r} is not a label in params stance.labels "
-                                      f"({', '.join(label_names)}); fix the row or add the label to params.yaml")
-            for col, allowed in (("register", PASSAGE_REGISTERS), ("role", PASSAGE_ROLES), ("is_claim", ("0", "1"))):
-                if rec[col] not in allowed:
-                    raise AnnotationError(f"{where}: {col} {rec[col]!r} is not one of {list(allowed)}")
+            _check_labelled_row(rec, where, label_names, {"register": PASSAGE_REGISTERS, "role": PASSAGE_ROLES})
             if not (rec["seq"].isdigit() and rec["block"].isdigit()):
                 raise AnnotationError(f"{where}: seq and block must be whole numbers, "
                                       f"got {rec['seq']!r}, {rec['block']!r}")
-            if not rec["text"].strip():
-                raise AnnotationError(f"{where}: empty text")
             records.append({**{c: rec[c] for c in PASSAGE_COLUMNS}, "seq": int(rec["seq"]), "block": int(rec["block"]),
                             "is_claim": int(rec["is_claim"]), "file": Path(path).name, "line": line})
     frame = pd.DataFrame(records, columns=[*PASSAGE_COLUMNS, "file", "line"])
