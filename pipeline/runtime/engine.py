@@ -259,6 +259,10 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
 
         context = ctx.models.context_layer or ContextLayer.load(ctx.context_model)
     labels = LabelSpace.from_params(p.stance)
+    if context is not None and not context.fits(labels):
+        logger.warning("stance: the context layer was fitted for the labels %s, not these (%s); each claim is "
+                       "read alone (fit one for them with train_context, or set stance.context: false)",
+                       ", ".join(context.label_names), ", ".join(labels.names))
     with stage_pool(p) as pool:
         embedder = ctx.models.stance_encoder or CachedEmbedder(
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
