@@ -122,6 +122,7 @@ class TrainContext(_Section):
     held_out: str = Field(min_length=1)
     l2_grid: list[float] = Field(min_length=1)
     folds: int = Field(ge=2, le=50)
+    short_words: int = Field(ge=0, le=100)
 
     @field_validator("l2_grid")
     @classmethod

@@ -367,7 +367,8 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     texts = claim_texts(sentences)
     own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
     own[read] = model.predict_proba(encode_texts(embedder, [texts[i] for i in order[read]]), positions, labels)
-    probs = own if index is None else context.apply(own, index, labels)
+    words = None if index is None else context.word_counts([texts[i] for i in order])
+    probs = own if index is None else context.apply(own, index, words, labels)
     own, probs = own[claim_rows], probs[claim_rows]
     ids = sentences["sentence_id"].astype(str).to_numpy()[order[claim_rows]]
     pick = probs.argmax(axis=1)

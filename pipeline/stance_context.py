@@ -11,14 +11,19 @@ model:
 - `heading`: the nearest title or heading above (not for headings themselves, nor for comments).
 
 Nine weights in all, tied across the positions (one per neighbour for "the same position",
-two for the neutral label), so they carry over to a label set they were not fitted on. A
-sentence with no neighbour keeps its own probabilities exactly, and a sentence whose own words
-are clear keeps its label: the neighbours' pull is bounded by these weights, never a vote.
-The weights are fitted by `train_context` on passages written for it (corpora/training/passages).
+two for the neutral label), so they carry over to a label set they were not fitted on. The pull
+reaches a sentence in proportion to how much its own words lean to any position (one minus its
+own neutral probability), and in full for a short fragment ("Not yet.", at most `short_words`
+words), whose side its words cannot carry: a claim that reads as neutral on its own, about code
+or hiring inside a one-sided page, is not dragged to the page's side. A sentence with no
+neighbour keeps its own probabilities exactly, and a sentence whose own words are clear keeps its
+label: the pull is bounded by these weights, never a vote. The weights are fitted by
+`train_context` on passages written for it (corpora/training/passages).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,36 +77,44 @@ def context_features(probs: np.ndarray, index: np.ndarray) -> np.ndarray:
     return feats
 
 
+def word_counts(texts) -> np.ndarray:
+    """Words in each text (runs of letters and digits), for the short-fragment gate."""
+    return np.array([len(re.findall(r"\w+", t)) for t in texts], dtype=np.int64)
+
+
+def gate(own_probs: np.ndarray, words: np.ndarray, labels: LabelSpace, short_words: int) -> np.ndarray:
+    """(n,) how much of the neighbours' pull reaches each sentence: all of it for a fragment of at
+    most `short_words` words, else its own words' lean to any position (1 - P(neutral))."""
+    return np.maximum((words <= short_words).astype(float), 1.0 - own_probs[:, labels.neutral_index])
+
+
 @dataclass
 class ContextLayer:
-    """The nine context weights and the label set they were fitted on."""
+    """The nine context weights, the fragment length the gate lets through in full, and the label
+    set they were fitted on."""
 
     weights: np.ndarray  # (slots, WEIGHTS)
     label_names: list[str]
     neutral: str
+    short_words: int
     card: dict[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def identity(cls, labels: LabelSpace) -> ContextLayer:
-        return cls(np.zeros((len(SLOTS), len(WEIGHTS))), list(labels.names), labels.neutral)
-
     neighbours = staticmethod(neighbours)
+    word_counts = staticmethod(word_counts)
 
     def fits(self, labels: LabelSpace) -> bool:
         """Whether the layer was fitted for this label set (else sentences are read alone)."""
         return self.label_names == list(labels.names) and self.neutral == labels.neutral
 
-    def logits(self, own_logits: np.ndarray, feats: np.ndarray, labels: LabelSpace) -> np.ndarray:
-        return own_logits + _shift(self.weights, feats, labels)
-
-    def apply(self, own_probs: np.ndarray, index: np.ndarray, labels: LabelSpace) -> np.ndarray:
-        """Label probabilities in context, from every row's own probabilities and its neighbours."""
+    def apply(self, own_probs: np.ndarray, index: np.ndarray, words: np.ndarray, labels: LabelSpace) -> np.ndarray:
+        """Label probabilities in context, from every row's own probabilities, its neighbours and
+        its word count."""
         if not self.fits(labels) or not len(own_probs):
             return own_probs
-        feats = context_features(own_probs, index)
-        shift = _shift(self.weights, feats, labels)
+        shift = _shift(self.weights, context_features(own_probs, index), labels)
+        shift *= gate(own_probs, words, labels, self.short_words)[:, None]
         moved = np.any(shift != 0.0, axis=1)
-        out = own_probs.copy()  # rows with no neighbour keep their own bytes
+        out = own_probs.copy()  # rows no neighbour moves keep their own bytes
         if moved.any():
             out[moved] = _softmax(np.log(np.clip(own_probs[moved], 1e-300, None)) + shift[moved])
         return out
@@ -115,7 +128,8 @@ class ContextLayer:
         with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
             np.savez(fh, weights=self.weights)
         write_json(directory / "config.json", {"kind": "context", "slots": list(SLOTS), "weights": list(WEIGHTS),
-                                               "labels": self.label_names, "neutral": self.neutral})
+                                               "labels": self.label_names, "neutral": self.neutral,
+                                               "short_words": self.short_words})
         write_json(directory / "model_card.json", self.card)
         write_text(directory / "model_card.md", _card_markdown("Stance context layer", self.card))
 
@@ -125,11 +139,12 @@ class ContextLayer:
 
         config, card, npz = read_model_dir(
             directory, "no stance context layer here; run `argmap train_context` (or dvc repro) first")
-        if (config.get("kind") != "context" or config.get("slots") != list(SLOTS)
+        if (config.get("kind") != "context" or config.get("slots") != list(SLOTS) or "short_words" not in config
                 or config.get("weights") != list(WEIGHTS) or npz["weights"].shape != (len(SLOTS), len(WEIGHTS))):
             raise InputError(f"{directory}: context layer of another kind; "
                              "retrain it with `dvc repro -f train_context`")
-        return cls(np.asarray(npz["weights"], dtype=float), list(config["labels"]), config["neutral"], card)
+        return cls(np.asarray(npz["weights"], dtype=float), list(config["labels"]), config["neutral"],
+                   int(config["short_words"]), card)
 
 
 def _shift(weights: np.ndarray, feats: np.ndarray, labels: LabelSpace) -> np.ndarray:
@@ -142,37 +157,32 @@ def _shift(weights: np.ndarray, feats: np.ndarray, labels: LabelSpace) -> np.nda
     return shift
 
 
-def fit_context(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, labels: LabelSpace,
-                l2: float) -> np.ndarray:
-    """The (slots, WEIGHTS) weights minimising the NLL of `y` in context, with an L2 penalty."""
+def fit_context(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, labels: LabelSpace, l2: float,
+                gates: np.ndarray) -> np.ndarray:
+    """The (slots, WEIGHTS) weights minimising the NLL of `y` in context, with an L2 penalty;
+    `gates` (see `gate`) scale each row's pull as `apply` does."""
     from scipy.optimize import minimize
 
     own = np.log(np.clip(own_probs, 1e-300, None))
     feats = context_features(own_probs, index)
     n_w = len(SLOTS) * len(WEIGHTS)
     rows = np.arange(len(y))
+    # the shift is linear in the weights: one (n, labels) column per weight, computed once
+    basis = np.stack([gates[:, None] * _shift(np.eye(n_w)[k].reshape(len(SLOTS), len(WEIGHTS)), feats, labels)
+                      for k in range(n_w)])
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w = theta.reshape(len(SLOTS), len(WEIGHTS))
-        logp = _log_softmax(own + _shift(w, feats, labels))
+        logp = _log_softmax(own + np.tensordot(theta, basis, axes=1))
         value = -logp[rows, y].mean() + l2 * (theta ** 2).sum()
         g = np.exp(logp)
         g[rows, y] -= 1.0
-        g /= len(y)
-        grad = np.empty_like(w)
-        for j in range(len(SLOTS)):  # the shift is linear in the weights: its gradient column by column
-            basis = np.zeros_like(w)
-            for k in range(len(WEIGHTS)):
-                basis[:] = 0.0
-                basis[j, k] = 1.0
-                grad[j, k] = (g * _shift(basis, feats, labels)).sum()
-        return value, grad.ravel() + 2 * l2 * theta
+        return value, np.tensordot(basis, g / len(y), axes=([1, 2], [0, 1])) + 2 * l2 * theta
 
     result = minimize(loss, np.zeros(n_w), jac=True, method="L-BFGS-B")
     return result.x.reshape(len(SLOTS), len(WEIGHTS))
 
 
-def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, groups: np.ndarray,
+def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, gates: np.ndarray, groups: np.ndarray,
               labels: LabelSpace, grid: tuple[float, ...], folds: int) -> tuple[float, dict[str, float]]:
     """The L2 penalty with the lowest NLL over `folds` folds of whole passages (no row is scored
     beside its own passage's training). Returns the choice and every candidate's NLL."""
@@ -185,10 +195,11 @@ def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, groups: n
             test = fold_of == f
             train_rows = ~test
             # neighbours stay inside a passage, so a fold's rows only point to rows of the same fold
-            w = fit_context(own_probs[train_rows], _reindex(index, train_rows), y[train_rows], labels, l2)
-            layer = ContextLayer(w, list(labels.names), labels.neutral)
-            p = layer.apply(own_probs[test], _reindex(index, test), labels)
-            total += -np.log(np.clip(p[np.arange(test.sum()), y[test]], 1e-300, None)).sum()
+            w = fit_context(own_probs[train_rows], _reindex(index, train_rows), y[train_rows], labels, l2,
+                            gates[train_rows])
+            shift = gates[test][:, None] * _shift(w, context_features(own_probs[test], _reindex(index, test)), labels)
+            logp = _log_softmax(np.log(np.clip(own_probs[test], 1e-300, None)) + shift)
+            total += -logp[np.arange(test.sum()), y[test]].sum()
         scores[str(l2)] = round(float(total / len(y)), 5)
     best = min(grid, key=lambda v: (scores[str(v)], -v))
     return best, scores

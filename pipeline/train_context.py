@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.io import atomic_dir, write_json
 from pipeline.stance import LabelSpace
-from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, choose_l2, fit_context, neighbours
+from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, choose_l2, fit_context, gate, neighbours, word_counts
 
 logger = logging.getLogger(__name__)
 
@@ -34,24 +34,30 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
     score `held` passages with and without it. Returns the layer (with its card) and the metrics."""
     from pipeline.stance import claim_texts, encode_texts
 
-    def own_probs(frame: pd.DataFrame) -> np.ndarray:  # each sentence read alone, as the stance stage reads it
-        return model.predict_proba(encode_texts(embedder, claim_texts(frame)), positions, labels)
+    def read_alone(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Each sentence's own label probabilities and word count, as the stance stage reads it."""
+        texts = claim_texts(frame)
+        return model.predict_proba(encode_texts(embedder, texts), positions, labels), word_counts(texts)
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
-    p_train, i_train = own_probs(train), passage_neighbours(train)
-    p_held, i_held = own_probs(held), passage_neighbours(held)
+    (p_train, w_train), i_train = read_alone(train), passage_neighbours(train)
+    (p_held, w_held), i_held = read_alone(held), passage_neighbours(held)
+    g_train = gate(p_train, w_train, labels, cfg.short_words)
     groups = (train["file"] + ":" + train["passage_id"]).to_numpy()
-    l2, cv = choose_l2(p_train, i_train, y_train, groups, labels, tuple(cfg.l2_grid), cfg.folds)
-    layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2), list(labels.names), labels.neutral)
+    l2, cv = choose_l2(p_train, i_train, y_train, g_train, groups, labels, tuple(cfg.l2_grid), cfg.folds)
+    layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2, g_train), list(labels.names),
+                         labels.neutral, cfg.short_words)
     metrics = {
-        "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, labels), labels),
-        "held_out_passages": _scores(held, y_held, p_held, layer.apply(p_held, i_held, labels), labels),
+        "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, w_train, labels), labels),
+        "held_out_passages": _scores(held, y_held, p_held, layer.apply(p_held, i_held, w_held, labels), labels),
         "l2": l2, "l2_fold_nll": cv,
     }
     layer.card = {
         "task": "stance in context: each label's logit plus a fitted share of the same label's probability "
-                "in the previous and next sentence of the paragraph and the heading above",
+                "in the previous and next sentence of the paragraph and the heading above, scaled by the "
+                "sentence's own lean to any position (in full for fragments of at most short_words words)",
+        "short_words": cfg.short_words,
         "label_set": list(labels.names),
         "weights": {slot: dict(zip(WEIGHTS, [round(float(v), 4) for v in row]))
                     for slot, row in zip(SLOTS, layer.weights)},
@@ -65,8 +71,9 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
 
 
 def _scores(frame: pd.DataFrame, y: np.ndarray, alone: np.ndarray, context: np.ndarray, labels: LabelSpace) -> dict:
-    """Macro-F1 etc. alone and in context, on all rows, claims, context-dependent rows and rows whose
-    label is not their passage's most common one (where copying the neighbours goes wrong)."""
+    """Macro-F1 etc. alone and in context, on all rows, claims, context-dependent rows, off-topic
+    neutral claims and rows whose label is not their passage's most common one (where copying the
+    neighbours goes wrong)."""
     from pipeline.stance import label_scores
 
     key = frame["file"] + ":" + frame["passage_id"]
@@ -75,6 +82,7 @@ def _scores(frame: pd.DataFrame, y: np.ndarray, alone: np.ndarray, context: np.n
         "all": np.ones(len(y), dtype=bool),
         "claims": frame["is_claim"].to_numpy() == 1,
         "context_dependent": (frame["hard_case"] == "context").to_numpy(),
+        "off_topic": (frame["hard_case"] == "off_topic").to_numpy(),
         "off_passage_majority": y != majority.loc[key].to_numpy(),
     }
     out: dict[str, Any] = {"passages": int(key.nunique())}

@@ -66,7 +66,7 @@ def _context_layer():
 
     raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     labels = LabelSpace.from_params(parse_params(raw).stance)
-    return ContextLayer(np.full((len(SLOTS), len(WEIGHTS)), 0.5), list(labels.names), labels.neutral)
+    return ContextLayer(np.full((len(SLOTS), len(WEIGHTS)), 0.5), list(labels.names), labels.neutral, short_words=6)
 
 
 FAKES = Models(claim_model=_rules_claim_model(), stance_model=NearestPositionStance(),

@@ -14,7 +14,7 @@ from pipeline.errors import AnnotationError
 from pipeline.io import InputError
 from pipeline.schemas import STANCES
 from pipeline.stance import LabelSpace, tag_stances
-from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, fit_context, neighbours
+from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, fit_context, gate, neighbours
 from pipeline.stance_data import PASSAGE_COLUMNS, read_passages
 
 NONE = -1
@@ -27,7 +27,10 @@ def _labels(params) -> LabelSpace:
 def _layer(labels: LabelSpace, same_position: float = 2.0) -> ContextLayer:
     weights = np.zeros((len(SLOTS), len(WEIGHTS)))
     weights[:, 0] = same_position
-    return ContextLayer(weights, list(labels.names), labels.neutral)
+    return ContextLayer(weights, list(labels.names), labels.neutral, short_words=6)
+
+
+LONG = 12  # words: above the short-fragment limit, so the gate is the sentence's own lean
 
 
 def test_neighbours_stay_in_their_paragraph_and_read_the_heading_above():
@@ -53,7 +56,7 @@ def test_a_sentence_with_no_neighbour_keeps_its_own_probabilities_exactly(params
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(len(labels.names)), size=3)
     index = np.array([[NONE, NONE, NONE], [NONE, 2, NONE], [1, NONE, NONE]])
-    out = _layer(labels).apply(probs, index, labels)
+    out = _layer(labels).apply(probs, index, np.full(3, LONG), labels)
     assert out[0].tobytes() == probs[0].tobytes()
     assert not np.allclose(out[1:], probs[1:])
     assert np.allclose(out.sum(axis=1), 1.0)
@@ -70,16 +73,33 @@ def test_context_moves_an_unsure_sentence_and_never_a_clear_one(params):
     before[sales] = 1 - 0.01 * (k - 1)
     probs = np.vstack([before, unsure, clear])
     index = np.array([[NONE, NONE, NONE], [0, NONE, NONE], [0, NONE, NONE]])
-    out = _layer(labels, same_position=2.0).apply(probs, index, labels)
+    out = _layer(labels, same_position=2.0).apply(probs, index, np.array([LONG, 4, LONG]), labels)
     assert out[1].argmax() == sales  # "They are business problems." after a sales-first sentence
     assert out[2].argmax() == marketing  # its own words overturn the sentence before
+
+
+def test_a_long_claim_that_reads_as_neutral_keeps_most_of_its_own_reading(params):
+    """Off-topic claims (code, hiring) inside a one-sided page are not dragged to the page's side;
+    a short fragment with the same own reading takes the neighbour's pull in full."""
+    labels = _labels(params)
+    sales, neutral = labels.names.index("pro-sales"), labels.neutral_index
+    k = len(labels.names)
+    before = np.full(k, 0.01)
+    before[sales] = 1 - 0.01 * (k - 1)
+    reads_neutral = np.full(k, 0.1)
+    reads_neutral[neutral] = 1 - 0.1 * (k - 1)
+    probs = np.vstack([before, reads_neutral, reads_neutral])
+    index = np.array([[NONE, NONE, NONE], [0, NONE, NONE], [0, NONE, NONE]])
+    out = _layer(labels, same_position=3.0).apply(probs, index, np.array([LONG, LONG, 3]), labels)
+    assert out[1].argmax() == neutral  # "Early hires should be generalists, because roles change."
+    assert out[2].argmax() == sales  # "Not yet."
 
 
 def test_a_label_set_the_layer_was_not_fitted_on_reads_sentences_alone(params):
     labels = _labels(params)
     other = LabelSpace(["yes", "no", "none"], ["y", "n", "-"], [[], [], []], [[], [], []], "none")
     probs = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
-    out = _layer(labels).apply(probs, np.array([[NONE, 1, NONE], [0, NONE, NONE]]), other)
+    out = _layer(labels).apply(probs, np.array([[NONE, 1, NONE], [0, NONE, NONE]]), np.full(2, LONG), other)
     assert out.tobytes() == probs.tobytes()
 
 
@@ -95,11 +115,12 @@ def test_the_fit_learns_that_neighbours_share_a_side(params):
     index = np.full((n, len(SLOTS)), NONE)
     index[1::2, 0] = np.arange(0, n, 2)
     index[0::2, 1] = np.arange(1, n, 2)
-    weights = fit_context(probs, index, y, labels, l2=1e-3)
+    words = np.where(clear, LONG, 3)  # the unsure follower is a fragment
+    weights = fit_context(probs, index, y, labels, l2=1e-3, gates=gate(probs, words, labels, 6))
     assert weights[0, 0] > 1.0  # the previous sentence's side pulls its follower
-    layer = ContextLayer(weights, list(labels.names), labels.neutral)
+    layer = ContextLayer(weights, list(labels.names), labels.neutral, short_words=6)
     follower = ~clear
-    assert (layer.apply(probs, index, labels)[follower].argmax(axis=1) == y[follower]).mean() > 0.9
+    assert (layer.apply(probs, index, words, labels)[follower].argmax(axis=1) == y[follower]).mean() > 0.9
 
 
 def test_round_trip_is_safe_and_exact(tmp_path, params):
@@ -197,12 +218,12 @@ def test_fit_context_model_scores_held_out_passages_alone_and_in_context(params,
                  [f"p{i}", "blog", 2, 1, "body", f"That is it {i}.", 1, side, "context", ""]]
     frame = pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS)).assign(file="t.csv", line=range(2, 2 + len(rows)))
     train, held = frame[frame["passage_id"] < "p2"], frame[frame["passage_id"] >= "p2"]
-    cfg = types.SimpleNamespace(l2_grid=[1e-3, 1e-1], folds=3)
+    cfg = types.SimpleNamespace(l2_grid=[1e-3, 1e-1], folds=3, short_words=6)
     layer, metrics = fit_context_model(train.reset_index(drop=True), held.reset_index(drop=True), model=model,
                                        embedder=fake_embedder, labels=labels,
                                        positions=position_vectors(labels, fake_embedder), cfg=cfg)
     scores = metrics["held_out_passages"]
-    assert set(scores["alone"]) == set(scores["in_context"]) == {"all", "claims", "context_dependent",
+    assert set(scores["alone"]) == set(scores["in_context"]) == {"all", "claims", "context_dependent", "off_topic",
                                                                  "off_passage_majority"}
     assert scores["alone"]["all"]["n"] == len(held) and metrics["l2"] in (1e-3, 1e-1)
     assert layer.card["training_data"]["rows"] == len(train) and layer.fits(labels)
