@@ -62,16 +62,21 @@ def test_a_sentence_with_no_neighbour_keeps_its_own_probabilities_exactly(params
     assert np.allclose(out.sum(axis=1), 1.0)
 
 
+def _reading(labels: LabelSpace, label: str | None, top: float) -> np.ndarray:
+    """Own probabilities: `top` on `label` (None: uniform), the rest shared evenly."""
+    k = len(labels.names)
+    if label is None:
+        return np.full(k, 1 / k)
+    probs = np.full(k, (1 - top) / (k - 1))
+    probs[labels.names.index(label)] = top
+    return probs
+
+
 def test_context_moves_an_unsure_sentence_and_never_a_clear_one(params):
     labels = _labels(params)
     sales, marketing = labels.names.index("pro-sales"), labels.names.index("pro-marketing")
-    k = len(labels.names)
-    unsure = np.full(k, 1 / k)
-    clear = np.full(k, 0.01)
-    clear[marketing] = 1 - 0.01 * (k - 1)
-    before = np.full(k, 0.01)
-    before[sales] = 1 - 0.01 * (k - 1)
-    probs = np.vstack([before, unsure, clear])
+    probs = np.vstack([_reading(labels, "pro-sales", 0.97), _reading(labels, None, 0),
+                       _reading(labels, "pro-marketing", 0.97)])
     index = np.array([[NONE, NONE, NONE], [0, NONE, NONE], [0, NONE, NONE]])
     out = _layer(labels, same_position=2.0).apply(probs, index, np.array([LONG, 4, LONG]), labels)
     assert out[1].argmax() == sales  # "They are business problems." after a sales-first sentence
@@ -83,12 +88,8 @@ def test_a_long_claim_that_reads_as_neutral_keeps_most_of_its_own_reading(params
     a short fragment with the same own reading takes the neighbour's pull in full."""
     labels = _labels(params)
     sales, neutral = labels.names.index("pro-sales"), labels.neutral_index
-    k = len(labels.names)
-    before = np.full(k, 0.01)
-    before[sales] = 1 - 0.01 * (k - 1)
-    reads_neutral = np.full(k, 0.1)
-    reads_neutral[neutral] = 1 - 0.1 * (k - 1)
-    probs = np.vstack([before, reads_neutral, reads_neutral])
+    reads_neutral = _reading(labels, labels.neutral, 0.7)
+    probs = np.vstack([_reading(labels, "pro-sales", 0.97), reads_neutral, reads_neutral])
     index = np.array([[NONE, NONE, NONE], [0, NONE, NONE], [0, NONE, NONE]])
     out = _layer(labels, same_position=3.0).apply(probs, index, np.array([LONG, LONG, 3]), labels)
     assert out[1].argmax() == neutral  # "Early hires should be generalists, because roles change."
