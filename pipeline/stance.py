@@ -372,11 +372,11 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     own, probs = own[claim_rows], probs[claim_rows]
     ids = sentences["sentence_id"].astype(str).to_numpy()[order[claim_rows]]
     pick = probs.argmax(axis=1)
-    order = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
+    by_name = sorted(range(len(labels.names)), key=lambda k: labels.names[k])
     return pd.DataFrame({
         "sentence_id": ids,
         "stance": [labels.names[k] for k in pick],
         "stance_score": np.round(probs[np.arange(len(pick)), pick], 6),
-        "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in order}) for p in probs],
+        "stance_probs": [json.dumps({labels.names[k]: round(float(p[k]), 6) for k in by_name}) for p in probs],
         "stance_own": [labels.names[k] for k in own.argmax(axis=1)],
     })

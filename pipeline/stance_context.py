@@ -73,8 +73,7 @@ def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
 def context_features(probs: np.ndarray, index: np.ndarray) -> np.ndarray:
     """(n, slots, labels) each neighbour's own label probabilities (zeros where there is none)."""
     present = index >= 0
-    feats = np.where(present[..., None], probs[np.where(present, index, 0)], 0.0)
-    return feats
+    return np.where(present[..., None], probs[np.where(present, index, 0)], 0.0)
 
 
 def word_counts(texts) -> np.ndarray:
@@ -111,12 +110,11 @@ class ContextLayer:
         its word count."""
         if not self.fits(labels) or not len(own_probs):
             return own_probs
-        shift = _shift(self.weights, context_features(own_probs, index), labels)
-        shift *= gate(own_probs, words, labels, self.short_words)[:, None]
+        shift = _pull(self.weights, own_probs, index, gate(own_probs, words, labels, self.short_words), labels)
         moved = np.any(shift != 0.0, axis=1)
         out = own_probs.copy()  # rows no neighbour moves keep their own bytes
         if moved.any():
-            out[moved] = _softmax(np.log(np.clip(own_probs[moved], 1e-300, None)) + shift[moved])
+            out[moved] = _softmax(_log(own_probs[moved]) + shift[moved])
         return out
 
     def save(self, directory: str | Path) -> None:
@@ -157,13 +155,23 @@ def _shift(weights: np.ndarray, feats: np.ndarray, labels: LabelSpace) -> np.nda
     return shift
 
 
+def _pull(weights: np.ndarray, own_probs: np.ndarray, index: np.ndarray, gates: np.ndarray,
+          labels: LabelSpace) -> np.ndarray:
+    """(n, labels) the gated shift each row's neighbours add to its logits."""
+    return gates[:, None] * _shift(weights, context_features(own_probs, index), labels)
+
+
+def _log(probs: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(probs, 1e-300, None))
+
+
 def fit_context(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, labels: LabelSpace, l2: float,
                 gates: np.ndarray) -> np.ndarray:
     """The (slots, WEIGHTS) weights minimising the NLL of `y` in context, with an L2 penalty;
     `gates` (see `gate`) scale each row's pull as `apply` does."""
     from scipy.optimize import minimize
 
-    own = np.log(np.clip(own_probs, 1e-300, None))
+    own = _log(own_probs)
     feats = context_features(own_probs, index)
     n_w = len(SLOTS) * len(WEIGHTS)
     rows = np.arange(len(y))
@@ -197,8 +205,8 @@ def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, gates: np
             # neighbours stay inside a passage, so a fold's rows only point to rows of the same fold
             w = fit_context(own_probs[train_rows], _reindex(index, train_rows), y[train_rows], labels, l2,
                             gates[train_rows])
-            shift = gates[test][:, None] * _shift(w, context_features(own_probs[test], _reindex(index, test)), labels)
-            logp = _log_softmax(np.log(np.clip(own_probs[test], 1e-300, None)) + shift)
+            shift = _pull(w, own_probs[test], _reindex(index, test), gates[test], labels)
+            logp = _log_softmax(_log(own_probs[test]) + shift)
             total += -logp[np.arange(test.sum()), y[test]].sum()
         scores[str(l2)] = round(float(total / len(y)), 5)
     best = min(grid, key=lambda v: (scores[str(v)], -v))

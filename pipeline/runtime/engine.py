@@ -162,7 +162,7 @@ class Models:
     stance_model: Any = None  # as pipeline.stance.StanceModel: predict_proba(vectors, positions, labels)
     embedder: Any = None  # an Embedder (encode(texts) -> unit vectors) for the claims
     stance_encoder: Any = None  # an Embedder for the stance model's pairs
-    context_layer: Any = None  # as pipeline.stance_context.ContextLayer: apply(probs, neighbours, labels)
+    context_layer: Any = None  # as pipeline.stance_context.ContextLayer: fits, neighbours, word_counts, apply
 
 
 @dataclass(frozen=True)
