@@ -98,7 +98,7 @@ def run_train_context(params, *, embedder=None, model_dir: str | Path | None = N
     alone, on the held-out passages. Writes models/context/ and its metrics."""
     from pipeline import paths
     from pipeline.runtime.cache import CachedEmbedder, open_store
-    from pipeline.stance import LabelSpace, StanceModel, position_vectors
+    from pipeline.stance import StanceModel, position_vectors
     from pipeline.stance_data import read_passages
 
     cfg = params.train_context
