@@ -117,6 +117,15 @@ class TrainStance(_Section):
     dropout: float = Field(ge=0, lt=1)
 
 
+class TrainNgrams(_Section):
+    debate: list[str] = Field(min_length=1)
+    held_out: str = Field(min_length=1)
+    passages_held_out: str = Field(min_length=1)
+    C: float = Field(gt=0)
+    ngram_max: int = Field(ge=1, le=5)
+    min_df: int = Field(ge=1)
+
+
 class TrainContext(_Section):
     passages: list[str] = Field(min_length=1)
     held_out: str = Field(min_length=1)
@@ -142,6 +151,7 @@ class Label(_Section):
 class Stance(_Section):
     labels: list[Label] = Field(min_length=2)
     neutral_label: str
+    ngrams: bool  # add the n-gram layer (models/ngrams) to the pair model's reading of a claim's own words
     context: bool  # read each claim beside its neighbours and heading (models/context), or alone
 
     @model_validator(mode="after")
@@ -183,6 +193,7 @@ class Params(_Section):
     train_encoder: TrainEncoder
     train_claims: TrainClaims
     train_stance: TrainStance
+    train_ngrams: TrainNgrams
     train_context: TrainContext
     stance: Stance
     relate: Relate

@@ -70,6 +70,14 @@ def train_stance(p: Params) -> None:
                      plots_dir=paths.PLOTS)
 
 
+def train_ngrams(p: Params) -> None:
+    """Fit the stance n-gram layer on the debate set; write models/ngrams/ and its held-out metrics
+    (debate held-out set and held-out passages, with and without the layer)."""
+    from pipeline.train_ngrams import run_train_ngrams
+
+    run_train_ngrams(p, model_dir=paths.NGRAM_MODEL, metrics_path=paths.TRAIN_NGRAMS_METRICS)
+
+
 def train_context(p: Params) -> None:
     """Fit the stance context layer on passages labelled in context; write models/context/ and its
     held-out metrics (held-out passages, with and without context)."""
@@ -145,6 +153,10 @@ def stance(p: Params, *, models=None) -> None:
     documents = read_table(paths.DOCUMENTS, schemas.DOCUMENTS)
     if models is None or models.stance_model is None:
         StanceModel.load(paths.STANCE_MODEL)  # a missing or broken model is one clear line before any work
+    if p.stance.ngrams and (models is None or models.ngram_layer is None):
+        from pipeline.stance_ngrams import NgramLayer
+
+        NgramLayer.load(paths.NGRAM_MODEL)
     if p.stance.context and (models is None or models.context_layer is None):
         from pipeline.stance_context import ContextLayer
 

@@ -64,6 +64,11 @@ EMBEDDER = ("embed.model", "embed.model_package", "embed.batch_size")
 # The stages that run the embedder also name its back-end (train_claims trains on torch's vectors).
 EMBEDDER_RUN = (*EMBEDDER, "embed.backend")
 
+# The debate-set files the pair model and the claim detector train on (params train_stance.debate,
+# train_claims.debate; tests/test_registry.py checks that every file params names is a dep). The
+# n-gram layer reads more of the folder: a file written for it alone does not retrain the pair model.
+PAIR_MODEL_DEBATE = tuple(f"corpora/training/debate/train_{k}.csv" for k in "abcdefghijl")
+
 STAGES: tuple[Stage, ...] = (
     Stage(
         "ingest",
@@ -82,7 +87,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_claims",
         params=("base", "ingest", "sentences", "stance.labels", *EMBEDDER, "train_claims"),
-        inputs=(paths.ENCODER_MODEL, "corpora/annotations", "corpora/seed-blogs", "corpora/training/debate",
+        inputs=(paths.ENCODER_MODEL, "corpora/annotations", "corpora/seed-blogs", *PAIR_MODEL_DEBATE,
                 "corpora/evaluation/debate_held_out.csv"),
         outs=(shipped(paths.CLAIM_MODEL),),
         metrics=(metric(paths.TRAIN_CLAIMS_METRICS),),
@@ -90,7 +95,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_stance",
         params=("base.seed", "ingest.corpora_dir", "train_stance", "stance.labels", "stance.neutral_label"),
-        inputs=("corpora/training/pairs", "corpora/training/debate", "corpora/evaluation/debate_held_out.csv",
+        inputs=("corpora/training/pairs", *PAIR_MODEL_DEBATE, "corpora/evaluation/debate_held_out.csv",
                 "corpora/evaluation/argkp2021_test.csv", "corpora/evaluation/perspectrum_test.csv",
                 "corpora/annotations", "corpora/seed-blogs"),
         outs=(shipped(paths.STANCE_MODEL),),
@@ -99,9 +104,20 @@ STAGES: tuple[Stage, ...] = (
                metric(paths.STANCE_CONFUSION_HELD_OUT), metric(paths.STANCE_RELIABILITY)),
     ),
     Stage(
+        "train_ngrams",
+        params=("train_ngrams", "train_stance.calibration_share", "stance.labels", "stance.neutral_label",
+                "embed.batch_size", "embed.backend"),
+        inputs=("corpora/training/debate", "corpora/evaluation/debate_held_out.csv",
+                "corpora/evaluation/passages_held_out.csv", paths.STANCE_MODEL),
+        outs=(shipped(paths.NGRAM_MODEL),),
+        metrics=(metric(paths.TRAIN_NGRAMS_METRICS),),
+    ),
+    Stage(
         "train_context",
-        params=("train_context", "stance.labels", "stance.neutral_label", "embed.batch_size", "embed.backend"),
-        inputs=("corpora/training/passages", "corpora/evaluation/passages_held_out.csv", paths.STANCE_MODEL),
+        params=("train_context", "stance.ngrams", "stance.labels", "stance.neutral_label", "embed.batch_size",
+                "embed.backend"),
+        inputs=("corpora/training/passages", "corpora/evaluation/passages_held_out.csv", paths.STANCE_MODEL,
+                paths.NGRAM_MODEL),
         outs=(shipped(paths.CONTEXT_MODEL),),
         metrics=(metric(paths.TRAIN_CONTEXT_METRICS),),
     ),
@@ -126,7 +142,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "stance",
         params=("embed.batch_size", "embed.backend", "stance"),
-        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL, paths.CONTEXT_MODEL),
+        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL),
         outs=(Out(paths.STANCES),),
     ),
     Stage(

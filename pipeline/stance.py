@@ -346,7 +346,7 @@ def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
 
 
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
-                positions: np.ndarray | None = None, context=None) -> pd.DataFrame:
+                positions: np.ndarray | None = None, ngrams=None, context=None) -> pd.DataFrame:
     """One row per claim: stance label, its probability, every label's probability (JSON) and the
     label its own words give (`stance_own`).
 
@@ -354,7 +354,8 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     the text); only the claims are tagged. `labels` is the label set in params: the pair model reads
     each label's description and examples, so a label set the model never saw in training works as
     it is. `positions` are their vectors (`position_vectors`), passed in when a stage tags many units
-    with one label set. `context` (pipeline.stance_context.ContextLayer) adds the pull of each
+    with one label set. `ngrams` (pipeline.stance_ngrams.NgramLayer) adds what a claim's word order
+    says to the pair model's reading of it, when it was trained for this label set. `context` (pipeline.stance_context.ContextLayer) adds the pull of each
     claim's neighbours and heading, read alone too; without it, or when it was fitted for another
     label set, a claim's own words alone decide.
     """
@@ -366,7 +367,10 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
         positions = position_vectors(labels, embedder)
     texts = claim_texts(sentences)
     own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
-    own[read] = model.predict_proba(encode_texts(embedder, [texts[i] for i in order[read]]), positions, labels)
+    read_texts = [texts[i] for i in order[read]]
+    own[read] = model.predict_proba(encode_texts(embedder, read_texts), positions, labels)
+    if ngrams is not None:
+        own[read] = ngrams.apply(own[read], read_texts, labels)
     words = None if index is None else context.word_counts([texts[i] for i in order])
     probs = own if index is None else context.apply(own, index, words, labels)
     own, probs = own[claim_rows], probs[claim_rows]

@@ -29,15 +29,18 @@ def passage_neighbours(passages: pd.DataFrame) -> np.ndarray:
 
 
 def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedder, labels: LabelSpace,
-                      positions: np.ndarray, cfg) -> tuple[ContextLayer, dict[str, Any]]:
+                      positions: np.ndarray, cfg, ngrams=None) -> tuple[ContextLayer, dict[str, Any]]:
     """Fit the layer on `train` passages (its L2 penalty chosen by folds of whole passages) and
-    score `held` passages with and without it. Returns the layer (with its card) and the metrics."""
+    score `held` passages with and without it. Each sentence is read alone as the stance stage reads
+    it: by the pair model, with the n-gram layer when one is given. Returns the layer (with its
+    card) and the metrics."""
     from pipeline.stance import claim_texts, encode_texts
 
     def read_alone(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Each sentence's own label probabilities and word count, as the stance stage reads it."""
         texts = claim_texts(frame)
-        return model.predict_proba(encode_texts(embedder, texts), positions, labels), word_counts(texts)
+        own = model.predict_proba(encode_texts(embedder, texts), positions, labels)
+        return (own if ngrams is None else ngrams.apply(own, texts, labels)), word_counts(texts)
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
@@ -63,6 +66,7 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
                     for slot, row in zip(SLOTS, layer.weights)},
         "training_data": {"passages": len(set(groups)), "rows": len(train),
                           "files": sorted(set(train["file"]))},
+        "own_words_read_by": "the pair model and the n-gram layer" if ngrams is not None else "the pair model",
         "never_trained_on": ["held-out passages", "debate set", "seed annotations"],
         "l2": l2,
         "metrics": metrics,
@@ -106,10 +110,15 @@ def run_train_context(params, *, embedder=None, model_dir: str | Path | None = N
     train = read_passages(cfg.passages, labels.names)
     held = read_passages([cfg.held_out], labels.names)
     model = StanceModel.load(paths.STANCE_MODEL)
+    ngrams = None
+    if params.stance.ngrams:
+        from pipeline.stance_ngrams import NgramLayer
+
+        ngrams = NgramLayer.load(paths.NGRAM_MODEL)
     embedder = embedder or CachedEmbedder(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None,
                                           params.embed.batch_size, open_store(), backend=params.embed.backend)
     layer, metrics = fit_context_model(train, held, model=model, embedder=embedder, labels=labels,
-                                       positions=position_vectors(labels, embedder), cfg=cfg)
+                                       positions=position_vectors(labels, embedder), cfg=cfg, ngrams=ngrams)
     with atomic_dir(model_dir or paths.CONTEXT_MODEL) as tmp:  # no half-written model on interruption
         layer.save(tmp)
     write_json(metrics_path, metrics)

@@ -69,8 +69,22 @@ def _context_layer():
     return ContextLayer(np.full((len(SLOTS), len(WEIGHTS)), 0.5), list(labels.names), labels.neutral, short_words=6)
 
 
+def _ngram_layer():
+    """A real n-gram layer with fixed weights: each position's first term raises it."""
+    from pipeline.stance import LabelSpace
+    from pipeline.stance_ngrams import NgramLayer
+
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    labels = LabelSpace.from_params(parse_params(raw).stance)
+    vocabulary = sorted({labels.terms[k][0] for k in labels.positions})
+    coef = np.array([[float(term == labels.terms[k][0]) for term in vocabulary] for k in labels.positions])
+    return NgramLayer(vocabulary, np.ones(len(vocabulary)), coef, np.zeros(len(coef)), 1.0, list(labels.names),
+                      labels.neutral, ngram_max=2)
+
+
 FAKES = Models(claim_model=_rules_claim_model(), stance_model=NearestPositionStance(),
-               embedder=HashingEmbedder(), stance_encoder=HashingEmbedder(), context_layer=_context_layer())
+               embedder=HashingEmbedder(), stance_encoder=HashingEmbedder(), ngram_layer=_ngram_layer(),
+               context_layer=_context_layer())
 
 
 def _project(folder: Path) -> Path:
@@ -109,7 +123,7 @@ def test_the_order_follows_the_data():
     names = [s.name for s in STAGES]
     assert names.index("stance") < names.index("cluster") < names.index("relate") < names.index("argmap")
     assert names[0] == "ingest" and set(names) == {s.name for s in stages.STAGES} - {
-        "train_encoder", "train_claims", "train_stance", "train_context"}
+        "train_encoder", "train_claims", "train_stance", "train_ngrams", "train_context"}
 
 
 def _run_dag(folder: Path, monkeypatch) -> dict[str, bytes]:

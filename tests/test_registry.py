@@ -172,3 +172,22 @@ def test_editing_a_module_marks_the_stages_that_import_it(seed_run, tmp_path):
     assert "argmap" in importers
     assert set(status) == importers, status
     assert any("pipeline/people.py" in json.dumps(change) for change in status["argmap"]), status["argmap"]
+
+
+def _corpus_paths(value) -> list[str]:
+    """Every string under corpora/ in a params section (nested lists and mappings included)."""
+    if isinstance(value, str):
+        return [value] if value.startswith("corpora/") else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [p for item in items for p in _corpus_paths(item)]
+
+
+@pytest.mark.parametrize("stage", [s for s in STAGES if s.name in yaml.safe_load(
+    (ROOT / "params.yaml").read_text(encoding="utf-8"))], ids=lambda s: s.name)
+def test_every_file_a_stage_section_names_is_one_of_its_deps(stage):
+    """A file params adds to a stage's section (a new debate file) is tracked by DVC for that stage."""
+    section = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))[stage.name]
+    inputs = [Path(i).as_posix() for i in stage.inputs]
+    uncovered = [p for p in _corpus_paths(section)
+                 if not any(p == i or p.startswith(i.rstrip("/") + "/") for i in inputs)]
+    assert not uncovered, f"{stage.name}: params name {uncovered}, which no dep covers (add them to pipeline/stages.py)"

@@ -75,6 +75,7 @@ def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder)
             {"name": "none", "description": "No position.", "terms": [], "examples": []},
         ],
         "neutral_label": "none",
+        "ngrams": True,
         "context": True,
     }
     other = parse_params(raw_params)

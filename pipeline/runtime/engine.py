@@ -162,6 +162,7 @@ class Models:
     stance_model: Any = None  # as pipeline.stance.StanceModel: predict_proba(vectors, positions, labels)
     embedder: Any = None  # an Embedder (encode(texts) -> unit vectors) for the claims
     stance_encoder: Any = None  # an Embedder for the stance model's pairs
+    ngram_layer: Any = None  # as pipeline.stance_ngrams.NgramLayer: fits, apply
     context_layer: Any = None  # as pipeline.stance_context.ContextLayer: fits, neighbours, word_counts, apply
 
 
@@ -171,6 +172,7 @@ class Context:
 
     claim_model: str
     stance_model: str
+    ngram_model: str
     context_model: str
     cache_path: str | None
     models: Models = Models()  # none handed in: every model loaded from its folder or params
@@ -253,12 +255,20 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
     store = open_store(ctx.cache_path)
     sentences = tables["sentences"]
     model = ctx.models.stance_model or StanceModel.load(ctx.stance_model)
-    context = None
+    ngrams = context = None
+    if p.stance.ngrams:
+        from pipeline.stance_ngrams import NgramLayer
+
+        ngrams = ctx.models.ngram_layer or NgramLayer.load(ctx.ngram_model)
     if p.stance.context:
         from pipeline.stance_context import ContextLayer
 
         context = ctx.models.context_layer or ContextLayer.load(ctx.context_model)
     labels = LabelSpace.from_params(p.stance)
+    if ngrams is not None and not ngrams.fits(labels):
+        logger.warning("stance: the n-gram layer was trained for the labels %s, not these (%s); the pair model "
+                       "reads each claim's words alone (train one for them with train_ngrams, or set "
+                       "stance.ngrams: false)", ", ".join(ngrams.label_names), ", ".join(labels.names))
     if context is not None and not context.fits(labels):
         logger.warning("stance: the context layer was fitted for the labels %s, not these (%s); each claim is "
                        "read alone (fit one for them with train_context, or set stance.context: false)",
@@ -273,7 +283,7 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
         outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
-                            positions=positions, context=context).assign(**{UNIT: unit})
+                            positions=positions, ngrams=ngrams, context=context).assign(**{UNIT: unit})
                 for unit, group in sentences.groupby(UNIT, sort=False)]
     if not outs:
         return tag_stances(sentences.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
@@ -313,6 +323,7 @@ class Engine:
         return Context(
             claim_model=str(paths.CLAIM_MODEL.resolve()),
             stance_model=str(paths.STANCE_MODEL.resolve()),
+            ngram_model=str(paths.NGRAM_MODEL.resolve()),
             context_model=str(paths.CONTEXT_MODEL.resolve()),
             cache_path=str(Path(self.store.path).resolve()) if getattr(self.store, "path", None) else None,
             models=self.models,
@@ -466,7 +477,7 @@ def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p)
                              "stance_own": pd.Series(dtype=str)})
     # a thread's other sentences are read only as context, and only when params ask for it
     sentences = sentences[sentences[UNIT].isin(set(units))] if p.stance.context else claims
-    models = [paths.STANCE_MODEL, paths.CONTEXT_MODEL] if p.stance.context else [paths.STANCE_MODEL]
+    models = [paths.STANCE_MODEL, *[paths.NGRAM_MODEL] * p.stance.ngrams, *[paths.CONTEXT_MODEL] * p.stance.context]
     fp = _fingerprint("stance", p, *map(dir_fingerprint, models))
     out = engine.map_units("stance", stance_work, {"sentences": sentences}, units, p, fp)
     if not len(out):

@@ -1,0 +1,160 @@
+"""Stance from word n-grams: the order of words that the pair model's sentence vector loses.
+
+The pair model (pipeline.stance) reads a sentence as one mean-pooled vector, which barely keeps
+word order: "put sales before marketing" and "put marketing before sales" come out alike, and a
+verb it has learned as strategic ("focus on") outweighs what the sentence asks to focus on. The
+n-gram layer is a logistic regression over TF-IDF word unigrams and bigrams ("before marketing",
+"not marketing", "sales first"), trained on the debate set's sentences that argue a position, for
+one label set. It decides only WHICH position: the pair model's probability that a sentence argues
+none (neutral) is kept as it is, and the layer's log-probabilities are added, at a fitted weight,
+to the pair model's split of the rest among the positions:
+
+    P(k) = (1 - P_pair(neutral)) * softmax_k(log P_pair(k) + weight * log P_ngram(k)),  k a position
+
+Whether a sentence argues at all is left to the pair model because n-grams learned from the team's
+own writing do not carry to other writers there: on long sentences of real pages a four-label
+n-gram model was confidently neutral (docs/EXPERIMENTS.md). The weight is fitted by likelihood on
+the debate rows the pair model did not train on (its calibration part), so the result stays
+calibrated. The layer knows only the labels it was trained for: with another label set, or with
+`stance.ngrams: false`, the pair model reads alone.
+
+Saved as arrays (.npz) and JSON, never pickled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from pipeline.stance import LabelSpace, _log_softmax, _softmax
+
+# How text becomes terms; fixed, so a saved vocabulary means the same thing when it is loaded.
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+
+def _vectorizer(ngram_max: int, min_df: int = 1, vocabulary: dict[str, int] | None = None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, ngram_range=(1, ngram_max),
+                           min_df=min_df, sublinear_tf=True, vocabulary=vocabulary, dtype=np.float64)
+
+
+@dataclass
+class NgramLayer:
+    """The vocabulary, its IDF weights, one weight vector per label, and the weight of the layer's
+    log-probabilities beside the pair model's."""
+
+    vocabulary: list[str]  # sorted terms
+    idf: np.ndarray  # (terms,)
+    coef: np.ndarray  # (positions, terms): the labels but the neutral one, in label order
+    intercept: np.ndarray  # (positions,)
+    weight: float
+    label_names: list[str]
+    neutral: str
+    ngram_max: int
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def fits(self, labels: LabelSpace) -> bool:
+        """Whether the layer was trained for this label set (else the pair model reads alone)."""
+        return self.label_names == list(labels.names) and self.neutral == labels.neutral
+
+    def log_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, positions) the layer's own log-probabilities of each position, given that one is argued."""
+        if not len(texts):
+            return np.zeros((0, len(self.coef)))
+        vec = _vectorizer(self.ngram_max, vocabulary={t: i for i, t in enumerate(self.vocabulary)})
+        vec.idf_ = self.idf
+        z = np.asarray(vec.transform(list(texts)) @ self.coef.T) + self.intercept
+        return _log_softmax(z)
+
+    def apply(self, own_probs: np.ndarray, texts: Sequence[str], labels: LabelSpace) -> np.ndarray:
+        """The pair model's label probabilities with the layer's added (unchanged for another label set)."""
+        if not self.fits(labels) or not len(own_probs):
+            return own_probs
+        return combine(own_probs, self.log_proba(texts), self.weight, labels)
+
+    def save(self, directory: str | Path) -> None:
+        from pipeline.claims import _card_markdown
+        from pipeline.io import atomic_path, write_json, write_text
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, idf=self.idf, coef=self.coef, intercept=self.intercept)
+        write_json(directory / "vocabulary.json", self.vocabulary)
+        write_json(directory / "config.json", {"kind": "ngrams", "token_pattern": TOKEN_PATTERN,
+                                               "ngram_max": self.ngram_max, "weight": self.weight,
+                                               "labels": self.label_names, "neutral": self.neutral})
+        write_json(directory / "model_card.json", self.card)
+        write_text(directory / "model_card.md", _card_markdown("Stance n-gram layer", self.card))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> NgramLayer:
+        import json
+
+        from pipeline.io import InputError, read_model_dir
+
+        config, card, npz = read_model_dir(
+            directory, "no stance n-gram layer here; run `argmap train_ngrams` (or dvc repro) first")
+        vocab_path = Path(directory) / "vocabulary.json"
+        vocabulary = json.loads(vocab_path.read_text(encoding="utf-8")) if vocab_path.is_file() else None
+        n_positions = len(config.get("labels") or []) - 1
+        if (config.get("kind") != "ngrams" or config.get("token_pattern") != TOKEN_PATTERN
+                or not {"weight", "ngram_max", "neutral"} <= set(config)
+                or not isinstance(vocabulary, list) or not all(isinstance(t, str) for t in vocabulary)
+                or npz["idf"].shape != (len(vocabulary),) or npz["coef"].shape != (n_positions, len(vocabulary))
+                or npz["intercept"].shape != (n_positions,)):
+            raise InputError(f"{directory}: n-gram layer of another kind or incomplete; "
+                             "retrain it with `dvc repro -f train_ngrams`")
+        return cls(vocabulary, np.asarray(npz["idf"], dtype=float), np.asarray(npz["coef"], dtype=float),
+                   np.asarray(npz["intercept"], dtype=float), float(config["weight"]), list(config["labels"]),
+                   config["neutral"], int(config["ngram_max"]), card)
+
+
+def combine(own_probs: np.ndarray, ngram_log_probs: np.ndarray, weight: float, labels: LabelSpace) -> np.ndarray:
+    """The pair model's probabilities with the share of the positions redistributed by the layer's
+    (`ngram_log_probs`: one column per position); P(neutral) is kept."""
+    pos = labels.positions
+    out = own_probs.copy()
+    out[:, pos] = (own_probs[:, pos].sum(axis=1, keepdims=True)
+                   * _softmax(np.log(np.clip(own_probs[:, pos], 1e-12, None)) + weight * ngram_log_probs))
+    return out
+
+
+def fit_ngrams(texts: Sequence[str], y: np.ndarray, labels: LabelSpace, *, C: float, ngram_max: int,
+               min_df: int) -> NgramLayer:
+    """The logistic regression over the n-grams of the texts that argue a position (label index
+    `y`; neutral rows are left out), weight 0 until `fit_weight` sets it."""
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.errors import AnnotationError
+
+    argued = np.isin(y, labels.positions)
+    missing = [labels.names[k] for k in labels.positions if not (y == k).any()]
+    if missing:
+        raise AnnotationError(f"train_ngrams: no training row has the label(s) {', '.join(missing)}")
+    vec = _vectorizer(ngram_max, min_df)
+    X = vec.fit_transform([t for t, a in zip(texts, argued) if a])
+    vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)  # column order: sorted terms
+    lr = LogisticRegression(C=C, max_iter=5000, tol=1e-8).fit(X, y[argued])  # classes_: positions, in order
+    coef, intercept = lr.coef_.astype(float), lr.intercept_.astype(float)
+    if len(coef) == 1:  # two positions: one logit, the same as a softmax over -z/2 and z/2
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+    return NgramLayer(vocabulary, np.asarray(vec.idf_, dtype=float), coef, intercept, 0.0, list(labels.names),
+                      labels.neutral, ngram_max)
+
+
+def fit_weight(own_probs: np.ndarray, ngram_log_probs: np.ndarray, y: np.ndarray, labels: LabelSpace,
+               max_weight: float = 4.0) -> float:
+    """The weight in [0, max_weight] that gives `combine` the lowest negative log-likelihood of `y`."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(w: float) -> float:
+        p = combine(own_probs, ngram_log_probs, w, labels)
+        return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, None)).mean())
+
+    res = minimize_scalar(nll, bounds=(0.0, max_weight), method="bounded", options={"xatol": 1e-4})
+    return round(float(res.x), 4)
