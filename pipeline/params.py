@@ -119,7 +119,7 @@ class TrainStance(_Section):
 
 class TrainNgrams(_Section):
     debate: list[str] = Field(min_length=1)
-    held_out: str = Field(min_length=1)
+    held_out: list[str]
     passages_held_out: str = Field(min_length=1)
     C: float = Field(gt=0)
     ngram_max: int = Field(ge=1, le=5)

@@ -91,8 +91,8 @@ def run_train_ngrams(params, *, embedder=None, model_dir: str | Path | None = No
     cfg = params.train_ngrams
     labels = LabelSpace.from_params(params.stance)
     debate = read_debate_set(cfg.debate, labels.names)
-    scored = {"debate_held_out": read_debate_set([cfg.held_out], labels.names),
-              "held_out_passages": read_passages([cfg.passages_held_out], labels.names)}
+    scored = {Path(path).stem: read_debate_set([path], labels.names) for path in cfg.held_out}
+    scored["held_out_passages"] = read_passages([cfg.passages_held_out], labels.names)
     model = StanceModel.load(paths.STANCE_MODEL)
     embedder = embedder or CachedEmbedder(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None,
                                           params.embed.batch_size, open_store(), backend=params.embed.backend)
@@ -106,7 +106,8 @@ def run_train_ngrams(params, *, embedder=None, model_dir: str | Path | None = No
     with atomic_dir(model_dir or paths.NGRAM_MODEL) as tmp:  # no half-written model on interruption
         layer.save(tmp)
     write_json(metrics_path, metrics)
-    ho = metrics["debate_held_out"]
-    logger.info("train_ngrams: weight %.3f; debate held-out macro-F1 %.3f pair, %.3f with n-grams",
-                layer.weight, ho["pair"]["all"]["macro_f1"], ho["pair_and_ngrams"]["all"]["macro_f1"])
+    for name in scored:
+        logger.info("train_ngrams: %s macro-F1 %.3f pair, %.3f with n-grams (weight %.3f)", name,
+                    metrics[name]["pair"]["all"]["macro_f1"], metrics[name]["pair_and_ngrams"]["all"]["macro_f1"],
+                    layer.weight)
     return metrics
