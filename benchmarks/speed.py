@@ -217,7 +217,8 @@ def prepare_project(root: Path, project_dir: Path) -> None:
     project_dir.mkdir(parents=True, exist_ok=True)
     from pipeline import paths
 
-    for model in (paths.CLAIM_MODEL, paths.STANCE_MODEL, paths.CONTEXT_MODEL):  # what the timed stages load
+    # what the timed stages load
+    for model in (paths.CLAIM_MODEL, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL):
         if (root / model).is_dir():
             shutil.copytree(root / model, project_dir / model, dirs_exist_ok=True)
 

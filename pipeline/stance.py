@@ -355,9 +355,10 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     each label's description and examples, so a label set the model never saw in training works as
     it is. `positions` are their vectors (`position_vectors`), passed in when a stage tags many units
     with one label set. `ngrams` (pipeline.stance_ngrams.NgramLayer) adds what a claim's word order
-    says to the pair model's reading of it, when it was trained for this label set. `context` (pipeline.stance_context.ContextLayer) adds the pull of each
-    claim's neighbours and heading, read alone too; without it, or when it was fitted for another
-    label set, a claim's own words alone decide.
+    says to the pair model's reading of it, when it was trained for this label set. `context`
+    (pipeline.stance_context.ContextLayer) adds the pull of each claim's neighbours and heading,
+    read alone too; without it, or when it was fitted for another label set, a claim's own words
+    alone decide.
     """
     columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
     order, index, claim_rows, read = rows_to_read(sentences, labels, context)

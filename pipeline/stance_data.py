@@ -179,7 +179,7 @@ def read_debate_set(paths: Sequence[str | Path], label_names: Sequence[str]) -> 
     records = []
     for path in paths:
         for line, rec in read_csv_records(path, DEBATE_COLUMNS, error=AnnotationError,
-                                          missing_hint="debate set file not found (check the debate files listed in params.yaml)"):
+                                          missing_hint="debate set file not found (see params.yaml)"):
             _check_labelled_row(rec, f"{path}:{line}", label_names, {"register": REGISTERS})
             records.append({**{c: rec[c] for c in DEBATE_COLUMNS}, "is_claim": int(rec["is_claim"]),
                             "file": Path(path).name, "line": line})

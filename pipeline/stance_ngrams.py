@@ -23,9 +23,10 @@ Saved as arrays (.npz) and JSON, never pickled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ from pipeline.stance import LabelSpace, _log_softmax, _softmax
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
-def _vectorizer(ngram_max: int, min_df: int = 1, vocabulary: dict[str, int] | None = None):
+def _make_vectorizer(ngram_max: int, min_df: int = 1, vocabulary: dict[str, int] | None = None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, ngram_range=(1, ngram_max),
@@ -56,6 +57,7 @@ class NgramLayer:
     neutral: str
     ngram_max: int
     card: dict[str, Any] = field(default_factory=dict)
+    _vectorizer: Any = field(default=None, repr=False, compare=False)  # built once, on first use
 
     def fits(self, labels: LabelSpace) -> bool:
         """Whether the layer was trained for this label set (else the pair model reads alone)."""
@@ -65,9 +67,11 @@ class NgramLayer:
         """(n, positions) the layer's own log-probabilities of each position, given that one is argued."""
         if not len(texts):
             return np.zeros((0, len(self.coef)))
-        vec = _vectorizer(self.ngram_max, vocabulary={t: i for i, t in enumerate(self.vocabulary)})
-        vec.idf_ = self.idf
-        z = np.asarray(vec.transform(list(texts)) @ self.coef.T) + self.intercept
+        if self._vectorizer is None:
+            terms = {t: i for i, t in enumerate(self.vocabulary)}
+            self._vectorizer = _make_vectorizer(self.ngram_max, vocabulary=terms)
+            self._vectorizer.idf_ = self.idf
+        z = np.asarray(self._vectorizer.transform(list(texts)) @ self.coef.T) + self.intercept
         return _log_softmax(z)
 
     def apply(self, own_probs: np.ndarray, texts: Sequence[str], labels: LabelSpace) -> np.ndarray:
@@ -136,7 +140,7 @@ def fit_ngrams(texts: Sequence[str], y: np.ndarray, labels: LabelSpace, *, C: fl
     missing = [labels.names[k] for k in labels.positions if not (y == k).any()]
     if missing:
         raise AnnotationError(f"train_ngrams: no training row has the label(s) {', '.join(missing)}")
-    vec = _vectorizer(ngram_max, min_df)
+    vec = _make_vectorizer(ngram_max, min_df)
     X = vec.fit_transform([t for t, a in zip(texts, argued) if a])
     vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)  # column order: sorted terms
     lr = LogisticRegression(C=C, max_iter=5000, tol=1e-8).fit(X, y[argued])  # classes_: positions, in order
