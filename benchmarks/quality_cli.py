@@ -54,7 +54,8 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `clustering`, `keypoints`, `tune`, `stance-pages` and `stance-models` to the `quality` group."""
+    """Add `clustering`, `keypoints`, `tune`, `stance-pages`, `stance-off-debate` and `stance-models` to the
+    `quality` group."""
 
     @app.command("clustering")
     @user_errors
@@ -345,6 +346,23 @@ def register(app: typer.Typer) -> None:
         write_text(out_dir / "stance_pages.md", text)
         typer.echo(text)
         logger.info("quality stance-pages done in %.0f s", time.perf_counter() - started)
+
+    @app.command("stance-off-debate")
+    @user_errors
+    def stance_off_debate_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_off_debate.json/.md go."),
+    ) -> None:
+        """Claims given a position on pages about other topics (corpora/structure-pages), read alone and in
+        context with the shipped models; the project's outputs are not touched."""
+        from benchmarks.stance_off_debate import off_debate_counts, off_debate_markdown
+        from pipeline.io import write_json, write_text
+
+        result = off_debate_counts(params(), Path.cwd())
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "stance_off_debate.json", result)
+        text = off_debate_markdown(result)
+        write_text(out_dir / "stance_off_debate.md", text)
+        typer.echo(text)
 
     @app.command("stance-models")
     @user_errors

@@ -1,0 +1,23 @@
+"""quality stance-off-debate: the shipped models on pages about other topics, in a scratch folder."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from benchmarks.stance_off_debate import off_debate_counts, off_debate_markdown
+
+
+@pytest.mark.slow
+def test_off_debate_counts_read_the_structure_pages_and_write_nothing_in_the_project(params):
+    before = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
+    result = off_debate_counts(params, ROOT)
+    after = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
+    assert after == before
+    assert result["pages"] == 17 and result["claims"] > 50
+    for read in ("alone", "in_context"):
+        counts = result[read]["per_label"]
+        assert sum(counts.values()) == result["claims"]
+        assert result[read]["positions"] == result["claims"] - counts[params.stance.neutral_label]
+    table = off_debate_markdown(result)
+    assert f"| alone | {result['alone']['positions']} of {result['claims']} |" in table
