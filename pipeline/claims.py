@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,22 +47,16 @@ class ClaimModel:
         return (rules + fitted) / 2 if self.mode == "ensemble" else fitted
 
     def save(self, directory: str | Path) -> None:
-        from pipeline.io import atomic_path, write_json, write_text
+        from pipeline.io import write_model_dir
 
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, weights=self.weights, bias=np.array([self.bias]), mean=self.mean,
-                     scale=self.scale)
+        arrays = {"weights": self.weights, "bias": np.array([self.bias]), "mean": self.mean, "scale": self.scale}
         config = {
             "mode": self.mode,
             "feature_names": self.feature_names,
             "threshold": self.threshold,
             "embedding_model": self.embedding_model,
         }
-        write_json(directory / "config.json", config)
-        write_json(directory / "model_card.json", self.card)
-        write_text(directory / "model_card.md", _card_markdown("Claim detector", self.card))
+        write_model_dir(directory, "Claim detector", arrays, config, self.card)
 
     @classmethod
     def load(cls, directory: str | Path) -> ClaimModel:
@@ -326,19 +319,6 @@ def score_claims(sentences: pd.DataFrame, documents: pd.DataFrame, *, model: Cla
     out["is_claim"] = out["is_claim"].astype(bool)
     logger.info("claims: %d of %d sentences", int(out["is_claim"].sum()), len(out))
     return out
-
-
-def _card_markdown(title: str, card: dict[str, Any]) -> str:
-    lines = [f"# {title}", ""]
-    for key, value in card.items():
-        if isinstance(value, (dict, list)):
-            lines.append(f"## {key}")
-            lines.append("```json")
-            lines.append(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
-            lines.append("```")
-        else:
-            lines.append(f"- **{key}**: {value}")
-    return "\n".join(lines) + "\n"
 
 
 def iter_chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

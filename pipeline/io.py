@@ -133,6 +133,35 @@ def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     return df
 
 
+def write_model_dir(directory: str | Path, title: str, arrays: dict[str, Any], config: dict[str, Any],
+                    card: dict[str, Any]) -> None:
+    """A model folder as `read_model_dir` reads it: weights.npz (arrays, no pickle), config.json, and
+    the model card as JSON and as Markdown under `title`."""
+    import numpy as np
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    write_json(directory / "config.json", config)
+    write_json(directory / "model_card.json", card)
+    write_text(directory / "model_card.md", card_markdown(title, card))
+
+
+def card_markdown(title: str, card: dict[str, Any]) -> str:
+    """A model card as Markdown: scalars as a list, nested values as JSON blocks."""
+    lines = [f"# {title}", ""]
+    for key, value in card.items():
+        if isinstance(value, (dict, list)):
+            lines.append(f"## {key}")
+            lines.append("```json")
+            lines.append(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
+            lines.append("```")
+        else:
+            lines.append(f"- **{key}**: {value}")
+    return "\n".join(lines) + "\n"
+
+
 def read_model_dir(directory: str | Path, missing: str) -> tuple[dict, dict, dict[str, Any]]:
     """(config, model card, arrays) of a model folder written as config.json + weights.npz (no pickle).
 

@@ -246,19 +246,12 @@ class StanceModel:
         return _softmax(label_logits(self.pair_log_proba(text_vecs, position_vecs), self.decision, labels))
 
     def save(self, directory: str | Path) -> None:
-        from pipeline.claims import _card_markdown
-        from pipeline.io import atomic_path, write_json, write_text
+        from pipeline.io import write_model_dir
 
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, **self.head.arrays(), decision=self.decision)
-        write_json(directory / "config.json", {
+        write_model_dir(directory, "Stance pair model", {**self.head.arrays(), "decision": self.decision}, {
             "kind": "pair", "relations": list(RELATIONS), "decision_features": list(DECISION_FEATURES),
             "labels": self.labels.to_json(), "base_model": self.base_model, "encoder": ENCODER_DIR,
-        })
-        write_json(directory / "model_card.json", self.card)
-        write_text(directory / "model_card.md", _card_markdown("Stance pair model", self.card))
+        }, self.card)
 
     @classmethod
     def load(cls, directory: str | Path) -> StanceModel:

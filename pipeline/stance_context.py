@@ -118,18 +118,11 @@ class ContextLayer:
         return out
 
     def save(self, directory: str | Path) -> None:
-        from pipeline.claims import _card_markdown
-        from pipeline.io import atomic_path, write_json, write_text
+        from pipeline.io import write_model_dir
 
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, weights=self.weights)
-        write_json(directory / "config.json", {"kind": "context", "slots": list(SLOTS), "weights": list(WEIGHTS),
-                                               "labels": self.label_names, "neutral": self.neutral,
-                                               "short_words": self.short_words})
-        write_json(directory / "model_card.json", self.card)
-        write_text(directory / "model_card.md", _card_markdown("Stance context layer", self.card))
+        write_model_dir(directory, "Stance context layer", {"weights": self.weights},
+                        {"kind": "context", "slots": list(SLOTS), "weights": list(WEIGHTS), "labels": self.label_names,
+                         "neutral": self.neutral, "short_words": self.short_words}, self.card)
 
     @classmethod
     def load(cls, directory: str | Path) -> ContextLayer:

@@ -81,19 +81,13 @@ class NgramLayer:
         return combine(own_probs, self.log_proba(texts), self.weight, labels)
 
     def save(self, directory: str | Path) -> None:
-        from pipeline.claims import _card_markdown
-        from pipeline.io import atomic_path, write_json, write_text
+        from pipeline.io import write_json, write_model_dir
 
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with atomic_path(directory / "weights.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, idf=self.idf, coef=self.coef, intercept=self.intercept)
-        write_json(directory / "vocabulary.json", self.vocabulary)
-        write_json(directory / "config.json", {"kind": "ngrams", "token_pattern": TOKEN_PATTERN,
-                                               "ngram_max": self.ngram_max, "weight": self.weight,
-                                               "labels": self.label_names, "neutral": self.neutral})
-        write_json(directory / "model_card.json", self.card)
-        write_text(directory / "model_card.md", _card_markdown("Stance n-gram layer", self.card))
+        write_model_dir(directory, "Stance n-gram layer",
+                        {"idf": self.idf, "coef": self.coef, "intercept": self.intercept},
+                        {"kind": "ngrams", "token_pattern": TOKEN_PATTERN, "ngram_max": self.ngram_max,
+                         "weight": self.weight, "labels": self.label_names, "neutral": self.neutral}, self.card)
+        write_json(Path(directory) / "vocabulary.json", self.vocabulary)
 
     @classmethod
     def load(cls, directory: str | Path) -> NgramLayer:
