@@ -194,12 +194,12 @@ def _claim_inputs(rows: pd.DataFrame, nlp, embedder) -> tuple[np.ndarray, np.nda
 
 
 def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.DataFrame | None = None,
-                      held_out: pd.DataFrame | None = None) -> tuple[ClaimModel, dict]:
+                      held_out: dict[str, pd.DataFrame] | None = None) -> tuple[ClaimModel, dict]:
     """Fit the claim detector on annotated sentence rows; metrics are leave-one-document-out.
 
     `rows` is a sentence frame (text/norm_text, role, kind, doc_id) with a 0/1 `is_claim` column;
     its pages are left out one at a time. `extra` rows (the debate set) are always trained on;
-    `held_out` rows are only scored. Boilerplate rows are left out: never claims by rule.
+    `held_out` frames (by name) are only scored. Boilerplate rows are left out: never claims by rule.
     """
     cfg = params.train_claims
     threshold = params.sentences.claim_threshold
@@ -245,11 +245,11 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.Da
                       "in training); boilerplate rows excluded",
         "documents": len(set(docs)),
     }
-    if held_out is not None and len(held_out):
-        h_cues, h_emb, h_y = _claim_inputs(held_out, nlp, embedder)
+    for held_name, frame in (held_out or {}).items():
+        h_cues, h_emb, h_y = _claim_inputs(frame, nlp, embedder)
         h_pred = _apply_length_rule((final.predict_proba(h_cues, h_emb) >= threshold).astype(int), h_cues, params)
-        metrics["debate_held_out"] = prf(h_y, h_pred)
-        logger.info("claim held-out F1: %.3f", metrics["debate_held_out"]["f1"])
+        metrics[held_name] = prf(h_y, h_pred)
+        logger.info("claim F1 on %s: %.3f", held_name, metrics[held_name]["f1"])
     final.card = {
         "task": "claim detection (is_claim)",
         "mode": chosen,

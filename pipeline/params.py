@@ -91,7 +91,7 @@ class TrainEncoder(_Section):
 class TrainClaims(_Section):
     annotations: str
     debate: list[str]
-    held_out: str = Field(min_length=1)
+    held_out: list[str]
     mode: Literal["rules", "classifier", "combined", "ensemble"]
     C: float = Field(gt=0)
 

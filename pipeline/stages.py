@@ -88,7 +88,7 @@ STAGES: tuple[Stage, ...] = (
         "train_claims",
         params=("base", "ingest", "sentences", "stance.labels", *EMBEDDER, "train_claims"),
         inputs=(paths.ENCODER_MODEL, "corpora/annotations", "corpora/seed-blogs", *PAIR_MODEL_DEBATE,
-                "corpora/evaluation/debate_held_out.csv"),
+                "corpora/evaluation/debate_held_out.csv", "corpora/evaluation/debate_held_out_b.csv"),
         outs=(shipped(paths.CLAIM_MODEL),),
         metrics=(metric(paths.TRAIN_CLAIMS_METRICS),),
     ),

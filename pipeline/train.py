@@ -164,7 +164,8 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     sentences, _ = _training_frames(params, params.train_claims.annotations)
     labels = LabelSpace.from_params(params.stance)
     debate = debate_frame(read_debate_set(params.train_claims.debate, labels.names))
-    held_out = debate_frame(read_debate_set([params.train_claims.held_out], labels.names))
+    held_out = {Path(path).stem: debate_frame(read_debate_set([path], labels.names))
+                for path in params.train_claims.held_out}
     model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params, extra=debate,
                                        held_out=held_out)
     with atomic_dir(model_dir or paths.CLAIM_MODEL) as tmp:  # no half-written model on interruption

@@ -123,15 +123,18 @@ def test_debate_rows_become_sentence_rows(tmp_path):
     assert frame["is_claim"].tolist() == [1, 1]
 
 
-def test_the_shipped_debate_set_is_large_labelled_and_apart_from_its_held_out_part(params):
+def test_the_shipped_debate_set_is_large_labelled_and_apart_from_its_held_out_parts(params):
     labels = params.stance.label_names
-    train = read_debate_set([ROOT / f for f in params.train_stance.debate], labels)
-    held = read_debate_set([ROOT / params.train_stance.held_out], labels)
-    assert len(train) >= 1500 and len(held) >= 300
-    assert set(train["stance"]) == set(labels) == set(held["stance"])
-    assert not set(train["text"].str.lower()) & set(held["text"].str.lower())
+    train = read_debate_set([ROOT / f for f in params.train_ngrams.debate], labels)  # every training file
+    assert set(params.train_stance.debate) <= set(params.train_ngrams.debate)
     assert params.train_claims.debate == params.train_stance.debate
-    assert params.train_claims.held_out == params.train_stance.held_out
+    assert params.train_claims.held_out == params.train_ngrams.held_out
+    assert params.train_stance.held_out in params.train_ngrams.held_out
+    for path in params.train_ngrams.held_out:
+        held = read_debate_set([ROOT / path], labels)
+        assert len(train) >= 1500 and len(held) >= 300
+        assert set(train["stance"]) == set(labels) == set(held["stance"])
+        assert not set(train["text"].str.lower()) & set(held["text"].str.lower())
 
 
 def test_the_shipped_pairs_use_only_known_relations(params):
