@@ -24,7 +24,7 @@ Saved as arrays (.npz) and JSON, never pickled.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class NgramLayer:
     ngram_max: int
     card: dict[str, Any] = field(default_factory=dict)
     _vectorizer: Any = field(default=None, repr=False, compare=False)  # built once, on first use
+    _known: dict[str, np.ndarray] | None = field(default=None, repr=False, compare=False)  # text -> log_proba row
 
     def fits(self, labels: LabelSpace) -> bool:
         """Whether the layer was trained for this label set (else the pair model reads alone)."""
@@ -67,6 +68,17 @@ class NgramLayer:
         """(n, positions) the layer's own log-probabilities of each position, given that one is argued."""
         if not len(texts):
             return np.zeros((0, len(self.coef)))
+        if self._known is not None and all(t in self._known for t in texts):
+            return np.array([self._known[t] for t in texts])
+        return self._compute(texts)
+
+    def knowing(self, texts: Sequence[str]) -> NgramLayer:
+        """The same layer with the rows of `texts` computed in one pass (a stage that tags many
+        threads calls `log_proba` once per thread); each row is what `log_proba` gives alone."""
+        uniq = sorted(set(texts))
+        return replace(self, _known=dict(zip(uniq, self._compute(uniq))) if uniq else {})
+
+    def _compute(self, texts: Sequence[str]) -> np.ndarray:
         if self._vectorizer is None:
             terms = {t: i for i, t in enumerate(self.vocabulary)}
             self._vectorizer = _make_vectorizer(self.ngram_max, vocabulary=terms)

@@ -120,3 +120,12 @@ def test_fit_ngram_model_scores_each_set_with_and_without_the_layer():
     assert scores["pair_and_ngrams"]["all"]["macro_f1"] > scores["pair"]["all"]["macro_f1"]
     assert scores["pair"]["all"]["n"] == len(held) and scores["changed_labels"] > 0
     assert layer.card["training_data"]["debate_rows"] == int((~calib).sum())
+
+
+def test_rows_computed_together_are_the_rows_computed_alone():
+    layer = _layer()
+    texts = ["put apples before pears", "weather note", "put pears before apples in plan 3"]
+    known = layer.knowing(texts)
+    for text in texts:
+        assert np.array_equal(known.log_proba([text]), layer.log_proba([text]))
+    assert np.array_equal(known.log_proba(["an unseen sentence"]), layer.log_proba(["an unseen sentence"]))

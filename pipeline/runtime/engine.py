@@ -278,7 +278,10 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
             backend=p.embed.backend)
         order, _, _, read = rows_to_read(sentences, labels, context)
-        embedder.encode(claim_texts(sentences.iloc[order[read]]))  # every vector at once (batched, cached)
+        read_texts = claim_texts(sentences.iloc[order[read]])
+        embedder.encode(read_texts)  # every vector at once (batched, cached)
+        if ngrams is not None and ngrams.fits(labels):
+            ngrams = ngrams.knowing(read_texts)  # every n-gram row at once too
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
