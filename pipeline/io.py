@@ -30,6 +30,7 @@ def _umask() -> int:
 
 # Read once, at import (the stages import this module before they start any thread).
 _FILE_MODE = 0o666 & ~_umask()
+_DIR_MODE = 0o777 & ~_umask()
 
 
 def read_csv_records(path: str | Path, columns: Sequence[str], *, missing_hint: str,
@@ -77,6 +78,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp, _DIR_MODE)  # mkdtemp makes 0700 folders; an output folder gets what mkdir would give
     try:
         yield tmp
         old = path.with_name(f".{path.name}.old")

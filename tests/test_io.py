@@ -76,11 +76,15 @@ def test_write_json_matches_the_standard_library_bytes(tmp_path):
 
 
 def test_atomic_writes_get_the_usual_file_mode(tmp_path):
-    """mkstemp makes 0600 files; an output gets what open() would give under the umask."""
+    """mkstemp makes 0600 files and mkdtemp 0700 folders; an output gets what open() or mkdir would
+    give under the umask."""
     import subprocess
     import sys
 
-    target = tmp_path / "a.txt"
-    code = f"import os; os.umask(0o022); from pipeline.io import write_text; write_text({str(target)!r}, 'x')"
+    target, folder = tmp_path / "a.txt", tmp_path / "model"
+    code = (f"import os; os.umask(0o022); from pipeline.io import atomic_dir, write_text; "
+            f"write_text({str(target)!r}, 'x')\n"
+            f"with atomic_dir({str(folder)!r}) as tmp: write_text(os.path.join(tmp, 'w'), 'y')")
     subprocess.run([sys.executable, "-c", code], check=True)
     assert oct(target.stat().st_mode & 0o777) == "0o644"
+    assert oct(folder.stat().st_mode & 0o777) == "0o755" and (folder / "w").read_text() == "y"
