@@ -338,6 +338,14 @@ def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
     return order, index, claim_rows, np.union1d(claim_rows, near[near >= 0])
 
 
+def read_own_words(texts: list[str], *, model: StanceModel, embedder, positions: np.ndarray, labels: LabelSpace,
+                   ngrams=None) -> np.ndarray:
+    """(n, labels) what each text's own words say: the pair model's label probabilities, with the
+    n-gram layer's (pipeline.stance_ngrams.NgramLayer) added when one is given."""
+    own = model.predict_proba(encode_texts(embedder, texts), positions, labels)
+    return own if ngrams is None else ngrams.apply(own, texts, labels)
+
+
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
                 positions: np.ndarray | None = None, ngrams=None, context=None) -> pd.DataFrame:
     """One row per claim: stance label, its probability, every label's probability (JSON) and the
@@ -361,10 +369,8 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
         positions = position_vectors(labels, embedder)
     texts = claim_texts(sentences)
     own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
-    read_texts = [texts[i] for i in order[read]]
-    own[read] = model.predict_proba(encode_texts(embedder, read_texts), positions, labels)
-    if ngrams is not None:
-        own[read] = ngrams.apply(own[read], read_texts, labels)
+    own[read] = read_own_words([texts[i] for i in order[read]], model=model, embedder=embedder,
+                               positions=positions, labels=labels, ngrams=ngrams)
     words = None if index is None else context.word_counts([texts[i] for i in order])
     probs = own if index is None else context.apply(own, index, words, labels)
     own, probs = own[claim_rows], probs[claim_rows]

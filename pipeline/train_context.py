@@ -34,13 +34,13 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
     score `held` passages with and without it. Each sentence is read alone as the stance stage reads
     it: by the pair model, with the n-gram layer when one is given. Returns the layer (with its
     card) and the metrics."""
-    from pipeline.stance import claim_texts, encode_texts
+    from pipeline.stance import claim_texts, read_own_words
 
     def read_alone(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Each sentence's own label probabilities and word count, as the stance stage reads it."""
         texts = claim_texts(frame)
-        own = model.predict_proba(encode_texts(embedder, texts), positions, labels)
-        return (own if ngrams is None else ngrams.apply(own, texts, labels)), word_counts(texts)
+        return (read_own_words(texts, model=model, embedder=embedder, positions=positions, labels=labels,
+                               ngrams=ngrams), word_counts(texts))
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))

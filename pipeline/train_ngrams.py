@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.io import atomic_dir, write_json
-from pipeline.stance import LabelSpace, claim_texts, encode_texts, label_scores
-from pipeline.stance_ngrams import NgramLayer, fit_ngrams, fit_weight
+from pipeline.stance import LabelSpace, claim_texts, label_scores, read_own_words
+from pipeline.stance_ngrams import NgramLayer, combine, fit_ngrams, fit_weight
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _scores(frame: pd.DataFrame, y: np.ndarray, pair: np.ndarray, layer: NgramLa
     """Macro-F1 etc. of the pair model alone, the layer alone and both, on all rows and on claims."""
     texts = claim_texts(frame)
     lp = layer.log_proba(texts)
-    both = layer.apply(pair, texts, labels)
+    both = combine(pair, lp, layer.weight, labels)
     claims = frame["is_claim"].to_numpy().astype(int) == 1
     out: dict[str, Any] = {}
     argued = np.isin(y, labels.positions)
@@ -99,7 +99,7 @@ def run_train_ngrams(params, *, embedder=None, model_dir: str | Path | None = No
     positions = position_vectors(labels, embedder)
 
     def read_pair(texts: list[str]) -> np.ndarray:
-        return model.predict_proba(encode_texts(embedder, texts), positions, labels)
+        return read_own_words(texts, model=model, embedder=embedder, positions=positions, labels=labels)
 
     calib = calibration_mask(debate, params.train_stance.calibration_share)
     layer, metrics = fit_ngram_model(debate, calib, scored, read_pair=read_pair, labels=labels, cfg=cfg)
