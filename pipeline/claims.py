@@ -254,7 +254,8 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.Da
         "task": "claim detection (is_claim)",
         "mode": chosen,
         "training_data": {"rows": len(y) + len(x_y), "claims": int(y.sum() + x_y.sum()),
-                          "documents": sorted(set(docs)), "debate_set_rows": len(x_y)},
+                          "documents": sorted(set(docs)),
+                          "rows_always_trained_on": _rows_by_file(extra)},
         "embedding_model": name,
         "spacy_cues": FEATURE_NAMES,
         "threshold": threshold,
@@ -263,6 +264,13 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.Da
     }
     final.oof = oof_by_mode[chosen]  # type: ignore[attr-defined]  # for error analysis only
     return final, metrics
+
+
+def _rows_by_file(frame: pd.DataFrame | None) -> dict[str, int]:
+    """How many rows of each file (the debate set's, the passages') the detector always trains on."""
+    if frame is None or frame.empty:
+        return {}
+    return {str(k): int(v) for k, v in frame["source"].value_counts().sort_index().items()}
 
 
 def _apply_length_rule(pred: np.ndarray, cues: np.ndarray, params) -> np.ndarray:

@@ -91,7 +91,9 @@ class TrainEncoder(_Section):
 class TrainClaims(_Section):
     annotations: str
     debate: list[str]
+    passages: list[str]
     held_out: list[str]
+    passages_held_out: str | None
     mode: Literal["rules", "classifier", "combined", "ensemble"]
     C: float = Field(gt=0)
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.errors import AnnotationError
@@ -234,3 +235,20 @@ def read_passages(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd
     if len(dupes):
         raise AnnotationError(f"passages: passage_id {dupes.iloc[0]!r} appears in more than one file")
     return frame.sort_values(["file", "passage_id", "seq"], kind="stable").reset_index(drop=True)
+
+
+def passage_frame(passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages as a sentence frame the claim detector reads: each row keeps the role it has on its
+    page, and a comment's sentences are of kind comment."""
+    key = "passage/" + passages["file"].astype(str) + "/" + passages["passage_id"].astype(str)
+    return pd.DataFrame({
+        "sentence_id": key + ":" + passages["seq"].astype(str),
+        "doc_id": key,
+        "source": "passage/" + passages["file"].astype(str),
+        "text": passages["text"].astype(str),
+        "role": passages["role"].astype(str),
+        "kind": np.where(passages["role"] == "comment", "comment", "article"),
+        "is_claim": passages["is_claim"].astype(int),
+        "gold_stance": passages["stance"].astype(str),
+        "confidence": "high",
+    })

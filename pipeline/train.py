@@ -159,15 +159,19 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
     nlp = nlp or load_spacy(params.sentences.spacy_model, disable=("ner",))
     embedder = embedder or load_embedder(params.embed.model, params.embed.model_package,
                                          params.embed.batch_size)
-    from pipeline.stance_data import debate_frame, read_debate_set
+    from pipeline.stance_data import debate_frame, passage_frame, read_debate_set, read_passages
 
-    sentences, _ = _training_frames(params, params.train_claims.annotations)
+    cfg = params.train_claims
+    sentences, _ = _training_frames(params, cfg.annotations)
     labels = LabelSpace.from_params(params.stance)
-    debate = debate_frame(read_debate_set(params.train_claims.debate, labels.names))
-    held_out = {Path(path).stem: debate_frame(read_debate_set([path], labels.names))
-                for path in params.train_claims.held_out}
-    model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params, extra=debate,
-                                       held_out=held_out)
+    extra = [debate_frame(read_debate_set(cfg.debate, labels.names))]
+    if cfg.passages:
+        extra.append(passage_frame(read_passages(cfg.passages, labels.names)))
+    held_out = {Path(path).stem: debate_frame(read_debate_set([path], labels.names)) for path in cfg.held_out}
+    if cfg.passages_held_out:
+        held_out[Path(cfg.passages_held_out).stem] = passage_frame(read_passages([cfg.passages_held_out], labels.names))
+    model, metrics = train_claim_model(sentences, nlp=nlp, embedder=embedder, params=params,
+                                       extra=pd.concat(extra, ignore_index=True), held_out=held_out)
     with atomic_dir(model_dir or paths.CLAIM_MODEL) as tmp:  # no half-written model on interruption
         model.save(tmp)
     write_json(metrics_path, metrics)

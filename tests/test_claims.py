@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,4 +113,10 @@ def test_seed_training_with_real_models(tmp_path, params):
     metrics = run_train_claims(params, model_dir=tmp_path / "claims",
                                metrics_path=tmp_path / "train_claims.json")
     assert metrics["f1"] > 0.8  # all-claim baseline is 0.84 on these rows
+    for held_out in ("debate_held_out", "debate_held_out_b", "passages_held_out"):
+        assert metrics[held_out]["n"] > 300 and metrics[held_out]["f1"] > 0.8
+    card = json.loads((tmp_path / "claims" / "model_card.json").read_text())
+    trained_on = card["training_data"]["rows_always_trained_on"]
+    assert "passage/passages_a.csv" in trained_on and "debate/train_a.csv" in trained_on
+    assert not any("held_out" in name for name in trained_on)
     assert (tmp_path / "claims" / "weights.npz").is_file()

@@ -123,6 +123,30 @@ def test_debate_rows_become_sentence_rows(tmp_path):
     assert frame["is_claim"].tolist() == [1, 1]
 
 
+def test_passage_rows_become_sentence_rows_with_their_page_roles(tmp_path):
+    from pipeline.stance_data import PASSAGE_COLUMNS, passage_frame, read_passages
+
+    rows = [["p1", "forum", 0, 0, "title", "Sell first", 1, "pro-sales", "none", ""],
+            ["p1", "forum", 1, 1, "comment", "We tried ads.", 0, "neutral", "narration", ""],
+            ["p2", "blog", 0, 0, "body", "Talk to buyers.", 1, "pro-sales", "none", ""]]
+    path = tmp_path / "passages.csv"
+    pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS)).to_csv(path, index=False)
+    frame = passage_frame(read_passages([path], LABELS))
+    assert frame["role"].tolist() == ["title", "comment", "body"]
+    assert frame["kind"].tolist() == ["article", "comment", "article"]
+    assert frame["is_claim"].tolist() == [1, 0, 1]
+    assert frame["doc_id"].nunique() == 2 and frame["sentence_id"].is_unique
+    assert set(frame["source"]) == {"passage/passages.csv"}
+
+
+def test_the_claim_detector_never_trains_on_a_held_out_part(params):
+    cfg = params.train_claims
+    assert cfg.passages == params.train_context.passages
+    assert cfg.passages_held_out == params.train_context.held_out
+    trained = {*cfg.debate, *cfg.passages}
+    assert not trained & {*cfg.held_out, cfg.passages_held_out}
+
+
 def test_the_shipped_debate_set_is_large_labelled_and_apart_from_its_held_out_parts(params):
     labels = params.stance.label_names
     train = read_debate_set([ROOT / f for f in params.train_ngrams.debate], labels)  # every training file
