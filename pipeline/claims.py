@@ -116,7 +116,7 @@ def cue_features(texts: Sequence[str], roles: Sequence[str], kinds: Sequence[str
     rows = []
     if hasattr(nlp, "derive"):  # a cached pipeline: its workers compute the records where they parse
         for record, role, kind in zip(nlp.derive(list(texts), cue_record), roles, kinds):
-            doc_part, lemmas, _ = read_cue_record(record)
+            doc_part, lemmas = read_cue_record(record)
             rows.append(doc_part + _context_cues(role, kind))
             if lemmas_out is not None:
                 lemmas_out.append(lemmas)

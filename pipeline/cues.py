@@ -1,4 +1,4 @@
-"""What the claim and stance features read from one sentence's parse.
+"""What the claim detector reads from one sentence's parse, and the negators relations read.
 
 Computed where the parse happens (a worker process, on the live Doc) and cached by text as one
 record per sentence, so later steps and stages read the record instead of rebuilding the Doc.
@@ -47,33 +47,19 @@ def content_lemmas(doc) -> list[str]:
 
 
 SUBJECT_OF = ("nsubj", "nsubjpass")
-NEGATED, IN_SUBJECT = 1, 2  # bit flags of a token in the record
 
 
 def cue_record(doc) -> bytes:
     """One sentence's record, as JSON (floats written by `repr`, so they read back the same):
-    its SENTENCE_FEATURE_NAMES values, its content lemmas, and per token its lower-case form,
-    lemma and flags (negated; in a clause subject), which the stance terms are matched against."""
-    tokens = [[t.lower_, (t.lemma_ or t.lower_).lower(), token_flags(t)] for t in doc]
-    return json.dumps([sentence_cues(doc), content_lemmas(doc), tokens], ensure_ascii=False,
+    its SENTENCE_FEATURE_NAMES values and its content lemmas."""
+    return json.dumps([sentence_cues(doc), content_lemmas(doc)], ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
-def token_flags(tok) -> int:
-    subject = tok.dep_ in SUBJECT_OF or (tok.head.dep_ in SUBJECT_OF and tok.dep_ in ("compound", "amod"))
-    return (NEGATED if is_negated(tok) else 0) | (IN_SUBJECT if subject else 0)
-
-
-def read_cue_record(data: bytes) -> tuple[list[float], list[str], list[tuple[str, str, int]]]:
-    """(sentence features, content lemmas, (lower, lemma, flags) per token)."""
-    features, lemmas, tokens = json.loads(data)
-    return ([float(x) for x in features], [str(x) for x in lemmas],
-            [(str(a), str(b), int(f)) for a, b, f in tokens])
-
-
-def doc_cue_values(doc) -> tuple[list[float], list[str], list[tuple[str, str, int]]]:
-    """What `read_cue_record(cue_record(doc))` gives, straight from a Doc."""
-    return read_cue_record(cue_record(doc))
+def read_cue_record(data: bytes) -> tuple[list[float], list[str]]:
+    """(sentence features, content lemmas)."""
+    features, lemmas = json.loads(data)
+    return [float(x) for x in features], [str(x) for x in lemmas]
 
 
 def sentence_cues(doc) -> list[float]:
@@ -147,29 +133,3 @@ NEGATORS = {"not", "no", "never", "n't", "without", "nor", "neither", "instead",
 def negator_among(words) -> bool:
     """Whether any of these lower-case words negates what follows ('not', 'never', "shouldn't")."""
     return any(w in NEGATORS or w.endswith("n't") for w in words)
-
-
-# Verbs of knowing: 'you do not understand marketing' denies the reader's grasp, not marketing.
-COGNITION_VERBS = {"understand", "know", "realize", "realise", "see", "get", "appreciate", "grasp",
-                   "recognize", "recognise", "notice"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
-
-
-def is_negated(tok) -> bool:
-    """Whether the sentence denies this word ('not marketing', 'never sell'), from the parse."""
-    doc = tok.doc
-    if negator_among(doc[j].lower_ for j in range(max(tok.i - 3, 0), tok.i)):
-        return True
-    if any(c.dep_ == "neg" and c.i < tok.i for c in tok.children):
-        return True
-    below = tok
-    for anc in tok.ancestors:
-        if below.dep_ in SUBJECT_DEPS:
-            # 'Marketing is not a luxury': the negation denies the predicate, not the subject.
-            return False
-        if any(c.dep_ == "neg" for c in anc.children):
-            return anc.lemma_.lower() not in COGNITION_VERBS
-        if anc.dep_ == "ROOT":
-            break
-        below = anc
-    return False
