@@ -245,6 +245,11 @@ def report(p: Params) -> None:
     logger.info("report: %s (%d bytes, %d claims)", paths.REPORT, len(page.encode("utf-8")), len(doc["claims"]))
 
 
+# Pages written to score the readers, and their gold (under evaluate.annotations_dir): the pages the
+# readers were developed with, and pages kept apart from that work (scored only).
+STRUCTURE_PAGES = (("structure-pages", "structure_pages.json"), ("structure-held-out", "structure_held_out.json"))
+
+
 def evaluate(p: Params) -> None:
     """Score the outputs against the gold annotations; write metrics/ (DVC metrics)."""
     import pandas as pd
@@ -266,10 +271,10 @@ def evaluate(p: Params) -> None:
         rejects=rejects, ingest_report=read_json(paths.INGEST_REPORT),
     )
     relations = score_relations(documents, edges, gold_structure)
-    # The structure pages are read here, straight from their folder: they are not a corpus of the map.
-    pages = ingest_corpora([read_corpus(Path("corpora"), "structure-pages", p.ingest.max_file_bytes)])
-    structure["structure_pages"] = score_structure_pages(
-        pages.documents, pages.blocks, read_json(ann / "structure_pages.json"))
+    # The structure pages are read here, straight from their folders: they are not corpora of the map.
+    for corpus, gold in STRUCTURE_PAGES:
+        pages = ingest_corpora([read_corpus(Path("corpora"), corpus, p.ingest.max_file_bytes)])
+        structure[Path(gold).stem] = score_structure_pages(pages.documents, pages.blocks, read_json(ann / gold))
     write_json(paths.STRUCTURE_METRICS, structure)
     write_json(paths.MAP_METRICS, {**score_map(sentences, clusters, edges),
                                    **{k: v for k, v in relations.items() if k != "relation_details"}})

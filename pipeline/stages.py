@@ -170,8 +170,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "evaluate",
         params=("evaluate", "ingest.max_file_bytes"),
-        inputs=("corpora/annotations", "corpora/structure-pages", paths.DOCUMENTS, paths.REJECTS,
-                paths.INGEST_REPORT, paths.SENTENCES, paths.CLUSTERS, paths.EDGES),
+        inputs=("corpora/annotations", "corpora/structure-pages", "corpora/structure-held-out", paths.DOCUMENTS,
+                paths.REJECTS, paths.INGEST_REPORT, paths.SENTENCES, paths.CLUSTERS, paths.EDGES),
         metrics=(metric(paths.STRUCTURE_METRICS), metric(paths.MAP_METRICS), metric(paths.STANCE_METRICS)),
         plots=(metric(paths.RELATION_DETAILS),),
     ),

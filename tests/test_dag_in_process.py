@@ -91,7 +91,7 @@ def _project(folder: Path) -> Path:
     """A project folder: the tiny corpus, the gold annotations and structure pages evaluate reads."""
     corpora = folder / "corpora"
     shutil.copytree(ROOT / "tests" / "fixtures" / "corpora" / CORPUS, corpora / CORPUS)
-    for name in ("annotations", "structure-pages"):
+    for name in ("annotations", "structure-pages", "structure-held-out"):
         shutil.copytree(ROOT / "corpora" / name, corpora / name)
     return folder
 

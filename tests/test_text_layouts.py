@@ -280,3 +280,487 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
     assert not low, low
     for field in ("titles_correct", "comment_counts_correct", "boilerplate_precision", "url_correct"):
         assert field in pages_metrics
+
+
+# --- Layouts the reader was not written for: site menus, post headers that repeat, thread furniture ---
+
+
+def _bodies(docs: list[Doc]) -> list[str]:
+    return [t for d in docs for t in _roles(d, "body")]
+
+
+MENU_PAGE = """Skip to main content
+Pantry Notes
+Sign in
+Subscribe
+
+Freezing bread without freezer burn
+Kitchen tips
+
+By Ruth Amsel · May 2, 2024 · 3 min read
+Share on X
+Email
+
+Slice the loaf before freezing so you can take out one slice at a time. Double-bag it and press the air out.
+
+Related
+How long does flour keep?
+Ten uses for stale bread
+
+Get our weekly kitchen note
+Your email address
+Subscribe
+
+© 2024 Pantry Notes
+"""
+
+
+def test_title_after_a_site_menu_and_article_furniture_around_it():
+    article, comments = _read(MENU_PAGE)
+    assert comments == []
+    assert article.title == "Freezing bread without freezer burn"
+    assert article.author == "Ruth Amsel"
+    assert _roles(article, "body") == [
+        "Slice the loaf before freezing so you can take out one slice at a time. Double-bag it and press the air out."]
+    furniture = _roles(article, "boilerplate")
+    for line in ("Skip to main content", "Pantry Notes", "Sign in", "Kitchen tips", "Related",
+                 "How long does flour keep?", "Ten uses for stale bread", "Get our weekly kitchen note",
+                 "Your email address", "© 2024 Pantry Notes"):
+        assert line in furniture
+
+
+RECIPE = """Home
+Recipes
+Sign in
+
+Quick pan flatbread
+
+Flour
+Water
+Salt
+Oil
+
+Mix everything into a soft dough and rest it for ten minutes. Cook it in a dry pan until it puffs.
+
+Baking
+Bread
+Weeknight
+"""
+
+
+def test_tags_after_the_text_are_furniture_but_a_list_before_it_is_not():
+    article, _ = _read(RECIPE)
+    furniture = _roles(article, "boilerplate")
+    assert {"Baking", "Bread", "Weeknight"} <= set(furniture)
+    assert not {"Flour", "Water", "Salt", "Oil"} & set(furniture)
+
+
+REDDIT_LIKE = """Log In
+Search
+
+r/sourdough
+Posted by u/crumb_shot 3h ago
+Starter smells like nail polish remover
+Help
+
+Fed it twice a day for a week and now it smells sharp. Is it ruined?
+
+4 Comments
+
+level 1
+rye_baker · 2h ago
+That smell means it is hungry. Feed it more often or at a higher ratio.
+12 points
+Reply Share
+
+level 2
+crumb_shot OP · 2h ago
+Would a one to five feed be enough?
+3 points
+Reply Share
+
+level 1
+levain_lou · 1h ago
+Mine did the same in summer. A cooler spot fixed it.
+5 points
+Reply Share
+
+View more comments
+"""
+
+
+def test_label_and_byline_above_the_title_and_nesting_levels():
+    article, comments = _read(REDDIT_LIKE)
+    assert article.title == "Starter smells like nail polish remover"
+    assert article.author == "crumb_shot"
+    assert {"r/sourdough", "Posted by u/crumb_shot 3h ago", "Help"} <= set(_roles(article, "boilerplate"))
+    assert (article.declared_comment_count, article.found_comment_count) == (4, 3)
+    assert [c.author for c in comments] == ["rye_baker", "crumb_shot", "levain_lou"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert comments[0].text.startswith("rye_baker · 2h ago")  # 'level 1' closes what comes before
+    assert _bodies(comments) == ["That smell means it is hungry. Feed it more often or at a higher ratio.",
+                                 "Would a one to five feed be enough?",
+                                 "Mine did the same in summer. A cooler spot fixed it."]
+    assert "View more comments" in _roles(comments[-1], "boilerplate")
+
+
+FORUM_ECHO = """Harbour Sailing Club Forum
+Members area
+
+Reefing early on a small keelboat
+Post Reply
+3 posts • Page 1 of 1
+
+Reefing early on a small keelboat
+Post by tiller_tom » Sat Jun 1, 2024 8:10 am
+When do you put the first reef in? I usually wait until the boat heels too far.
+Tom — two seasons on a Drascombe
+Top
+
+Re: Reefing early on a small keelboat
+Post by jib_sheet » Sat Jun 1, 2024 9:45 am
+As soon as you wonder whether you should. Shaking a reef out is easier than putting one in.
+Top
+
+Re: Reefing early on a small keelboat
+Post by tiller_tom » Sat Jun 1, 2024 6:30 pm
+jib_sheet wrote: ↑Sat Jun 1, 2024 9:45 am
+As soon as you wonder whether you should.
+Tried it this afternoon and the boat was far more comfortable.
+Tom — two seasons on a Drascombe
+Top
+"""
+
+
+def test_title_a_later_re_line_repeats_and_forum_posts_under_repeated_headers():
+    article, comments = _read(FORUM_ECHO)
+    assert article.title == "Reefing early on a small keelboat"
+    assert {"Harbour Sailing Club Forum", "Members area"} <= set(_roles(article, "boilerplate"))
+    assert article.author == "tiller_tom"  # the opening post is the article
+    assert _roles(article, "body") == ["When do you put the first reef in? I usually wait until the boat heels too far."]
+    assert article.declared_comment_count == 2  # '3 posts' counts the opening post
+    assert [c.author for c in comments] == ["jib_sheet", "tiller_tom"]
+    assert all(c.text.startswith("Re: Reefing early") for c in comments)
+    assert comments[1].parent_key == "c1"  # it quotes the first reply
+    furniture = _all_boilerplate([article, *comments])
+    assert furniture.count("Tom — two seasons on a Drascombe") == 2  # a signature repeats
+    assert "jib_sheet wrote: ↑Sat Jun 1, 2024 9:45 am" in furniture and "Top" in furniture
+
+
+DOT_THREAD = """Why we stopped using story points
+Comments
+
+amara_k · 3h
+We switched to counting items per week and nobody misses the estimates.
+
+jon_b · 2h
+@amara_k did your forecasts get worse?
+
+amara_k · 1h
+jon_b, no, they got better because nobody pads a count.
+"""
+
+
+def test_three_comments_under_repeated_name_and_time_headers():
+    article, comments = _read(DOT_THREAD)
+    assert article.title == "Why we stopped using story points"
+    assert [c.author for c in comments] == ["amara_k", "jon_b", "amara_k"]
+    assert [c.parent_key for c in comments] == ["", "c1", "c2"]
+    assert [c.addressed_to for c in comments] == [None, "amara_k", "jon_b"]
+    assert [_roles(c, "boilerplate") for c in comments] == [["amara_k · 3h"], ["jon_b · 2h"], ["amara_k · 1h"]]
+
+
+LETTER = """The Tidy Shed
+Subscribe
+Sign in
+
+Label the shelves, not the boxes
+Boxes move; shelves stay where they are.
+Pia Lund
+Jun 3, 2024
+
+Once a shelf has a label, whatever sits on it goes back to the same place.
+
+3 Comments
+
+Oskar Berg
+Jun 3
+Labelled shelves lasted a month in our garage before the kids won.
+Like (2)
+Reply
+
+Pia Lund
+Author
+Jun 4
+Oskar, put the labels at child height and try again.
+Like (1)
+Reply
+
+Ilse Vik
+Jun 5
+We use photos instead of words so everyone understands them.
+Like
+Reply
+
+© 2024 Pia Lund
+Start writing
+"""
+
+
+def test_name_and_date_lines_with_a_badge_controls_and_a_page_footer():
+    article, comments = _read(LETTER)
+    assert article.title == "Label the shelves, not the boxes"
+    assert article.author == "Pia Lund"
+    assert (article.declared_comment_count, article.found_comment_count) == (3, 3)
+    assert [c.author for c in comments] == ["Oskar Berg", "Pia Lund", "Ilse Vik"]
+    assert (comments[1].parent_key, comments[1].addressed_to) == ("c1", "Oskar Berg")
+    assert [c.parent_key for c in (comments[0], comments[2])] == ["", ""]
+    assert _bodies(comments) == ["Labelled shelves lasted a month in our garage before the kids won.",
+                                 "Oskar, put the labels at child height and try again.",
+                                 "We use photos instead of words so everyone understands them."]
+    assert {"Author", "Like (1)", "Reply", "© 2024 Pia Lund", "Start writing"} <= set(_all_boilerplate(comments))
+
+
+QA_TRAILING = """Garden Answers
+Questions
+Log in
+
+Why are my courgette flowers falling off?
+Asked 1 month ago
+
+The plant flowers every day but no fruit sets. The flowers just drop.
+
+Share
+Follow
+asked Jul 2, 2023 at 8:00
+veg_patch_vi
+51 ● 2
+
+2 Answers
+
+6
+
+Those are male flowers. The female ones have a tiny courgette behind the petals and come later.
+
+Share
+Follow
+answered Jul 2, 2023 at 9:30
+allotment_al
+1,020 ● 4 ● 9
+
+Thanks, I had no idea there were two kinds. – veg_patch_vi Jul 2, 2023 at 10:05
+Add a comment
+
+1
+
+Hand-pollinate with a small brush once the first female flower opens.
+
+Share
+Follow
+answered Jul 3, 2023 at 7:45
+bee_less
+12 ● 1
+Add a comment
+
+Your Answer
+"""
+
+
+def test_posts_signed_at_their_end_and_one_line_comments_under_an_answer():
+    article, comments = _read(QA_TRAILING)
+    assert article.title == "Why are my courgette flowers falling off?"
+    assert article.author == "veg_patch_vi"
+    assert article.declared_comment_count == 2
+    assert [c.author for c in comments] == ["allotment_al", "veg_patch_vi", "bee_less"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert comments[0].text.startswith("Those are male flowers.")  # the vote count '6' is not the answer
+    assert _roles(comments[1], "body") == ["Thanks, I had no idea there were two kinds."]
+    assert _bodies(comments) == [
+        "Those are male flowers. The female ones have a tiny courgette behind the petals and come later.",
+        "Thanks, I had no idea there were two kinds.",
+        "Hand-pollinate with a small brush once the first female flower opens."]
+
+
+MAIL_THREAD = """lists.example.org
+[Date Prev][Date Next][Thread Prev][Thread Next]
+
+Choir rehearsal moved to Thursdays
+
+From: Greta Holm <greta@example.org>
+Date: Mon, 3 Jun 2024 18:00:00 +0200
+Subject: [choir] Choir rehearsal moved to Thursdays
+
+From next week we rehearse on Thursdays at 19:30, same hall.
+--
+choir mailing list
+choir@lists.example.org
+
+From: Aled Rhys <aled@example.net>
+Date: Mon, 3 Jun 2024 19:12:00 +0200
+Subject: Re: [choir] Choir rehearsal moved to Thursdays
+
+On Mon, 3 Jun 2024, Greta Holm wrote:
+> From next week we rehearse on Thursdays at 19:30
+
+Thursdays clash with the football for a few of the basses.
+--
+choir mailing list
+choir@lists.example.org
+
+From: Greta Holm <greta@example.org>
+Date: Tue, 4 Jun 2024 08:05:00 +0200
+Subject: Re: [choir] Choir rehearsal moved to Thursdays
+
+On Mon, 3 Jun 2024, Aled Rhys wrote:
+> Thursdays clash with the football for a few of the basses.
+
+Aled, we can start at 20:00 on match nights.
+--
+choir mailing list
+choir@lists.example.org
+"""
+
+
+def test_mail_thread_replies_follow_what_they_quote_and_the_list_footer_is_furniture():
+    article, comments = _read(MAIL_THREAD)
+    assert article.title == "Choir rehearsal moved to Thursdays"
+    assert article.author == "Greta Holm"
+    assert article.declared_comment_count is None
+    assert [c.author for c in comments] == ["Aled Rhys", "Greta Holm"]
+    assert [c.parent_key for c in comments] == ["", "c1"]  # each quotes the message before it
+    assert [c.addressed_to for c in comments] == [None, "Aled Rhys"]
+    assert all(c.text.startswith("From: ") for c in comments)
+    furniture = _all_boilerplate([article, *comments])
+    assert furniture.count("choir mailing list") == 3 and furniture.count("choir@lists.example.org") == 3
+    assert "On Mon, 3 Jun 2024, Aled Rhys wrote:" in furniture
+    assert "Aled, we can start at 20:00 on match nights." in _roles(comments[1], "body")
+
+
+AGG_PARENT_LINKS = """Why our team moved off microservices
+58 points by kora_v 4 hours ago | hide | past | favorite | 12 comments
+
+tamsin_o 3 hours ago | next [–]
+The network calls were the real cost, not the code.
+
+kora_v 3 hours ago | parent | next [–]
+Exactly, half our latency was serialisation.
+
+bryn_x 2 hours ago | prev [–]
+Monoliths are fine until the deploys collide.
+"""
+
+
+def test_parent_links_without_indentation_answer_the_comment_above():
+    article, comments = _read(AGG_PARENT_LINKS)
+    assert (article.title, article.author, article.declared_comment_count) == (
+        "Why our team moved off microservices", "kora_v", 12)
+    assert [c.author for c in comments] == ["tamsin_o", "kora_v", "bryn_x"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+
+
+QA_WITH_COMMENT = """Why do my basil leaves turn black?
+3 Answers
+
+Noor Haddad, Kitchen gardener · Answered 1y
+Cold nights. Basil hates anything under ten degrees.
+Upvote · 14
+Share
+
+Eli Brandt · 11mo
+Mine turned black in a cold draught by the window too.
+Reply
+
+Kai Ostrom, Grows herbs indoors · Answered 2y
+Overwatering does the same. Let the pot dry between waterings.
+Upvote · 3
+Share
+"""
+
+
+def test_a_rarer_header_shape_is_a_comment_under_the_answer_above():
+    article, comments = _read(QA_WITH_COMMENT)
+    assert article.author is None
+    assert [c.author for c in comments] == ["Noor Haddad", "Eli Brandt", "Kai Ostrom"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+
+
+DIARY = """Three days on the coast path
+
+By Mara Quinn · June 2, 2024
+
+We walked west from the harbour with far too much in our packs.
+
+Day One
+June 3, 2024
+Fog all morning, then the cliffs opened up and we could see the whole bay.
+
+Day Two
+June 4, 2024
+A steep climb out of the cove, lunch on the headland, rain by four.
+"""
+
+
+def test_dated_sections_of_an_article_are_not_a_thread():
+    article, comments = _read(DIARY)
+    assert comments == []
+    assert article.author == "Mara Quinn"
+
+
+ARCHIVED_MESSAGE = """[Date Prev][Date Next][Thread Prev][Thread Next]
+
+Bike shed keys
+
+Kim Sato kim at example.org
+Wed Jun 5 08:12:44 CEST 2024
+
+Previous message: Parking on Saturday
+Next message: Bike shed keys
+
+Whoever borrowed the spare bike shed key, please drop it back in the office before Friday.
+
+More information about the residents mailing list
+"""
+
+
+def test_a_lone_header_under_the_title_names_the_writer():
+    article, comments = _read(ARCHIVED_MESSAGE)
+    assert comments == []
+    assert article.title == "Bike shed keys"
+    assert article.author == "Kim Sato"
+    assert _roles(article, "body") == [
+        "Whoever borrowed the spare bike shed key, please drop it back in the office before Friday."]
+
+
+def test_header_parts_when_who_and_post_furniture():
+    from pipeline.readers.layout import Line, post_furniture_reason, site_furniture_reason, when_in, who_of
+
+    for line, when in (("6h ago", "6h ago"), ("Posted April 3", "April 3"), ("Tue Mar 12, 2024 9:14 am", None),
+                       ("Mon, 11 Mar 2024 21:03:17 +0100", None), ("Answered 2y", "2y"), ("35mm lens", ""),
+                       ("It rained all day on May 4, 2024 and we stayed in.", "")):
+        m = when_in(line)
+        assert (m.group(0) if m else "") == (line if when is None else when), line
+    assert [who_of(s) for s in ("brewsy_dee", "u/sawdust_sally", "Jonas Feld", "From: Ann Lee <ann@example.org>",
+                                "cherry_and_chisel OP", "Share", "Reply", "Author", "Gareth Poole says:")] == [
+        "brewsy_dee", "sawdust_sally", "Jonas Feld", "Ann Lee", "cherry_and_chisel", None, None, None, "Gareth Poole"]
+    for control in ("Reply", "Like (4)", "2 Likes", "Upvote · 48", "Reply Share Report Save Follow",
+                    "Like · Reply · 3 Reactions", "118 points", "level 2", "-1", "Add a comment", "Sort by: Best"):
+        assert post_furniture_reason(control), control
+    assert post_furniture_reason("Likes are not the point of a post.") is None
+
+    def line(raw: str) -> Line:
+        return Line(0, 0, len(raw), 0, raw)
+
+    for menu in ("Quick links\tFAQ\tRegister\tLogin", "Board index ‹ Repair ‹ Drivetrain", "Sign in",
+                 "[Thread Prev][Thread Next]", "← Older post", "Forum software © 2024 Example"):
+        assert site_furniture_reason(line(menu)), menu
+    assert site_furniture_reason(line("A short title about menus")) is None
+
+
+def test_a_greeting_that_names_no_participant_addresses_nobody():
+    page = ("Chain keeps slipping on the small cog\n3 Replies\n\n"
+            "velo_vic · 2d\nIt slips under load on the two smallest cogs.\n\n"
+            "spoke_sam · 2d\nYour chain is probably stretched. Measure it.\n\n"
+            "velo_vic · 1d\nSolved, thanks all. New chain and it is silent.\n")
+    article, comments = _read(page)
+    assert [c.addressed_to for c in comments] == [None, None, None]
+    assert [c.parent_key for c in comments] == ["", "", ""]

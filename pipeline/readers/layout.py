@@ -392,11 +392,12 @@ REPLY_COUNT_RE = re.compile(
     r"^(?:(?:replies|answers|posts|comments)\s*:\s*(?P<a>\d+)|(?P<b>\d+|no|one|two|three|four|five)"
     r"\s+(?:answers?|replies))$", _I)
 # Layout: forum, Q&A and aggregator bylines naming a handle ('Posted by amy_chen on 4 March 2024',
+# 'Posted by u/amy_chen 7h ago',
 # 'Asked by bea_lopez · 3 years ago', 'Answer by grant_h · 12 votes', 'dmitri_p 7 hours ago | next',
 # 'nadia_f wrote:').
 HANDLE_BYLINE_RE = re.compile(
     rf"^(?:(?:posted|asked|answered|answer|reply|replied|comment)\s+(?:on\s+{_DATE}\s+)?by\s+"
-    rf"(?P<a>{_HANDLE})(?:\s*(?:[·•|,]|\bon\b|\d).*)?"
+    rf"(?:u/)?(?P<a>{_HANDLE})(?:\s*(?:[·•|,]|\bon\b|\d).*)?"
     rf"|(?P<b>{_HANDLE})\s+(?:wrote|replied|posted|says)\s*:?"
     rf"|(?P<c>{_HANDLE})\s+(?:{_AGO}|on\s+{_DATE})(?:\s*[|·•].*)?)$", _I)
 # Layout: a newsletter's table of contents header ('In this issue:', 'Contents').
@@ -430,3 +431,203 @@ def furniture_reason(norm: str) -> str | None:
     if len(norm) <= 300 and _short_links(_CRUMB_SEPARATOR.split(norm), 2, 60, 6):
         return "navigation"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads of any site: site furniture, post headers (who + when) and the controls around posts.
+# These serve layouts the reader was not written for (forums, Q&A, social and newsletter sites
+# saved as text), so each names a kind of line, not one site's wording.
+
+# Layout: a site menu printed one item a line ('Skip to main content', 'Sign in', 'Cart (0)').
+NAV_ITEM_RE = re.compile(
+    r"^(?:skip to (?:main )?content|skip navigation|open in app|get the app|sign ?(?:in|up|out)"
+    r"|log ?(?:in|out)|register|subscribe|home|menu|search(?:\s+\S+){0,2}\s*(?:…|\.\.\.)?|write|start writing"
+    r"|shop|store|cart(?:\s*\(\d+\))?|contact(?: us)?|about(?: us)?|blog|archive|notifications|messaging"
+    r"|messages|jobs|my network|me|following|spaces|questions|tags|users|forums?|community|help|faq"
+    r"|newsletter|privacy(?: policy)?|terms(?: of (?:service|use))?|careers|press|status|categories"
+    r"|latest|explore|quick links|jump to|who is online|footer)$", _I)
+# Layout: a menu or tag list whose items are separated by tabs or runs of spaces (kept in the raw line).
+_CELL_SEPARATOR = re.compile(r"\t+| {3,}")
+# Layout: '[Thread Prev][Thread Next][Date Index]' (mailing-list archives).
+_BRACKET_NAV_RE = re.compile(r"^(?:\[[^\[\]]{1,40}\]\s*){2,}$")
+# Layout: a breadcrumb with any of the arrow separators ('Board index ‹ Repair ‹ Drivetrain').
+_ANY_CRUMB_SEPARATOR = re.compile(r"\s*[›»‹«]\s*")
+# Layout: a list archive's links and footer ('Previous message: …', 'More information about the … list').
+_ARCHIVE_NAV_RE = re.compile(
+    r"^(?:(?:previous|next) (?:message|thread|topic|post)(?: \(by thread\))?\s*:|messages sorted by\s*:"
+    r"|more information about the\b.*\b(?:mailing )?list$|\S+ mailing list$)", _I)
+# Layout: links to the neighbouring posts ('← Older post', 'Next post →').
+_ARROW_LINK_RE = re.compile(r"^[←⟵«‹]\s*\S|\S\s*[→⟶»›]$")
+
+
+def site_furniture_reason(line: Line) -> str | None:
+    """Why a line is site furniture: a menu, breadcrumb, footer or neighbour link, or None.
+
+    A superset of furniture_reason() that also reads the raw line (menus separated by tabs).
+    """
+    norm = line.norm
+    reason = furniture_reason(norm)
+    if reason:
+        return reason
+    if NAV_ITEM_RE.match(norm) or _BRACKET_NAV_RE.match(norm):
+        return "navigation"
+    cells = _CELL_SEPARATOR.split(line.text.strip())
+    if _short_links(cells, 3, 40, 4) and sum(c.strip().isdigit() for c in cells) <= 1:
+        return "navigation"
+    if len(norm) <= 120 and _short_links(_ANY_CRUMB_SEPARATOR.split(norm), 3, 40, 5):
+        return "navigation"
+    if len(norm) <= 80 and _ARROW_LINK_RE.search(norm):
+        return "link to another post"
+    if "©" in norm and len(norm.split()) <= 12:
+        return "page footer"
+    if _ARCHIVE_NAV_RE.match(norm):
+        return "navigation"
+    return None
+
+
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+               r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_CLOCK = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*[+-]\d{4})?)"
+_RELATIVE = (rf"(?:{_AGO}|\d{{1,3}}(?:s|m|h|d|w|mo|y|yr)(?:\s+ago)?|\d{{1,3}}\s+(?:mins?|hrs?|wks?|yrs?)\s+ago"
+             rf"|(?:today|yesterday)(?:\s+at)?{_CLOCK}?|just now|\d{{1,2}}:\d{{2}}\s*(?:am|pm))")
+_CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+             rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+             rf"{_CLOCK}?")
+# When a post was written, as thread headers print it: '6h ago', '2d', '7 hours ago', 'Mar 12',
+# 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'.
+WHEN_RE = re.compile(rf"(?<![\w/])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?!\w)", _I)
+
+# Words that say what a header line is, kept in its shape ('Post by X »', 'answered Mar 3', 'Date:').
+_HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "replied", "wrote", "said",
+                 "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
+# A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
+BADGE_RE = re.compile(r"^(?:op|author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
+_BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
+# A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
+_HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
+# Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.
+FROM_HEADER_RE = re.compile(r"^from\s*:\s*(?P<name>[^<>]*?)\s*(?:<(?P<address>[^<>]+)>)?$", _I)
+MAIL_HEADER_RE = re.compile(r"^(?:from|date|subject|to|cc|sent|reply-to|message-id)\s*:\s*\S", _I)
+# Layout: a post's subject line repeating the thread title ('Re: Creaking bottom bracket').
+SUBJECT_RE = re.compile(r"^(?:subject\s*:\s*)?(?:(?:re|aw|fwd?)\s*:\s*)+(?:\[[^\]]*\]\s*)?(?P<title>\S.*)$", _I)
+# Layout: a reputation line under a Q&A writer's name ('8,311 ● 3 ● 40 ● 77').
+REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$")
+
+
+def who_of(norm: str) -> str | None:
+    """The writer a header line names on its own: a handle, a two-to-four-word name, 'X says:'
+    or a mail 'From:' header (badges and 'u/' dropped); None if the line names nobody."""
+    m = FROM_HEADER_RE.match(norm)
+    if m:
+        name = m.group("name").strip().strip("\"'")
+        if name and who_of(name):
+            return who_of(name)
+        address = m.group("address") or (name if "@" in name else "")
+        return address.split("@")[0] or None
+    m = AUTHOR_LINE_RE.match(norm)
+    if m and (PERSON_LINE_RE.match(m.group("name")) or _HANDLE_TOKEN.match(m.group("name"))):
+        return m.group("name")
+    name = _BADGE_SUFFIX.sub("", norm.strip())
+    if _HANDLE_TOKEN.match(name) and not (BADGE_RE.match(name) or NAV_ITEM_RE.match(name)
+                                          or post_furniture_reason(name)):
+        return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
+    if PERSON_LINE_RE.match(name) and 2 <= len(name.split()) <= 4 and not NAV_ITEM_RE.match(name):
+        return name
+    return None
+
+
+def when_in(norm: str) -> re.Match[str] | None:
+    """Where a short header line says when its post was written, or None.
+
+    Only lines of at most 14 words without a sentence inside count: prose mentions dates too.
+    """
+    if len(norm.split()) > 14 or not is_single_sentence(norm) or norm.endswith((".", "?", "!")) and (
+            len(norm.split()) > 6):
+        return None
+    return WHEN_RE.search(norm)
+
+
+def inline_who(before: str, after: str) -> tuple[str | None, str]:
+    """(writer, header words) from the text around a date on one header line.
+
+    'Post by grimpeur_ned »' -> ('grimpeur_ned', 'post by'); 'Rowan Achebe, Market gardener ·
+    Answered' -> ('Rowan Achebe', 'answered'); 'Date:' -> (None, 'date'); '' + 'by Ann Lee' -> 'Ann Lee'.
+    """
+    lead = [w.lower().strip(":»·•|,") for w in before.split()]
+    words_ = " ".join(w for w in lead if w in _HEADER_WORDS)
+    m = re.match(r"^\s*by\s+(.+?)\s*(?:[|·•,].*)?$", after, _I)
+    if m and who_of(m.group(1)):
+        return who_of(m.group(1)), words_
+    text = re.sub(r"^(?:(?:post(?:ed)?|answer(?:ed)?|asked|comment(?:ed)?|repl(?:y|ied)|written|published"
+                  r"|updated|edited)(?:\s+|$))?(?:by\s+)?", "", before.strip(), flags=_I)
+    head = re.split(r"\s*[,·•|»›:(]\s*|\s+[–—-]\s+", text, maxsplit=1)[0]
+    head = re.sub(r"\s+(?:(?:commented|replied|posted|wrote|said|answered|asked)(?:\s+on)?|on|at)$", "", head, flags=_I)
+    if not head or head.lower() in _HEADER_WORDS:
+        return None, words_
+    return who_of(head), words_
+
+
+# Layout: controls and counters printed around each post of a thread ('Reply', 'Like (3)',
+# '2 Likes', 'Upvote · 12', 'Reply Share Report Save Follow', 'Like · Reply · 3 Reactions', '118 points').
+_CONTROL_WORD = re.compile(
+    r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?"
+    r"|votes?|points?|flag|edit|edited|permalink|link|award|respond|comment|comments|reactions?|restacks?"
+    r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?"
+    r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|[+\-−]?[\d.,]+[kKmM]?"
+    r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
+_CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")
+# Layout: a comment's nesting level printed over it ('level 2').
+NESTING_LEVEL_RE = re.compile(r"^level (?P<n>\d+)$", _I)
+# Layout: a header's link to the post it answers ('dpark 7 hours ago | parent | next [–]').
+PARENT_LINK_RE = re.compile(r"\|\s*parent\b", _I)
+_POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
+    ("nesting level", NESTING_LEVEL_RE),
+    ("sort order", re.compile(r"^sort(?:ed)?(?: by)?\s*:|^sort(?:ed)? by$|^(?:most relevant|most recent|newest first"
+                              r"|oldest first|top comments|all comments)$", _I)),
+    ("more comments link", re.compile(
+        r"^(?:view|load|show|see|read)\s+(?:\d+\s+)?(?:more|all|previous|older|newer|other)?\s*"
+        r"(?:comments?|replies|answers?|responses?)$", _I)),
+    ("comment form", re.compile(
+        r"^(?:add (?:a )?comment|post (?:a )?(?:reply|comment)|post your (?:answer|comment|reply)"
+        r"|your (?:answer|comment|reply)|what are your thoughts\??|write a (?:comment|response|reply)\.*"
+        r"|type your email\.*|your email(?: address)?|improve this (?:answer|question|post))$", _I)),
+    ("reshare note", re.compile(r"\b(?:restacked|reposted|retweeted|shared) this$", _I)),
+    ("pagination", re.compile(r"\bpage \d+ of \d+\b", _I)),
+    ("rule line", re.compile(r"^[\W_]+$")),
+]
+
+
+def post_furniture_reason(norm: str) -> str | None:
+    """Why a line around a thread's posts is furniture (controls, counters, sort order, forms), or None."""
+    for reason, pattern in _POST_FURNITURE:
+        if pattern.search(norm):
+            return reason
+    parts = [p for p in _CONTROL_SPLIT.split(norm) if p]
+    if parts and len(parts) <= 6 and all(_CONTROL_WORD.match(p) for p in parts):
+        return "post controls"
+    return None
+
+
+# Layout: a header over a list of links or a box about the writer: the rest of its block is furniture.
+LINK_LIST_HEADER_RE = re.compile(
+    r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*|written by\b.*"
+    r"|about the author|you (?:may|might) also like|read next|recommended(?: for you)?|popular (?:posts|notes)"
+    r"|similar (?:posts|questions|threads)|linked|hot network questions|trending)\s*:?$", _I)
+# Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').
+SIGNUP_CUE_RE = re.compile(r"\b(?:subscribe|unsubscribe|your email|e-?mail address|sign up|no spam)\b", _I)
+# Layout: a line over a quote naming whom it quotes ('X wrote: ↑Tue Mar 12', 'On Mon, 11 Mar, X wrote:',
+# 'brewsy_dee:' over a quoted line).
+QUOTE_ATTRIBUTION_RE = re.compile(
+    r"^(?:on\s.{3,90}?,\s*)?(?P<name>[^,:]{2,60}?)\s+(?:wrote|said)\s*:?(?:\s*[↑^].*)?$"
+    r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
+# Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
+POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+posts?\b", _I)
+# Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').
+EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+on)?\s*$", _I)
+# Layout: a writer's name followed by an address or a badge ('Ilse Brandt ilse at example.org',
+# 'Jonas Feld • 1st', 'Dana Okafor • Author', 'Ann Lee (Author)').
+NAME_AND_MORE_RE = re.compile(
+    r"^(?P<name>.+?)\s*(?:<[^<>]*>|\S+@\S+|\S+ at [\w\-]+(?:\.[\w\-]+)+"
+    r"|[•·|]\s*(?:1st|2nd|3rd\+?|\d+th\+?|author|op|mod|moderator|admin|staff)"
+    r"|\((?:author|op|mod|moderator|admin|staff)\))$", _I)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from pipeline.readers import Doc
 from pipeline.readers.layout import marker_length, normalize_text
@@ -51,6 +52,11 @@ def _is_name(name: str) -> bool:
     if name.startswith("@"):
         return True
     return all(p.lower().strip("'’") not in _NOT_NAMES and p[:1].isupper() for p in parts)
+
+
+def looks_like_name(word: str) -> bool:
+    """A capitalised word that is not one of the words that open sentences ('However', 'Update')."""
+    return _is_name(word)
 
 
 def addressee(text: str) -> str | None:
@@ -173,3 +179,146 @@ def infer_threads(article: Doc, comments: list[Doc]) -> None:
         article.author = author
     elif article.author is None and handle:
         article.author = "@" + handle
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads whose posts carry bylines: who answers whom from what the layout shows.
+
+
+@dataclass
+class ReplyCues:
+    """What a thread's layout shows about the post a comment answers (pipeline/readers/text.py)."""
+
+    depth: int | None = None  # nesting level ('level 2', or the rank of its indentation)
+    parent_link: bool = False  # its header links to a parent post ('… | parent | next')
+    under: int | None = None  # index of the comment it sits under (a comment under an answer)
+    to: str | None = None  # whom its header says it answers ('Ann Lee Mod > Cy Diaz')
+    quoted: list[str] = field(default_factory=list)  # lines it quotes ('> …', or under 'X wrote:')
+    quoted_name: str | None = None  # whom it quotes ('X wrote:')
+    own_lines: list[str] = field(default_factory=list)  # its own words: quotes and furniture left out
+
+
+_MENTION_STOP = _NOT_NAMES | {"author", "admin", "mod", "op"}
+_TOKEN_RE = re.compile(r"@?[\w][\w.'’\-]*")
+_GREETING_WORDS = {"hi", "hey", "thanks", "thank", "you", "dear", "cheers", "sorry", "yes", "no", "ok", "okay"}
+
+
+class _Participants:
+    """The writers of a thread's earlier posts, indexed so a comment's words are read once.
+
+    A comment names a participant by '@handle', by a handle with '_', '.' or a digit, by the full
+    name, or by a first name it speaks to ('Priya, …', 'Thanks Marek!', '… call, Pavel.').
+    """
+
+    def __init__(self) -> None:
+        self.latest: dict[str, Doc] = {}  # writer (casefolded) -> their latest post
+        self.handles: dict[str, str] = {}  # handle (casefolded) -> writer
+        self.names: dict[str, list[str]] = {}  # first word of a full name -> full names
+
+    def add(self, doc: Doc) -> None:
+        if not doc.author:
+            return
+        name = doc.author
+        self.latest[name.casefold()] = doc
+        if " " in name:
+            self.names.setdefault(name.split()[0], []).append(name)
+        else:
+            self.handles[name.casefold()] = name
+
+    def named_in(self, text: str, writer: str | None) -> Doc | None:
+        """The latest post of the participant `text` names first (not its own writer), or None."""
+        own = (writer or "").casefold()
+        for m in _TOKEN_RE.finditer(text):
+            token = re.sub(r"['’]s$", "", m.group(0).rstrip(".'’-"))  # 'old_tandem's point
+            name = self._name_at(text, m.start(), token)
+            if name and name.casefold() != own:
+                return self.latest[name.casefold()]
+        return None
+
+    def _name_at(self, text: str, at: int, token: str) -> str | None:
+        bare = token.lstrip("@")
+        handle = self.handles.get(bare.casefold())
+        if handle and (token.startswith("@") or not (bare.isalpha() and bare.islower())):
+            return handle
+        for name in self.names.get(bare, []):
+            if text.startswith(name, at) and not text[at + len(name):at + len(name) + 1].isalnum():
+                return name
+        if bare in self.names and self._spoken_to(text, at, bare):
+            return self.names[bare][-1]
+        return None
+
+    @staticmethod
+    def _spoken_to(text: str, at: int, first: str) -> bool:
+        """A first name used to address someone: at the start, after a stop or comma, or after a
+        greeting, and followed by punctuation or the end ('Priya, …', 'Thanks Marek!')."""
+        if len(first) < 2 or first.lower() in _MENTION_STOP:
+            return False
+        after = text[at + len(first):].lstrip()
+        if after and after[0] not in ",!:;.?":
+            return False
+        before = text[:at].rstrip()
+        words_before = before.split()
+        return (not before or before[-1] in ".!?,;"
+                or (bool(words_before) and words_before[-1].lower() in _GREETING_WORDS))
+
+
+# A header's addressee or a quote is looked for among this many posts above, nearest first
+# (the post a comment answers is nearly always close above it; this bounds the work on long threads).
+_QUOTE_LOOKBACK = 200
+
+
+def _norm_quote(text: str) -> str:
+    return normalize_text(text).strip(" .…").casefold()
+
+
+def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues]) -> None:
+    """parent_key and addressed_to of comments in a thread whose posts name their writers, in place.
+
+    Rules, the first that applies wins:
+    - nesting ('level 2', indentation): the nearest earlier comment one level up;
+    - a header naming whom it answers ('Ann Lee > Cy Diaz'): that writer's latest post;
+    - quoted lines: the latest earlier post that contains them, else the latest post of whom it quotes;
+    - a 'parent' link with no nesting shown: the comment just above;
+    - a participant named in its own words ('@dee', 'Thanks Marek!', 'Priya, …'): their latest post
+      (the article, if it is theirs and the comment talks about the article);
+    - a comment printed under another (a comment under an answer): that one;
+    - otherwise the article.
+    A comment addresses the participant it names (or its header names), else nobody.
+    """
+    participants = _Participants()
+    participants.add(article)
+    texts: dict[str, str] = {}  # doc key -> its text as quotes are compared
+    nesting: list[tuple[int, Doc]] = []  # (depth, comment) of the comments a new one can nest under
+    for n, (c, cue) in enumerate(zip(comments, cues)):
+        latest_first = [*comments[max(n - _QUOTE_LOOKBACK, 0):n][::-1], article]  # the posts above, nearest first
+        own = " ".join(cue.own_lines)
+        named = participants.named_in(own, c.author)
+        target: Doc | None = None
+        if cue.depth is not None:
+            while nesting and nesting[-1][0] >= cue.depth:
+                nesting.pop()
+            target = nesting[-1][1] if nesting else article
+            nesting.append((cue.depth, c))
+        elif cue.to:
+            target = next((d for d in latest_first if same_person(d.author, cue.to)), None)
+        if target is None and cue.depth is None and cue.quoted:
+            quoted = [q for q in (_norm_quote(x) for x in cue.quoted) if len(q) >= 12]
+            for d in latest_first if quoted else []:
+                if d.key not in texts:
+                    texts[d.key] = _norm_quote(_whole_text(d))
+                if all(q in texts[d.key] for q in quoted):
+                    target = d
+                    break
+            if target is None and cue.quoted_name:
+                target = next((d for d in latest_first if same_person(d.author, cue.quoted_name)), None)
+        if target is None and cue.depth is None:
+            if cue.parent_link and n > 0:
+                target = comments[n - 1]
+            elif named is not None:
+                talks_of_article = bool(_ARTICLE_RE.search(own)) and same_person(named.author, article.author)
+                target = article if talks_of_article else named
+            elif cue.under is not None:
+                target = comments[cue.under]
+        c.parent_key = (target or article).key
+        c.addressed_to = named.author if named is not None else cue.to
+        participants.add(c)
