@@ -38,7 +38,7 @@ from pipeline.readers.layout import (
     Line,
     normalize_text,
 )
-from pipeline.readers.text import SUBSTANTIVE, line_boilerplate
+from pipeline.readers.text_blocks import SUBSTANTIVE, line_boilerplate
 from pipeline.readers.threads import infer_threads
 from pipeline.safe_repr import one_line
 

@@ -18,7 +18,8 @@ from typing import Any
 from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import split_lines
 from pipeline.readers.limits import not_text
-from pipeline.readers.text import _comment_blocks, lay_out
+from pipeline.readers.text import comment_blocks
+from pipeline.readers.text_blocks import lay_out
 from pipeline.readers.threads import infer_threads
 from pipeline.safe_repr import safe_repr
 
@@ -82,7 +83,7 @@ def _check(obj: Any) -> str | None:
 def _blocks(text: str, comment: bool, has_title: bool) -> list[Block]:
     lines = [ln for ln in split_lines(text) if ln is not None]
     if comment:
-        return _comment_blocks(lines)
+        return comment_blocks(lines)
     return lay_out(text, lines, allow_title=has_title)
 
 

@@ -187,7 +187,7 @@ def infer_threads(article: Doc, comments: list[Doc]) -> None:
 
 @dataclass
 class ReplyCues:
-    """What a thread's layout shows about the post a comment answers (pipeline/readers/text.py)."""
+    """What a thread's layout shows about the post a comment answers (pipeline/readers/text_posts.py)."""
 
     depth: int | None = None  # nesting level ('level 2', or the rank of its indentation)
     parent_link: bool = False  # its header links to a parent post ('… | parent | next')

@@ -1,0 +1,568 @@
+"""Threads of any site: posts found by headers (who + when) whose shape repeats.
+
+`read_thread` finds the headers after a page's title (a writer and when they wrote, on one to four
+lines), decides whether they make a thread (at least two of one shape, one after the article, and a
+sign that it is a thread, not a diary's dated sections), cuts the posts they open or close, and marks
+the furniture around them line by line (headers, lead-ins, controls, repeated lines, quote
+attributions, the page footer); `thread_page` turns such a thread into the article and its comments,
+with the reply cues threads.infer_replies weighs. `lone_byline` uses the same headers on a page that
+is no thread. pipeline/readers/text.py tries these before its older thread layouts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.readers import Block, Doc
+from pipeline.readers.layout import (
+    BADGE_RE,
+    BULLET_RE,
+    COMMENT_COUNT_RE,
+    COMMENTS_HEADER_RE,
+    EDIT_NOTE_RE,
+    LINK_LIST_HEADER_RE,
+    MAIL_HEADER_RE,
+    NAME_AND_MORE_RE,
+    NAV_ITEM_RE,
+    NESTING_LEVEL_RE,
+    NUMBER_RE,
+    PARENT_LINK_RE,
+    POST_COUNT_RE,
+    QUOTE_ATTRIBUTION_RE,
+    REPLY_COUNT_RE,
+    REPUTATION_RE,
+    SUBJECT_RE,
+    THREAD_META_RE,
+    TITLE_DOMAIN_RE,
+    WHEN_RE,
+    Line,
+    article_byline,
+    comment_byline,
+    handle_byline,
+    inline_who,
+    is_single_sentence,
+    normalize_text,
+    post_furniture_reason,
+    site_furniture_reason,
+    when_in,
+    who_of,
+)
+from pipeline.readers.text_blocks import declared_count, is_prose, lay_out, line_boilerplate, stated_count
+from pipeline.readers.threads import ReplyCues, infer_replies, looks_like_name
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A post's header: its writer and when they wrote, on one to four lines."""
+
+    top: int  # content index of its first line (the writer's name, or the date line)
+    bottom: int  # content index of its last line
+    who: str
+    to: str | None  # whom it says the post answers ('Ann Lee Mod > Cy Diaz • 2 years ago')
+    trailing: bool  # the writer printed under the date: the header closes its post (Q&A answers)
+    shape: tuple[str, str, str, str]  # where the writer is, header words, separator, kind of date
+    parent_link: bool  # '… 7 hours ago | parent | next'
+
+
+_SEPARATORS = "·•|»:,–—-"
+_NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answered", "asked", "commented",
+                 "replied", "date", "sent", "on", "at", "by"}
+_TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
+
+
+def _short_header_line(norm: str) -> bool:
+    """A line that can sit in a header: a few words, no sentence."""
+    return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
+
+
+def _writer_line(norm: str) -> str | None:
+    """The writer a line over a date names: what who_of() accepts, a name with an address or a
+    badge after it, or one capitalised name ('Marta')."""
+    if article_byline(norm):
+        return article_byline(norm)  # 'By Ann Lee' over a date
+    if who_of(norm):
+        name = who_of(norm)
+        return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
+    m = NAME_AND_MORE_RE.match(norm)
+    if m and who_of(m.group("name")):
+        return who_of(m.group("name"))
+    single = re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm)
+    if single and looks_like_name(norm) and not (NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm)
+                                                 or post_furniture_reason(norm) or WHEN_RE.match(norm)):
+        return norm
+    return None
+
+
+def _writer_apart(content: list[Line], i: int, lo: int) -> int | None:
+    """Layout: a writer's name (or display name and handle) as a paragraph of its own over a
+    date that is a paragraph of its own ('brewsy_dee' / blank / 'Mar 12'); the index of the
+    name's first line, or None."""
+    j = i - 1
+    if j < lo or _next_to(content, j) or content[i].index - content[j].index > 2:
+        return None
+    top = j - 1 if j - 1 >= lo and _next_to(content, j - 1) else j
+    if top > lo and _next_to(content, top - 1):
+        return None  # more than two lines: not a name paragraph
+    return top if all(_writer_line(content[k].norm) for k in range(top, j + 1)) else None
+
+
+def _next_to(content: list[Line], i: int) -> bool:
+    """Line i+1 follows line i with no blank line between."""
+    return i + 1 < len(content) and content[i + 1].index == content[i].index + 1
+
+
+def _header_at(content: list[Line], i: int, lo: int) -> _Header | None:
+    """The header whose date is on line i, or None. The writer is named on the date line
+    ('Doweled_Dan · 6h ago', 'Post by X » date'), on a short line up to three lines above it
+    ('brewsy_dee' / 'Mar 12'; 'Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'From: …' /
+    'Date: …'), or right under it ('answered Mar 3 at 11:47' / 'tomas_vrba': a trailing header)."""
+    norm = content[i].norm
+    m = when_in(norm)
+    if m is None or THREAD_META_RE.match(norm) or _quote_attribution(norm):
+        return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote
+    before, after = norm[: m.start()], norm[m.end():]
+    who, header_words = inline_who(before, after)
+    to = None
+    known = comment_byline(norm)
+    if known and known[0].casefold() not in _NOT_A_WRITER:  # 'Ann Lee Mod > Cy Diaz • 2 years ago'
+        who, to = known
+    words_ = set(header_words.split())
+    if before.strip() and who is None and not header_words:
+        return None  # text before the date that names nobody ('Version 2 shipped Mar 3')
+    stripped = before.rstrip()
+    separator = stripped[-1] if stripped and stripped[-1] in _SEPARATORS else ""
+    kind = "relative" if m.group("rel") else "calendar"
+    top = bottom = i
+    where, trailing = "inline", False
+    if who is None and _next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
+        bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
+    elif who is None:
+        named = None
+        for j in range(i - 1, max(lo, i - 4) - 1, -1):
+            if not _next_to(content, j) or not _short_header_line(content[j].norm):
+                break
+            if _writer_line(content[j].norm):
+                named = j
+        if named is None and not (before + after).strip(" ·•|"):
+            named = _writer_apart(content, i, lo)
+        if named is None:
+            return None
+        top, who, where = named, _writer_line(content[named].norm), "above"
+    while _next_to(content, bottom) and (MAIL_HEADER_RE.match(content[bottom + 1].norm)
+                                         or REPUTATION_RE.match(content[bottom + 1].norm)):
+        bottom += 1
+    if who is None:
+        return None
+    return _Header(top, bottom, who, to, trailing, (where, header_words, separator, kind),
+                   bool(PARENT_LINK_RE.search(after)))
+
+
+def _submission_byline(norm: str) -> bool:
+    """An article's own byline ('51 points by …', 'By Ann Lee', 'Posted by amy_c')."""
+    return bool(THREAD_META_RE.match(norm) or article_byline(norm) or handle_byline(norm))
+
+
+def _find_headers(content: list[Line], lo: int) -> list[_Header]:
+    """Every header from line `lo` on, in order, none overlapping the one before."""
+    headers: list[_Header] = []
+    for i in range(lo, len(content)):
+        h = _header_at(content, i, lo)
+        if h is not None and (not headers or h.top > headers[-1].bottom):
+            headers.append(h)
+    return headers
+
+
+def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
+    """(index of the first comment-count line after the title, the count it states) or (None, None).
+
+    '27 Comments', 'Responses (3)', '5 Replies', '3 Answers', '4 thoughts on “…”', '6 posts'; a
+    header without a number ('Comments') is passed over for a later one that has one.
+    """
+    first = None
+    for i in range(lo, len(content)):
+        norm = content[i].norm
+        if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
+                or POST_COUNT_RE.match(norm)):
+            continue
+        first = i if first is None else first
+        m = POST_COUNT_RE.match(norm)
+        count = int(m.group("n")) if m else stated_count(norm)
+        if count is not None:
+            return i, count
+    return first, None
+
+
+def _post_furniture(line: Line) -> str | None:
+    """Why a line around a thread's posts is furniture (controls, counters, menus, forms), or None."""
+    return post_furniture_reason(line.norm) or line_boilerplate(line) or site_furniture_reason(line)
+
+
+def _signed_line(line: Line) -> tuple[int, str] | None:
+    """(offset in the line where its signature starts, the signer) for a comment written on one
+    line and signed at its end ('Does -j need a directory dump? – lena_o Mar 3 at 12:05'), or None."""
+    at = max(line.text.rfind(" – "), line.text.rfind(" — "))
+    if at < 12:
+        return None
+    tail = normalize_text(line.text[at + 3:])
+    when = when_in(tail)
+    if when is None or when.end() != len(tail):
+        return None
+    who = who_of(tail[: when.start()].strip())
+    return (at, who) if who else None
+
+
+def _edit_note(norm: str) -> bool:
+    """Layout: 'edited Jan 6, 2022 at 9:00' (an editor's name may follow on the next line)."""
+    m = when_in(norm)
+    return m is not None and EDIT_NOTE_RE.match(norm[: m.start()]) is not None
+
+
+def _quote_attribution(norm: str) -> str | None:
+    """Whom a line says the quote under it is from ('X wrote:', 'On Mon, …, X wrote:', 'x_y:')."""
+    m = QUOTE_ATTRIBUTION_RE.match(norm)
+    if not m:
+        return None
+    name = (m.group("name") or m.group("handle") or "").strip()
+    if re.fullmatch(r"[\w.+\-]+@[\w.\-]+", name):
+        return name.split("@")[0]  # 'On Thu, 4 Apr 2024, nora@example.org wrote:'
+    return who_of(name) or (name if m.group("handle") else None)
+
+
+@dataclass
+class _Post:
+    """One comment of a thread read from its headers."""
+
+    start: int  # content index of its first line
+    own_end: int  # content index after its own last line (what follows is furniture or footer)
+    who: str
+    header: _Header | None = None  # None for a one-line comment signed at its end
+    sig_at: int | None = None  # where the signature of a one-line comment starts in its line
+    under: int | None = None
+
+
+@dataclass
+class Thread:
+    """A page read as a thread: where the article ends, its posts, and its furniture by line."""
+
+    article_end: int  # content index of the first post's first line
+    posts: list[_Post]
+    own: _Header | None  # the article's own header (an opening post's, a question's)
+    furniture: dict[int, str] = field(default_factory=dict)  # content index -> why it is furniture
+
+
+def _lead_in(content: list[Line], h: _Header, floor: int) -> tuple[int, int]:
+    """(first line of the lines printed over a header, first line of the post).
+
+    Layout: furniture and a subject line right above a header belong to it ('level 2'; 'Re: …' /
+    'Quote' / 'Post by …'); the post starts at its subject line, furniture before it is the end of
+    what comes before.
+    """
+    top = h.top
+    while top - 1 >= floor and _next_to(content, top - 1) and (
+            _post_furniture(content[top - 1]) or SUBJECT_RE.match(content[top - 1].norm)):
+        top -= 1
+    start = next((j for j in range(top, h.top) if not _post_furniture(content[j])), h.top)
+    return top, start
+
+
+def _leading_posts(content: list[Line], lo: int, headers: list[_Header], count_at: int | None,
+                   ) -> tuple[_Header | None, list[_Post]]:
+    """Posts that start with their header. The first header belongs to the article (an opening
+    post, a byline) when no prose comes between the title and it, a subtitle aside, or when it
+    comes before the comment count."""
+    first = headers[0]
+    # A subtitle (one line of prose right under the title and right over the byline) is not the article text.
+    subtitle = first.top == lo + 1 and _next_to(content, lo)
+    prose = next((i for i in range(lo + int(subtitle), len(content)) if is_prose(content[i].norm)), len(content))
+    own = first if first.top < prose or (count_at is not None and first.top < count_at) else None
+    if any(_submission_byline(content[j].norm) for j in range(lo, first.top)):
+        own = None  # the article has its byline already ('51 points by …', 'By Ann Lee')
+    if count_at is not None and count_at < first.top and _counts_first(content, count_at, headers):
+        own = None  # '2 Answers' over two headers: the first heads an answer, not the question
+    rest = [h for h in headers if h is not own]
+    posts: list[_Post] = []
+    floor = own.bottom + 1 if own else lo
+    lead_ins = []
+    for h in rest:
+        top, start = _lead_in(content, h, floor)
+        lead_ins.append(top)
+        posts.append(_Post(start, start, h.who, h))
+        floor = h.bottom + 1
+    for k, post in enumerate(posts):
+        post.own_end = lead_ins[k + 1] if k + 1 < len(posts) else len(content)
+    return own, posts
+
+
+def _counts_first(content: list[Line], count_at: int, headers: list[_Header]) -> bool:
+    """Whether the count line over the first header counts that header's post as a comment: a count
+    without a number ('Comments'), or one that matches the headers under it. 'Replies: 3' over four
+    posts, or '6 posts' (a forum's count includes its opening post), leaves the first to the article."""
+    norm = content[count_at].norm
+    if POST_COUNT_RE.match(norm):
+        return False
+    stated = stated_count(norm)
+    return stated is None or stated != sum(h.top > count_at for h in headers) - 1
+
+
+def _trailing_posts(content: list[Line], lo: int, headers: list[_Header], count_at: int | None,
+                    ) -> tuple[_Header | None, list[_Post]]:
+    """Posts signed at their end (Q&A answers: text, then 'answered …' and the writer). The first
+    header closes the article (the question) unless the comment count comes before it. One-line
+    comments signed at their end, between posts, are comments under the post above them."""
+    own = headers[0] if count_at is None or headers[0].bottom < count_at else None
+    rest = [h for h in headers if h is not own]
+    posts: list[_Post] = []
+    j = own.bottom + 1 if own else (count_at + 1 if count_at is not None else lo)
+    last_post: int | None = None
+    for h in [*rest, None]:
+        stop = h.top if h is not None else len(content)
+        start = None
+        while j < stop:
+            signed = _signed_line(content[j])
+            if signed:
+                posts.append(_Post(j, j + 1, signed[1], sig_at=signed[0], under=last_post))
+            elif start is None and h is not None and not _post_furniture(content[j]) and not (
+                    count_at is not None and j <= count_at):
+                start = j
+                break
+            j += 1
+        if h is None:
+            break
+        start = h.top if start is None else start
+        posts.append(_Post(start, h.bottom + 1, h.who, h))
+        last_post = len(posts) - 1
+        j = h.bottom + 1
+    return own, posts
+
+
+def read_thread(content: list[Line], title_at: int) -> Thread | None:
+    """A thread whose posts open (or close) with headers of a repeating shape, or None.
+
+    A header names a writer and when they wrote (_header_at); the page is a thread when at least
+    two headers share a shape and one of them comes after the article.
+    """
+    lo = title_at + 1
+    headers = _find_headers(content, lo)
+    # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
+    # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
+    layouts = Counter(h.shape[0::3] for h in headers)
+    if len(headers) < 2 or max(layouts.values()) < 2:
+        return None
+    count_at, _ = _count_line(content, lo)
+    trailing = 2 * sum(h.trailing for h in headers) > len(headers)
+    if trailing:
+        headers = [h for h in headers if h.trailing]
+    reader = _trailing_posts if trailing else _leading_posts
+    own, posts = reader(content, lo, headers, count_at)
+    if not posts or not _thread_evidence(content, headers, posts, count_at):
+        return None
+    thread = Thread(posts[0].start, posts, own)
+    if not trailing:
+        _mark_footer(content, thread)
+    _mark_furniture(content, lo, thread)
+    return thread
+
+
+def _thread_evidence(content: list[Line], headers: list[_Header], posts: list[_Post], count_at: int | None) -> bool:
+    """Whether dated headers are a thread's and not, say, a diary's dated sections ('Day One' /
+    'June 3'): a comment count or header, a writer heading two posts, handles for writers, header
+    words ('says', 'Posted by', 'From:'), controls around most posts, or 'Re:' lines and quotes."""
+    writers = Counter(h.who.casefold() for h in headers)
+    if count_at is not None or writers.most_common(1)[0][1] >= 2:
+        return True
+    own = [p.header for p in posts if p.header]
+    if 2 * sum(" " not in h.who for h in own) >= len(own) or any(h.shape[1] for h in own):
+        return True
+    with_controls = sum(any(post_furniture_reason(content[j].norm) for j in range(p.start, p.own_end)) for p in posts)
+    if 2 * with_controls >= len(posts):
+        return True
+    return any(SUBJECT_RE.match(ln.norm) or _quote_attribution(ln.norm) for ln in content)
+
+
+def _repeat_key(norm: str) -> str:
+    """A line with its numbers evened out, to find lines a page repeats ('Like (3)' ~ 'Like (5)')."""
+    return re.sub(r"\d+", "9", norm.casefold())
+
+
+def _end_key(norm: str) -> str:
+    """A post's closing line with its numbers and plurals evened out ('Like · Reply · 3 Reactions')."""
+    return re.sub(r"(?<=\w)s\b", "", _repeat_key(norm))
+
+
+def _mark_footer(content: list[Line], thread: Thread) -> None:
+    """Where the last post ends: after the line that ends most other posts ('Reply', 'Top', a list
+    footer), else before the furniture that closes the page."""
+    posts = thread.posts
+    last = posts[-1]
+    ends: Counter[str] = Counter(_end_key(content[p.own_end - 1].norm) for p in posts[:-1] if p.own_end > p.start)
+    end = None
+    if ends:
+        key, n = ends.most_common(1)[0]
+        if 2 * n >= len(posts) - 1:
+            hits = [j for j in range(last.start, len(content)) if _end_key(content[j].norm) == key]
+            end = hits[-1] + 1 if hits else None
+    floor = last.header.bottom if last.header else last.start
+    if end is None:
+        end = len(content)
+        while end - 1 > floor and _post_furniture(content[end - 1]):
+            end -= 1
+    # Layout: a list of links after the thread ('Related topics', 'More from …') ends it.
+    links = next((j for j in range(floor + 1, end) if LINK_LIST_HEADER_RE.match(content[j].norm)), None)
+    last.own_end = end if links is None else links
+
+
+def _mark_furniture(content: list[Line], lo: int, thread: Thread) -> None:
+    """Furniture of a thread by line: headers, lead-ins, controls, repeated lines, quote
+    attributions, the page footer after the last post."""
+    marks = thread.furniture
+    for h in [p.header for p in thread.posts if p.header]:
+        marks.update({j: "comment byline" for j in range(h.top, h.bottom + 1)})
+    if thread.own:
+        marks.update({j: "post byline" for j in range(thread.own.top, thread.own.bottom + 1)})
+        top, _ = _lead_in(content, thread.own, lo)
+        marks.update({j: _post_furniture(content[j]) or "subject line" for j in range(top, thread.own.top)})
+    for post in thread.posts:
+        if post.header and not post.header.trailing:
+            marks.update({j: _post_furniture(content[j]) or "subject line"
+                          for j in range(post.start, post.header.top)})
+    title = content[lo - 1].norm.casefold()
+    marks.update({j: "title repeated over a post" for j in range(lo, len(content))
+                  if j not in marks and content[j].norm.casefold() == title})
+    counts = Counter(_repeat_key(content[j].norm) for j in range(lo, len(content)))
+    in_posts = {_repeat_key(content[j].norm) for j in range(thread.article_end, len(content))}
+    for j in range(lo, len(content)):
+        norm = content[j].norm
+        if j in marks:
+            continue
+        why = post_furniture_reason(norm)
+        key = _repeat_key(norm)
+        if not why and counts[key] >= 2 and key in in_posts and len(norm.split()) <= 12 and is_single_sentence(
+                norm) and not norm.endswith((".", "!", "?")):
+            why = "repeated line (signature, list footer)"
+        if not why and j >= thread.article_end and _quote_attribution(norm):
+            why = "quote attribution"
+        if not why and _edit_note(norm):
+            why = "edit note"
+            if _next_to(content, j) and who_of(content[j + 1].norm) and j + 1 not in marks:
+                marks[j + 1] = why  # the editor's name under it
+        if why:
+            marks[j] = why
+    last = thread.posts[-1]
+    marks.update({j: "page footer after the comment thread" for j in range(last.own_end, len(content))})
+
+
+def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
+    """What the layout shows about whom each post answers (see threads.infer_replies)."""
+    posts = thread.posts
+    cues = []
+    indents = {p.header.top: content[p.header.top].indent for p in posts if p.header}
+    ranked = sorted(set(indents.values()))
+    shapes = Counter(p.header.shape for p in posts if p.header)
+    common = shapes.most_common(1)[0][0] if shapes else None
+    for k, post in enumerate(posts):
+        cue = ReplyCues(under=post.under)
+        header = post.header
+        if header is not None:
+            cue.to, cue.parent_link = header.to, header.parent_link
+            level = next((int(m.group("n")) for j in range(max(post.start - 3, 0), header.top)
+                          if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
+            if level is None and len(ranked) > 1:
+                level = ranked.index(indents[header.top]) + 1
+            cue.depth = level
+            if common and header.shape != common and shapes[header.shape] < shapes[common] and (
+                    header.shape[0] != common[0] or (common[1] and not header.shape[1])):
+                # Layout: a rarer header (a comment under an answer: 'Name · 1y' among 'Name · Answered 2y')
+                # sits under the post above it.
+                cue.under = next((n for n in range(k - 1, -1, -1) if posts[n].header
+                                  and posts[n].header.shape == common), None)
+        quoting = False
+        for j in range(post.start, post.own_end):
+            norm = content[j].norm
+            if thread.furniture.get(j) == "quote attribution":
+                cue.quoted_name = cue.quoted_name or _quote_attribution(norm)
+                quoting = True
+                continue
+            quoting = quoting and _next_to(content, j - 1)
+            if norm.startswith(">") or quoting:
+                cue.quoted.append(norm.lstrip("> "))
+            elif j not in thread.furniture:
+                cue.own_lines.append(norm if post.sig_at is None else normalize_text(content[j].text[: post.sig_at]))
+        cues.append(cue)
+    return cues
+
+
+def lone_byline(content: list[Line], title_at: int, end: int, article: Doc) -> str | None:
+    """Layout: a header (writer and date, _header_at) between the title and the text of a page
+    that is no thread ('Anna Pohl anna at example.org' / 'Mon Mar 4 09:12:44 2024'): its writer
+    wrote the article, and its lines become bylines in `article`'s blocks."""
+    lo = title_at + 1
+    prose = next((i for i in range(lo, end) if is_prose(content[i].norm)), end)
+    header = next((h for h in _find_headers(content[:prose], lo)), None)
+    if header is None:
+        return None
+    spans = {content[j].start for j in range(header.top, header.bottom + 1)}
+    article.blocks = [Block("boilerplate", b.start, b.end, "byline") if b.start in spans else b for b in article.blocks]
+    return header.who
+
+
+def _thread_comment_blocks(content: list[Line], post: _Post, end: int, thread: Thread) -> list[Block]:
+    """Blocks of one post of a thread read from its headers: furniture by line, the rest as text."""
+    blocks = []
+    for j in range(post.start, end):
+        line = content[j]
+        if post.sig_at is not None and j == post.start:
+            body_end = line.start + len(line.text[: post.sig_at].rstrip())
+            sig_start = line.start + post.sig_at + len(line.text[post.sig_at:]) - len(line.text[post.sig_at:].lstrip())
+            blocks += [Block("body", line.start, body_end, "comment text"),
+                       Block("boilerplate", sig_start, line.end, "signature of a one-line comment")]
+            continue
+        why = thread.furniture.get(j) or line_boilerplate(line) or (
+            _post_furniture(line) if j >= post.own_end else None)
+        if why:
+            blocks.append(Block("boilerplate", line.start, line.end, why))
+        elif BULLET_RE.match(line.norm) or NUMBER_RE.match(line.norm):
+            blocks.append(Block("list_item", line.start, line.end, "list marker"))
+        else:
+            blocks.append(Block("body", line.start, line.end, "comment text"))
+    return blocks
+
+
+def thread_page(text: str, content: list[Line], title_at: int, head_blocks: list[Block],
+                meta: dict[str, str], writer_above: str | None, thread: Thread) -> list[Doc]:
+    """The article and comments of a thread read from its headers (read_thread)."""
+    marks = {content[j].start: why for j, why in thread.furniture.items()}
+    laid = lay_out(text, content[title_at:thread.article_end], allow_title=True, furnished=True)
+    bylines = [text[b.start:b.end].strip() for b in laid if b.why == "byline"]
+    blocks = head_blocks + [Block("boilerplate", b.start, b.end, marks[b.start])
+                            if b.role != "title" and b.start in marks else b for b in laid]
+    title_block = next((b for b in blocks if b.role == "title"), None)
+    title = text[title_block.start:title_block.end] if title_block is not None else None
+    submission = next((m for ln in content[title_at + 1:title_at + 4] if (m := THREAD_META_RE.match(ln.norm))), None)
+    if title is not None and submission is not None:
+        title = TITLE_DOMAIN_RE.sub("", title)  # Layout: aggregator title '… (example.org)'
+    article = Doc("", "article", text, blocks[0].start, blocks[-1].end, blocks, title=title)
+    own = thread.own.who if thread.own else None
+    submitter = submission.group("name") if submission else None
+    article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
+                      or writer_above or submitter or own)
+    article.url, article.published = meta.get("url"), meta.get("published")
+    count_at, declared = _count_line(content, title_at + 1)
+    if count_at is not None and POST_COUNT_RE.match(content[count_at].norm) and declared and thread.own:
+        declared -= 1  # Layout: a forum's post count includes the opening post
+    if submission is not None and count_at is None:
+        declared = declared_count(submission.string)
+    posts = thread.posts
+    comments = []
+    for n, post in enumerate(posts, start=1):
+        end = posts[n].start if n < len(posts) else len(content)
+        cblocks = _thread_comment_blocks(content, post, end, thread)
+        doc = Doc(f"c{n}", "comment", text, cblocks[0].start, cblocks[-1].end, cblocks, comment_n=n)
+        doc.author = post.who
+        comments.append(doc)
+    article.declared_comment_count = declared
+    article.found_comment_count = len(comments)
+    article.thread_cue = content[count_at].norm if count_at is not None else content[posts[0].start].norm
+    infer_replies(article, comments, _reply_cues(content, thread))
+    return [article, *comments]
