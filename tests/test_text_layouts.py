@@ -764,3 +764,423 @@ def test_a_greeting_that_names_no_participant_addresses_nobody():
     article, comments = _read(page)
     assert [c.addressed_to for c in comments] == [None, None, None]
     assert [c.parent_key for c in comments] == ["", "", ""]
+
+
+# --- Round two: layouts of social sites, chats, news comments and old aggregators (each mechanism on its own page) ---
+
+
+NEWS_MENU_ONE_A_LINE = """The Harbour Gazette
+News
+Sport
+Log in
+Local News
+Ferry timetable changes from June for the island crossing
+Fewer winter sailings, but a later last boat on Fridays
+By Nia Pryce
+Transport correspondent
+Monday 3 June 2024 8:00 am
+The operator will run four crossings a day instead of six from October, and the last boat on Fridays moves to ten.
+"""
+
+
+def test_title_under_a_site_menu_printed_one_item_a_line():
+    article, comments = _read(NEWS_MENU_ONE_A_LINE)
+    assert comments == []
+    assert article.title == "Ferry timetable changes from June for the island crossing"
+    assert article.author == "Nia Pryce"  # not 'Monday': a weekday opens the date line
+    furniture = _roles(article, "boilerplate")
+    assert {"The Harbour Gazette", "News", "Sport", "Log in", "Local News", "By Nia Pryce"} <= set(furniture)
+
+
+def test_a_short_title_right_over_a_byline_under_a_menu():
+    page = ("Home\nBlog\nAbout\nContact\nWinter Pruning\nBy Ann Lee\n"
+            "Cut apple trees back in January while they are dormant, and never take more than a quarter of the crown.\n")
+    article, comments = _read(page)
+    assert (article.title, article.author, comments) == ("Winter Pruning", "Ann Lee", [])
+    assert {"Home", "Blog", "About", "Contact", "By Ann Lee"} <= set(_roles(article, "boilerplate"))
+
+
+SOCIAL_POST = """Home
+Explore
+Notifications
+Messages
+Ann Lee
+@annlee
+The towpath between the two locks is closed until Friday; the detour over the hill adds twenty minutes.
+9:14 AM · Jun 3, 2024
+·
+2.1K
+Views
+Post your reply
+Bob Kerr
+@bobk
+·
+2h
+Replying to @annlee
+Is the detour rideable on thin tyres, or is it gravel all the way?
+3
+cara on a bike
+@carab
+·
+1h
+Replying to @bobk
+Tarmac apart from one short gravel stretch by the farm gate.
+1
+Terms of Service
+Privacy Policy
+"""
+
+
+def test_a_social_post_has_no_title_and_its_header_spreads_over_short_lines():
+    article, comments = _read(SOCIAL_POST)
+    assert article.title is None  # a menu item is no title
+    assert article.author == "Ann Lee"
+    assert _roles(article, "body") == [
+        "The towpath between the two locks is closed until Friday; the detour over the hill adds twenty minutes."]
+    assert [c.author for c in comments] == ["Bob Kerr", "cara on a bike"]  # the display name over '@carab'
+    assert [c.parent_key for c in comments] == ["", "c1"]  # 'Replying to @bobk'
+    assert [c.addressed_to for c in comments] == [None, None]  # a reply cue is not a greeting
+    furniture = _all_boilerplate([article, *comments])
+    assert {"Home", "Messages", "@annlee", "9:14 AM · Jun 3, 2024", "Replying to @annlee", "Terms of Service",
+            "Privacy Policy"} <= set(furniture)
+
+
+CLOSING_DATES = """Home
+Groups
+Marketplace
+Watch
+Allotment Swap Shop
+Dai Morgan
+Admin
+2d · Shared with the group
+Spare rhubarb crowns free to a good home, collect from plot 14 this weekend.
+14 comments
+Like
+Comment
+Most relevant
+Elin Hughes
+Top fan
+I'd love two if they are still going, I can come on Saturday morning.
+Like · Reply · 2d
+4
+Dai Morgan
+Author
+Elin, two are yours, they are in a bucket by the gate.
+Like · Reply · 1d
+Gwen Price
+Are the crowns old enough to crop next spring, or should they rest a year?
+Like · Reply · 20h
+View more comments
+Write a comment…
+"""
+
+
+def test_comments_whose_date_closes_them_among_their_controls():
+    article, comments = _read(CLOSING_DATES)
+    assert (article.title, article.author, article.declared_comment_count) == (None, "Dai Morgan", 14)
+    assert [c.author for c in comments] == ["Elin Hughes", "Dai Morgan", "Gwen Price"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert comments[1].addressed_to == "Elin Hughes"
+    assert _bodies(comments) == ["I'd love two if they are still going, I can come on Saturday morning.",
+                                 "Elin, two are yours, they are in a bucket by the gate.",
+                                 "Are the crowns old enough to crop next spring, or should they rest a year?"]
+    assert all(c.text.startswith(c.author) for c in comments)  # a comment starts at its writer's name
+    furniture = _all_boilerplate([article, *comments])
+    assert {"Allotment Swap Shop", "Top fan", "Author", "Like · Reply · 2d", "Like · Reply · 20h", "4",
+            "View more comments", "Write a comment…"} <= set(furniture)
+
+
+FEDIVERSE = """Home
+Explore
+Notifications
+Preferences
+Wren Talbot
+@wren@plants.example
+Repotted the fig into a terracotta pot and it has sulked for a week. Is that normal?
+Jun 2, 2024, 10:05
+·
+Web
+Oskar Lind
+@oskar@garden.example
+1d
+@wren completely normal, figs hate having their roots disturbed. Give it a fortnight.
+  Wren Talbot
+  @wren@plants.example
+  20h
+  @oskar thanks, I will stop fussing over it then.
+Pia Ruiz
+@pia@garden.example
+12h
+@wren keep it out of strong sun until the new leaves come.
+"""
+
+
+def test_handles_under_display_names_are_mentions_and_two_space_nesting():
+    article, comments = _read(FEDIVERSE)
+    assert (article.title, article.author) == (None, "Wren Talbot")
+    assert [c.author for c in comments] == ["Oskar Lind", "Wren Talbot", "Pia Ruiz"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert [c.addressed_to for c in comments] == ["Wren Talbot", "Oskar Lind", "Wren Talbot"]  # '@wren' is hers
+    assert {"Jun 2, 2024, 10:05", "·", "Web"} <= set(_roles(article, "boilerplate"))
+
+
+OLD_AGGREGATOR = """jump to content
+my subreddits
+login or register
+Which knot for the bow line of a dinghy? (self.sailing)
+submitted 3 hours ago by knot_ned
+I keep tying bowlines that shake loose on the mooring. Which knot do you use for the bow line?
+8 comments share save hide report
+sorted by: best
+[–] reef_ro 12 points 2 hours ago
+A round turn and two half hitches never shakes loose and is easy to undo.
+permalink embed save report reply
+  [–] knot_ned[S] 3 points 1 hour ago
+  Thanks, that looks easier to untie under load too.
+  permalink embed save parent report reply
+[–] cleat_cat 4 points 1 hour ago
+A bowline with a stopper knot on the tail holds fine.
+permalink embed save report reply
+about this site
+help
+"""
+
+
+def test_collapse_marker_and_score_around_the_writer_and_a_title_suffix():
+    article, comments = _read(OLD_AGGREGATOR)
+    assert article.title == "Which knot for the bow line of a dinghy?"
+    assert (article.author, article.declared_comment_count) == ("knot_ned", 8)  # '8 comments share save …'
+    assert [c.author for c in comments] == ["reef_ro", "knot_ned", "cleat_cat"]  # '[S]' is a badge
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert comments[0].text.startswith("[–] reef_ro 12 points")
+    assert {"jump to content", "about this site", "help", "permalink embed save report reply"} <= set(
+        _all_boilerplate([article, *comments]))
+
+
+AGG_SCORED_COMMENT = """Why we moved our CI to one big machine
+77 points by tarn_o 5 hours ago | hide | past | favorite | 21 comments
+
+ilse_m 4 hours ago | next [–]
+Caches stay warm, which was most of our speedup.
+
+    4 points by tarn_o 3 hours ago | parent | next [–]
+    Yes, and there are no network hops to the artifact store.
+"""
+
+
+def test_a_comment_header_that_opens_with_its_score():
+    article, comments = _read(AGG_SCORED_COMMENT)
+    assert (article.author, article.declared_comment_count) == ("tarn_o", 21)
+    assert [c.author for c in comments] == ["ilse_m", "tarn_o"]
+    assert [c.parent_key for c in comments] == ["", "c1"]
+
+
+CHAT = """Pond Keepers
+#help
+Search
+Is tap water safe for a wildlife pond in a heatwave?
+pond-care
+Ann Lee — 06/12/2024 9:14 PM
+The level has dropped a hand's width and the rain butts are empty.
+Should I top it up from the tap?
+bob_k — 06/12/2024 9:20 PM
+Small amounts are fine, the newts will cope.
+Cara Nunn — 06/12/2024 9:31 PM
+bob, small amounts every few days worked for me too.
+Ann Lee — 06/12/2024 9:40 PM
+thanks Cara, is rainwater from the shed roof any better?
+Cara Nunn — 06/12/2024 9:44 PM
+Much better, it has no chlorine in it.
+Message #help
+"""
+
+
+def test_chat_headers_on_one_line_and_turns_of_a_conversation():
+    article, comments = _read(CHAT)
+    assert article.title == "Is tap water safe for a wildlife pond in a heatwave?"
+    assert article.author == "Ann Lee"
+    assert _roles(article, "body") == ["The level has dropped a hand's width and the rain butts are empty.",
+                                       "Should I top it up from the tap?"]  # one writer's messages in a row
+    assert [c.author for c in comments] == ["bob_k", "Cara Nunn", "Ann Lee", "Cara Nunn"]
+    # 'bob,' speaks to bob_k; Cara answers whoever spoke to her last
+    assert [c.addressed_to for c in comments] == [None, "bob_k", "Cara Nunn", None]
+    assert [c.parent_key for c in comments] == ["", "c1", "c2", "c3"]
+    assert {"#help", "pond-care", "Message #help"} <= set(_all_boilerplate([article, *comments]))
+
+
+NEWS_COMMENTS = """Council agrees new opening hours for the town library
+By Tom Idris
+The library will open until eight on Thursdays from September, the council agreed on Tuesday.
+Comments (3)
+Sort by: Newest
+Rhys Dunn (Penarth)
+3 June 2024, 9:12am
+About time, the old hours were useless for anyone at work.
+Recommend (4)
+Report
+Ivy Shah (Barry)
+3 June 2024, 10:02am
+One late night a week is still not much for a town this size.
+Recommend (1)
+Report
+Rhys Dunn (Penarth)
+3 June 2024, 10:40am
+In reply to Ivy Shah
+It is a start, and the council said it would look again next year.
+Recommend (2)
+Report
+"""
+
+
+def test_name_and_place_over_a_date_and_in_reply_to_lines():
+    article, comments = _read(NEWS_COMMENTS)
+    assert (article.author, article.declared_comment_count) == ("Tom Idris", 3)
+    assert [c.author for c in comments] == ["Rhys Dunn", "Ivy Shah", "Rhys Dunn"]  # the place is no name
+    assert [c.parent_key for c in comments] == ["", "", "c2"]
+    assert comments[2].addressed_to is None
+    assert {"Rhys Dunn (Penarth)", "In reply to Ivy Shah", "Recommend (4)", "Report"} <= set(
+        _all_boilerplate(comments))
+
+
+REPLY_COUNTS = """Home
+Jobs
+Messaging
+Notifications
+Me
+Nora Quist
+• 2nd
+Bridge engineer | Volunteer at the bike kitchen
+3d •
+We fixed 40 donated bikes for the refugee centre this month, every one checked by two volunteers.
+#bikes #volunteering
+61 reactions · 9 comments
+Like
+Comment
+Most relevant
+Ewan Price
+• 3rd+
+Teacher
+2d
+Could a few of my sixth formers help out on a Saturday?
+Like | Reply · 2 Replies
+Nora Quist
+Author
+Bridge engineer | Volunteer at the bike kitchen
+2d
+Yes please, we open at ten.
+Like | Reply
+Hana Beck
+• 2nd
+Retired mechanic
+1d
+I can show them how to true a wheel if they come.
+Like | Reply
+Load more comments
+About
+Accessibility
+"""
+
+
+def test_a_reply_count_under_a_post_puts_the_next_posts_under_it():
+    article, comments = _read(REPLY_COUNTS)
+    assert (article.title, article.author, article.declared_comment_count) == (None, "Nora Quist", 9)
+    assert [c.author for c in comments] == ["Ewan Price", "Nora Quist", "Hana Beck"]
+    assert [c.parent_key for c in comments] == ["", "c1", "c1"]  # '2 Replies': the next two answer it
+    assert "#bikes #volunteering" in _roles(article, "body")  # the writer's hashtags are text
+    assert {"Load more comments", "About", "Accessibility", "• 2nd", "Teacher"} <= set(_all_boilerplate(comments))
+
+
+QA_SIGNED_BELOW = """Why does my sourdough spread flat in the oven?
+Asked 3 days ago
+4
+My loaves rise well in the banneton but spread into a pancake on the stone. The dough is 75% hydration.
+sourdough-bread shaping
+asked Jun 1, 2024 at 8:00 by Ida Berg
+Is the banneton floured with rice flour? Sticking can tear the skin. – Tom Wade Jun 1 at 9:00
+@TomWade Yes, rice flour, and it releases cleanly. – Ida Berg Jun 1 at 9:30
+2 Answers
+9
+At 75% the dough needs more strength. Add a set of folds in the first two hours and shape tighter.
+answered Jun 1, 2024 at 11:00 by Lena Park
+3
+Try a lower hydration first, 68% is much easier to shape while you learn.
+answered Jun 2, 2024 at 7:15 by Omar Said
+"""
+
+
+def test_answers_signed_under_their_text_and_a_display_name_as_a_handle():
+    article, comments = _read(QA_SIGNED_BELOW)
+    assert (article.author, article.declared_comment_count) == ("Ida Berg", 2)
+    assert [c.author for c in comments] == ["Tom Wade", "Ida Berg", "Lena Park", "Omar Said"]
+    assert [c.parent_key for c in comments] == ["", "c1", "", ""]
+    assert comments[1].addressed_to == "Tom Wade"  # '@TomWade'
+    assert comments[2].text.startswith("At 75% the dough")  # the vote count is no part of it
+    assert "sourdough-bread shaping" in _roles(article, "boilerplate")  # the question's tags
+
+
+NEWSLETTER_REACTIONS = """Why I stopped trusting the frost forecast at 5 a.m.
+A gardener's notes on cold hollows
+Pia Lund · Follow
+4 min read · Jun 3, 2024
+The forecast said three degrees and my beans froze anyway, because my garden sits in a hollow.
+Discussion about this post
+Ann Lee Jun 4
+Same here, the valley bottom is always two degrees colder.
+Liked by Pia Lund
+Reply
+1 reply by Pia Lund
+Pia Lund Jun 4
+Author
+Ann, a min-max thermometer at bean height settled it for me.
+Reply
+Owen Fry Jun 5
+Fleece on the cold nights saved my courgettes.
+Reply
+"""
+
+
+def test_reaction_notes_badges_and_a_byline_with_a_follow_button():
+    article, comments = _read(NEWSLETTER_REACTIONS)
+    assert article.title == "Why I stopped trusting the frost forecast at 5 a.m."  # an abbreviation ends it
+    assert article.author == "Pia Lund"  # 'Pia Lund · Follow'
+    assert [c.author for c in comments] == ["Ann Lee", "Pia Lund", "Owen Fry"]
+    assert [c.addressed_to for c in comments] == [None, "Ann Lee", None]  # 'Liked by Pia Lund' names nobody
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert {"Discussion about this post", "Liked by Pia Lund", "1 reply by Pia Lund", "Author"} <= set(
+        _all_boilerplate([article, *comments]))
+
+
+ISSUE_THREAD = """Import fails on a CSV whose first row is blank #88
+ann-lee opened this issue on Mar 3, 2024 · 2 comments
+ann-lee commented on Mar 3, 2024
+Importing a CSV whose first row is empty stops with a key error instead of a message.
+bo-kerr commented on Mar 4, 2024
+Confirmed on the latest release; the parser takes row one as the column names.
+ann-lee commented on Mar 4, 2024
+Thanks, a clear message would already help a lot.
+"""
+
+
+def test_a_header_right_over_another_heads_no_post():
+    article, comments = _read(ISSUE_THREAD)
+    assert article.author == "ann-lee"
+    assert _roles(article, "body") == [
+        "Importing a CSV whose first row is empty stops with a key error instead of a message."]
+    assert [c.author for c in comments] == ["bo-kerr", "ann-lee"]
+    assert "ann-lee opened this issue on Mar 3, 2024 · 2 comments" in _roles(article, "boilerplate")
+
+
+def test_round_two_line_kinds():
+    from pipeline.readers.layout import REPLY_CUE_RE, inline_who, post_furniture_reason, when_in
+
+    assert when_in("2.1m members") is None  # no date inside a decimal number
+    assert inline_who("[–] river_otter 21 points ", "") == ("river_otter", "")
+    assert inline_who("Ann Lee — ", "")[0] == "Ann Lee"
+    assert inline_who("benji on wheels @benjiwheels · ", "")[0] == "benji on wheels"
+    assert inline_who("ann-lee opened this issue on ", "")[0] == "ann-lee"
+    assert REPLY_CUE_RE.match("Replying to @a_b and @c_d").group("name") == "@a_b"
+    assert REPLY_CUE_RE.match("In reply to Simon, I think the plan is wrong.") is None
+    for furniture in ("Liked by Ann Lee", "Ann Lee and 12 others", "1 reply by Ann Lee", "Message #general",
+                      "12 boosts", "Recommend (3)"):
+        assert post_furniture_reason(furniture), furniture
+    assert post_furniture_reason("We went there and 3 others came too") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 # ---------------------------------------------------------------------------------------------
 # Unicode: offsets always index the raw text; analysis reads a cleaned copy.
@@ -60,8 +61,8 @@ class Line:
     indent: int  # leading whitespace characters
     text: str  # raw content
 
-    @property
-    def norm(self) -> str:
+    @cached_property
+    def norm(self) -> str:  # cached: every layout rule reads it, some many times over
         return normalize_text(self.text)
 
 
@@ -100,14 +101,15 @@ def marker_length(text: str) -> int:
 # Boilerplate: page furniture that is kept (role boilerplate) but never argued from.
 
 _I = re.IGNORECASE
-_NUMBER_WORDS = r"(?:\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)"
+_NUMBER_WORDS = r"(?:\d{1,3}(?:,\d{3})+|\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 COMMENT_COUNT_RE = re.compile(
-    rf"^{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
+    rf"^(?:all\s+)?{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
     r"(?:\s+(?:on|to)\b.*)?$",
     _I,
 )
 COMMENTS_HEADER_RE = re.compile(
-    r"^(?:comments?|responses?|discussion|reader comments|\d+\s+comments?)(?:\s*\(\d+\))?:?$", _I
+    r"^(?:comments?|responses?|discussion(?: about this (?:post|article|story))?|reader comments|\d+\s+comments?)"
+    r"(?:\s*\(\d+\))?:?$", _I
 )
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
 _PARTICLES = ("de", "van", "von", "der", "da", "di", "le", "la")  # lower-case words inside a name
@@ -160,9 +162,13 @@ def comment_byline(norm: str) -> tuple[str, str | None] | None:
     return None
 
 
+# Layout: a writer's name with a follow button on one line ('Ann Lee · Follow').
+_FOLLOW_BYLINE_RE = re.compile(rf"^(?P<name>{_PERSON})\s*[·•|]\s*(?i:follow|subscribe)$")
+
+
 def article_byline(norm: str) -> str | None:
-    """The writer an article's byline names ('By Tom Alvarez | 6 min read' -> 'Tom Alvarez')."""
-    m = ARTICLE_BYLINE_RE.match(norm)
+    """The writer an article's byline names ('By Tom Alvarez | 6 min read', 'Tom Alvarez · Follow' -> 'Tom Alvarez')."""
+    m = ARTICLE_BYLINE_RE.match(norm) or _FOLLOW_BYLINE_RE.match(norm)
     if not m:
         return None
     name = m.group("name").strip()
@@ -289,10 +295,15 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+# An abbreviation closing a line ('… at 5 a.m.', '… in the U.S.'): its full stop ends no sentence.
+_ABBREVIATION_END_RE = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+
+
 def title_like(norm: str, max_words: int = 20) -> bool:
-    """A first line that can be a page title: short, no closing full stop."""
+    """A first line that can be a page title: short, no closing full stop (one closing an abbreviation aside)."""
     w = words(norm)
-    return 0 < len(w) <= max_words and len(norm) <= 200 and norm[-1] not in ".,;:" and _has_letter(norm)
+    return (0 < len(w) <= max_words and len(norm) <= 200 and _has_letter(norm)
+            and (norm[-1] not in ".,;:" or _ABBREVIATION_END_RE.search(norm[-12:]) is not None))
 
 
 def heading_like(norm: str) -> bool:
@@ -374,7 +385,7 @@ URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", _I)
 # ('Home | About | Archive', 'Guidelines | FAQ | Lists | API', 'hide | past | favorite'),
 # or a forum breadcrumb joined by '›' or '»' ('Home › Forums › Operations'). Split, not matched by
 # one pattern, so a long line of separators costs one pass.
-_NAV_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_NAV_SEPARATOR = re.compile(r"\s*[|·•∙]\s*")
 _CRUMB_SEPARATOR = re.compile(r"\s*[›»]\s*")
 
 
@@ -440,12 +451,13 @@ def furniture_reason(norm: str) -> str | None:
 
 # Layout: a site menu printed one item a line ('Skip to main content', 'Sign in', 'Cart (0)').
 NAV_ITEM_RE = re.compile(
-    r"^(?:skip to (?:main )?content|skip navigation|open in app|get the app|sign ?(?:in|up|out)"
+    r"^(?:(?:skip|jump) to (?:main )?content|skip navigation|open in app|get the app|sign ?(?:in|up|out)"
     r"|log ?(?:in|out)|register|subscribe|home|menu|search(?:\s+\S+){0,2}\s*(?:…|\.\.\.)?|write|start writing"
     r"|shop|store|cart(?:\s*\(\d+\))?|contact(?: us)?|about(?: us)?|blog|archive|notifications|messaging"
     r"|messages|jobs|my network|me|following|spaces|questions|tags|users|forums?|community|help|faq"
     r"|newsletter|privacy(?: policy)?|terms(?: of (?:service|use))?|careers|press|status|categories"
-    r"|latest|explore|quick links|jump to|who is online|footer)$", _I)
+    r"|latest|explore|quick links|jump to|who is online|footer|watch|marketplace|groups|bookmarks|profile"
+    r"|communities|settings|preferences|feeds?|lists|chat|premium|saved)$", _I)
 # Layout: a menu or tag list whose items are separated by tabs or runs of spaces (kept in the raw line).
 _CELL_SEPARATOR = re.compile(r"\t+| {3,}")
 # Layout: '[Thread Prev][Thread Next][Date Index]' (mailing-list archives).
@@ -496,7 +508,7 @@ _CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b
              rf"{_CLOCK}?")
 # When a post was written, as thread headers print it: '6h ago', '2d', '7 hours ago', 'Mar 12',
 # 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'.
-WHEN_RE = re.compile(rf"(?<![\w/])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?!\w)", _I)
+WHEN_RE = re.compile(rf"(?<![\w/])(?<!\d[.,])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?!\w)", _I)
 
 # Words that say what a header line is, kept in its shape ('Post by X »', 'answered Mar 3', 'Date:').
 _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "replied", "wrote", "said",
@@ -504,6 +516,8 @@ _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "repl
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
 BADGE_RE = re.compile(r"^(?:op|author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
+# A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
+_BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
 # A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.
@@ -526,9 +540,10 @@ def who_of(norm: str) -> str | None:
         address = m.group("address") or (name if "@" in name else "")
         return address.split("@")[0] or None
     m = AUTHOR_LINE_RE.match(norm)
-    if m and (PERSON_LINE_RE.match(m.group("name")) or _HANDLE_TOKEN.match(m.group("name"))):
-        return m.group("name")
-    name = _BADGE_SUFFIX.sub("", norm.strip())
+    verb = norm.rstrip(": ").rsplit(" ", 1)[-1]
+    if m and (PERSON_LINE_RE.match(m.group("name")) or _HANDLE_TOKEN.match(m.group("name"))) and verb.islower():
+        return m.group("name")  # 'Gareth Poole says:', not the surname in 'Omar Said'
+    name = _BRACKET_BADGE.sub("", _BADGE_SUFFIX.sub("", norm.strip()))
     if _HANDLE_TOKEN.match(name) and not (BADGE_RE.match(name) or NAV_ITEM_RE.match(name)
                                           or post_furniture_reason(name)):
         return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
@@ -548,6 +563,19 @@ def when_in(norm: str) -> re.Match[str] | None:
     return WHEN_RE.search(norm)
 
 
+# Layout: a header that opens with a collapse control and closes with the post's score
+# ('[–] river_otter 21 points 6 hours ago'): neither is part of the writer's name.
+_SCORED_HEADER = re.compile(r"^\[[–+\-−]\]\s*|\s+[+\-−]?[\d.,]+[kKmM]?\s+points?$", _I)
+
+
+# Layout: a display name and a handle on one header line ('Ann Lee @annlee', 'Ann Lee @ann@example.social').
+_NAME_AT_HANDLE_RE = re.compile(r"^(?P<name>[^@\s.!?][^@.!?]{0,50}?)\s+@[A-Za-z0-9_][\w.\-]{0,29}(?:@[\w.\-]+)?$")
+
+
+# Layout: a writer and what they did before the date ('ann-lee opened this issue on Mar 3').
+_WHO_DID_RE = re.compile(r"^(?P<who>\S+(?:\s+\S+){0,3}?)\s+(?-i:[a-z]{2,}ed)\b")
+
+
 def inline_who(before: str, after: str) -> tuple[str | None, str]:
     """(writer, header words) from the text around a date on one header line.
 
@@ -560,12 +588,18 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     if m and who_of(m.group(1)):
         return who_of(m.group(1)), words_
     text = re.sub(r"^(?:(?:post(?:ed)?|answer(?:ed)?|asked|comment(?:ed)?|repl(?:y|ied)|written|published"
-                  r"|updated|edited)(?:\s+|$))?(?:by\s+)?", "", before.strip(), flags=_I)
-    head = re.split(r"\s*[,·•|»›:(]\s*|\s+[–—-]\s+", text, maxsplit=1)[0]
+                  r"|updated|edited)(?:\s+|$))?(?:by\s+)?", "", _SCORED_HEADER.sub("", before.strip()), flags=_I)
+    head = re.split(r"\s*[,·•|»›:(]\s*|\s+[–—-](?:\s+|$)", text, maxsplit=1)[0]
     head = re.sub(r"\s+(?:(?:commented|replied|posted|wrote|said|answered|asked)(?:\s+on)?|on|at)$", "", head, flags=_I)
     if not head or head.lower() in _HEADER_WORDS:
         return None, words_
-    return who_of(head), words_
+    if who_of(head) is not None:
+        return who_of(head), words_
+    shown = _NAME_AT_HANDLE_RE.match(head)
+    if shown and len(shown.group("name").split()) <= 5:
+        return shown.group("name"), words_  # 'benji on wheels @benjiwheels · 1h': the display name
+    acted = _WHO_DID_RE.match(head)  # 'ann-lee opened this issue on', 'Ann Lee shared a link on'
+    return (who_of(acted.group("who")) if acted else None), words_
 
 
 # Layout: controls and counters printed around each post of a thread ('Reply', 'Like (3)',
@@ -573,10 +607,19 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
 _CONTROL_WORD = re.compile(
     r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?"
     r"|votes?|points?|flag|edit|edited|permalink|link|award|respond|comment|comments|reactions?|restacks?"
-    r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?"
+    r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?|boosts?|favou?rites?|recommend(?:s|ed)?"
     r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|[+\-−]?[\d.,]+[kKmM]?"
     r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
 _CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")
+# Layout: a line naming the post a reply answers ('In reply to Ann Lee', 'Replying to @annlee'); the
+# first name or handle it gives is whom the reply answers.
+_CUED_NAME = r"@?[\w.\-]+(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}"
+REPLY_CUE_RE = re.compile(
+    rf"^(?=.{{0,120}}$)(?:in reply to|replying to|in response to)\s+(?P<name>{_CUED_NAME})"
+    rf"(?:\s*(?:,|and)\s+{_CUED_NAME})*\s*:?$", _I)
+# Layout: a post's count of the replies printed under it ('Like | Reply · 2 Replies', '1 reply by Ann Lee');
+# a link to replies not shown ('View 3 more replies') is no such count.
+REPLY_TALLY_RE = re.compile(r"(?:^|[·•|]\s*)(?P<n>\d{1,3})\s+repl(?:y|ies)\b(?:\s+by\s+[^·•|]{1,60})?$", _I)
 # Layout: a comment's nesting level printed over it ('level 2').
 NESTING_LEVEL_RE = re.compile(r"^level (?P<n>\d+)$", _I)
 # Layout: a header's link to the post it answers ('dpark 7 hours ago | parent | next [–]').
@@ -593,6 +636,11 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|your (?:answer|comment|reply)|what are your thoughts\??|write a (?:comment|response|reply)\.*"
         r"|type your email\.*|your email(?: address)?|improve this (?:answer|question|post))$", _I)),
     ("reshare note", re.compile(r"\b(?:restacked|reposted|retweeted|shared) this$", _I)),
+    ("reaction note", re.compile(r"^(?:(?:liked|loved|upvoted|recommended) by\s.{1,60}|all reactions:?"
+                                 rf"|(?:(?-i:{_PERSON})|[\w.\-]{{2,30}})\s+and [\d,.]+[kKmM]? others?)$", _I)),
+    ("reply tally", re.compile(r"^\d{1,3}\s+repl(?:y|ies)\s+by\s[^.!?]{1,60}$", _I)),
+    ("reply cue", REPLY_CUE_RE),
+    ("message box", re.compile(r"^message\s+[#@][\w.\-]+$", _I)),
     ("pagination", re.compile(r"\bpage \d+ of \d+\b", _I)),
     ("rule line", re.compile(r"^[\W_]+$")),
 ]
@@ -611,7 +659,7 @@ def post_furniture_reason(norm: str) -> str | None:
 
 # Layout: a header over a list of links or a box about the writer: the rest of its block is furniture.
 LINK_LIST_HEADER_RE = re.compile(
-    r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*|written by\b.*"
+    r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*|written by\b.*|read more"
     r"|about the author|you (?:may|might) also like|read next|recommended(?: for you)?|popular (?:posts|notes)"
     r"|similar (?:posts|questions|threads)|linked|hot network questions|trending)\s*:?$", _I)
 # Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').
@@ -626,8 +674,8 @@ POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+posts?\b", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').
 EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+on)?\s*$", _I)
 # Layout: a writer's name followed by an address or a badge ('Ilse Brandt ilse at example.org',
-# 'Jonas Feld • 1st', 'Dana Okafor • Author', 'Ann Lee (Author)').
+# 'Jonas Feld • 1st', 'Dana Okafor • Author', 'Ann Lee (Author)', 'Ann Lee (Harbourside)': a badge or a place).
 NAME_AND_MORE_RE = re.compile(
     r"^(?P<name>.+?)\s*(?:<[^<>]*>|\S+@\S+|\S+ at [\w\-]+(?:\.[\w\-]+)+"
     r"|[•·|]\s*(?:1st|2nd|3rd\+?|\d+th\+?|author|op|mod|moderator|admin|staff)"
-    r"|\((?:author|op|mod|moderator|admin|staff)\))$", _I)
+    r"|\([^()]{1,40}\))$", _I)

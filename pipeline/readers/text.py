@@ -1,7 +1,8 @@
 """Plain-text reader: a blog page saved as text (title, article, comment section, page furniture).
 
 `read_text_page` reads the page head (a metadata header, a site menu, labels and bylines above the
-title), then tries a thread of posts found by repeated headers (pipeline/readers/text_posts.py);
+title; a menu printed one item a line over the title, or over a social post that has no title line),
+then tries a thread of posts found by repeated headers (pipeline/readers/text_posts.py);
 failing that, the older layouts: a forum, Q&A or aggregator thread marked by a cue line or handle
 bylines, or a blog's comment section (a numbered list, bylines, or one comment a line). The role of
 each line comes from pipeline/readers/text_blocks.py.
@@ -9,12 +10,16 @@ each line comes from pipeline/readers/text_blocks.py.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import (
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     META_HEADER_RE,
+    NAME_AND_MORE_RE,
+    NAV_ITEM_RE,
     NUMBER_RE,
     PARENT_LINK_RE,
     REPLY_COUNT_RE,
@@ -27,11 +32,15 @@ from pipeline.readers.layout import (
     comment_byline,
     furniture_reason,
     handle_byline,
+    heading_like,
     is_single_sentence,
     normalize_text,
+    post_furniture_reason,
     site_furniture_reason,
     split_lines,
     title_like,
+    when_in,
+    who_of,
 )
 from pipeline.readers.text_blocks import (
     SUBSTANTIVE,
@@ -42,6 +51,7 @@ from pipeline.readers.text_blocks import (
     name_then_meta,
     stated_count,
 )
+from pipeline.readers.text_headers import post_top
 from pipeline.readers.text_posts import lone_byline, read_thread, thread_page
 from pipeline.readers.threads import addressee, infer_threads
 
@@ -211,6 +221,101 @@ def _site_menu_end(content: list[Line], k: int) -> int:
     return k
 
 
+# Layout: a line of cells ('Private group · 4.2K members', 'Writer | Fixer of lamps', '1w •'): metadata, no title.
+_CELLS_RE = re.compile(r"\s[|·•∙]\s|^[·•∙]\s|\s[·•∙]$")
+_HEAD_LINES = 40  # a menu printed line by line is looked for this far down the page
+
+
+def _title_candidate(line: Line) -> bool:
+    """A line that can be the title under a site menu: a capitalised title of four words or more,
+    not a menu item, a line of cells, a byline, a date or a writer's name and address ('Kim Sato kim at
+    example.org')."""
+    norm = line.norm
+    when = when_in(norm)
+    return (len(norm.split()) >= 4 and title_like(norm) and (norm[0].isupper() or norm[0].isdigit() or norm[0] in "\"'")
+            and not _CELLS_RE.search(norm) and not site_furniture_reason(line) and not post_furniture_reason(norm)
+            and not (when and len((norm[:when.start()] + norm[when.end():]).split()) < 3)
+            and not (handle_byline(norm) or article_byline(norm) or THREAD_META_RE.match(norm))
+            and not ((named := NAME_AND_MORE_RE.match(norm)) and who_of(named.group("name"))))
+
+
+def _head_label(line: Line) -> bool:
+    """A line of a site's head that is no title: a menu item, a short label ('Local News', 'forum-help',
+    'Riverside Bakers'), a lower-case line ('jump to content', 'my subreddits'), cells, a counter."""
+    norm = line.norm
+    return not is_prose(norm) and (len(norm.split()) <= 4 or norm[0].islower() or bool(_CELLS_RE.search(norm))
+                                   or post_furniture_reason(norm) is not None)
+
+
+def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[int | None, int, list[Block]] | None:
+    """(title index or None, the article's first line, blocks of the lines above it) for a page whose
+    site name, menu and labels are printed one a line with no blank line under them, or None.
+
+    Layouts: a news or blog page ('The Courier' / 'News' / 'Sport' / 'Log in' / 'Local News' /
+    title): the title is the first line that can be one (_title_candidate) after at least one menu
+    item; a social post with no title line ('Home' / 'Explore' / … / 'Ann Lee' / '@annlee' / text):
+    two menu items or more and no title before the writer's header, the text or a date, so the title
+    stays empty and the article starts at the writer's header. `menu_above`: menu items the page
+    head already read (a menu paragraph over a blank line).
+    """
+    menu_items = menu_above
+    k = first
+    limit = min(len(content), first + _HEAD_LINES)
+    while k < limit:
+        line = content[k]
+        norm = line.norm
+        menu_next = k + 1 < limit and content[k + 1].index == line.index + 1 and bool(
+            NAV_ITEM_RE.match(content[k + 1].norm) or site_furniture_reason(content[k + 1]))
+        if NAV_ITEM_RE.match(norm) or site_furniture_reason(line):
+            menu_items += 1
+        elif menu_next and len(norm.split()) <= 8 and is_single_sentence(norm):
+            pass  # a site's name over its menu ('The Garden Letter' / 'Subscribe' / 'Sign in')
+        elif _title_candidate(line):
+            if k == first or menu_items == menu_above and not (
+                    _header_follows(content, k) and all(len(ln.norm.split()) <= 3 for ln in content[first:k])):
+                return None  # no menu or labels over a header right over it: the older rules read the title
+            return k, k + 1, [Block("boilerplate", ln.start, ln.end,
+                                    _above_title_reason(ln) or "site menu above the title") for ln in content[first:k]]
+        elif (is_prose(norm) or when_in(norm) or norm.startswith("@") or handle_byline(norm)
+              or article_byline(norm)):
+            break
+        elif not _head_label(line):
+            return None
+        k += 1
+    if menu_items < 2 or k >= limit:
+        return None
+    start = post_top(content, k, first)
+    if start is None:  # no writer's header over the text: no social post
+        if k > first and _short_title(content[k - 1], names_ok=bool(article_byline(content[k].norm))):
+            # Layout: a short title right over the byline or the text ('Home' / 'News' / 'Why we moved' / 'By …')
+            return k - 1, k, [Block("boilerplate", ln.start, ln.end, "site menu above the title")
+                              for ln in content[first:k - 1]]
+        return None
+    after = k + 1
+    while after < min(len(content), k + 6) and not is_prose(content[after].norm):
+        if _title_candidate(content[after]):
+            return None  # a title under a byline ('Posted by u/ann 3h ago' / title): the older rules read it
+        after += 1
+    return None, start, [Block("boilerplate", ln.start, ln.end, "site menu above the post")
+                         for ln in content[first:start]]
+
+
+def _header_follows(content: list[Line], k: int) -> bool:
+    """A byline or a dated header on one of the two lines right under line k (a label may sit between)."""
+    return any(content[j].index == content[k].index + (j - k) and (
+        when_in(content[j].norm) or article_byline(content[j].norm) or handle_byline(content[j].norm))
+        for j in range(k + 1, min(k + 3, len(content))))
+
+
+def _short_title(line: Line, names_ok: bool = False) -> bool:
+    """A short title under a menu: two or three words, a capital first, no label or menu item, and no
+    name unless `names_ok` (right over a 'By …' byline, 'Winter Pruning' is a title, not a writer)."""
+    norm = line.norm
+    return (2 <= len(norm.split()) <= 3 and heading_like(norm) and (names_ok or not who_of(norm))
+            and not _CELLS_RE.search(norm)
+            and not (NAV_ITEM_RE.match(norm) or site_furniture_reason(line) or post_furniture_reason(norm)))
+
+
 def _above_title_reason(line: Line) -> str | None:
     """Why a line above the title is not the title: a one-word label ('Gear', 'r/woodworking'), a
     byline ('Posted by u/ana 7h ago') or furniture."""
@@ -358,28 +463,37 @@ def read_text_page(text: str, source: str) -> ReadResult:
 
     first, head_blocks, meta = _page_head(content)
     furnished = bool(head_blocks)
-    first, above, writer_above = _title_line(content, first)
+    menu = _menu_head(content, first, sum(b.why != "metadata header" for b in head_blocks))
+    if menu is not None:  # a menu printed line by line over the title, or over a post with no title
+        title_at, lo, above = menu
+        writer_above = None
+    else:
+        title_at, above, writer_above = _title_line(content, first)
+        lo = title_at + 1
+    titled = title_at is not None
+    first = lo - titled  # the article's first line: its title, or its first line after the menu
     head_blocks += above
-    thread = read_thread(content, first)
+    furnished = furnished or menu is not None
+    thread = read_thread(content, lo, titled)
     if thread is not None:
         if len(thread.posts) > limits.MAX_COMMENTS_PER_PAGE:
             return ReadResult(rejects=[Reject(limits.comments_reason(len(thread.posts)))])
-        return _checked(thread_page(text, content, first, head_blocks, meta, writer_above, thread))
-    cue = _thread_cue(content, first + 1)
+        return _checked(thread_page(text, content, lo, head_blocks, meta, writer_above, thread, titled))
+    cue = _thread_cue(content, lo)
     submitter = None
     thread_cue = None
     if cue is not None:
         thread_cue = content[cue].norm
         declared = next((d for ln in content[first:] if (d := declared_count(ln.norm)) is not None), None)
-        article_end, comment_lines, footer, submitter = _thread_layout(content, first + 1)
+        article_end, comment_lines, footer, submitter = _thread_layout(content, lo)
     else:
-        article_end, declared, comment_lines, footer = _find_comments(content, first + 1)
+        article_end, declared, comment_lines, footer = _find_comments(content, lo)
         if declared is not None or article_end < len(content):
             thread_cue = content[article_end - 1].norm if article_end > 0 else None
     if len(comment_lines) > limits.MAX_COMMENTS_PER_PAGE:  # before the thread inference compares them
         return ReadResult(rejects=[Reject(limits.comments_reason(len(comment_lines)))])
     article_lines = content[first:article_end]
-    blocks = head_blocks + lay_out(text, article_lines, allow_title=True, furnished=furnished)
+    blocks = head_blocks + lay_out(text, article_lines, allow_title=titled, furnished=furnished)
     if cue is not None:
         blocks = [Block("boilerplate", b.start, b.end, "post byline")
                   if b.role != "title" and handle_byline(normalize_text(text[b.start:b.end])) else b
@@ -397,7 +511,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author") or submitter
                       or writer_above)
     if article.author is None:
-        article.author = lone_byline(content, first, article_end, article)
+        article.author = lone_byline(content, lo, article_end, article)
     article.url, article.published = meta.get("url"), meta.get("published")
 
     comments = []

@@ -45,6 +45,12 @@ from pipeline.readers.layout import (
 )
 
 SUBSTANTIVE = {"title", "heading", "body", "list_item", "caption"}
+# Layout: a Q&A page's tags in a row under the question ('soil-ph raised-beds'): two to six lower-case
+# words, one of them hyphenated, no punctuation.
+_TAG_ROW_RE = re.compile(r"^(?=.*[a-z0-9]-[a-z0-9])(?!.*\b(?:a|an|the|of|and|or|to|in|on|for|is|with)\b)"
+                         r"[a-z0-9][a-z0-9+#.\-]*(?: [a-z0-9][a-z0-9+#.\-]*){1,5}$")
+# A line of hashtags under a post ('#repairs #volunteering'): the writer's words, not furniture.
+_HASHTAGS_RE = re.compile(r"^#\w+(?:\s+#\w+)*$")
 
 
 def line_boilerplate(line: Line) -> str | None:
@@ -150,7 +156,8 @@ def _furniture_lines(lines: list[Line]) -> dict[int, str]:
     """
     found: dict[int, str] = {}
     for i, line in enumerate(lines):
-        why = post_furniture_reason(line.norm) or site_furniture_reason(line)
+        why = post_furniture_reason(line.norm) or site_furniture_reason(line) or (
+            "tag row" if _TAG_ROW_RE.match(line.norm) else None)
         if why:
             found[i] = why
     paragraphs = _paragraphs(lines)
@@ -166,7 +173,7 @@ def _furniture_lines(lines: list[Line]) -> dict[int, str]:
     last_prose = max((i for i, line in enumerate(lines) if i not in found and is_prose(line.norm)), default=-1)
     for para in paragraphs:
         labels = [heading_like(lines[i].norm) and len(lines[i].norm.split()) <= 4 for i in para]
-        rest = [i for i in para if i not in found]
+        rest = [i for i in para if i not in found and not _HASHTAGS_RE.match(lines[i].norm)]  # hashtags are text
         if para[0] > last_prose and len(para) >= 3 and sum(labels) >= 2 and all(
                 lab or i in found for lab, i in zip(labels, para)):
             found.update({i: "tag list" for i in rest})
@@ -209,6 +216,9 @@ def stated_count(norm: str) -> int | None:
     numbers = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9, "ten": 10}
     word = norm.split()[0].lower()
+    if word == "all" and len(norm.split()) > 1:  # 'all 12 comments'
+        word = norm.split()[1].lower()
+    word = re.sub(r"(?<=\d),(?=\d{3}\b)", "", word)  # '1,204 Comments'
     counted = re.search(r"\((\d+)\)", norm)  # 'Responses (2)'
     if word.isdigit():
         return int(word)

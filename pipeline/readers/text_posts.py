@@ -1,12 +1,14 @@
 """Threads of any site: posts found by headers (who + when) whose shape repeats.
 
-`read_thread` finds the headers after a page's title (a writer and when they wrote, on one to four
-lines), decides whether they make a thread (at least two of one shape, one after the article, and a
-sign that it is a thread, not a diary's dated sections), cuts the posts they open or close, and marks
-the furniture around them line by line (headers, lead-ins, controls, repeated lines, quote
-attributions, the page footer); `thread_page` turns such a thread into the article and its comments,
-with the reply cues threads.infer_replies weighs. `lone_byline` uses the same headers on a page that
-is no thread. pipeline/readers/text.py tries these before its older thread layouts.
+`read_thread` takes the headers after a page's title (pipeline/readers/text_headers.py: a writer and
+when they wrote, on one to four lines, before or after the post's text), decides whether they make a
+thread (at least two of one shape, one after the article, and a sign that it is a thread, not a
+diary's dated sections), cuts the posts they open or close, and marks the furniture around them line
+by line (headers, lead-ins, controls, repeated lines, quote attributions, reply cues, the page
+footer); `thread_page` turns such a thread into the article and its comments, with the reply cues
+threads.infer_replies weighs (nesting, 'In reply to …' lines, reply counts, quotes, names, handles).
+`lone_byline` uses the same headers on a page that is no thread. pipeline/readers/text.py tries these
+before its older thread layouts.
 """
 
 from __future__ import annotations
@@ -17,161 +19,49 @@ from dataclasses import dataclass, field
 
 from pipeline.readers import Block, Doc
 from pipeline.readers.layout import (
-    BADGE_RE,
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     EDIT_NOTE_RE,
     LINK_LIST_HEADER_RE,
-    MAIL_HEADER_RE,
-    NAME_AND_MORE_RE,
-    NAV_ITEM_RE,
     NESTING_LEVEL_RE,
     NUMBER_RE,
-    PARENT_LINK_RE,
     POST_COUNT_RE,
-    QUOTE_ATTRIBUTION_RE,
     REPLY_COUNT_RE,
-    REPUTATION_RE,
+    REPLY_CUE_RE,
+    REPLY_TALLY_RE,
     SUBJECT_RE,
     THREAD_META_RE,
     TITLE_DOMAIN_RE,
-    WHEN_RE,
     Line,
     article_byline,
-    comment_byline,
-    handle_byline,
-    inline_who,
     is_single_sentence,
     normalize_text,
     post_furniture_reason,
-    site_furniture_reason,
     when_in,
     who_of,
 )
 from pipeline.readers.text_blocks import declared_count, is_prose, lay_out, line_boilerplate, stated_count
-from pipeline.readers.threads import ReplyCues, infer_replies, looks_like_name
+from pipeline.readers.text_headers import (
+    Header,
+    find_headers,
+    next_to,
+    post_furniture,
+    quote_attribution,
+    submission_byline,
+)
+from pipeline.readers.threads import ReplyCues, infer_replies
+
+_COMMENTS_TALLY_RE = re.compile(r"(?:^|[·•∙|]\s*)(?P<n>\d{1,6})\s+comments?\b", re.I)
 
 
-@dataclass(frozen=True)
-class _Header:
-    """A post's header: its writer and when they wrote, on one to four lines."""
-
-    top: int  # content index of its first line (the writer's name, or the date line)
-    bottom: int  # content index of its last line
-    who: str
-    to: str | None  # whom it says the post answers ('Ann Lee Mod > Cy Diaz • 2 years ago')
-    trailing: bool  # the writer printed under the date: the header closes its post (Q&A answers)
-    shape: tuple[str, str, str, str]  # where the writer is, header words, separator, kind of date
-    parent_link: bool  # '… 7 hours ago | parent | next'
-
-
-_SEPARATORS = "·•|»:,–—-"
-_NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answered", "asked", "commented",
-                 "replied", "date", "sent", "on", "at", "by"}
-_TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
-
-
-def _short_header_line(norm: str) -> bool:
-    """A line that can sit in a header: a few words, no sentence."""
-    return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
-
-
-def _writer_line(norm: str) -> str | None:
-    """The writer a line over a date names: what who_of() accepts, a name with an address or a
-    badge after it, or one capitalised name ('Marta')."""
-    if article_byline(norm):
-        return article_byline(norm)  # 'By Ann Lee' over a date
-    if who_of(norm):
-        name = who_of(norm)
-        return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
-    m = NAME_AND_MORE_RE.match(norm)
-    if m and who_of(m.group("name")):
-        return who_of(m.group("name"))
-    single = re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm)
-    if single and looks_like_name(norm) and not (NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm)
-                                                 or post_furniture_reason(norm) or WHEN_RE.match(norm)):
-        return norm
-    return None
-
-
-def _writer_apart(content: list[Line], i: int, lo: int) -> int | None:
-    """Layout: a writer's name (or display name and handle) as a paragraph of its own over a
-    date that is a paragraph of its own ('brewsy_dee' / blank / 'Mar 12'); the index of the
-    name's first line, or None."""
-    j = i - 1
-    if j < lo or _next_to(content, j) or content[i].index - content[j].index > 2:
+def _count_among_controls(norm: str) -> int | None:
+    """The comment count a line of controls and counters states ('12 comments share save report',
+    '88 reactions · 14 comments'), or None."""
+    m = _COMMENTS_TALLY_RE.search(norm)
+    if m is None or COMMENT_COUNT_RE.match(norm) or post_furniture_reason(norm) != "post controls":
         return None
-    top = j - 1 if j - 1 >= lo and _next_to(content, j - 1) else j
-    if top > lo and _next_to(content, top - 1):
-        return None  # more than two lines: not a name paragraph
-    return top if all(_writer_line(content[k].norm) for k in range(top, j + 1)) else None
-
-
-def _next_to(content: list[Line], i: int) -> bool:
-    """Line i+1 follows line i with no blank line between."""
-    return i + 1 < len(content) and content[i + 1].index == content[i].index + 1
-
-
-def _header_at(content: list[Line], i: int, lo: int) -> _Header | None:
-    """The header whose date is on line i, or None. The writer is named on the date line
-    ('Doweled_Dan · 6h ago', 'Post by X » date'), on a short line up to three lines above it
-    ('brewsy_dee' / 'Mar 12'; 'Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'From: …' /
-    'Date: …'), or right under it ('answered Mar 3 at 11:47' / 'tomas_vrba': a trailing header)."""
-    norm = content[i].norm
-    m = when_in(norm)
-    if m is None or THREAD_META_RE.match(norm) or _quote_attribution(norm):
-        return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote
-    before, after = norm[: m.start()], norm[m.end():]
-    who, header_words = inline_who(before, after)
-    to = None
-    known = comment_byline(norm)
-    if known and known[0].casefold() not in _NOT_A_WRITER:  # 'Ann Lee Mod > Cy Diaz • 2 years ago'
-        who, to = known
-    words_ = set(header_words.split())
-    if before.strip() and who is None and not header_words:
-        return None  # text before the date that names nobody ('Version 2 shipped Mar 3')
-    stripped = before.rstrip()
-    separator = stripped[-1] if stripped and stripped[-1] in _SEPARATORS else ""
-    kind = "relative" if m.group("rel") else "calendar"
-    top = bottom = i
-    where, trailing = "inline", False
-    if who is None and _next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
-        bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
-    elif who is None:
-        named = None
-        for j in range(i - 1, max(lo, i - 4) - 1, -1):
-            if not _next_to(content, j) or not _short_header_line(content[j].norm):
-                break
-            if _writer_line(content[j].norm):
-                named = j
-        if named is None and not (before + after).strip(" ·•|"):
-            named = _writer_apart(content, i, lo)
-        if named is None:
-            return None
-        top, who, where = named, _writer_line(content[named].norm), "above"
-    while _next_to(content, bottom) and (MAIL_HEADER_RE.match(content[bottom + 1].norm)
-                                         or REPUTATION_RE.match(content[bottom + 1].norm)):
-        bottom += 1
-    if who is None:
-        return None
-    return _Header(top, bottom, who, to, trailing, (where, header_words, separator, kind),
-                   bool(PARENT_LINK_RE.search(after)))
-
-
-def _submission_byline(norm: str) -> bool:
-    """An article's own byline ('51 points by …', 'By Ann Lee', 'Posted by amy_c')."""
-    return bool(THREAD_META_RE.match(norm) or article_byline(norm) or handle_byline(norm))
-
-
-def _find_headers(content: list[Line], lo: int) -> list[_Header]:
-    """Every header from line `lo` on, in order, none overlapping the one before."""
-    headers: list[_Header] = []
-    for i in range(lo, len(content)):
-        h = _header_at(content, i, lo)
-        if h is not None and (not headers or h.top > headers[-1].bottom):
-            headers.append(h)
-    return headers
+    return int(m.group("n"))
 
 
 def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
@@ -183,20 +73,16 @@ def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
     first = None
     for i in range(lo, len(content)):
         norm = content[i].norm
+        among_controls = _count_among_controls(norm)
         if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
-                or POST_COUNT_RE.match(norm)):
+                or POST_COUNT_RE.match(norm) or among_controls is not None):
             continue
         first = i if first is None else first
         m = POST_COUNT_RE.match(norm)
-        count = int(m.group("n")) if m else stated_count(norm)
+        count = int(m.group("n")) if m else stated_count(norm) if among_controls is None else among_controls
         if count is not None:
             return i, count
     return first, None
-
-
-def _post_furniture(line: Line) -> str | None:
-    """Why a line around a thread's posts is furniture (controls, counters, menus, forms), or None."""
-    return post_furniture_reason(line.norm) or line_boilerplate(line) or site_furniture_reason(line)
 
 
 def _signed_line(line: Line) -> tuple[int, str] | None:
@@ -219,17 +105,6 @@ def _edit_note(norm: str) -> bool:
     return m is not None and EDIT_NOTE_RE.match(norm[: m.start()]) is not None
 
 
-def _quote_attribution(norm: str) -> str | None:
-    """Whom a line says the quote under it is from ('X wrote:', 'On Mon, …, X wrote:', 'x_y:')."""
-    m = QUOTE_ATTRIBUTION_RE.match(norm)
-    if not m:
-        return None
-    name = (m.group("name") or m.group("handle") or "").strip()
-    if re.fullmatch(r"[\w.+\-]+@[\w.\-]+", name):
-        return name.split("@")[0]  # 'On Thu, 4 Apr 2024, nora@example.org wrote:'
-    return who_of(name) or (name if m.group("handle") else None)
-
-
 @dataclass
 class _Post:
     """One comment of a thread read from its headers."""
@@ -237,7 +112,7 @@ class _Post:
     start: int  # content index of its first line
     own_end: int  # content index after its own last line (what follows is furniture or footer)
     who: str
-    header: _Header | None = None  # None for a one-line comment signed at its end
+    header: Header | None = None  # None for a one-line comment signed at its end
     sig_at: int | None = None  # where the signature of a one-line comment starts in its line
     under: int | None = None
 
@@ -248,11 +123,13 @@ class Thread:
 
     article_end: int  # content index of the first post's first line
     posts: list[_Post]
-    own: _Header | None  # the article's own header (an opening post's, a question's)
+    own: Header | None  # the article's own header (an opening post's, a question's)
     furniture: dict[int, str] = field(default_factory=dict)  # content index -> why it is furniture
+    # Lines of headers that head no post; furniture unless another rule already says why.
+    summaries: set[int] = field(default_factory=set)
 
 
-def _lead_in(content: list[Line], h: _Header, floor: int) -> tuple[int, int]:
+def _lead_in(content: list[Line], h: Header, floor: int) -> tuple[int, int]:
     """(first line of the lines printed over a header, first line of the post).
 
     Layout: furniture and a subject line right above a header belong to it ('level 2'; 'Re: …' /
@@ -260,24 +137,24 @@ def _lead_in(content: list[Line], h: _Header, floor: int) -> tuple[int, int]:
     what comes before.
     """
     top = h.top
-    while top - 1 >= floor and _next_to(content, top - 1) and (
-            _post_furniture(content[top - 1]) or SUBJECT_RE.match(content[top - 1].norm)):
+    while top - 1 >= floor and next_to(content, top - 1) and (
+            post_furniture(content[top - 1]) or SUBJECT_RE.match(content[top - 1].norm)):
         top -= 1
-    start = next((j for j in range(top, h.top) if not _post_furniture(content[j])), h.top)
+    start = next((j for j in range(top, h.top) if not post_furniture(content[j])), h.top)
     return top, start
 
 
-def _leading_posts(content: list[Line], lo: int, headers: list[_Header], count_at: int | None,
-                   ) -> tuple[_Header | None, list[_Post]]:
+def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None,
+                   ) -> tuple[Header | None, list[_Post]]:
     """Posts that start with their header. The first header belongs to the article (an opening
     post, a byline) when no prose comes between the title and it, a subtitle aside, or when it
     comes before the comment count."""
     first = headers[0]
     # A subtitle (one line of prose right under the title and right over the byline) is not the article text.
-    subtitle = first.top == lo + 1 and _next_to(content, lo)
+    subtitle = first.top == lo + 1 and next_to(content, lo)
     prose = next((i for i in range(lo + int(subtitle), len(content)) if is_prose(content[i].norm)), len(content))
     own = first if first.top < prose or (count_at is not None and first.top < count_at) else None
-    if any(_submission_byline(content[j].norm) for j in range(lo, first.top)):
+    if any(submission_byline(content[j].norm) for j in range(lo, first.top)):
         own = None  # the article has its byline already ('51 points by …', 'By Ann Lee')
     if count_at is not None and count_at < first.top and _counts_first(content, count_at, headers):
         own = None  # '2 Answers' over two headers: the first heads an answer, not the question
@@ -295,7 +172,7 @@ def _leading_posts(content: list[Line], lo: int, headers: list[_Header], count_a
     return own, posts
 
 
-def _counts_first(content: list[Line], count_at: int, headers: list[_Header]) -> bool:
+def _counts_first(content: list[Line], count_at: int, headers: list[Header]) -> bool:
     """Whether the count line over the first header counts that header's post as a comment: a count
     without a number ('Comments'), or one that matches the headers under it. 'Replies: 3' over four
     posts, or '6 posts' (a forum's count includes its opening post), leaves the first to the article."""
@@ -306,8 +183,8 @@ def _counts_first(content: list[Line], count_at: int, headers: list[_Header]) ->
     return stated is None or stated != sum(h.top > count_at for h in headers) - 1
 
 
-def _trailing_posts(content: list[Line], lo: int, headers: list[_Header], count_at: int | None,
-                    ) -> tuple[_Header | None, list[_Post]]:
+def _trailing_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None,
+                    ) -> tuple[Header | None, list[_Post]]:
     """Posts signed at their end (Q&A answers: text, then 'answered …' and the writer). The first
     header closes the article (the question) unless the comment count comes before it. One-line
     comments signed at their end, between posts, are comments under the post above them."""
@@ -323,7 +200,7 @@ def _trailing_posts(content: list[Line], lo: int, headers: list[_Header], count_
             signed = _signed_line(content[j])
             if signed:
                 posts.append(_Post(j, j + 1, signed[1], sig_at=signed[0], under=last_post))
-            elif start is None and h is not None and not _post_furniture(content[j]) and not (
+            elif start is None and h is not None and not post_furniture(content[j]) and not (
                     count_at is not None and j <= count_at):
                 start = j
                 break
@@ -337,14 +214,19 @@ def _trailing_posts(content: list[Line], lo: int, headers: list[_Header], count_
     return own, posts
 
 
-def read_thread(content: list[Line], title_at: int) -> Thread | None:
+def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | None:
     """A thread whose posts open (or close) with headers of a repeating shape, or None.
 
-    A header names a writer and when they wrote (_header_at); the page is a thread when at least
-    two headers share a shape and one of them comes after the article.
+    A header names a writer and when they wrote (header_at); the page is a thread when at least
+    two headers share a shape and one of them comes after the article. `lo` is the line after the
+    title (the article's first line when the page has no title line, `titled` False).
     """
-    lo = title_at + 1
-    headers = _find_headers(content, lo)
+    found = find_headers(content, lo)
+    # Layout: a one-line header right over another heads no post ('ann opened this issue on Mar 3 · 3
+    # comments' / 'ann commented on Mar 3'): a summary line.
+    headers = [h for k, h in enumerate(found) if not (
+        k + 1 < len(found) and found[k + 1].top == h.bottom + 1 and next_to(content, h.bottom)
+        and h.top == h.bottom and not h.trailing and not found[k + 1].trailing)]
     # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
     # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
     layouts = Counter(h.shape[0::3] for h in headers)
@@ -361,24 +243,33 @@ def read_thread(content: list[Line], title_at: int) -> Thread | None:
     thread = Thread(posts[0].start, posts, own)
     if not trailing:
         _mark_footer(content, thread)
-    _mark_furniture(content, lo, thread)
+    _mark_furniture(content, lo, thread, titled)
+    kept = {h.top for h in headers}
+    for h in found:
+        if h.top not in kept:
+            thread.summaries.update(range(h.top, h.bottom + 1))
     return thread
 
 
-def _thread_evidence(content: list[Line], headers: list[_Header], posts: list[_Post], count_at: int | None) -> bool:
+def _thread_evidence(content: list[Line], headers: list[Header], posts: list[_Post], count_at: int | None) -> bool:
     """Whether dated headers are a thread's and not, say, a diary's dated sections ('Day One' /
     'June 3'): a comment count or header, a writer heading two posts, handles for writers, header
-    words ('says', 'Posted by', 'From:'), controls around most posts, or 'Re:' lines and quotes."""
+    words ('says', 'Posted by', 'From:'), three one-line headers joined by one separator, controls
+    around most posts, or 'Re:' lines and quotes."""
     writers = Counter(h.who.casefold() for h in headers)
     if count_at is not None or writers.most_common(1)[0][1] >= 2:
         return True
     own = [p.header for p in posts if p.header]
     if 2 * sum(" " not in h.who for h in own) >= len(own) or any(h.shape[1] for h in own):
         return True
+    # Layout: a chat's one-line headers, the writer and the time joined by a separator ('Ann Lee — 9:14 PM').
+    joined = Counter(h.shape for h in headers if h.shape[0] == "inline" and h.shape[2])
+    if joined and joined.most_common(1)[0][1] >= 3:
+        return True
     with_controls = sum(any(post_furniture_reason(content[j].norm) for j in range(p.start, p.own_end)) for p in posts)
     if 2 * with_controls >= len(posts):
         return True
-    return any(SUBJECT_RE.match(ln.norm) or _quote_attribution(ln.norm) for ln in content)
+    return any(SUBJECT_RE.match(ln.norm) or quote_attribution(ln.norm) for ln in content)
 
 
 def _repeat_key(norm: str) -> str:
@@ -389,6 +280,20 @@ def _repeat_key(norm: str) -> str:
 def _end_key(norm: str) -> str:
     """A post's closing line with its numbers and plurals evened out ('Like · Reply · 3 Reactions')."""
     return re.sub(r"(?<=\w)s\b", "", _repeat_key(norm))
+
+
+def _controls_then_footer(content: list[Line], floor: int, closing: int | None) -> int | None:
+    """Layout: the last post's text, then its controls, then a site footer of short lines and
+    furniture with no prose ('Reply' / 'Trending' / 'A post title' / 'About' / 'Privacy'): the
+    index of the first control line, or None. `floor` is the last line of the post's header."""
+    def furniture(j: int) -> bool:
+        return j == closing or post_furniture(content[j]) is not None
+
+    last_prose = next((j for j in range(len(content) - 1, floor, -1) if is_prose(content[j].norm) and not furniture(j)),
+                      None)
+    if last_prose is None:
+        return None
+    return next((j for j in range(last_prose + 1, len(content)) if furniture(j)), None)
 
 
 def _mark_footer(content: list[Line], thread: Thread) -> None:
@@ -405,29 +310,40 @@ def _mark_footer(content: list[Line], thread: Thread) -> None:
             end = hits[-1] + 1 if hits else None
     floor = last.header.bottom if last.header else last.start
     if end is None:
+        end = _controls_then_footer(content, floor, last.header.closing if last.header else None)
+    if end is None:
         end = len(content)
-        while end - 1 > floor and _post_furniture(content[end - 1]):
+        while end - 1 > floor and post_furniture(content[end - 1]):
             end -= 1
     # Layout: a list of links after the thread ('Related topics', 'More from …') ends it.
     links = next((j for j in range(floor + 1, end) if LINK_LIST_HEADER_RE.match(content[j].norm)), None)
     last.own_end = end if links is None else links
 
 
-def _mark_furniture(content: list[Line], lo: int, thread: Thread) -> None:
+def _mark_furniture(content: list[Line], lo: int, thread: Thread, titled: bool) -> None:
     """Furniture of a thread by line: headers, lead-ins, controls, repeated lines, quote
     attributions, the page footer after the last post."""
     marks = thread.furniture
     for h in [p.header for p in thread.posts if p.header]:
         marks.update({j: "comment byline" for j in range(h.top, h.bottom + 1)})
+    for h in [p.header for p in thread.posts] + [thread.own]:
+        if h is not None and h.closing is not None:
+            marks[h.closing] = "date line closing a post"
+            j = h.closing
+            # Layout: the closing line spread over short lines joined by a lone separator ('Mar 2' / '·' / 'Web').
+            while j + 2 < len(content) and next_to(content, j) and next_to(content, j + 1) and content[
+                    j + 1].norm in {"·", "•", "∙", "|"} and len(content[j + 2].norm.split()) <= 2:
+                marks.update({j + 1: "date line closing a post", j + 2: "date line closing a post"})
+                j += 2
     if thread.own:
         marks.update({j: "post byline" for j in range(thread.own.top, thread.own.bottom + 1)})
         top, _ = _lead_in(content, thread.own, lo)
-        marks.update({j: _post_furniture(content[j]) or "subject line" for j in range(top, thread.own.top)})
+        marks.update({j: post_furniture(content[j]) or "subject line" for j in range(top, thread.own.top)})
     for post in thread.posts:
         if post.header and not post.header.trailing:
-            marks.update({j: _post_furniture(content[j]) or "subject line"
+            marks.update({j: post_furniture(content[j]) or "subject line"
                           for j in range(post.start, post.header.top)})
-    title = content[lo - 1].norm.casefold()
+    title = content[lo - 1].norm.casefold() if titled else None
     marks.update({j: "title repeated over a post" for j in range(lo, len(content))
                   if j not in marks and content[j].norm.casefold() == title})
     counts = Counter(_repeat_key(content[j].norm) for j in range(lo, len(content)))
@@ -441,11 +357,11 @@ def _mark_furniture(content: list[Line], lo: int, thread: Thread) -> None:
         if not why and counts[key] >= 2 and key in in_posts and len(norm.split()) <= 12 and is_single_sentence(
                 norm) and not norm.endswith((".", "!", "?")):
             why = "repeated line (signature, list footer)"
-        if not why and j >= thread.article_end and _quote_attribution(norm):
+        if not why and j >= thread.article_end and quote_attribution(norm):
             why = "quote attribution"
         if not why and _edit_note(norm):
             why = "edit note"
-            if _next_to(content, j) and who_of(content[j + 1].norm) and j + 1 not in marks:
+            if next_to(content, j) and who_of(content[j + 1].norm) and j + 1 not in marks:
                 marks[j + 1] = why  # the editor's name under it
         if why:
             marks[j] = why
@@ -461,11 +377,21 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     ranked = sorted(set(indents.values()))
     shapes = Counter(p.header.shape for p in posts if p.header)
     common = shapes.most_common(1)[0][0] if shapes else None
+    tallies: dict[int, int] = {}  # post -> the replies its controls say are printed under it
     for k, post in enumerate(posts):
         cue = ReplyCues(under=post.under)
         header = post.header
+        after = posts[k + 1].start if k + 1 < len(posts) else post.own_end
+        for j in range(post.start, after):
+            norm = content[j].norm
+            tally = REPLY_TALLY_RE.search(norm)  # not 'View 3 more replies' (replies not shown)
+            if tally:
+                tallies[k] = int(tally.group("n"))
+            replying = REPLY_CUE_RE.match(norm)
+            if replying and cue.reply_to is None:
+                cue.reply_to = replying.group("name").lstrip("@")
         if header is not None:
-            cue.to, cue.parent_link = header.to, header.parent_link
+            cue.to, cue.parent_link, cue.handle = header.to, header.parent_link, header.handle
             level = next((int(m.group("n")) for j in range(max(post.start - 3, 0), header.top)
                           if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
             if level is None and len(ranked) > 1:
@@ -481,25 +407,29 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
         for j in range(post.start, post.own_end):
             norm = content[j].norm
             if thread.furniture.get(j) == "quote attribution":
-                cue.quoted_name = cue.quoted_name or _quote_attribution(norm)
+                cue.quoted_name = cue.quoted_name or quote_attribution(norm)
                 quoting = True
                 continue
-            quoting = quoting and _next_to(content, j - 1)
+            quoting = quoting and next_to(content, j - 1)
             if norm.startswith(">") or quoting:
                 cue.quoted.append(norm.lstrip("> "))
-            elif j not in thread.furniture:
+            elif j not in thread.furniture and j not in thread.summaries and not line_boilerplate(content[j]):
                 cue.own_lines.append(norm if post.sig_at is None else normalize_text(content[j].text[: post.sig_at]))
         cues.append(cue)
+    # Layout: 'Like | Reply · 2 Replies' under a post with no nesting shown: the next two posts answer it.
+    for k, n in tallies.items():
+        for cue in cues[k + 1:k + 1 + n]:
+            if cue.depth is None and cue.under is None:
+                cue.under = k
     return cues
 
 
-def lone_byline(content: list[Line], title_at: int, end: int, article: Doc) -> str | None:
-    """Layout: a header (writer and date, _header_at) between the title and the text of a page
+def lone_byline(content: list[Line], lo: int, end: int, article: Doc) -> str | None:
+    """Layout: a header (writer and date, header_at) between the title and the text of a page
     that is no thread ('Anna Pohl anna at example.org' / 'Mon Mar 4 09:12:44 2024'): its writer
-    wrote the article, and its lines become bylines in `article`'s blocks."""
-    lo = title_at + 1
+    wrote the article, and its lines become bylines in `article`'s blocks. `lo`: the line after the title."""
     prose = next((i for i in range(lo, end) if is_prose(content[i].norm)), end)
-    header = next((h for h in _find_headers(content[:prose], lo)), None)
+    header = next((h for h in find_headers(content[:prose], lo)), None)
     if header is None:
         return None
     spans = {content[j].start for j in range(header.top, header.bottom + 1)}
@@ -519,7 +449,8 @@ def _thread_comment_blocks(content: list[Line], post: _Post, end: int, thread: T
                        Block("boilerplate", sig_start, line.end, "signature of a one-line comment")]
             continue
         why = thread.furniture.get(j) or line_boilerplate(line) or (
-            _post_furniture(line) if j >= post.own_end else None)
+            post_furniture(line) if j >= post.own_end else None) or (
+            "header over another header" if j in thread.summaries else None)
         if why:
             blocks.append(Block("boilerplate", line.start, line.end, why))
         elif BULLET_RE.match(line.norm) or NUMBER_RE.match(line.norm):
@@ -529,26 +460,29 @@ def _thread_comment_blocks(content: list[Line], post: _Post, end: int, thread: T
     return blocks
 
 
-def thread_page(text: str, content: list[Line], title_at: int, head_blocks: list[Block],
-                meta: dict[str, str], writer_above: str | None, thread: Thread) -> list[Doc]:
-    """The article and comments of a thread read from its headers (read_thread)."""
+def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block],
+                meta: dict[str, str], writer_above: str | None, thread: Thread, titled: bool = True) -> list[Doc]:
+    """The article and comments of a thread read from its headers (read_thread); `lo` and `titled` as there."""
     marks = {content[j].start: why for j, why in thread.furniture.items()}
-    laid = lay_out(text, content[title_at:thread.article_end], allow_title=True, furnished=True)
+    laid = lay_out(text, content[lo - titled:thread.article_end], allow_title=titled, furnished=True)
     bylines = [text[b.start:b.end].strip() for b in laid if b.why == "byline"]
+    summaries = {content[j].start for j in thread.summaries}
     blocks = head_blocks + [Block("boilerplate", b.start, b.end, marks[b.start])
-                            if b.role != "title" and b.start in marks else b for b in laid]
+                            if b.role != "title" and b.start in marks else
+                            Block("boilerplate", b.start, b.end, "header over another header")
+                            if b.role not in {"title", "boilerplate"} and b.start in summaries else b for b in laid]
     title_block = next((b for b in blocks if b.role == "title"), None)
     title = text[title_block.start:title_block.end] if title_block is not None else None
-    submission = next((m for ln in content[title_at + 1:title_at + 4] if (m := THREAD_META_RE.match(ln.norm))), None)
-    if title is not None and submission is not None:
-        title = TITLE_DOMAIN_RE.sub("", title)  # Layout: aggregator title '… (example.org)'
+    submission = next((m for ln in content[lo:lo + 3] if (m := THREAD_META_RE.match(ln.norm))), None)
+    if title is not None:
+        title = TITLE_DOMAIN_RE.sub("", title)  # Layout: aggregator title '… (example.org)', '… (self.kayaks)'
     article = Doc("", "article", text, blocks[0].start, blocks[-1].end, blocks, title=title)
     own = thread.own.who if thread.own else None
     submitter = submission.group("name") if submission else None
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
                       or writer_above or submitter or own)
     article.url, article.published = meta.get("url"), meta.get("published")
-    count_at, declared = _count_line(content, title_at + 1)
+    count_at, declared = _count_line(content, lo)
     if count_at is not None and POST_COUNT_RE.match(content[count_at].norm) and declared and thread.own:
         declared -= 1  # Layout: a forum's post count includes the opening post
     if submission is not None and count_at is None:
@@ -564,5 +498,5 @@ def thread_page(text: str, content: list[Line], title_at: int, head_blocks: list
     article.declared_comment_count = declared
     article.found_comment_count = len(comments)
     article.thread_cue = content[count_at].norm if count_at is not None else content[posts[0].start].norm
-    infer_replies(article, comments, _reply_cues(content, thread))
+    infer_replies(article, comments, _reply_cues(content, thread), thread.own.handle if thread.own else None)
     return [article, *comments]

@@ -196,6 +196,8 @@ class ReplyCues:
     quoted: list[str] = field(default_factory=list)  # lines it quotes ('> …', or under 'X wrote:')
     quoted_name: str | None = None  # whom it quotes ('X wrote:')
     own_lines: list[str] = field(default_factory=list)  # its own words: quotes and furniture left out
+    reply_to: str | None = None  # whom a cue line says it answers ('In reply to Ann Lee', 'Replying to @ann')
+    handle: str | None = None  # its writer's '@handle' printed in its header, under a display name
 
 
 _MENTION_STOP = _NOT_NAMES | {"author", "admin", "mod", "op"}
@@ -206,24 +208,38 @@ _GREETING_WORDS = {"hi", "hey", "thanks", "thank", "you", "dear", "cheers", "sor
 class _Participants:
     """The writers of a thread's earlier posts, indexed so a comment's words are read once.
 
-    A comment names a participant by '@handle', by a handle with '_', '.' or a digit, by the full
-    name, or by a first name it speaks to ('Priya, …', 'Thanks Marek!', '… call, Pavel.').
+    A comment names a participant by '@handle' (the writer's own, or their display name written as
+    one: '@AnnLee'), by a handle with '_', '.' or a digit, by the full name, by a first name it
+    speaks to ('Priya, …', 'Thanks Marek!', '… call, Pavel.'), or by a handle or a word of one it
+    speaks to ('river_otter, …' as 'river_otter' or 'Otter, …').
     """
 
     def __init__(self) -> None:
         self.latest: dict[str, Doc] = {}  # writer (casefolded) -> their latest post
         self.handles: dict[str, str] = {}  # handle (casefolded) -> writer
         self.names: dict[str, list[str]] = {}  # first word of a full name -> full names
+        self.handle_words: dict[str, str] = {}  # a word of a handle (casefolded) -> writer ('otter')
 
-    def add(self, doc: Doc) -> None:
+    def add(self, doc: Doc, handle: str | None = None) -> None:
         if not doc.author:
             return
         name = doc.author
         self.latest[name.casefold()] = doc
         if " " in name:
             self.names.setdefault(name.split()[0], []).append(name)
+            self.handles.setdefault(name.replace(" ", "").casefold(), name)
         else:
             self.handles[name.casefold()] = name
+        for alias in filter(None, (handle, None if " " in name else name)):
+            self.handles[alias.casefold()] = name
+            for part in re.split(r"[_.\-\d]+", alias):
+                if len(part) >= 3 and part.casefold() != alias.casefold():
+                    self.handle_words.setdefault(part.casefold(), name)
+
+    def writer(self, name: str) -> Doc | None:
+        """The latest post of the participant a cue names by name or '@handle', or None."""
+        bare = name.lstrip("@").casefold()
+        return self.latest.get(self.handles.get(bare, bare).casefold())
 
     def named_in(self, text: str, writer: str | None) -> Doc | None:
         """The latest post of the participant `text` names first (not its own writer), or None."""
@@ -238,13 +254,17 @@ class _Participants:
     def _name_at(self, text: str, at: int, token: str) -> str | None:
         bare = token.lstrip("@")
         handle = self.handles.get(bare.casefold())
-        if handle and (token.startswith("@") or not (bare.isalpha() and bare.islower())):
+        if handle and (token.startswith("@") or not (bare.isalpha() and bare.islower())
+                       or self._spoken_to(text, at, bare)):
             return handle
         for name in self.names.get(bare, []):
             if text.startswith(name, at) and not text[at + len(name):at + len(name) + 1].isalnum():
                 return name
         if bare in self.names and self._spoken_to(text, at, bare):
             return self.names[bare][-1]
+        word = self.handle_words.get(bare.casefold())
+        if word and self._spoken_to(text, at, bare) and at == 0:
+            return word  # 'Dan, …' to dan_elm; only as the comment's first word
         return None
 
     @staticmethod
@@ -271,22 +291,27 @@ def _norm_quote(text: str) -> str:
     return normalize_text(text).strip(" .…").casefold()
 
 
-def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues]) -> None:
+def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], article_handle: str | None = None,
+                  ) -> None:
     """parent_key and addressed_to of comments in a thread whose posts name their writers, in place.
 
     Rules, the first that applies wins:
     - nesting ('level 2', indentation): the nearest earlier comment one level up;
     - a header naming whom it answers ('Ann Lee > Cy Diaz'): that writer's latest post;
+    - a cue line naming whom it answers ('In reply to Ann Lee', 'Replying to @annlee'): that writer's
+      latest post that answers the article (the article itself, if it is theirs), else their latest post;
     - quoted lines: the latest earlier post that contains them, else the latest post of whom it quotes;
     - a 'parent' link with no nesting shown: the comment just above;
     - a participant named in its own words ('@dee', 'Thanks Marek!', 'Priya, …'): their latest post
       (the article, if it is theirs and the comment talks about the article);
-    - a comment printed under another (a comment under an answer): that one;
+    - a comment printed under another (a comment under an answer, or one its reply count covers): that one;
+    - the comment just above, when it spoke to this comment's writer (they answer whoever spoke to them);
     - otherwise the article.
-    A comment addresses the participant it names (or its header names), else nobody.
+    A comment addresses the participant it names (or its header names), else nobody. `article_handle`
+    and each cue's `handle` are the writers' handles printed under their display names.
     """
     participants = _Participants()
-    participants.add(article)
+    participants.add(article, article_handle)
     texts: dict[str, str] = {}  # doc key -> its text as quotes are compared
     nesting: list[tuple[int, Doc]] = []  # (depth, comment) of the comments a new one can nest under
     for n, (c, cue) in enumerate(zip(comments, cues)):
@@ -301,6 +326,11 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues]) -> N
             nesting.append((cue.depth, c))
         elif cue.to:
             target = next((d for d in latest_first if same_person(d.author, cue.to)), None)
+        elif cue.reply_to:
+            answered = participants.writer(cue.reply_to)
+            theirs = [d for d in latest_first if answered is not None and d.author == answered.author]
+            target = next((d for d in theirs if d is article or d.parent_key == article.key), None) or (
+                theirs[0] if theirs else None)
         if target is None and cue.depth is None and cue.quoted:
             quoted = [q for q in (_norm_quote(x) for x in cue.quoted) if len(q) >= 12]
             for d in latest_first if quoted else []:
@@ -319,6 +349,8 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues]) -> N
                 target = article if talks_of_article else named
             elif cue.under is not None:
                 target = comments[cue.under]
+            elif n > 0 and same_person(comments[n - 1].addressed_to, c.author):
+                target = comments[n - 1]
         c.parent_key = (target or article).key
         c.addressed_to = named.author if named is not None else cue.to
-        participants.add(c)
+        participants.add(c, cue.handle)

@@ -1,0 +1,318 @@
+"""Post headers of any site: who wrote a post and when, on one to four lines, before or after its text.
+
+`find_headers` reads every header after a page's title: a writer and a date on one line ('Ann Lee ·
+3h', 'Post by x » date', 'Ann Lee — 03/12/2024 9:14 PM', '[–] x 21 points 6 hours ago'), a writer
+on the short lines over a date ('Ann Lee' / '@annlee' / '·' / '3h'; 'Ann Lee (Town)' / date), a
+writer under a date ('answered …' / 'x'), or a date that closes its post among the post's controls
+('Like · Reply · 3d') with the writer on the lines that open it. pipeline/readers/text_posts.py cuts
+threads from them; pipeline/readers/text.py asks `post_top` where a post with no title line starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.readers.layout import (
+    BADGE_RE,
+    MAIL_HEADER_RE,
+    NAME_AND_MORE_RE,
+    NAV_ITEM_RE,
+    PARENT_LINK_RE,
+    QUOTE_ATTRIBUTION_RE,
+    REPUTATION_RE,
+    THREAD_META_RE,
+    WHEN_RE,
+    Line,
+    article_byline,
+    comment_byline,
+    handle_byline,
+    inline_who,
+    is_single_sentence,
+    post_furniture_reason,
+    site_furniture_reason,
+    when_in,
+    who_of,
+)
+from pipeline.readers.text_blocks import is_prose, line_boilerplate
+from pipeline.readers.threads import looks_like_name
+
+
+@dataclass(frozen=True)
+class Header:
+    """A post's header: its writer and when they wrote, on one to four lines."""
+
+    top: int  # content index of its first line (the writer's name, or the date line)
+    bottom: int  # content index of its last line
+    who: str
+    to: str | None  # whom it says the post answers ('Ann Lee Mod > Cy Diaz • 2 years ago')
+    trailing: bool  # the writer printed under the date: the header closes its post (Q&A answers)
+    shape: tuple[str, str, str, str]  # where the writer is, header words, separator, kind of date
+    parent_link: bool  # '… 7 hours ago | parent | next'
+    handle: str | None = None  # the writer's '@handle' under a display name ('Ann Lee' / '@annlee')
+    closing: int | None = None  # content index of the post's closing date line ('Like · Reply · 3d')
+
+
+_SEPARATORS = "·•|»:,–—-"
+_NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answered", "asked", "commented",
+                 "replied", "date", "sent", "on", "at", "by"}
+# Layout: links between the comments of an aggregator thread ('| parent | next [–]', '| prev').
+_COMMENT_LINKS_RE = re.compile(r"\|\s*(?:parent|next|prev|root)\b", re.I)
+_TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
+
+
+def _short_header_line(norm: str) -> bool:
+    """A line that can sit in a header: a few words, no sentence."""
+    return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
+
+
+@lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
+def _writer_line(norm: str) -> str | None:
+    """The writer a line over a date names: what who_of() accepts, a name with an address or a
+    badge after it, or one capitalised name ('Marta')."""
+    if article_byline(norm):
+        return article_byline(norm)  # 'By Ann Lee' over a date
+    if who_of(norm):
+        name = who_of(norm)
+        return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
+    m = NAME_AND_MORE_RE.match(norm)
+    if m and who_of(m.group("name")):
+        return who_of(m.group("name"))
+    single = re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm)
+    if single and looks_like_name(norm) and not (NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm)
+                                                 or post_furniture_reason(norm) or WHEN_RE.match(norm)):
+        return norm
+    return None
+
+
+# Layout: a handle on its own line under a display name ('@annlee', '@ann@example.social').
+_AT_HANDLE_RE = re.compile(r"^@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})(?:@[\w.\-]+)?$")
+
+
+def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
+    """(rank, writer) of line j as the writer's line of a header, lower ranks first: a byline ('By Ann
+    Lee') or a display name over an '@handle' line ('benji on wheels' / '@benjiwheels'), a name or
+    handle, one capitalised word ('Marta'); None if it names nobody."""
+    norm = content[j].norm
+    if article_byline(norm):
+        return 0, article_byline(norm)
+    if (next_to(content, j) and _AT_HANDLE_RE.match(content[j + 1].norm) and not _AT_HANDLE_RE.match(norm)
+            and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
+        return 0, norm
+    name = _writer_line(norm)
+    if name is None:
+        return None
+    return (2 if re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm) else 1), name
+
+
+def _writer_over(content: list[Line], i: int, lo: int) -> tuple[int, str] | None:
+    """(line, writer) of the writer named on the short lines right over line i, up to four lines
+    up ('Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'):
+    the best-ranked writer line (_writer_rank), the topmost of equals."""
+    best: tuple[int, int, int, str] | None = None
+    for j in range(i - 1, max(lo, i - 4) - 1, -1):
+        if not next_to(content, j) or not _short_header_line(content[j].norm):
+            break
+        ranked = _writer_rank(content, j)
+        # Among equals, a name over its badges or right over the date beats a group's or site's name over it.
+        carded = 0 if j == i - 1 or _badge_line(content[j + 1].norm) else 1
+        if ranked and (best is None or (ranked[0], carded) <= best[:2]):
+            best = (ranked[0], carded, j, ranked[1])
+    return (best[2], best[3]) if best else None
+
+
+_HANDLE_TOKEN_RE = re.compile(r"(?:^|\s)@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})")
+
+
+def _handle_in(content: list[Line], top: int, bottom: int) -> str | None:
+    """The '@handle' printed among a header's lines ('@annlee', 'Ann Lee @annlee · 3h'), or None."""
+    return next((m.group("handle") for j in range(top, bottom + 1)
+                 if (m := _HANDLE_TOKEN_RE.search(content[j].norm))), None)
+
+
+def _closing_line(norm: str, when: re.Match[str]) -> bool:
+    """A post's closing line: its date among controls or another date only ('Like · Reply · 3d',
+    '4:12 PM · Mar 9, 2024', 'Mar 2, 2024, 08:41')."""
+    parts = [p for p in re.split(r"\s*[·•∙|]\s*", norm[: when.start()] + " · " + norm[when.end():]) if p.strip()]
+    return all(WHEN_RE.fullmatch(p) or post_furniture_reason(p) for p in parts)
+
+
+_POST_SPAN = 24  # a post whose date closes it is looked for this many lines up (bounds the work)
+
+
+def _closing_header(content: list[Line], i: int, lo: int, kind: str) -> Header | None:
+    """Layout: a post whose date closes it, among its controls ('Like · Reply · 3d'), and whose
+    writer is named on the short lines that open it ('Ann Lee' / 'Top fan' / text; 'Ann Lee' /
+    '@annlee' / text / '4:12 PM · Mar 9, 2024'). The post starts after the furniture or date line
+    above it; the header is its writer's line and the badge lines under it."""
+    j, top, ranked = i - 1, None, None
+    while j >= lo and i - j <= _POST_SPAN and not _ends_a_post(content[j].norm):
+        # The writer's line is the first of the span with text under it; lines over it end what comes before.
+        if j < i - 1 and _short_header_line(content[j].norm) and (rank := _writer_rank(content, j)):
+            top, ranked = j, rank
+        j -= 1
+    if i - j > _POST_SPAN or top is None or ranked is None or ranked[0] == 2 and not looks_like_name(ranked[1]):
+        return None
+    bottom = top
+    while bottom + 2 < i and next_to(content, bottom) and _card_line(content[bottom + 1].norm):
+        bottom += 1
+    return Header(top, bottom, ranked[1], None, False, ("closing", "", "", kind), False,
+                  handle=_handle_in(content, top, bottom), closing=i)
+
+
+def _ends_a_post(norm: str) -> bool:
+    """A line over a post whose date closes it that ends what comes before: a date (the post above
+    closed by its own), controls or counters, a menu item. Cheaper than post_furniture(): it is
+    asked of every line a closing date looks back over."""
+    return bool(when_in(norm) or post_furniture_reason(norm) or NAV_ITEM_RE.match(norm))
+
+
+def _text_between(content: list[Line], top: int, i: int) -> bool:
+    """Layout: a writer's name, a short text, then a date that closes the post, not a header over
+    its post ('Ann Lee' / 'Great idea' / '2d' / 'Like' / 'Reply' / 'Bob Kerr'): a line between the
+    name and the date that is no part of a writer's card, and under the date, past its controls,
+    the next writer or the end of the page rather than text."""
+    k = i + 1
+    while k < min(len(content), i + 6) and _ends_a_post(content[k].norm):
+        k += 1
+    if k < len(content) and (is_prose(content[k].norm) or _writer_rank(content, k) is None):
+        return False
+    return not all(_card_line(content[k].norm) or post_furniture(content[k]) for k in range(top + 1, i))
+
+
+def _badge_line(norm: str) -> bool:
+    """A handle, a badge ('Author', '• 2nd', '(Moderator)') or a lone separator under a writer's name."""
+    return bool(_AT_HANDLE_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm)
+                or NAME_AND_MORE_RE.match("x " + norm))
+
+
+def _card_line(norm: str) -> bool:
+    """A line of a writer's card under their name: a badge line, or a label of two words ('Top fan')."""
+    return _badge_line(norm) or (len(norm.split()) <= 2 and _short_header_line(norm) and not norm.endswith((",", ":")))
+
+
+def _writer_apart(content: list[Line], i: int, lo: int) -> int | None:
+    """Layout: a writer's name (or display name and handle) as a paragraph of its own over a
+    date that is a paragraph of its own ('brewsy_dee' / blank / 'Mar 12'); the index of the
+    name's first line, or None."""
+    j = i - 1
+    if j < lo or next_to(content, j) or content[i].index - content[j].index > 2:
+        return None
+    top = j - 1 if j - 1 >= lo and next_to(content, j - 1) else j
+    if top > lo and next_to(content, top - 1):
+        return None  # more than two lines: not a name paragraph
+    return top if all(_writer_line(content[k].norm) for k in range(top, j + 1)) else None
+
+
+def next_to(content: list[Line], i: int) -> bool:
+    """Line i+1 follows line i with no blank line between."""
+    return i + 1 < len(content) and content[i + 1].index == content[i].index + 1
+
+
+def header_at(content: list[Line], i: int, lo: int) -> Header | None:
+    """The header whose date is on line i, or None. The writer is named on the date line
+    ('Doweled_Dan · 6h ago', 'Post by X » date', 'Ann Lee — 03/12/2024 9:14 PM', '[–] x 21 points
+    6 hours ago', 'Ann Lee @annlee · 3h', 'answered Mar 3 by Ann Lee': a trailing header), on short
+    lines up to four lines above it ('brewsy_dee' / 'Mar 12'; 'Jonas Feld' / '• 1st' / 'Camera
+    Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'; 'Ann Lee (Town)' / date; 'From: …' /
+    'Date: …'), right under it ('answered Mar 3 at 11:47' / 'tomas_vrba': a trailing header), or on
+    the lines opening a post the date closes (_closing_header)."""
+    norm = content[i].norm
+    m = when_in(norm)
+    if m is None or _submission_line(norm) or quote_attribution(norm):
+        return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote
+    before, after = norm[: m.start()], norm[m.end():]
+    who, header_words = inline_who(_comment_score_line(norm) or before, after)
+    to = None
+    known = comment_byline(norm) if m.start() > 0 else None  # not 'Tuesday 5 March 2024'
+    if known and known[0].casefold() not in _NOT_A_WRITER and not WHEN_RE.search(known[0]):
+        # 'Ann Lee Mod > Cy Diaz • 2 years ago'; not '… by Omar Said' read as 'X said'
+        who, to = known
+    words_ = set(header_words.split())
+    kind = "relative" if m.group("rel") else "calendar"
+    closing = who is None and _closing_line(norm, m)
+    if closing and before.strip(_SEPARATORS + " "):
+        return _closing_header(content, i, lo, kind)  # 'Like · Reply · 3d' closes its post
+    if before.strip(_SEPARATORS + " ") and who is None and not header_words:
+        return None  # text before the date that names nobody ('Version 2 shipped Mar 3')
+    stripped = before.rstrip()
+    separator = stripped[-1] if stripped and stripped[-1] in _SEPARATORS else ""
+    top = bottom = i
+    # Layout: 'answered Mar 3, 2024 at 9:12 by Ann Lee' under an answer (a Q&A user card) closes its post.
+    where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
+    if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
+        bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
+    elif who is None:
+        over = _writer_over(content, i, lo)
+        if over is None and not (before + after).strip(" ·•|"):
+            apart = _writer_apart(content, i, lo)
+            over = (apart, _writer_line(content[apart].norm)) if apart is not None else None
+        if over is None or closing and _text_between(content, over[0], i):
+            return _closing_header(content, i, lo, kind) if closing else None
+        (top, who), where = over, "above"
+    while next_to(content, bottom) and (MAIL_HEADER_RE.match(content[bottom + 1].norm)
+                                        or REPUTATION_RE.match(content[bottom + 1].norm)
+                                        or BADGE_RE.match(content[bottom + 1].norm)):
+        bottom += 1  # 'Date:' under 'From:'; a reputation line; a badge under the header ('Author')
+    if who is None:
+        return None
+    return Header(top, bottom, who, to, trailing, (where, header_words, separator, kind),
+                  bool(PARENT_LINK_RE.search(after)), handle=_handle_in(content, top, bottom))
+
+
+def _submission_line(norm: str) -> bool:
+    """An aggregator's submission line ('51 points by x 3 hours ago | hide | 38 comments'); the
+    same line without a comment count and with links between comments ('3 points by x 2 hours ago |
+    parent | next') heads a comment."""
+    m = THREAD_META_RE.match(norm)
+    return m is not None and (m.group("count") is not None or not _COMMENT_LINKS_RE.search(norm))
+
+
+def _comment_score_line(norm: str) -> str | None:
+    """The writer part of a comment header that opens with the comment's score ('3 points by x 2 hours
+    ago | parent'), as 'by x', or None."""
+    m = THREAD_META_RE.match(norm)
+    return f"by {m.group('name')}" if m else None
+
+
+def submission_byline(norm: str) -> bool:
+    """An article's own byline ('51 points by …', 'By Ann Lee', 'Posted by amy_c')."""
+    return bool(THREAD_META_RE.match(norm) or article_byline(norm) or handle_byline(norm))
+
+
+def find_headers(content: list[Line], lo: int) -> list[Header]:
+    """Every header from line `lo` on, in order, none overlapping the one before."""
+    headers: list[Header] = []
+    for i in range(lo, len(content)):
+        h = header_at(content, i, lo)
+        if h is not None and (not headers or h.top > headers[-1].bottom):
+            headers.append(h)
+    return headers
+
+
+@lru_cache(maxsize=1 << 16)  # the post finders ask about the same lines many times; lines are immutable
+def post_furniture(line: Line) -> str | None:
+    """Why a line around a thread's posts is furniture (controls, counters, menus, forms), or None."""
+    return post_furniture_reason(line.norm) or line_boilerplate(line) or site_furniture_reason(line)
+
+
+def quote_attribution(norm: str) -> str | None:
+    """Whom a line says the quote under it is from ('X wrote:', 'On Mon, …, X wrote:', 'x_y:')."""
+    m = QUOTE_ATTRIBUTION_RE.match(norm)
+    if not m:
+        return None
+    name = (m.group("name") or m.group("handle") or "").strip()
+    if re.fullmatch(r"[\w.+\-]+@[\w.\-]+", name):
+        return name.split("@")[0]  # 'On Thu, 4 Apr 2024, nora@example.org wrote:'
+    return who_of(name) or (name if m.group("handle") else None)
+
+
+def post_top(content: list[Line], k: int, floor: int) -> int | None:
+    """First line of the header that line k ends or belongs to (a social post with no title line:
+    'Ann Lee' / '@annlee' over its text; 'Ann Lee' / 'Admin' / '3d'; 'Ann Lee @annlee · 5h'), or None."""
+    h = header_at(content, k, floor)
+    if h is not None and not h.trailing:
+        return min(h.top, k)
+    over = _writer_over(content, k, floor) if _AT_HANDLE_RE.match(content[k].norm) else None
+    return over[0] if over else None
