@@ -1184,3 +1184,11 @@ def test_round_two_line_kinds():
                       "12 boosts", "Recommend (3)"):
         assert post_furniture_reason(furniture), furniture
     assert post_furniture_reason("We went there and 3 others came too") is None
+
+
+def test_a_long_line_is_never_tried_as_a_name_and_badge_header():
+    from pipeline.readers.layout import name_and_more
+
+    assert name_and_more("Ann Lee (Harbourside)").group("name") == "Ann Lee"
+    assert name_and_more("Jonas Feld • 1st").group("name") == "Jonas Feld"
+    assert name_and_more("a" * 50_000 + " (Author)") is None  # the lazy name would backtrack over it all

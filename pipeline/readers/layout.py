@@ -679,3 +679,9 @@ NAME_AND_MORE_RE = re.compile(
     r"^(?P<name>.+?)\s*(?:<[^<>]*>|\S+@\S+|\S+ at [\w\-]+(?:\.[\w\-]+)+"
     r"|[•·|]\s*(?:1st|2nd|3rd\+?|\d+th\+?|author|op|mod|moderator|admin|staff)"
     r"|\([^()]{1,40}\))$", _I)
+
+
+def name_and_more(norm: str) -> re.Match[str] | None:
+    """NAME_AND_MORE_RE on a line short enough to be a header: its lazy name backtracks over the whole
+    line, so a long line (untrusted text) is never tried."""
+    return NAME_AND_MORE_RE.match(norm) if len(norm) <= 160 else None

@@ -18,7 +18,6 @@ from pipeline.readers.layout import (
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     META_HEADER_RE,
-    NAME_AND_MORE_RE,
     NAV_ITEM_RE,
     NUMBER_RE,
     PARENT_LINK_RE,
@@ -34,6 +33,7 @@ from pipeline.readers.layout import (
     handle_byline,
     heading_like,
     is_single_sentence,
+    name_and_more,
     normalize_text,
     post_furniture_reason,
     site_furniture_reason,
@@ -236,7 +236,7 @@ def _title_candidate(line: Line) -> bool:
             and not _CELLS_RE.search(norm) and not site_furniture_reason(line) and not post_furniture_reason(norm)
             and not (when and len((norm[:when.start()] + norm[when.end():]).split()) < 3)
             and not (handle_byline(norm) or article_byline(norm) or THREAD_META_RE.match(norm))
-            and not ((named := NAME_AND_MORE_RE.match(norm)) and who_of(named.group("name"))))
+            and not ((named := name_and_more(norm)) and who_of(named.group("name"))))
 
 
 def _head_label(line: Line) -> bool:

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pipeline.readers.layout import (
     BADGE_RE,
     MAIL_HEADER_RE,
-    NAME_AND_MORE_RE,
     NAV_ITEM_RE,
     PARENT_LINK_RE,
     QUOTE_ATTRIBUTION_RE,
@@ -30,6 +29,7 @@ from pipeline.readers.layout import (
     handle_byline,
     inline_who,
     is_single_sentence,
+    name_and_more,
     post_furniture_reason,
     site_furniture_reason,
     when_in,
@@ -76,7 +76,7 @@ def _writer_line(norm: str) -> str | None:
     if who_of(norm):
         name = who_of(norm)
         return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
-    m = NAME_AND_MORE_RE.match(norm)
+    m = name_and_more(norm)
     if m and who_of(m.group("name")):
         return who_of(m.group("name"))
     single = re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm)
@@ -184,7 +184,7 @@ def _text_between(content: list[Line], top: int, i: int) -> bool:
 def _badge_line(norm: str) -> bool:
     """A handle, a badge ('Author', '• 2nd', '(Moderator)') or a lone separator under a writer's name."""
     return bool(_AT_HANDLE_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm)
-                or NAME_AND_MORE_RE.match("x " + norm))
+                or name_and_more("x " + norm))
 
 
 def _card_line(norm: str) -> bool:
