@@ -198,7 +198,7 @@ def train_claim_model(rows: pd.DataFrame, *, nlp, embedder, params, extra: pd.Da
     """Fit the claim detector on annotated sentence rows; metrics are leave-one-document-out.
 
     `rows` is a sentence frame (text/norm_text, role, kind, doc_id) with a 0/1 `is_claim` column;
-    its pages are left out one at a time. `extra` rows (the debate set) are always trained on;
+    its pages are left out one at a time. `extra` rows (the debate set, the passages) are always trained on;
     `held_out` frames (by name) are only scored. Boilerplate rows are left out: never claims by rule.
     """
     cfg = params.train_claims
