@@ -535,8 +535,8 @@ def who_of(norm: str) -> str | None:
     m = FROM_HEADER_RE.match(norm)
     if m:
         name = m.group("name").strip().strip("\"'")
-        if name and who_of(name):
-            return who_of(name)
+        if name and (writer := who_of(name)):
+            return writer
         address = m.group("address") or (name if "@" in name else "")
         return address.split("@")[0] or None
     m = AUTHOR_LINE_RE.match(norm)
@@ -585,16 +585,16 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     lead = [w.lower().strip(":»·•|,") for w in before.split()]
     words_ = " ".join(w for w in lead if w in _HEADER_WORDS)
     m = re.match(r"^\s*by\s+(.+?)\s*(?:[|·•,].*)?$", after, _I)
-    if m and who_of(m.group(1)):
-        return who_of(m.group(1)), words_
+    if m and (writer := who_of(m.group(1))):
+        return writer, words_
     text = re.sub(r"^(?:(?:post(?:ed)?|answer(?:ed)?|asked|comment(?:ed)?|repl(?:y|ied)|written|published"
                   r"|updated|edited)(?:\s+|$))?(?:by\s+)?", "", _SCORED_HEADER.sub("", before.strip()), flags=_I)
     head = re.split(r"\s*[,·•|»›:(]\s*|\s+[–—-](?:\s+|$)", text, maxsplit=1)[0]
     head = re.sub(r"\s+(?:(?:commented|replied|posted|wrote|said|answered|asked)(?:\s+on)?|on|at)$", "", head, flags=_I)
     if not head or head.lower() in _HEADER_WORDS:
         return None, words_
-    if who_of(head) is not None:
-        return who_of(head), words_
+    if (writer := who_of(head)) is not None:
+        return writer, words_
     shown = _NAME_AT_HANDLE_RE.match(head)
     if shown and len(shown.group("name").split()) <= 5:
         return shown.group("name"), words_  # 'benji on wheels @benjiwheels · 1h': the display name

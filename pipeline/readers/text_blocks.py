@@ -51,6 +51,9 @@ _TAG_ROW_RE = re.compile(r"^(?=.*[a-z0-9]-[a-z0-9])(?!.*\b(?:a|an|the|of|and|or|
                          r"[a-z0-9][a-z0-9+#.\-]*(?: [a-z0-9][a-z0-9+#.\-]*){1,5}$")
 # A line of hashtags under a post ('#repairs #volunteering'): the writer's words, not furniture.
 _HASHTAGS_RE = re.compile(r"^#\w+(?:\s+#\w+)*$")
+# Counts written as words ('two answers', 'no comments').
+_NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
 
 
 def line_boilerplate(line: Line) -> str | None:
@@ -194,7 +197,6 @@ def name_then_meta(lines: list[Line], i: int) -> bool:
 def declared_count(norm: str) -> int | None:
     """The comment count a thread's metadata or reply-count line states ('51 points by … | 38 comments',
     'Replies: 3', 'two answers'), or None."""
-    words_ = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
     m = THREAD_META_RE.match(norm)
     value = m.group("count") if m else None
     m = REPLY_COUNT_RE.match(norm)
@@ -202,7 +204,7 @@ def declared_count(norm: str) -> int | None:
         value = m.group("a") or m.group("b")
     if value is None:
         return None
-    return int(value) if value.isdigit() else words_.get(value.lower())
+    return int(value) if value.isdigit() else _NUMBER_WORDS.get(value.lower())
 
 
 def is_prose(norm: str) -> bool:
@@ -213,8 +215,6 @@ def is_prose(norm: str) -> bool:
 
 def stated_count(norm: str) -> int | None:
     """The number a count line states ('27 Comments', 'Responses (3)', 'Replies: 5', 'two replies')."""
-    numbers = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-               "eight": 8, "nine": 9, "ten": 10}
     word = norm.split()[0].lower()
     if word == "all" and len(norm.split()) > 1:  # 'all 12 comments'
         word = norm.split()[1].lower()
@@ -224,8 +224,8 @@ def stated_count(norm: str) -> int | None:
         return int(word)
     if counted:
         return int(counted.group(1))
-    if word in numbers:
-        return numbers[word]
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
     m = REPLY_COUNT_RE.match(norm)
     value = (m.group("a") or m.group("b")) if m else None
     return int(value) if value and value.isdigit() else None

@@ -67,21 +67,23 @@ def _short_header_line(norm: str) -> bool:
     return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
 
 
+# A writer named by one capitalised word ('Marta').
+_ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
+
+
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
 def _writer_line(norm: str) -> str | None:
     """The writer a line over a date names: what who_of() accepts, a name with an address or a
     badge after it, or one capitalised name ('Marta')."""
-    if article_byline(norm):
-        return article_byline(norm)  # 'By Ann Lee' over a date
-    if who_of(norm):
-        name = who_of(norm)
+    if byline := article_byline(norm):
+        return byline  # 'By Ann Lee' over a date
+    if name := who_of(norm):
         return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
     m = name_and_more(norm)
-    if m and who_of(m.group("name")):
-        return who_of(m.group("name"))
-    single = re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm)
-    if single and looks_like_name(norm) and not (NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm)
-                                                 or post_furniture_reason(norm) or WHEN_RE.match(norm)):
+    if m and (name := who_of(m.group("name"))):
+        return name
+    if _ONE_NAME_RE.fullmatch(norm) and looks_like_name(norm) and not (
+            NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm) or WHEN_RE.match(norm)):
         return norm
     return None
 
@@ -95,15 +97,15 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     Lee') or a display name over an '@handle' line ('benji on wheels' / '@benjiwheels'), a name or
     handle, one capitalised word ('Marta'); None if it names nobody."""
     norm = content[j].norm
-    if article_byline(norm):
-        return 0, article_byline(norm)
+    if byline := article_byline(norm):
+        return 0, byline
     if (next_to(content, j) and _AT_HANDLE_RE.match(content[j + 1].norm) and not _AT_HANDLE_RE.match(norm)
             and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
         return 0, norm
     name = _writer_line(norm)
     if name is None:
         return None
-    return (2 if re.fullmatch(r"[A-Z][a-z'’\-]{1,20}", norm) else 1), name
+    return (2 if _ONE_NAME_RE.fullmatch(norm) else 1), name
 
 
 def _writer_over(content: list[Line], i: int, lo: int) -> tuple[int, str] | None:

@@ -124,6 +124,8 @@ class Thread:
     article_end: int  # content index of the first post's first line
     posts: list[_Post]
     own: Header | None  # the article's own header (an opening post's, a question's)
+    count_at: int | None = None  # content index of the comment-count line (_count_line)
+    count: int | None = None  # the count it states
     furniture: dict[int, str] = field(default_factory=dict)  # content index -> why it is furniture
     # Lines of headers that head no post; furniture unless another rule already says why.
     summaries: set[int] = field(default_factory=set)
@@ -232,7 +234,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     layouts = Counter(h.shape[0::3] for h in headers)
     if len(headers) < 2 or max(layouts.values()) < 2:
         return None
-    count_at, _ = _count_line(content, lo)
+    count_at, count = _count_line(content, lo)
     trailing = 2 * sum(h.trailing for h in headers) > len(headers)
     if trailing:
         headers = [h for h in headers if h.trailing]
@@ -240,7 +242,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     own, posts = reader(content, lo, headers, count_at)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
-    thread = Thread(posts[0].start, posts, own)
+    thread = Thread(posts[0].start, posts, own, count_at, count)
     if not trailing:
         _mark_footer(content, thread)
     _mark_furniture(content, lo, thread, titled)
@@ -482,7 +484,7 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
                       or writer_above or submitter or own)
     article.url, article.published = meta.get("url"), meta.get("published")
-    count_at, declared = _count_line(content, lo)
+    count_at, declared = thread.count_at, thread.count
     if count_at is not None and POST_COUNT_RE.match(content[count_at].norm) and declared and thread.own:
         declared -= 1  # Layout: a forum's post count includes the opening post
     if submission is not None and count_at is None:

@@ -45,18 +45,14 @@ _COMMENT_RE = re.compile(
 _SELF_HANDLE_RE = re.compile(r"\b(?:me|I'm|I am)\b[^.!?]{0,40}?@(\w{2,30})", re.IGNORECASE)
 
 
-def _is_name(name: str) -> bool:
+def looks_like_name(name: str) -> bool:
+    """An '@handle', or capitalised words none of which opens sentences ('However', 'Update')."""
     parts = name.lstrip("@").split()
     if not parts:
         return False
     if name.startswith("@"):
         return True
     return all(p.lower().strip("'’") not in _NOT_NAMES and p[:1].isupper() for p in parts)
-
-
-def looks_like_name(word: str) -> bool:
-    """A capitalised word that is not one of the words that open sentences ('However', 'Update')."""
-    return _is_name(word)
 
 
 def addressee(text: str) -> str | None:
@@ -68,10 +64,10 @@ def addressee(text: str) -> str | None:
         return None
     name = m.group("name").strip()
     # The greeting regex is case-insensitive for 'Hi'; the name itself must be capitalised.
-    if not _is_name(name):
+    if not looks_like_name(name):
         # 'Hi Jessica Thanks, ...': keep the first word if the second is not a name.
         first = name.split()[0]
-        return first if " " in name and _is_name(first) else None
+        return first if " " in name and looks_like_name(first) else None
     return name
 
 
@@ -81,7 +77,7 @@ def signer(text: str) -> str | None:
     if not m:
         return None
     name = m.group("name").strip()
-    return name if _is_name(name) else None
+    return name if looks_like_name(name) else None
 
 
 def self_handle(text: str) -> str | None:
