@@ -394,9 +394,11 @@ def _short_links(parts: list[str], min_parts: int, max_chars: int, max_words: in
 
 
 # Layout: an aggregator thread's metadata line
-# ('51 points by someone 3 hours ago | hide | past | favorite | 38 comments').
+# ('51 points by someone 3 hours ago | hide | past | favorite | 38 comments'; 'authored by someone 6
+# hours ago | flag | 8 comments', when the score stands apart).
 THREAD_META_RE = re.compile(
-    rf"^(?P<points>\d+)\s+points?\s+by\s+(?P<name>{_HANDLE})\b.*?"
+    r"^(?:(?P<points>\d+)\s+points?|(?:authored|submitted)(?=.*\|\s*(?:\d+|no)\s+comments?\s*$))"
+    rf"\s+by\s+(?P<name>{_HANDLE})\b.*?"
     r"(?:\|\s*(?P<count>\d+|no)\s+comments?\s*)?$", _I)
 # Layout: a forum or Q&A page's reply count ('Replies: 3', 'Answers: 2') or answers header ('2 Answers').
 REPLY_COUNT_RE = re.compile(
@@ -463,7 +465,7 @@ _CELL_SEPARATOR = re.compile(r"\t+| {3,}")
 # Layout: '[Thread Prev][Thread Next][Date Index]' (mailing-list archives).
 _BRACKET_NAV_RE = re.compile(r"^(?:\[[^\[\]]{1,40}\]\s*){2,}$")
 # Layout: a breadcrumb with any of the arrow separators ('Board index ‹ Repair ‹ Drivetrain').
-_ANY_CRUMB_SEPARATOR = re.compile(r"\s*[›»‹«]\s*")
+_ANY_CRUMB_SEPARATOR = re.compile(r"\s*[›»‹«]\s*|\s+>\s+")
 # Layout: a list archive's links and footer ('Previous message: …', 'More information about the … list').
 _ARCHIVE_NAV_RE = re.compile(
     r"^(?:(?:previous|next) (?:message|thread|topic|post)(?: \(by thread\))?\s*:|messages sorted by\s*:"
@@ -504,17 +506,17 @@ _CLOCK = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*[+-]\d{4
 _RELATIVE = (rf"(?:{_AGO}|\d{{1,3}}(?:s|m|h|d|w|mo|y|yr)(?:\s+ago)?|\d{{1,3}}\s+(?:mins?|hrs?|wks?|yrs?)\s+ago"
              rf"|(?:today|yesterday)(?:\s+at)?{_CLOCK}?|just now|\d{{1,2}}:\d{{2}}\s*(?:am|pm))")
 _CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
-             rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+             rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
              rf"{_CLOCK}?")
 # When a post was written, as thread headers print it: '6h ago', '2d', '7 hours ago', 'Mar 12',
-# 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'.
-WHEN_RE = re.compile(rf"(?<![\w/])(?<!\d[.,])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?!\w)", _I)
+# 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'; not "Today's Posts".
+WHEN_RE = re.compile(rf"(?<![\w/])(?<!\d[.,])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?![\w'’])", _I)
 
 # Words that say what a header line is, kept in its shape ('Post by X »', 'answered Mar 3', 'Date:').
 _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "replied", "wrote", "said",
                  "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
-BADGE_RE = re.compile(r"^(?:op|author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
+BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
@@ -522,11 +524,19 @@ _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.
 FROM_HEADER_RE = re.compile(r"^from\s*:\s*(?P<name>[^<>]*?)\s*(?:<(?P<address>[^<>]+)>)?$", _I)
-MAIL_HEADER_RE = re.compile(r"^(?:from|date|subject|to|cc|sent|reply-to|message-id)\s*:\s*\S", _I)
+MAIL_HEADER_RE = re.compile(r"^(?:from|date|subject|to|cc|sent|reply-to|message-id|newsgroups)\s*:\s*\S", _I)
 # Layout: a post's subject line repeating the thread title ('Re: Creaking bottom bracket').
 SUBJECT_RE = re.compile(r"^(?:subject\s*:\s*)?(?:(?:re|aw|fwd?)\s*:\s*)+(?:\[[^\]]*\]\s*)?(?P<title>\S.*)$", _I)
 # Layout: a reputation line under a Q&A writer's name ('8,311 ● 3 ● 40 ● 77').
 REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$")
+# Layout: a forum writer's card beside their posts: profile fields, as 'Label: value' on one line or
+# the label over its value ('Join Date: Nov 2022', 'Posts: 4,211', 'Joined' / 'Jan 14, 2024',
+# 'Reaction score' / '11').
+_PROFILE_LABEL = (r"(?:join(?:ed| date)|member since|registered|messages|posts|reaction score|likes(?: received)?"
+                  r"|trophy points|points|reputation|location|age|gender|website|occupation|karma)")
+PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined|member since)\s+\S.{{0,40}}$", _I)
+# The label alone, its value on the next line (alone, a menu item too: 'Messages').
+PROFILE_LABEL_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:?$", _I)
 
 
 def who_of(norm: str) -> str | None:
@@ -563,9 +573,11 @@ def when_in(norm: str) -> re.Match[str] | None:
     return WHEN_RE.search(norm)
 
 
-# Layout: a header that opens with a collapse control and closes with the post's score
-# ('[–] river_otter 21 points 6 hours ago'): neither is part of the writer's name.
-_SCORED_HEADER = re.compile(r"^\[[–+\-−]\]\s*|\s+[+\-−]?[\d.,]+[kKmM]?\s+points?$", _I)
+# Layout: a header that opens with a collapse control, vote arrows and the post's score, or closes
+# with the score ('[–] river_otter 21 points 6 hours ago', '[-] ▲ 11 river_otter 5 hours ago'): none
+# of them is part of the writer's name.
+_SCORED_HEADER = re.compile(r"^(?:\[[–+\-−]\]\s*)?[▲▼△▽⬆⬇↑↓⇧]+\s*(?:[+\-−]?[\d.,]+[kKmM]?\s+)?|^\[[–+\-−]\]\s*"
+                            r"|\s+[+\-−]?[\d.,]+[kKmM]?\s+points?$", _I)
 
 
 # Layout: a display name and a handle on one header line ('Ann Lee @annlee', 'Ann Lee @ann@example.social').
@@ -642,6 +654,14 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("reply cue", REPLY_CUE_RE),
     ("message box", re.compile(r"^message\s+[#@][\w.\-]+$", _I)),
     ("pagination", re.compile(r"\bpage \d+ of \d+\b", _I)),
+    ("profile field", PROFILE_FIELD_RE),
+    ("post number", re.compile(r"^#\d{1,6}$")),
+    # Layout: a forum's per-post controls and quote frames ('Reply With Quote', 'Click to expand...',
+    # 'Quote:', 'Reactions: ann, bob and 3 others'), and a lone letter standing for a writer's avatar.
+    ("forum post controls", re.compile(r"^(?:reply with quote|multi-?quote(?: this message)?|quick reply|click to "
+                                       r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$", _I)),
+    ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
+    ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$", _I)),
     ("rule line", re.compile(r"^[\W_]+$")),
 ]
 
@@ -661,16 +681,19 @@ def post_furniture_reason(norm: str) -> str | None:
 LINK_LIST_HEADER_RE = re.compile(
     r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*|written by\b.*|read more"
     r"|about the author|you (?:may|might) also like|read next|recommended(?: for you)?|popular (?:posts|notes)"
-    r"|similar (?:posts|questions|threads)|linked|hot network questions|trending)\s*:?$", _I)
+    r"|similar (?:posts|questions|threads)|linked|hot network questions|trending|also on\b.*)\s*:?$", _I)
 # Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').
 SIGNUP_CUE_RE = re.compile(r"\b(?:subscribe|unsubscribe|your email|e-?mail address|sign up|no spam)\b", _I)
 # Layout: a line over a quote naming whom it quotes ('X wrote: ↑Tue Mar 12', 'On Mon, 11 Mar, X wrote:',
-# 'brewsy_dee:' over a quoted line).
+# 'Originally Posted by X', 'brewsy_dee:' over a quoted line).
 QUOTE_ATTRIBUTION_RE = re.compile(
     r"^(?:on\s.{3,90}?,\s*)?(?P<name>[^,:]{2,60}?)\s+(?:wrote|said)\s*:?(?:\s*[↑^].*)?$"
+    r"|^originally posted by\s+(?P<poster>\S.{0,59})$"
     r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
 # Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
 POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+posts?\b", _I)
+# Layout: a forum's count of a thread's posts over them ('Results 1 to 6 of 6'); it includes the opening post.
+RESULTS_COUNT_RE = re.compile(r"^results\s+\d+\s+to\s+\d+\s+of\s+(?P<n>\d+)$", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').
 EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+on)?\s*$", _I)
 # Layout: a writer's name followed by an address or a badge ('Ilse Brandt ilse at example.org',

@@ -258,6 +258,10 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
     stays empty and the article starts at the writer's header. `menu_above`: menu items the page
     head already read (a menu paragraph over a blank line).
     """
+    echoed = _echoed_title(content, first)
+    if echoed is not None and echoed > first:  # a title a later line repeats, under the site's menu and name
+        return echoed, echoed + 1, [Block("boilerplate", ln.start, ln.end, _above_title_reason(ln) or
+                                          "site menu above the title") for ln in content[first:echoed]]
     menu_items = menu_above
     k = first
     limit = min(len(content), first + _HEAD_LINES)
@@ -329,16 +333,32 @@ def _above_title_reason(line: Line) -> str | None:
 
 def _echoed(content: list[Line], i: int) -> bool:
     """Layout: a later line repeats line i as a title ('Re: <title>', 'Subject: <title>',
-    '4 thoughts on “<title>”')."""
+    '4 thoughts on “<title>”', 'Thread: <title>')."""
     title = content[i].norm.casefold()
     if len(title.split()) < 3:
         return False
     for line in content[i + 2:]:
         norm = line.norm
         m = SUBJECT_RE.match(norm)
-        if (m and m.group("title").casefold() == title) or f'"{title}"' in norm.casefold():
+        if (m and m.group("title").casefold() == title) or f'"{title}"' in norm.casefold() or (
+                norm.casefold() == f"thread: {title}"):
             return True
     return False
+
+
+_ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
+
+
+def _echoed_title(content: list[Line], first: int) -> int | None:
+    """Index of the line near the top that a later line repeats as a title (_echoed), or None. It may
+    sit below a site name that has no menu word ('Harbour Sailing Club Forum') or a whole site menu,
+    and is looked for up to the first line that reads as a sentence, which a long title may do."""
+    for i in range(first, min(first + _ECHO_LINES, len(content))):
+        if title_like(content[i].norm) and _echoed(content, i):
+            return i
+        if is_prose(content[i].norm):
+            return None
+    return None
 
 
 def _title_line(content: list[Line], first: int) -> tuple[int, list[Block], str | None]:
@@ -353,13 +373,7 @@ def _title_line(content: list[Line], first: int) -> tuple[int, list[Block], str 
     while para[-1] + 1 < len(content) and len(para) < 6 and (
             content[para[-1] + 1].index == content[para[-1]].index + 1):
         para.append(para[-1] + 1)
-    # A repeated title may sit below a site name that has no menu word ('Harbour Sailing Club Forum').
-    head = []
-    for i in range(first, min(first + 8, len(content))):
-        if is_prose(content[i].norm):
-            break
-        head.append(i)
-    chosen = next((i for i in head if title_like(content[i].norm) and _echoed(content, i)), None)
+    chosen = _echoed_title(content, first)
     if chosen is None:
         for i in para:
             if _above_title_reason(content[i]) is None:

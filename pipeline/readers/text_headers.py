@@ -19,6 +19,8 @@ from pipeline.readers.layout import (
     MAIL_HEADER_RE,
     NAV_ITEM_RE,
     PARENT_LINK_RE,
+    PROFILE_FIELD_RE,
+    PROFILE_LABEL_RE,
     QUOTE_ATTRIBUTION_RE,
     REPUTATION_RE,
     THREAD_META_RE,
@@ -62,8 +64,13 @@ _COMMENT_LINKS_RE = re.compile(r"\|\s*(?:parent|next|prev|root)\b", re.I)
 _TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
 
 
+# Layout: a comment's number before its writer in a numbered comment list ('1. Ann Lee says:').
+_COMMENT_NUMBER_RE = re.compile(r"^\d{1,4}\.\s+(?=\S)")
+
+
 def _short_header_line(norm: str) -> bool:
-    """A line that can sit in a header: a few words, no sentence."""
+    """A line that can sit in a header: a few words, no sentence (a comment's number aside: '1. Ann Lee says:')."""
+    norm = _COMMENT_NUMBER_RE.sub("", norm)
     return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
 
 
@@ -71,10 +78,19 @@ def _short_header_line(norm: str) -> bool:
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
 
 
+# Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), and
+# an avatar's alt text: no writer's names.
+_NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "started", "replies", "views", "users",
+                     "likes", "links", "activity", "frequent posters", "avatar"}
+
+
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
 def _writer_line(norm: str) -> str | None:
     """The writer a line over a date names: what who_of() accepts, a name with an address or a
-    badge after it, or one capitalised name ('Marta')."""
+    badge after it, or one capitalised name ('Marta'); not a thread summary's label ('created') or 'Avatar'."""
+    if norm.casefold() in _NOT_WRITER_LINES:
+        return None
+    norm = _COMMENT_NUMBER_RE.sub("", norm)  # '1. Ann Lee says:' in a numbered comment list
     if byline := article_byline(norm):
         return byline  # 'By Ann Lee' over a date
     if name := who_of(norm):
@@ -108,14 +124,35 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     return (2 if _ONE_NAME_RE.fullmatch(norm) else 1), name
 
 
+_FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
+
+
+def _card_fields(content: list[Line], i: int, lo: int) -> int:
+    """Line i, or the first line of the forum profile fields right over it ('Joined' / 'Jan 14, 2024' /
+    'Messages' / '23' / 'Location' / 'Utrecht' over 'Mar 3, 2024'). A card states a number or a date:
+    a menu item over a name ('Messages' / 'Ann Lee') is none."""
+    top, counted = i, False
+    while top - 1 >= lo and next_to(content, top - 1):
+        above = content[top - 1].norm
+        if PROFILE_FIELD_RE.match(above):
+            top, counted = top - 1, True
+        elif top - 2 >= lo and next_to(content, top - 2) and PROFILE_LABEL_RE.match(content[top - 2].norm):
+            top, counted = top - 2, counted or bool(_FIGURE_RE.fullmatch(above) or WHEN_RE.fullmatch(above))
+        else:
+            break
+    return top if counted else i
+
+
 def _writer_over(content: list[Line], i: int, lo: int) -> tuple[int, str] | None:
     """(line, writer) of the writer named on the short lines right over line i, up to four lines
-    up ('Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'):
-    the best-ranked writer line (_writer_rank), the topmost of equals."""
+    up ('Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'),
+    past a forum writer's profile fields: the best-ranked writer line (_writer_rank), the topmost
+    of equals."""
     best: tuple[int, int, int, str] | None = None
+    i = _card_fields(content, i, lo)
     for j in range(i - 1, max(lo, i - 4) - 1, -1):
-        if not next_to(content, j) or not _short_header_line(content[j].norm):
-            break
+        if not next_to(content, j) or not (_short_header_line(content[j].norm) or MAIL_HEADER_RE.match(content[j].norm)):
+            break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') may be long
         ranked = _writer_rank(content, j)
         # Among equals, a name over its badges or right over the date beats a group's or site's name over it.
         carded = 0 if j == i - 1 or _badge_line(content[j + 1].norm) else 1
@@ -222,15 +259,19 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     the lines opening a post the date closes (_closing_header)."""
     norm = content[i].norm
     m = when_in(norm)
-    if m is None or _submission_line(norm) or quote_attribution(norm):
-        return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote
+    if m is None or _submission_line(norm) or quote_attribution(norm) or PROFILE_FIELD_RE.match(norm) or (
+            i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
+        return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
+    before = _POST_ICON_RE.sub("", before)
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
     to = None
     known = comment_byline(norm) if m.start() > 0 else None  # not 'Tuesday 5 March 2024'
     if known and known[0].casefold() not in _NOT_A_WRITER and not WHEN_RE.search(known[0]):
         # 'Ann Lee Mod > Cy Diaz • 2 years ago'; not '… by Omar Said' read as 'X said'
         who, to = known
+    if to is None and (spaced := _spaced_reply(content[i].text)):
+        who, to = spaced
     words_ = set(header_words.split())
     kind = "relative" if m.group("rel") else "calendar"
     closing = who is None and _closing_line(norm, m)
@@ -245,6 +286,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
     if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
+    elif who is None and not (before + after).strip(" ·•|,") and (card := _card_under(content, i)):
+        bottom, who, where = *card, "over a card"  # 'Old 03-09-2024, 04:12 PM' / 'ann_lee' / 'Posts: 38'
     elif who is None:
         over = _writer_over(content, i, lo)
         if over is None and not (before + after).strip(" ·•|"):
@@ -261,6 +304,46 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
         return None
     return Header(top, bottom, who, to, trailing, (where, header_words, separator, kind),
                   bool(PARENT_LINK_RE.search(after)), handle=_handle_in(content, top, bottom))
+
+
+# Layout: a forum's post icon printed before the date ('Old 03-09-2024, 04:12 PM').
+_POST_ICON_RE = re.compile(r"^\s*(?:old|new)\s+$", re.I)
+
+
+def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
+    """(last line, writer) of a forum writer's card right under a date line: the writer's name, a
+    member title or badges, then profile fields ('tommy_hydraulic' / 'Senior Member' / 'Join Date: Apr
+    2011' / 'Posts: 4,211'); None unless a profile field follows within six lines."""
+    writer = _writer_line(content[i + 1].norm)
+    if writer is None:
+        return None
+    last = None
+    for k in range(i + 2, min(len(content), i + 8)):
+        if content[k].index - content[k - 1].index > 2:
+            break
+        norm = content[k].norm
+        if PROFILE_FIELD_RE.match(norm):
+            last = k
+        elif last is not None or not _card_line(norm):
+            break
+    return (last, writer) if last is not None else None
+
+
+def _spaced_reply(raw: str) -> tuple[str, str] | None:
+    """Layout: a reply's header naming whom it answers after a gap of spaces, where the copy dropped
+    the arrow between ('Rufus Tennant  Aoife Garrihy • 2 years ago', 'Kit Marchbank Mod  Aoife Garrihy
+    • 2 years ago'): (writer, whom they answer), or None."""
+    when = WHEN_RE.search(raw)
+    if when is None or "  " not in raw[: when.start()].strip():
+        return None
+    parts = [p for p in (q.strip(" ·•|") for q in re.split(r"\s{2,}|\t", raw[: when.start()].strip())) if p]
+    if len(parts) != 2:
+        return None
+    words = parts[0].split()
+    if len(words) > 1 and BADGE_RE.match(words[-1]):
+        words = words[:-1]  # 'Mod', 'Author'
+    who, to = who_of(" ".join(words)), who_of(parts[1])
+    return (who, to) if who and to else None
 
 
 def _submission_line(norm: str) -> bool:
@@ -304,7 +387,7 @@ def quote_attribution(norm: str) -> str | None:
     m = QUOTE_ATTRIBUTION_RE.match(norm)
     if not m:
         return None
-    name = (m.group("name") or m.group("handle") or "").strip()
+    name = (m.group("name") or m.group("poster") or m.group("handle") or "").strip()
     if re.fullmatch(r"[\w.+\-]+@[\w.\-]+", name):
         return name.split("@")[0]  # 'On Thu, 4 Apr 2024, nora@example.org wrote:'
     return who_of(name) or (name if m.group("handle") else None)

@@ -27,7 +27,9 @@ from pipeline.readers.layout import (
     NESTING_LEVEL_RE,
     NUMBER_RE,
     POST_COUNT_RE,
+    PROFILE_FIELD_RE,
     REPLY_COUNT_RE,
+    RESULTS_COUNT_RE,
     REPLY_CUE_RE,
     REPLY_TALLY_RE,
     SUBJECT_RE,
@@ -64,21 +66,38 @@ def _count_among_controls(norm: str) -> int | None:
     return int(m.group("n"))
 
 
+def _post_count(norm: str) -> re.Match[str] | None:
+    """A count of a thread's posts that includes the opening post ('6 posts', 'Results 1 to 6 of 6')."""
+    return POST_COUNT_RE.match(norm) or RESULTS_COUNT_RE.match(norm)
+
+
+def _in_card(content: list[Line], i: int) -> bool:
+    """Line i is a profile field beside another one: a writer's card ('Posts: 38' under 'Join Date:
+    Nov 2022'), not the thread's count."""
+    return bool(PROFILE_FIELD_RE.match(content[i].norm)) and any(
+        0 <= j < len(content) and abs(content[j].index - content[i].index) <= 2
+        and PROFILE_FIELD_RE.match(content[j].norm) for j in (i - 1, i + 1))
+
+
 def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
     """(index of the first comment-count line after the title, the count it states) or (None, None).
 
-    '27 Comments', 'Responses (3)', '5 Replies', '3 Answers', '4 thoughts on “…”', '6 posts'; a
-    header without a number ('Comments') is passed over for a later one that has one.
+    '27 Comments', 'Responses (3)', '5 Replies', '3 Answers', '4 thoughts on “…”', '6 posts',
+    'Results 1 to 6 of 6', '9' / 'replies'; a header without a number ('Comments') is passed over for a later one
+    that has one, and a writer's card ('Posts: 38') is no count.
     """
     first = None
     for i in range(lo, len(content)):
         norm = content[i].norm
+        if norm.casefold() in {"replies", "comments"} and i > lo and next_to(content, i - 1) and (
+                content[i - 1].norm.isdigit()):
+            return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
         among_controls = _count_among_controls(norm)
         if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
-                or POST_COUNT_RE.match(norm) or among_controls is not None):
+                or _post_count(norm) or among_controls is not None) or _in_card(content, i):
             continue
         first = i if first is None else first
-        m = POST_COUNT_RE.match(norm)
+        m = _post_count(norm)
         count = int(m.group("n")) if m else stated_count(norm) if among_controls is None else among_controls
         if count is not None:
             return i, count
@@ -146,20 +165,24 @@ def _lead_in(content: list[Line], h: Header, floor: int) -> tuple[int, int]:
     return top, start
 
 
-def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None,
+def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None, opened: bool = False,
                    ) -> tuple[Header | None, list[_Post]]:
     """Posts that start with their header. The first header belongs to the article (an opening
-    post, a byline) when no prose comes between the title and it, a subtitle aside, or when it
-    comes before the comment count."""
+    post, a byline) when no prose comes between the title and it (a subtitle and furniture aside:
+    'User Name | Remember Me?'), when it comes before the comment count, or when a summary line by
+    its writer is `opened` over it."""
     first = headers[0]
     # A subtitle (one line of prose right under the title and right over the byline) is not the article text.
     subtitle = first.top == lo + 1 and next_to(content, lo)
-    prose = next((i for i in range(lo + int(subtitle), len(content)) if is_prose(content[i].norm)), len(content))
+    prose = next((i for i in range(lo + int(subtitle), len(content))
+                  if is_prose(content[i].norm) and not post_furniture(content[i])), len(content))
     own = first if first.top < prose or (count_at is not None and first.top < count_at) else None
     if any(submission_byline(content[j].norm) for j in range(lo, first.top)):
         own = None  # the article has its byline already ('51 points by …', 'By Ann Lee')
     if count_at is not None and count_at < first.top and _counts_first(content, count_at, headers):
         own = None  # '2 Answers' over two headers: the first heads an answer, not the question
+    if opened and first.top < prose:
+        own = first  # a summary line by the same writer says the first post opens the thread
     rest = [h for h in headers if h is not own]
     posts: list[_Post] = []
     floor = own.bottom + 1 if own else lo
@@ -179,7 +202,7 @@ def _counts_first(content: list[Line], count_at: int, headers: list[Header]) -> 
     without a number ('Comments'), or one that matches the headers under it. 'Replies: 3' over four
     posts, or '6 posts' (a forum's count includes its opening post), leaves the first to the article."""
     norm = content[count_at].norm
-    if POST_COUNT_RE.match(norm):
+    if _post_count(norm):
         return False
     stated = stated_count(norm)
     return stated is None or stated != sum(h.top > count_at for h in headers) - 1
@@ -224,11 +247,8 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     title (the article's first line when the page has no title line, `titled` False).
     """
     found = find_headers(content, lo)
-    # Layout: a one-line header right over another heads no post ('ann opened this issue on Mar 3 · 3
-    # comments' / 'ann commented on Mar 3'): a summary line.
-    headers = [h for k, h in enumerate(found) if not (
-        k + 1 < len(found) and found[k + 1].top == h.bottom + 1 and next_to(content, h.bottom)
-        and h.top == h.bottom and not h.trailing and not found[k + 1].trailing)]
+    summed = {id(found[k + 1]): h for k, h in enumerate(found[:-1]) if _summary_over(content, h, found[k + 1])}
+    headers = [h for h in found if h not in summed.values()]
     # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
     # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
     layouts = Counter(h.shape[0::3] for h in headers)
@@ -238,10 +258,17 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     trailing = 2 * sum(h.trailing for h in headers) > len(headers)
     if trailing:
         headers = [h for h in headers if h.trailing]
-    reader = _trailing_posts if trailing else _leading_posts
-    own, posts = reader(content, lo, headers, count_at)
+    # Layout: a summary line over the first post, by its writer ('ann opened this issue on Mar 3 · 3
+    # comments'): the first post opens the thread, and the summary may state the count.
+    opening = summed.get(id(headers[0])) if not trailing else None
+    if trailing:
+        own, posts = _trailing_posts(content, lo, headers, count_at)
+    else:
+        own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
+    if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
+        count_at, count = opening.top, int(tally.group("n"))
     thread = Thread(posts[0].start, posts, own, count_at, count)
     if not trailing:
         _mark_footer(content, thread)
@@ -251,6 +278,18 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         if h.top not in kept:
             thread.summaries.update(range(h.top, h.bottom + 1))
     return thread
+
+
+def _summary_over(content: list[Line], h: Header, below: Header) -> bool:
+    """Layout: a one-line header that heads no post but sums up the one under it ('ann opened this
+    issue on Mar 3 · 3 comments' / 'ann commented on Mar 3'): right over the next header, or over the
+    same writer's next header with only short lines between ('Comments' / '@ann')."""
+    if h.top != h.bottom or h.trailing or below.trailing:
+        return False
+    if below.top == h.bottom + 1 and next_to(content, h.bottom):
+        return True
+    return (below.who.casefold() == h.who.casefold() and below.top - h.bottom <= 4
+            and not any(is_prose(content[j].norm) for j in range(h.bottom + 1, below.top)))
 
 
 def _thread_evidence(content: list[Line], headers: list[Header], posts: list[_Post], count_at: int | None) -> bool:
@@ -355,12 +394,12 @@ def _mark_furniture(content: list[Line], lo: int, thread: Thread, titled: bool) 
         if j in marks:
             continue
         why = post_furniture_reason(norm)
+        if not why and j >= thread.article_end and quote_attribution(norm):
+            why = "quote attribution"  # also when two replies quote the same post
         key = _repeat_key(norm)
         if not why and counts[key] >= 2 and key in in_posts and len(norm.split()) <= 12 and is_single_sentence(
                 norm) and not norm.endswith((".", "!", "?")):
             why = "repeated line (signature, list footer)"
-        if not why and j >= thread.article_end and quote_attribution(norm):
-            why = "quote attribution"
         if not why and _edit_note(norm):
             why = "edit note"
             if next_to(content, j) and who_of(content[j + 1].norm) and j + 1 not in marks:
@@ -485,7 +524,7 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
                       or writer_above or submitter or own)
     article.url, article.published = meta.get("url"), meta.get("published")
     count_at, declared = thread.count_at, thread.count
-    if count_at is not None and POST_COUNT_RE.match(content[count_at].norm) and declared and thread.own:
+    if count_at is not None and _post_count(content[count_at].norm) and declared and thread.own:
         declared -= 1  # Layout: a forum's post count includes the opening post
     if submission is not None and count_at is None:
         declared = declared_count(submission.string)

@@ -207,7 +207,8 @@ class _Participants:
     A comment names a participant by '@handle' (the writer's own, or their display name written as
     one: '@AnnLee'), by a handle with '_', '.' or a digit, by the full name, by a first name it
     speaks to ('Priya, …', 'Thanks Marek!', '… call, Pavel.'), or by a handle or a word of one it
-    speaks to ('river_otter, …' as 'river_otter' or 'Otter, …').
+    speaks to ('river_otter, …' as 'river_otter' or 'Otter, …'; 'Polly, …' to pollyfibre, the only
+    handle it begins).
     """
 
     def __init__(self) -> None:
@@ -258,9 +259,14 @@ class _Participants:
                 return name
         if bare in self.names and self._spoken_to(text, at, bare):
             return self.names[bare][-1]
+        if not self._spoken_to(text, at, bare) or not (at == 0 or bare[:1].isupper()):
+            return None
         word = self.handle_words.get(bare.casefold())
-        if word and self._spoken_to(text, at, bare) and at == 0:
-            return word  # 'Dan, …' to dan_elm; only as the comment's first word
+        if word:
+            return word  # 'Dan, …' to dan_elm: as the comment's first word, or capitalised ('Fair enough, Dan, …')
+        if bare[:1].isupper() and len(bare) >= 4:  # 'Polly, …' to pollyfibre: the only handle it begins
+            begun = {w for h, w in self.handles.items() if h.startswith(bare.casefold()) and " " not in w}
+            return begun.pop() if len(begun) == 1 else None
         return None
 
     @staticmethod
@@ -296,7 +302,8 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
     - a header naming whom it answers ('Ann Lee > Cy Diaz'): that writer's latest post;
     - a cue line naming whom it answers ('In reply to Ann Lee', 'Replying to @annlee'): that writer's
       latest post that answers the article (the article itself, if it is theirs), else their latest post;
-    - quoted lines: the latest earlier post that contains them, else the latest post of whom it quotes;
+    - quoted lines: the latest earlier post that contains them; else the latest post of whom it says it
+      quotes ('X wrote:', with the quote itself shown or collapsed);
     - a 'parent' link with no nesting shown: the comment just above;
     - a participant named in its own words ('@dee', 'Thanks Marek!', 'Priya, …'): their latest post
       (the article, if it is theirs and the comment talks about the article);
@@ -335,8 +342,8 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
                 if all(q in texts[d.key] for q in quoted):
                     target = d
                     break
-            if target is None and cue.quoted_name:
-                target = next((d for d in latest_first if same_person(d.author, cue.quoted_name)), None)
+        if target is None and cue.depth is None and cue.quoted_name:  # also 'X wrote:' over a collapsed quote
+            target = next((d for d in latest_first if same_person(d.author, cue.quoted_name)), None)
         if target is None and cue.depth is None:
             if cue.parent_link and n > 0:
                 target = comments[n - 1]
