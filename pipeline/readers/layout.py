@@ -114,9 +114,9 @@ COMMENTS_HEADER_RE = re.compile(
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
 _PARTICLES = ("de", "van", "von", "der", "da", "di", "le", "la")  # lower-case words inside a name
 _PERSON = rf"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|{'|'.join(_PARTICLES)})){{0,3}}"
-# 'Ann says:' (WordPress and most blog engines); a full stop only after an initial.
+# 'Ann says:' (WordPress and most blog engines), 'Ann said...' (Blogger); a full stop only after an initial.
 AUTHOR_LINE_RE = re.compile(
-    r"^(?P<name>[^\s.!?,](?:[^.!?]|(?<=\b[A-Z])\.){0,48}?)\s+(?:says|said|wrote)\s*:?$", _I)
+    r"^(?P<name>[^\s.!?,](?:[^.!?]|(?<=\b[A-Z])\.){0,48}?)\s+(?:says|said|wrote)\s*(?::|\.{3}|…)?$", _I)
 _AGO = r"(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
 _DATE = (r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
          r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
@@ -409,14 +409,17 @@ REPLY_COUNT_RE = re.compile(
 # 'Asked by bea_lopez · 3 years ago', 'Answer by grant_h · 12 votes', 'dmitri_p 7 hours ago | next',
 # 'nadia_f wrote:').
 HANDLE_BYLINE_RE = re.compile(
-    rf"^(?:(?:posted|asked|answered|answer|reply|replied|comment)\s+(?:on\s+{_DATE}\s+)?by\s+"
-    rf"(?:u/)?(?P<a>{_HANDLE})(?:\s*(?:[·•|,]|\bon\b|\d).*)?"
+    rf"^(?:(?:posted|submitted|asked|answered|answer|reply|replied|comment)\s+(?:on\s+{_DATE}\s+|{_AGO}\s+)?by\s+"
+    rf"(?:u/)?(?P<a>{_HANDLE})(?:\s*(?:[·•|,]|\bon\b|\bto\b|\d).*)?"
     rf"|(?P<b>{_HANDLE})\s+(?:wrote|replied|posted|says)\s*:?"
     rf"|(?P<c>{_HANDLE})\s+(?:{_AGO}|on\s+{_DATE})(?:\s*[|·•].*)?)$", _I)
 # Layout: a newsletter's table of contents header ('In this issue:', 'Contents').
 TOC_HEADER_RE = re.compile(r"^(?:in (?:this|today's) issue|inside this issue|contents|table of contents)\s*:?$", _I)
 # Layout: a newsletter's issue line under its masthead ('Issue 41: Warehouses, lakes and ...').
 ISSUE_LINE_RE = re.compile(r"^(?:issue|edition|no\.|vol\.)\s*#?\d+\b", _I)
+# The same line when it names the issue and no more ('Issue No. 112 · Tuesday 24 October 2023', 'Issue #48'):
+# the issue's title is under it.
+ISSUE_META_RE = re.compile(r"^(?:issue|edition|vol\.?|volume)\s*(?:no\.?\s*)?#?\d{1,5}\s*(?:$|[·•|,–—-])", _I)
 # Layout: a site footer or newsletter footer ('© 2024 …', 'Powered by …', 'Search:').
 FOOTER_RE = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|^powered by\b|^search\s*:?$"
@@ -617,7 +620,7 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
 # Layout: controls and counters printed around each post of a thread ('Reply', 'Like (3)',
 # '2 Likes', 'Upvote · 12', 'Reply Share Report Save Follow', 'Like · Reply · 3 Reactions', '118 points').
 _CONTROL_WORD = re.compile(
-    r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?"
+    r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?|delete"
     r"|votes?|points?|flag|edit|edited|permalink|link|award|respond|comment|comments|reactions?|restacks?"
     r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?|boosts?|favou?rites?|recommend(?:s|ed)?"
     r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|[+\-−]?[\d.,]+[kKmM]?"
@@ -661,7 +664,8 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("forum post controls", re.compile(r"^(?:reply with quote|multi-?quote(?: this message)?|quick reply|click to "
                                        r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$", _I)),
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
-    ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$", _I)),
+    ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$",
+                                   _I)),
     ("rule line", re.compile(r"^[\W_]+$")),
 ]
 

@@ -17,6 +17,7 @@ from pipeline.readers.layout import (
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
+    ISSUE_META_RE,
     META_HEADER_RE,
     NAV_ITEM_RE,
     NUMBER_RE,
@@ -349,6 +350,26 @@ def _echoed(content: list[Line], i: int) -> bool:
 _ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
 
 
+_LATER_TITLE_LINES = 12
+
+
+def _later_title(content: list[Line], title_at: int) -> int | None:
+    """The real title below the line read as the title, or None. Layouts: a newsletter's masthead
+    and issue line over the issue's title ('POCKET TRAILS' / 'Short walks, big skies' / 'Issue No. 112
+    · …' / title); a share card that prints the title cut short over the title itself ('I logged my
+    flat's humidity for a month' … 'I logged my flat's humidity for a month. Here's what …')."""
+    for k in range(title_at + 1, min(title_at + 3, len(content))):
+        if ISSUE_META_RE.match(content[k].norm):
+            return next((j for j in range(k + 1, min(k + 4, len(content)))
+                         if title_like(content[j].norm) and len(content[j].norm.split()) >= 3), None)
+    cut = content[title_at].norm.rstrip(".…").casefold()
+    for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
+        norm = content[k].norm
+        if len(norm) > len(cut) + 10 and norm.casefold().startswith(cut) and title_like(norm):
+            return k
+    return None
+
+
 def _echoed_title(content: list[Line], first: int) -> int | None:
     """Index of the line near the top that a later line repeats as a title (_echoed), or None. It may
     sit below a site name that has no menu word ('Harbour Sailing Club Forum') or a whole site menu,
@@ -484,6 +505,10 @@ def read_text_page(text: str, source: str) -> ReadResult:
     else:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1
+    if title_at is not None and (later := _later_title(content, title_at)) is not None:
+        above += [Block("boilerplate", ln.start, ln.end, "masthead or share card above the title")
+                  for ln in content[title_at:later]]
+        title_at, lo = later, later + 1
     titled = title_at is not None
     first = lo - titled  # the article's first line: its title, or its first line after the menu
     head_blocks += above

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.readers.layout import (
+    AUTHOR_LINE_RE,
     BADGE_RE,
     MAIL_HEADER_RE,
     NAV_ITEM_RE,
@@ -69,13 +70,19 @@ _COMMENT_NUMBER_RE = re.compile(r"^\d{1,4}\.\s+(?=\S)")
 
 
 def _short_header_line(norm: str) -> bool:
-    """A line that can sit in a header: a few words, no sentence (a comment's number aside: '1. Ann Lee says:')."""
+    """A line that can sit in a header: a few words, no sentence ('Ann said...' is none; a comment's number
+    aside: '1. Ann Lee says:')."""
     norm = _COMMENT_NUMBER_RE.sub("", norm)
-    return len(norm.split()) <= 8 and is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
+    if len(norm.split()) > 8:
+        return False
+    return bool(AUTHOR_LINE_RE.match(norm)) or is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
 
 
-# A writer named by one capitalised word ('Marta').
+# A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('PeggyOnTheGreen'),
+# or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
+_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){2,5}")
+_NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 
 
 # Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), and
@@ -87,7 +94,8 @@ _NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "star
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
 def _writer_line(norm: str) -> str | None:
     """The writer a line over a date names: what who_of() accepts, a name with an address or a
-    badge after it, or one capitalised name ('Marta'); not a thread summary's label ('created') or 'Avatar'."""
+    badge after it, one capitalised name ('Marta'), a handle of joined words ('PeggyOnTheGreen') or a
+    first name and an initial ('Wendy O'); not a thread summary's label ('created') or 'Avatar'."""
     if norm.casefold() in _NOT_WRITER_LINES:
         return None
     norm = _COMMENT_NUMBER_RE.sub("", norm)  # '1. Ann Lee says:' in a numbered comment list
@@ -98,6 +106,8 @@ def _writer_line(norm: str) -> str | None:
     m = name_and_more(norm)
     if m and (name := who_of(m.group("name"))):
         return name
+    if _CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm):
+        return norm  # 'PeggyOnTheGreen', 'Wendy O'
     if _ONE_NAME_RE.fullmatch(norm) and looks_like_name(norm) and not (
             NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm) or WHEN_RE.match(norm)):
         return norm
@@ -151,7 +161,8 @@ def _writer_over(content: list[Line], i: int, lo: int) -> tuple[int, str] | None
     best: tuple[int, int, int, str] | None = None
     i = _card_fields(content, i, lo)
     for j in range(i - 1, max(lo, i - 4) - 1, -1):
-        if not next_to(content, j) or not (_short_header_line(content[j].norm) or MAIL_HEADER_RE.match(content[j].norm)):
+        norm = content[j].norm
+        if not next_to(content, j) or not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm)):
             break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') may be long
         ranked = _writer_rank(content, j)
         # Among equals, a name over its badges or right over the date beats a group's or site's name over it.

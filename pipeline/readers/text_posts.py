@@ -23,15 +23,16 @@ from pipeline.readers.layout import (
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     EDIT_NOTE_RE,
+    HANDLE_BYLINE_RE,
     LINK_LIST_HEADER_RE,
     NESTING_LEVEL_RE,
     NUMBER_RE,
     POST_COUNT_RE,
     PROFILE_FIELD_RE,
     REPLY_COUNT_RE,
-    RESULTS_COUNT_RE,
     REPLY_CUE_RE,
     REPLY_TALLY_RE,
+    RESULTS_COUNT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
     TITLE_DOMAIN_RE,
@@ -419,10 +420,18 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     shapes = Counter(p.header.shape for p in posts if p.header)
     common = shapes.most_common(1)[0][0] if shapes else None
     tallies: dict[int, int] = {}  # post -> the replies its controls say are printed under it
+    # Layout: a 'Replies' line under a post: the posts after it answer it, up to the one under which
+    # the group's 'Reply' button closes it.
+    group: int | None = None
     for k, post in enumerate(posts):
-        cue = ReplyCues(under=post.under)
+        cue = ReplyCues(under=post.under if post.under is not None else group)
         header = post.header
         after = posts[k + 1].start if k + 1 < len(posts) else post.own_end
+        controls = {content[j].norm.casefold() for j in range(post.own_end if post.header else after, after)}
+        if "replies" in controls:
+            group = k
+        elif "reply" in controls:
+            group = None
         for j in range(post.start, after):
             norm = content[j].norm
             tally = REPLY_TALLY_RE.search(norm)  # not 'View 3 more replies' (replies not shown)
@@ -515,11 +524,17 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     title_block = next((b for b in blocks if b.role == "title"), None)
     title = text[title_block.start:title_block.end] if title_block is not None else None
     submission = next((m for ln in content[lo:lo + 3] if (m := THREAD_META_RE.match(ln.norm))), None)
+    # Layout: a submission's byline under the title ('submitted 2 days ago by x to Gardening', 'Posted by x on …').
+    by = next((m for ln in content[lo:lo + 3] if (m := HANDLE_BYLINE_RE.match(ln.norm)) and m.group("a")), None)
+    if by is not None and not bylines:
+        at = next(ln.start for ln in content[lo:lo + 3] if ln.norm == by.string)
+        blocks = [Block("boilerplate", b.start, b.end, "post byline") if b.start == at and b.role != "title" else b
+                  for b in blocks]
     if title is not None:
         title = TITLE_DOMAIN_RE.sub("", title)  # Layout: aggregator title '… (example.org)', '… (self.kayaks)'
     article = Doc("", "article", text, blocks[0].start, blocks[-1].end, blocks, title=title)
     own = thread.own.who if thread.own else None
-    submitter = submission.group("name") if submission else None
+    submitter = submission.group("name") if submission else by.group("a") if by is not None and not bylines else None
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
                       or writer_above or submitter or own)
     article.url, article.published = meta.get("url"), meta.get("published")
