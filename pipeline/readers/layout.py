@@ -215,6 +215,7 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|your email address will not be published|required fields are marked"
         r"|^comments are closed|\buse (?:the )?comments to\b|^maximum (?:one|\d+|a single) links?\b"
         r"|\b(?:will not|won't|do not|don't) publish\b|^comment policy|^log in to (?:reply|comment)"
+        r"|^sign (?:up|in)\b.{0,30}\bto (?:join (?:this|the) conversation|comment)\b"
         r"|^reply$|^reply ↓$|^(?:comment|name|e-?mail|website|url)\s*\*?:?$", _I)),
     ("call to comment", re.compile(
         r"\byour opinion (?:is|matters)\b|\bwe(?:'d| would) love to hear\b"
@@ -424,8 +425,9 @@ ISSUE_META_RE = re.compile(r"^(?:issue|edition|vol\.?|volume)\s*(?:no\.?\s*)?#?\
 FOOTER_RE = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|^powered by\b|^search\s*:?$"
     r"|^you are receiving this\b|^unsubscribe\b|^view (?:this email )?in (?:your )?browser\b", _I)
-# Layout: an aggregator title line ending with the linked site ('… cut the bill (example.org)').
-TITLE_DOMAIN_RE = re.compile(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)$", _I)
+# Layout: an aggregator title line ending with the linked site ('… cut the bill (example.org)'), an issue
+# tracker's title ending with the issue's number ('… as a percentage #142').
+TITLE_DOMAIN_RE = re.compile(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)$|\s+#\d{1,7}$", _I)
 
 
 def handle_byline(norm: str) -> str | None:
@@ -664,6 +666,12 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("forum post controls", re.compile(r"^(?:reply with quote|multi-?quote(?: this message)?|quick reply|click to "
                                        r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$", _I)),
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
+    # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
+    # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
+    ("timeline event", re.compile(
+        r"^@?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:added|removed|self-assigned|assigned|unassigned|mentioned|linked"
+        r"|closed|reopened|referenced|changed|pinned|locked|merged|requested|labeled)\b.{0,120}?"
+        r"\s(?:on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d+\s+\w+\s+ago)$", _I)),
     ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$",
                                    _I)),
     ("rule line", re.compile(r"^[\W_]+$")),

@@ -155,15 +155,24 @@ def _lead_in(content: list[Line], h: Header, floor: int) -> tuple[int, int]:
     """(first line of the lines printed over a header, first line of the post).
 
     Layout: furniture and a subject line right above a header belong to it ('level 2'; 'Re: …' /
-    'Quote' / 'Post by …'); the post starts at its subject line, furniture before it is the end of
-    what comes before.
+    'Quote' / 'Post by …'); the post starts at its subject line, or at the writer's avatar or the post's
+    number right over the header; furniture before it is the end of what comes before.
     """
     top = h.top
     while top - 1 >= floor and next_to(content, top - 1) and (
             post_furniture(content[top - 1]) or SUBJECT_RE.match(content[top - 1].norm)):
         top -= 1
     start = next((j for j in range(top, h.top) if not post_furniture(content[j])), h.top)
+    if h.top - 1 >= floor and next_to(content, h.top - 1) and _opens_post(content[h.top - 1].norm, h.who):
+        top, start = min(top, h.top - 1), min(start, h.top - 1)  # '@ann', 'A', '#2' over the header
     return top, start
+
+
+def _opens_post(norm: str, who: str) -> bool:
+    """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
+    initial of their name) or the post's number ('#2')."""
+    return (norm.casefold() == f"@{who}".casefold() or (len(norm) == 1 and norm.isupper() and who[:1].upper() == norm)
+            or re.fullmatch(r"#\d{1,6}", norm) is not None)
 
 
 def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None, opened: bool = False,
