@@ -10,6 +10,7 @@ import pytest
 from pipeline.evaluate_structure import score_structure_pages
 from pipeline.ingest import CorpusSource, ingest_corpora, load_corpus_meta, read_corpus, thread_warning
 from pipeline.readers import Doc
+from pipeline.readers.layout import boilerplate_reason
 from pipeline.readers.text import read_text_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1192,3 +1193,406 @@ def test_a_long_line_is_never_tried_as_a_name_and_badge_header():
     assert name_and_more("Ann Lee (Harbourside)").group("name") == "Ann Lee"
     assert name_and_more("Jonas Feld • 1st").group("name") == "Jonas Feld"
     assert name_and_more("a" * 50_000 + " (Author)") is None  # the lazy name would backtrack over it all
+
+
+FORUM_CARDS = """Garden Sheds Forum
+Forums
+New posts
+Log in
+
+Leaky felt roof on a twelve-year-old shed
+Thread starter ivo_planks Start date Apr 2, 2024
+
+I
+ivo_planks
+New member
+Joined
+Feb 1, 2024
+Messages
+4
+Location
+Ghent
+Apr 2, 2024
+#1
+The felt on my shed roof has split along the ridge and water gets in every time it rains hard.
+Is patching worth it or should I strip the whole roof and start again?
+Like · Quote · Reply
+
+hetty_m
+Well-known member
+Joined
+Jun 9, 2016
+Messages
+2,311
+Apr 2, 2024
+#2
+ivo_planks said:
+Is patching worth it or should I strip the whole roof
+Click to expand...
+Strip it. A patch on old felt lasts one winter and then splits beside the patch.
+Like · Quote · Reply
+"""
+
+
+def test_forum_writer_cards_are_furniture_and_a_join_date_heads_no_post():
+    article, comments = _read(FORUM_CARDS)
+    assert article.title == "Leaky felt roof on a twelve-year-old shed"
+    assert article.author == "ivo_planks"
+    assert [c.author for c in comments] == ["hetty_m"]  # 'Joined' / 'Feb 1, 2024' is no header
+    assert _roles(comments[0], "body") == [
+        "Is patching worth it or should I strip the whole roof",
+        "Strip it. A patch on old felt lasts one winter and then splits beside the patch."]
+    furniture = _all_boilerplate([article, *comments])
+    assert {"Joined", "Feb 1, 2024", "Messages", "2,311", "#2", "ivo_planks said:", "Click to expand..."} <= set(
+        furniture)
+
+
+VBULLETIN = """Allotment Forums > Soil > Compost
+Compost heap smells of ammonia
+Register\tFAQ\tCalendar\tToday's Posts\tSearch
+Results 1 to 3 of 3
+Thread: Compost heap smells of ammonia
+
+#1
+Old 04-05-2024, 09:12 AM
+pearl_spade
+Junior Member
+
+Join Date: Mar 2023
+Posts: 12
+Default Compost heap smells of ammonia
+My heap has started to smell of ammonia since I added the lawn clippings.
+Reply With Quote
+
+#2
+Old 04-05-2024, 10:40 AM
+rootstock_ray
+Senior Member
+
+Join Date: Jan 2010
+Location: Derby
+Posts: 3,874
+Default
+Too much green. Mix in shredded cardboard and turn it.
+__________________
+Dig deep, sow thin.
+Reply With Quote
+
+#3
+Old 04-05-2024, 11:02 AM
+pearl_spade
+Junior Member
+
+Join Date: Mar 2023
+Posts: 12
+Default
+Quote:
+Originally Posted by rootstock_ray
+Mix in shredded cardboard and turn it.
+Thanks, I have a stack of boxes waiting for the recycling anyway.
+Reply With Quote
+"""
+
+
+def test_a_classic_forum_thread_reads_writers_under_dates_and_its_results_count():
+    article, comments = _read(VBULLETIN)
+    assert article.title == "Compost heap smells of ammonia"  # a later 'Thread: …' line repeats it
+    assert article.author == "pearl_spade"  # the first post opens the thread
+    assert article.declared_comment_count == 2  # 'Results 1 to 3 of 3' counts the opening post; 'Posts: 12' is a card
+    assert [c.author for c in comments] == ["rootstock_ray", "pearl_spade"]
+    assert [c.parent_key for c in comments] == ["", "c1"]  # 'Originally Posted by rootstock_ray'
+    furniture = _all_boilerplate([article, *comments])
+    assert {"Old 04-05-2024, 10:40 AM", "Join Date: Jan 2010", "Posts: 3,874", "Reply With Quote", "#2",
+            "Originally Posted by rootstock_ray"} <= set(furniture)
+
+
+NUMBERED_COMMENTS = """Skip to content
+The Windowsill Kitchen
+Recipes from a small flat with a big oven
+Menu
+Home
+Baking
+About
+
+Baking
+Why my rye loaves stopped sinking in the middle
+By Nell Arden
+March 3, 2024
+4 Comments
+
+Rye dough behaves nothing like wheat dough, and the loaf that sinks is usually under-proofed rather than over-proofed.
+
+4 thoughts on “Why my rye loaves stopped sinking in the middle”
+
+1. Paul Greer says:
+March 3, 2024 at 6:10 pm
+Mine sank every time until I bought a thermometer for the proofing box.
+Reply
+1. Nell Arden says:
+Post author
+March 3, 2024 at 7:02 pm
+Paul, the thermometer is the best few pounds anyone spends on rye.
+Reply
+2. Ines Vidal says:
+March 4, 2024 at 8:15 am
+I proof mine overnight in the fridge and it never sinks.
+Reply
+"""
+
+
+def test_a_numbered_comment_list_and_a_title_under_a_whole_site_menu():
+    article, comments = _read(NUMBERED_COMMENTS)
+    assert article.title == "Why my rye loaves stopped sinking in the middle"  # '4 thoughts on “…”' repeats it
+    assert article.author == "Nell Arden"
+    assert [c.author for c in comments] == ["Paul Greer", "Nell Arden", "Ines Vidal"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
+    assert "Recipes from a small flat with a big oven" in _all_boilerplate([article])
+
+
+SPACED_REPLIES = """Pedal Notes
+Why I gave up on clipless pedals for commuting
+
+Flat pedals and stiff shoes do everything I need on a ten-minute ride.
+
+4 Comments
+Sort by Best
+
+Ruth Ames • 2 years ago
+Same here. Walking into the office in cleats was the worst part.
+Reply • Share ›
+
+Tom Pell Mod  Ruth Ames • 2 years ago
+Ruth, the office walk is exactly what tipped it for me too.
+Reply • Share ›
+
+Jo Kane • 2 years ago
+Clipless on a long ride is still worth it, though.
+Reply • Share ›
+
+Sam Ode  Jo Kane • 2 years ago
+Agreed, but the post is about commuting.
+Reply • Share ›
+"""
+
+
+def test_a_reply_names_whom_it_answers_after_a_gap_of_spaces():
+    article, comments = _read(SPACED_REPLIES)
+    assert [c.author for c in comments] == ["Ruth Ames", "Tom Pell", "Jo Kane", "Sam Ode"]
+    assert [c.parent_key for c in comments] == ["", "c1", "", "c3"]
+
+
+BLOGGER = """Nettle Patch
+Home
+Friday, 3 May 2024
+Nettle Patch
+Frogs are back in the pond
+The first frogspawn of the year appeared on Tuesday, a week later than last spring.
+Posted by Mags at 9:02 AM
+3 comments:
+
+Anonymous said...
+Lovely news. Ours have not turned up yet.
+3 May 2024 at 10:15
+Delete
+Replies
+Mags said...
+Give them a week, ours were late too.
+3 May 2024 at 11:40
+Delete
+Reply
+Ewan Pryor said...
+Do you net the pond against herons?
+4 May 2024 at 08:05
+Delete
+Reply
+Post a Comment
+"""
+
+
+def test_comments_closed_by_their_date_and_a_replies_group():
+    article, comments = _read(BLOGGER)
+    assert [c.author for c in comments] == ["Anonymous", "Mags", "Ewan Pryor"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]  # 'Replies' under the first, closed by 'Reply'
+    assert _roles(comments[0], "body") == ["Lovely news. Ours have not turned up yet."]
+    assert {"Delete", "3 May 2024 at 10:15", "Anonymous said..."} <= set(_all_boilerplate(comments))
+
+
+NEWSGROUP = """Groups
+rec.crafts.woodturning
+Bowl blank cracked while drying
+3 messages
+
+From: Alma Reyes <alma...@example.org>
+Newsgroups: rec.crafts.woodturning
+Subject: Bowl blank cracked while drying
+Date: Sat, 6 Apr 2024 10:02:11 +0100
+
+My cherry bowl blank cracked from the rim to the base in a week.
+
+From: Dov Hart <dov@example.net>
+Newsgroups: rec.crafts.woodturning
+Subject: Re: Bowl blank cracked while drying
+Date: Sat, 6 Apr 2024 12:30:40 +0100
+
+On Sat, 6 Apr 2024 10:02:11 +0100, Alma Reyes wrote:
+> My cherry bowl blank cracked
+
+Seal the end grain with wax the day you cut it.
+
+From: Kit Moss <kit@example.com>
+Newsgroups: rec.crafts.woodturning
+Subject: Re: Bowl blank cracked while drying
+Date: Sat, 6 Apr 2024 14:05:12 +0100
+
+On Sat, 6 Apr 2024 12:30:40 +0100, Dov Hart wrote:
+- show quoted text -
+
+Wax helps, but a paper bag and patience help more.
+"""
+
+
+def test_a_newsgroup_archive_reads_long_mail_headers_and_collapsed_quotes():
+    article, comments = _read(NEWSGROUP)
+    assert article.author == "Alma Reyes"
+    assert [c.author for c in comments] == ["Dov Hart", "Kit Moss"]
+    assert [c.parent_key for c in comments] == ["", "c1"]  # 'Dov Hart wrote:' over a collapsed quote
+
+
+ISSUE = """Sign in
+pondkit / pumpcalc
+Issues
+3
+
+Flow rate ignores the head height #58
+Open
+ravi-k opened this issue on Mar 2, 2024 · 2 comments
+Comments
+@ravi-k
+ravi-k commented on Mar 2, 2024
+The flow rate shown for a 2 m head is the same as for no head at all.
+@ravi-k ravi-k added the bug label on Mar 2, 2024
+@lena-w
+lena-w commented on Mar 3, 2024
+Member
+Confirmed, the head is read but never used in the formula.
+@ravi-k
+ravi-k commented on Mar 4, 2024
+Author
+Thanks for looking so quickly.
+Sign up for free to join this conversation on GitHub. Already have an account? Sign in to comment
+"""
+
+
+def test_an_issue_thread_opens_with_its_first_comment_and_keeps_its_timeline_as_furniture():
+    article, comments = _read(ISSUE)
+    assert article.title == "Flow rate ignores the head height"
+    assert article.author == "ravi-k"
+    assert _roles(article, "body") == ["The flow rate shown for a 2 m head is the same as for no head at all."]
+    assert article.declared_comment_count == 2  # from the summary line over the first comment
+    assert [c.author for c in comments] == ["lena-w", "ravi-k"]
+    assert comments[0].source_text[comments[0].start:].startswith("@lena-w")  # the avatar line opens the post
+    assert "@ravi-k ravi-k added the bug label on Mar 2, 2024" in _all_boilerplate([article, *comments])
+    # the closing form is read sentence by sentence, as every line of several sentences is
+    assert boilerplate_reason("Sign up for free to join this conversation on GitHub.") == "comment form"
+    assert boilerplate_reason("Sign in to comment") == "comment form"
+
+
+MASTHEAD = """View this email in your browser
+
+THE FERRY LOG
+Notes from the river crossings
+Issue No. 31 · Tuesday 9 April 2024
+
+Timetable changes for the summer crossings
+
+From May the early boat leaves at 6:40 instead of 7:05, and the last boat runs until ten.
+"""
+
+SHARE_CARD = """The Cellar Notes
+Subscribe
+Share this post
+The Cellar Notes
+Why my cider went flat
+Copy link
+
+Why my cider went flat after bottling, and the sugar trick that fixed it
+Priming sugar matters more than yeast.
+Ada Rook
+Apr 9, 2024
+
+Three batches in a row came out flat, and each time the culprit was the same: no sugar left for the bottles.
+"""
+
+
+@pytest.mark.parametrize("page, title", [
+    (MASTHEAD, "Timetable changes for the summer crossings"),
+    (SHARE_CARD, "Why my cider went flat after bottling, and the sugar trick that fixed it"),
+])
+def test_the_title_under_a_masthead_or_a_share_card(page, title):
+    article, _ = _read(page)
+    assert article.title == title
+
+
+SCORED_HEADERS = """Linkpile
+Patching a bike tube that keeps leaking at the valve
+cycling repair
+authored by gearhead_jo 3 hours ago | flag | hide | 2 comments
+
+The valve base keeps tearing away from the tube, and a patch there never holds.
+
+[-] ▲ 7 spoke_wren 2 hours ago | permalink | flag | reply
+That tear means the tube was run at low pressure and the valve got dragged. Replace the tube.
+    [-] ▲ 3 gearhead_jo (author) 1 hour ago | permalink | flag | reply
+    @spoke_wren fair, I have been riding it soft on the towpath.
+"""
+
+
+def test_headers_with_vote_arrows_and_scores_and_a_submission_line_with_the_count():
+    article, comments = _read(SCORED_HEADERS)
+    assert article.author == "gearhead_jo"
+    assert article.declared_comment_count == 2
+    assert [c.author for c in comments] == ["spoke_wren", "gearhead_jo"]
+    assert [c.parent_key for c in comments] == ["", "c1"]
+
+
+DISCOURSE_SUMMARY = """Brewers Corner
+Mash stuck at 60 degrees every time
+
+B
+brewbelle
+Mar 4
+
+My mash drops to 60 degrees within twenty minutes, whatever I do with the lid.
+
+created
+Mar 4
+last reply
+Mar 6
+3
+replies
+
+T
+tomasz_hops
+Mar 4
+
+Insulate the tun and preheat it with boiling water first.
+
+D
+dana_mash
+Mar 5
+
+Preheating alone fixed mine.
+
+tomasz_hops
+Mar 6
+
+Fair enough, Dana, preheating first then.
+"""
+
+
+def test_a_thread_summary_block_gives_the_count_and_heads_no_post():
+    article, comments = _read(DISCOURSE_SUMMARY)
+    assert article.author == "brewbelle"
+    assert article.declared_comment_count == 3  # '3' over 'replies'
+    assert [c.author for c in comments] == ["tomasz_hops", "dana_mash", "tomasz_hops"]  # 'created' is no writer
+    assert comments[2].parent_key == "c2"  # 'Dana, …' speaks to dana_mash

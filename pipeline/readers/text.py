@@ -189,8 +189,13 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
         elif furniture_reason(norm) in {"navigation", "page footer"}:
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "navigation above the title"))
         elif (menu_end := _site_menu_end(content, k)) > k:
+            echoed = _echoed_title(content, k)
+            if echoed is not None and echoed < menu_end:
+                menu_end = echoed  # a title a later line repeats ('Thread: …') is no menu item
             blocks += [Block("boilerplate", ln.start, ln.end, "site menu above the title")
                        for ln in content[k:menu_end]]
+            if menu_end == k:
+                break
             k = menu_end
             continue
         else:
@@ -260,7 +265,9 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
     head already read (a menu paragraph over a blank line).
     """
     echoed = _echoed_title(content, first)
-    if echoed is not None and echoed > first:  # a title a later line repeats, under the site's menu and name
+    if echoed == first:
+        return None  # the first line is the title, as the older rules read it
+    if echoed is not None:  # a title a later line repeats, under the site's menu and name
         return echoed, echoed + 1, [Block("boilerplate", ln.start, ln.end, _above_title_reason(ln) or
                                           "site menu above the title") for ln in content[first:echoed]]
     menu_items = menu_above
