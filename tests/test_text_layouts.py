@@ -1596,3 +1596,35 @@ def test_a_thread_summary_block_gives_the_count_and_heads_no_post():
     assert article.declared_comment_count == 3  # '3' over 'replies'
     assert [c.author for c in comments] == ["tomasz_hops", "dana_mash", "tomasz_hops"]  # 'created' is no writer
     assert comments[2].parent_key == "c2"  # 'Dana, …' speaks to dana_mash
+
+
+SUBJECT_CHAINS = """Newsbits
+Town libraries start lending telescopes (skyweekly.example)
+Posted by edna_k on Monday April 08, 2024 @09:10AM from the look-up dept.
+Libraries in three towns now lend small telescopes on a two-week loan.
+88 comments
+
+Finally a use for the reference desk (Score:5, Funny)
+by orion_b (11223) on Monday April 08, 2024 @09:30AM (#7001)
+Ours lends a seed library and a sewing machine already.
+Share
+
+Bring back the star parties (Score:4, Insightful)
+by vega_lyr (44556) <vega AT example DOT org> on Monday April 08, 2024 @09:41AM (#7002)
+A telescope on loan is nice, but a club night teaches you to use it.
+Share
+
+Re:Finally a use for the reference desk (Score:2)
+by Anonymous Coward on Monday April 08, 2024 @09:55AM (#7003)
+The sewing machine queue is three months long at ours.
+Parent
+Share
+"""
+
+
+def test_scored_subject_lines_open_posts_and_re_subjects_answer_the_post_that_opened_them():
+    article, comments = _read(SUBJECT_CHAINS)
+    assert article.author == "edna_k"  # 'Posted by edna_k on …'
+    assert [c.author for c in comments] == ["orion_b", "vega_lyr", "Anonymous Coward"]  # an address aside
+    assert comments[0].source_text[comments[0].start:].startswith("Finally a use")  # the subject opens the post
+    assert [c.parent_key for c in comments] == ["", "", "c1"]  # 'Re:Finally a use …' answers the first

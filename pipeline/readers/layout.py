@@ -533,6 +533,9 @@ FROM_HEADER_RE = re.compile(r"^from\s*:\s*(?P<name>[^<>]*?)\s*(?:<(?P<address>[^
 MAIL_HEADER_RE = re.compile(r"^(?:from|date|subject|to|cc|sent|reply-to|message-id|newsgroups)\s*:\s*\S", _I)
 # Layout: a post's subject line repeating the thread title ('Re: Creaking bottom bracket').
 SUBJECT_RE = re.compile(r"^(?:subject\s*:\s*)?(?:(?:re|aw|fwd?)\s*:\s*)+(?:\[[^\]]*\]\s*)?(?P<title>\S.*)$", _I)
+# Layout: a post's subject line with the post's moderated score after it ('What about the fixer? (Score:4,
+# Interesting)', 'Re:What about the fixer? (Score:2)').
+SCORED_SUBJECT_RE = re.compile(r"^(?P<subject>\S.{0,200}?)\s*\(Score:\s*-?\d{1,2}(?:,\s*[A-Za-z]+)?\)$")
 # Layout: a reputation line under a Q&A writer's name ('8,311 ● 3 ● 40 ● 77').
 REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$")
 # Layout: a forum writer's card beside their posts: profile fields, as 'Label: value' on one line or
@@ -568,13 +571,18 @@ def who_of(norm: str) -> str | None:
     return None
 
 
+# Layout: a writer's address in a header, often spelled out ('<oldsilver AT tinmail DOT example>').
+_ADDRESS_RE = re.compile(r"<[^<>]{1,80}>")
+
+
 def when_in(norm: str) -> re.Match[str] | None:
     """Where a short header line says when its post was written, or None.
 
-    Only lines of at most 14 words without a sentence inside count: prose mentions dates too.
+    Only lines of at most 14 words (an address in angle brackets aside) without a sentence inside
+    count: prose mentions dates too.
     """
-    if len(norm.split()) > 14 or not is_single_sentence(norm) or norm.endswith((".", "?", "!")) and (
-            len(norm.split()) > 6):
+    words = len(_ADDRESS_RE.sub("", norm).split())
+    if words > 14 or not is_single_sentence(norm) or norm.endswith((".", "?", "!")) and len(norm.split()) > 6:
         return None
     return WHEN_RE.search(norm)
 

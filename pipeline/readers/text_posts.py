@@ -33,6 +33,7 @@ from pipeline.readers.layout import (
     REPLY_CUE_RE,
     REPLY_TALLY_RE,
     RESULTS_COUNT_RE,
+    SCORED_SUBJECT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
     TITLE_DOMAIN_RE,
@@ -160,12 +161,23 @@ def _lead_in(content: list[Line], h: Header, floor: int) -> tuple[int, int]:
     """
     top = h.top
     while top - 1 >= floor and next_to(content, top - 1) and (
-            post_furniture(content[top - 1]) or SUBJECT_RE.match(content[top - 1].norm)):
+            post_furniture(content[top - 1]) or _subject(content[top - 1].norm)):
         top -= 1
     start = next((j for j in range(top, h.top) if not post_furniture(content[j])), h.top)
     if h.top - 1 >= floor and next_to(content, h.top - 1) and _opens_post(content[h.top - 1].norm, h.who):
         top, start = min(top, h.top - 1), min(start, h.top - 1)  # '@ann', 'A', '#2' over the header
     return top, start
+
+
+def _subject(norm: str) -> tuple[str, bool] | None:
+    """(subject, whether it answers another post) of a post's subject line ('Re: Creaking bottom bracket',
+    'What about the fixer? (Score:4, Interesting)'), or None."""
+    scored = SCORED_SUBJECT_RE.match(norm)
+    text = scored.group("subject") if scored else norm
+    m = SUBJECT_RE.match(text)
+    if m:
+        return m.group("title").casefold(), True
+    return (text.casefold(), False) if scored else None
 
 
 def _opens_post(norm: str, who: str) -> bool:
@@ -432,8 +444,16 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     # Layout: a 'Replies' line under a post: the posts after it answer it, up to the one under which
     # the group's 'Reply' button closes it.
     group: int | None = None
+    # Layout: 'Re: <subject>' over a post answers the comment that opened that subject ('What about the fixer?').
+    opened: dict[str, int] = {}
     for k, post in enumerate(posts):
         cue = ReplyCues(under=post.under if post.under is not None else group)
+        subject = next((sub for j in range(post.start, post.header.top if post.header else post.start)
+                        if (sub := _subject(content[j].norm))), None)
+        if subject is not None and not subject[1]:
+            opened[subject[0]] = k
+        elif subject is not None and cue.under is None and subject[0] in opened:
+            cue.under = opened[subject[0]]
         header = post.header
         after = posts[k + 1].start if k + 1 < len(posts) else post.own_end
         controls = {content[j].norm.casefold() for j in range(post.own_end if post.header else after, after)}
