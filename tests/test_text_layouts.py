@@ -1524,11 +1524,30 @@ Three batches in a row came out flat, and each time the culprit was the same: no
 """
 
 
+COVER_IMAGE = """Code Corner
+Log in
+
+Code Corner
+Save
+Share
+
+Cover image for Logging a fridge's temperature with a £4 sensor
+Oskar Lind
+Posted on Apr 2
+
+Logging a fridge's temperature with a £4 sensor
+#sensors #python
+
+The fridge in the garage kept freezing the milk, so I put a sensor in it for a week.
+"""
+
+
 @pytest.mark.parametrize("page, title", [
+    (COVER_IMAGE, "Logging a fridge's temperature with a £4 sensor"),
     (MASTHEAD, "Timetable changes for the summer crossings"),
     (SHARE_CARD, "Why my cider went flat after bottling, and the sugar trick that fixed it"),
 ])
-def test_the_title_under_a_masthead_or_a_share_card(page, title):
+def test_the_title_under_a_masthead_a_share_card_or_a_cover_image(page, title):
     article, _ = _read(page)
     assert article.title == title
 

@@ -357,24 +357,34 @@ def _echoed(content: list[Line], i: int) -> bool:
 _ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
 
 
-_LATER_TITLE_LINES = 12
+_LATER_TITLE_LINES = 16
 
 
 def _later_title(content: list[Line], title_at: int) -> int | None:
     """The real title below the line read as the title, or None. Layouts: a newsletter's masthead
     and issue line over the issue's title ('POCKET TRAILS' / 'Short walks, big skies' / 'Issue No. 112
     · …' / title); a share card that prints the title cut short over the title itself ('I logged my
-    flat's humidity for a month' … 'I logged my flat's humidity for a month. Here's what …')."""
+    flat's humidity for a month' … 'I logged my flat's humidity for a month. Here's what …'); a cover
+    image named after the title, over the byline and the title ('Cover image for …')."""
     for k in range(title_at + 1, min(title_at + 3, len(content))):
         if ISSUE_META_RE.match(content[k].norm):
             return next((j for j in range(k + 1, min(k + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 3), None)
     cut = content[title_at].norm.rstrip(".…").casefold()
+    cover = None
     for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
         norm = content[k].norm
         if len(norm) > len(cut) + 10 and norm.casefold().startswith(cut) and title_like(norm):
             return k
+        if cover is not None and norm.casefold() == cover:
+            return k
+        if m := _COVER_RE.match(norm):
+            cover = m.group("title").casefold()
     return None
+
+
+# Layout: an article's cover image named after it ('Cover image for <title>'), over the byline and the title.
+_COVER_RE = re.compile(r"^cover image for\s+(?P<title>\S.{3,300})$", re.I)
 
 
 def _echoed_title(content: list[Line], first: int) -> int | None:
