@@ -371,7 +371,7 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
             return next((j for j in range(k + 1, min(k + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 3), None)
     cut = content[title_at].norm.rstrip(".…").casefold()
-    cover = None
+    cover = m.group("title").casefold() if (m := _COVER_RE.match(content[title_at].norm)) else None
     for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
         norm = content[k].norm
         if len(norm) > len(cut) + 10 and norm.casefold().startswith(cut) and title_like(norm):
