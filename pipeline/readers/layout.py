@@ -108,7 +108,8 @@ COMMENT_COUNT_RE = re.compile(
     _I,
 )
 COMMENTS_HEADER_RE = re.compile(
-    r"^(?:comments?|responses?|discussion(?: about this (?:post|article|story))?|reader comments|\d+\s+comments?)"
+    r"^(?:comments?|responses?|discussion(?: about this (?:post|article|story))?|reader comments|\d+\s+comments?"
+    r"|top comments)"
     r"(?:\s*\(\d+\))?:?$", _I
 )
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').
@@ -197,6 +198,16 @@ _BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(?:share|tweet|pin|e-?mail|print|like|save|click to share)"
         r"(?:\s+(?:it|this|on|to|via|with|the|post|article|story)\b(?:\s+\S+){0,3})?\s*[:!]?$", _I)),
     ("share button", re.compile(r"^share this (?:post|article|story|page)\b", _I)),
+    ("share button", re.compile(r"^click to (?:share|email|print)\b.{0,80}\(opens in new window\)$", _I)),
+    # Layout: a recipe card's buttons and ratings ('Jump to Recipe', 'Print Recipe Pin Recipe', '★★★★★ 4.9 from
+    # 23 reviews'), ad slots, affiliate notes and a blog's sidebar headers.
+    ("recipe card button", re.compile(r"^(?:(?:jump to|print|pin|rate|save)\s+recipe\s*)+$", _I)),
+    ("rating", re.compile(r"^[★☆⭐]{3,5}(?:\s.{0,60})?$|^\d(?:\.\d)? from \d{1,6} (?:reviews|votes|ratings)$", _I)),
+    ("advertisement", re.compile(r"^(?:advertisement|sponsored content|story continues below(?: advertisement)?)$",
+                                 _I)),
+    ("affiliate note", re.compile(r"\bmay contain affiliate links\b|\bas an amazon associate\b", _I)),
+    ("sidebar header", re.compile(
+        r"^(?:recent (?:posts|comments)|blog archive|archives|post navigation|popular posts|about me)$", _I)),
     ("photo credit", re.compile(
         r"^(?:photo|image|picture|header image|featured image|cover image|illustration)s?\s*"
         r"(?:credits?|courtesy|by)\b", _I)),
@@ -425,7 +436,9 @@ ISSUE_META_RE = re.compile(r"^(?:issue|edition|vol\.?|volume)\s*(?:no\.?\s*)?#?\
 # Layout: a site footer or newsletter footer ('© 2024 …', 'Powered by …', 'Search:').
 FOOTER_RE = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|^powered by\b|^search\s*:?$"
-    r"|^you are receiving this\b|^unsubscribe\b|^view (?:this email )?in (?:your )?browser\b", _I)
+    r"|^you are receiving this\b|^unsubscribe\b|^view (?:this email )?in (?:your )?browser\b"
+    r"|^forward (?:this email )?to a friend\b|^our mailing address is\b|^add us to your address book\b"
+    r"|\bhow you receive these emails\b", _I)
 # Layout: an aggregator title line ending with the linked site ('… cut the bill (example.org)'), an issue
 # tracker's title ending with the issue's number ('… as a percentage #142').
 TITLE_DOMAIN_RE = re.compile(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)$|\s+#\d{1,7}$", _I)
@@ -509,7 +522,7 @@ _MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _CLOCK = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*[+-]\d{4})?)"
-_RELATIVE = (rf"(?:{_AGO}|\d{{1,3}}(?:s|m|h|d|w|mo|y|yr)(?:\s+ago)?|\d{{1,3}}\s+(?:mins?|hrs?|wks?|yrs?)\s+ago"
+_RELATIVE = (rf"(?:{_AGO}|\d{{1,3}}(?:s|m|h|d|w|mo|y|yr)(?:\s+ago)?|\d{{1,3}}\s+(?:mins?|hrs?|wks?|yrs?|mos?)\.?\s+ago"
              rf"|(?:today|yesterday)(?:\s+at)?{_CLOCK}?|just now|\d{{1,2}}:\d{{2}}\s*(?:am|pm))")
 _CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
              rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
@@ -656,13 +669,15 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
                               r"|oldest first|top comments|all comments)$", _I)),
     ("more comments link", re.compile(
         r"^(?:view|load|show|see|read)\s+(?:\d+\s+)?(?:more|all|previous|older|newer|other)?\s*"
-        r"(?:comments?|replies|answers?|responses?)$", _I)),
+        r"(?:comments?|replies|answers?|responses?)(?:\s*\(\d+\s+(?:more\s+)?(?:replies|repl(?:y|ies)|comments?)\))?$"
+        r"|^\d{1,5}\s+hidden\s+(?:comments?|replies)$", _I)),
     ("comment form", re.compile(
         r"^(?:add (?:a )?comment|post (?:a )?(?:reply|comment)|post your (?:answer|comment|reply)"
         r"|your (?:answer|comment|reply)|what are your thoughts\??|write a (?:comment|response|reply)\.*"
         r"|type your email\.*|your email(?: address)?|improve this (?:answer|question|post))$", _I)),
     ("reshare note", re.compile(r"\b(?:restacked|reposted|retweeted|shared) this$", _I)),
-    ("reaction note", re.compile(r"^(?:(?:liked|loved|upvoted|recommended) by\s.{1,60}|all reactions:?"
+    ("reaction note", re.compile(r"^(?:(?:liked|loved|upvoted|recommended|restacked|reposted) by\s.{1,60}"
+                                 r"|all reactions:?"
                                  rf"|(?:(?-i:{_PERSON})|[\w.\-]{{2,30}})\s+and [\d,.]+[kKmM]? others?)$", _I)),
     ("reply tally", re.compile(r"^\d{1,3}\s+repl(?:y|ies)\s+by\s[^.!?]{1,60}$", _I)),
     ("reply cue", REPLY_CUE_RE),
@@ -712,7 +727,7 @@ QUOTE_ATTRIBUTION_RE = re.compile(
     r"|^originally posted by\s+(?P<poster>\S.{0,59})$"
     r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
 # Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
-POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+posts?\b", _I)
+POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+(?:posts?|messages?)\b", _I)
 # Layout: a forum's count of a thread's posts over them ('Results 1 to 6 of 6'); it includes the opening post.
 RESULTS_COUNT_RE = re.compile(r"^results\s+\d+\s+to\s+\d+\s+of\s+(?P<n>\d+)$", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').

@@ -17,6 +17,7 @@ from pipeline.readers.layout import (
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
+    HANDLE_BYLINE_RE,
     ISSUE_META_RE,
     META_HEADER_RE,
     NAV_ITEM_RE,
@@ -370,6 +371,14 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         if ISSUE_META_RE.match(content[k].norm):
             return next((j for j in range(k + 1, min(k + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 3), None)
+    if len(content[title_at].norm.split()) < 3:
+        # Layout: a community's name read as the title, then the post's byline and flair over its title
+        # ('r/bouldering' … 'Posted by u/x 5 hr. ago' / 'Injury / Rehab' / title).
+        by = next((k for k in range(title_at + 1, min(title_at + 8, len(content)))
+                   if (m := HANDLE_BYLINE_RE.match(content[k].norm)) and m.group("a")), None)
+        if by is not None:
+            return next((j for j in range(by + 1, min(by + 4, len(content)))
+                         if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
     cut = content[title_at].norm.rstrip(".…").casefold()
     cover = m.group("title").casefold() if (m := _COVER_RE.match(content[title_at].norm)) else None
     for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
@@ -523,8 +532,10 @@ def read_text_page(text: str, source: str) -> ReadResult:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1
     if title_at is not None and (later := _later_title(content, title_at)) is not None:
-        above += [Block("boilerplate", ln.start, ln.end, "masthead or share card above the title")
+        above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
                   for ln in content[title_at:later]]
+        writer_above = writer_above or next((m.group("a") for ln in content[title_at:later]
+                                             if (m := HANDLE_BYLINE_RE.match(ln.norm)) and m.group("a")), None)
         title_at, lo = later, later + 1
     titled = title_at is not None
     first = lo - titled  # the article's first line: its title, or its first line after the menu

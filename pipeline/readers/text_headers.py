@@ -59,7 +59,7 @@ class Header:
 
 _SEPARATORS = "·•|»:,–—-"
 _NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answered", "asked", "commented",
-                 "replied", "date", "sent", "on", "at", "by"}
+                 "replied", "date", "sent", "on", "at", "by", "created", "joined", "started"}
 # Layout: links between the comments of an aggregator thread ('| parent | next [–]', '| prev').
 _COMMENT_LINKS_RE = re.compile(r"\|\s*(?:parent|next|prev|root)\b", re.I)
 _TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
@@ -270,11 +270,12 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     the lines opening a post the date closes (_closing_header)."""
     norm = content[i].norm
     m = when_in(norm)
-    if m is None or _submission_line(norm) or quote_attribution(norm) or PROFILE_FIELD_RE.match(norm) or (
+    if m is None or _submission_line(norm) or quote_attribution(norm) or (
+            PROFILE_FIELD_RE.match(norm) and not _CARD_THEN_DATE_RE.match(norm)) or (
             i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
-    before = _POST_ICON_RE.sub("", before)
+    before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
     to = None
     known = comment_byline(norm) if m.start() > 0 else None  # not 'Tuesday 5 March 2024'
@@ -319,6 +320,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
 
 # Layout: a forum's post icon printed before the date ('Old 03-09-2024, 04:12 PM').
 _POST_ICON_RE = re.compile(r"^\s*(?:old|new)\s+$", re.I)
+# Layout: a writer's card before the post's date on its line ('Member since 2023 • 2d ago').
+_CARD_THEN_DATE_RE = re.compile(r"^(?:member since|joined)\s+[^•·|]{1,30}[•·|]\s*", re.I)
 
 
 def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
