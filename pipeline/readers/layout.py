@@ -550,7 +550,9 @@ SUBJECT_RE = re.compile(r"^(?:subject\s*:\s*)?(?:(?:re|aw|fwd?)\s*:\s*)+(?:\[[^\
 # Interesting)', 'Re:What about the fixer? (Score:2)').
 SCORED_SUBJECT_RE = re.compile(r"^(?P<subject>\S.{0,200}?)\s*\(Score:\s*-?\d{1,2}(?:,\s*[A-Za-z]+)?\)$")
 # Layout: a reputation line under a Q&A writer's name ('8,311 ● 3 ● 40 ● 77').
-REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$")
+REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$"
+                           # the same with its badges spelled out and run together ('14.2k33 gold badges27…')
+                           r"|^[\d.,]+[kKmM]?(?:\s*\d*\s*(?:gold|silver|bronze)\s+badges?){1,3}$")
 # Layout: a forum writer's card beside their posts: profile fields, as 'Label: value' on one line or
 # the label over its value ('Join Date: Nov 2022', 'Posts: 4,211', 'Joined' / 'Jan 14, 2024',
 # 'Reaction score' / '11').

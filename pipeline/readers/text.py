@@ -342,10 +342,13 @@ def _above_title_reason(line: Line) -> str | None:
 
 def _echoed(content: list[Line], i: int) -> bool:
     """Layout: a later line repeats line i as a title ('Re: <title>', 'Subject: <title>',
-    '4 thoughts on “<title>”', 'Thread: <title>')."""
+    '4 thoughts on “<title>”', 'Thread: <title>'), or repeats it whole right under it (a breadcrumb's
+    last item, then the title)."""
     title = content[i].norm.casefold()
     if len(title.split()) < 3:
         return False
+    if any(line.norm.casefold() == title and line.index - content[i].index <= 3 for line in content[i + 1:i + 3]):
+        return len(title.split()) >= 4
     for line in content[i + 2:]:
         norm = line.norm
         m = SUBJECT_RE.match(norm)

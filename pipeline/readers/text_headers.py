@@ -58,6 +58,7 @@ class Header:
 
 
 _SEPARATORS = "·•|»:,–—-"
+_WORDS_RE = re.compile(r"[A-Za-z]+")
 _NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answered", "asked", "commented",
                  "replied", "date", "sent", "on", "at", "by", "created", "joined", "started"}
 # Layout: links between the comments of an aggregator thread ('| parent | next [–]', '| prev').
@@ -153,15 +154,23 @@ def _card_fields(content: list[Line], i: int, lo: int) -> int:
     return top if counted else i
 
 
-def _writer_over(content: list[Line], i: int, lo: int) -> tuple[int, str] | None:
+def _credential_line(norm: str) -> bool:
+    """Layout: a Q&A writer's credential under their name, longer than a header line but no sentence
+    ('Floor and wall tiler, 22 years in the trade', 'Lives in Bristol · Did our own bathroom in 2021')."""
+    return 8 < len(norm.split()) <= 14 and is_single_sentence(norm) and not norm.endswith((".", "?", "!", ":"))
+
+
+def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False) -> tuple[int, str] | None:
     """(line, writer) of the writer named on the short lines right over line i, up to four lines
     up ('Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'),
-    past a forum writer's profile fields: the best-ranked writer line (_writer_rank), the topmost
-    of equals."""
+    past a forum writer's profile fields and, when line i is a bare date (`credential`), past a Q&A
+    writer's credential: the best-ranked writer line (_writer_rank), the topmost of equals."""
     best: tuple[int, int, int, str] | None = None
     i = _card_fields(content, i, lo)
     for j in range(i - 1, max(lo, i - 4) - 1, -1):
         norm = content[j].norm
+        if credential and j == i - 1 and next_to(content, j) and _credential_line(norm):
+            continue  # 'Floor and wall tiler, 22 years in the trade' between the name and the date
         if not next_to(content, j) or not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm)):
             break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') may be long
         ranked = _writer_rank(content, j)
@@ -301,7 +310,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     elif who is None and not (before + after).strip(" ·•|,") and (card := _card_under(content, i)):
         bottom, who, where = *card, "over a card"  # 'Old 03-09-2024, 04:12 PM' / 'ann_lee' / 'Posts: 38'
     elif who is None:
-        over = _writer_over(content, i, lo)
+        over = _writer_over(content, i, lo, credential=not (before + after).strip(" ·•|,") or (
+            bool(words_) and not _WORDS_RE.sub("", before + after).strip(" ·•|,")))
         if over is None and not (before + after).strip(" ·•|"):
             apart = _writer_apart(content, i, lo)
             over = (apart, _writer_line(content[apart].norm)) if apart is not None else None

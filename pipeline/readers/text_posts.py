@@ -302,15 +302,19 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     return thread
 
 
+_SUMMARY_GAP = 10  # lines a summary line may sit over the first post, with only short lines between
+
+
 def _summary_over(content: list[Line], h: Header, below: Header) -> bool:
     """Layout: a one-line header that heads no post but sums up the one under it ('ann opened this
     issue on Mar 3 · 3 comments' / 'ann commented on Mar 3'): right over the next header, or over the
-    same writer's next header with only short lines between ('Comments' / '@ann')."""
+    same writer's next header with only short lines between ('Comments' / '@ann'; tags, 'Share', 'Reply to
+    this topic' under 'By ann, March 2 in Gardening')."""
     if h.top != h.bottom or h.trailing or below.trailing:
         return False
     if below.top == h.bottom + 1 and next_to(content, h.bottom):
         return True
-    return (below.who.casefold() == h.who.casefold() and below.top - h.bottom <= 4
+    return (below.who.casefold() == h.who.casefold() and below.top - h.bottom <= _SUMMARY_GAP
             and not any(is_prose(content[j].norm) for j in range(h.bottom + 1, below.top)))
 
 
