@@ -1647,3 +1647,165 @@ def test_scored_subject_lines_open_posts_and_re_subjects_answer_the_post_that_op
     assert [c.author for c in comments] == ["orion_b", "vega_lyr", "Anonymous Coward"]  # an address aside
     assert comments[0].source_text[comments[0].start:].startswith("Finally a use")  # the subject opens the post
     assert [c.parent_key for c in comments] == ["", "", "c1"]  # 'Re:Finally a use …' answers the first
+
+
+MEMBER_LINES = """The Fix-It Shed
+Why the kitchen tap drips after you close it
+
+The washer was fine; the seat under it was pitted, and a seat key fixed it in five minutes.
+
+Member discussion
+3 comments
+
+Rosa Lind
+Member since 2022 • 2d ago
+Same here, the seat cutter was the tool I did not know I needed.
+Like 3
+Reply
+
+Abe Kerr
+Member since 2020 • 1d ago
+Rosa, did you need to drain the whole system first?
+Like 1
+Reply
+"""
+
+
+def test_a_member_line_before_the_date_belongs_to_the_header():
+    _, comments = _read(MEMBER_LINES)
+    assert [c.author for c in comments] == ["Rosa Lind", "Abe Kerr"]
+    assert [c.parent_key for c in comments] == ["", "c1"]  # 'Rosa, …'
+
+
+QA_CARDS = """Fix Answers
+Can I paint over a damp patch once it has dried?
+Asked 2y ago by Cora Bell
+2 Answers
+
+Ned Hollis
+Painter and decorator, thirty years on old houses and new builds
+Updated 1y
+Only once you have found the leak; paint over a live damp patch and it blooms again within weeks.
+▲ Upvote · 12
+
+Mia Stroud · 1y
+Agreed, ours came back twice before we found the gutter.
+Reply · 2
+
+Lena Marsh
+Lives in Leeds · Painted our whole terrace in 2022
+Answered 2y ago
+Use a stain block first or the tide mark shows through two coats of emulsion.
+▲ Upvote · 5
+"""
+
+
+def test_q_and_a_credentials_between_the_writer_and_the_date():
+    _, comments = _read(QA_CARDS)
+    assert [c.author for c in comments] == ["Ned Hollis", "Mia Stroud", "Lena Marsh"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]  # a comment's rarer header sits under the answer
+
+
+SIGNED_UNDER_ANSWERS = """Garden Stack
+Why do my cucumber leaves yellow from the bottom up?
+Asked Jun 3 at 9:00
+Modified Jun 4
+The lowest leaves go yellow first and the plant still fruits.
+asked Jun 3 at 9:00
+Tove Rask
+1011 bronze badge
+
+2 Answers
+
+Nitrogen. The plant moves it from old leaves to new growth when the soil runs short.
+answered Jun 3 at 10:12
+Cal Moyo
+14.2k33 gold badges2727 silver badges6161 bronze badges
+Would a liquid feed every week be enough? – Tove Rask Jun 3 at 11:00
+Yes, a high-nitrogen one until it greens up. – Cal Moyo Jun 3 at 11:30
+
+Overwatering does the same, so check the pot drains first.
+answered Jun 4 at 8:02
+Ada Pell
+2,0511 silver badge
+"""
+
+
+def test_signed_comments_under_an_answer_whose_badges_run_together():
+    article, comments = _read(SIGNED_UNDER_ANSWERS)
+    assert article.author == "Tove Rask"
+    assert [c.author for c in comments] == ["Cal Moyo", "Tove Rask", "Cal Moyo", "Ada Pell"]
+    assert [c.parent_key for c in comments][:3] == ["", "c1", "c1"]
+
+
+BREADCRUMB_TITLE = """Pond Keepers
+Browse
+Sign In
+
+Home
+Ponds
+Water Quality
+Green water three weeks after filling a new pond
+
+Green water three weeks after filling a new pond
+By lily_pad, May 2 in Water Quality
+green water
+Share
+Reply to this topic
+
+lily_pad
+Posted May 2
+#1
+The water turned pea green within three weeks, though the filter runs all day.
+Quote
+
+reed_warbler
+Posted May 2
+#2
+Give it six weeks; a new pond always blooms before the plants catch up.
+Quote
+"""
+
+
+def test_a_title_its_breadcrumb_repeats_and_a_byline_over_the_opening_post():
+    article, comments = _read(BREADCRUMB_TITLE)
+    assert article.title == "Green water three weeks after filling a new pond"
+    assert article.author == "lily_pad"
+    assert _roles(article, "body") == ["The water turned pea green within three weeks, though the filter runs all day."]
+    assert [c.author for c in comments] == ["reed_warbler"]
+
+
+COMMUNITY_OVER_TITLE = """Skip to main content
+Log In
+
+r/houseplants
+r/houseplants
+Join
+
+Posted by u/fern_fan 5 hr. ago
+Help
+Why are the new leaves on my monstera coming out brown?
+
+Every new leaf this spring has unfurled with brown edges, though the old ones look fine.
+
+41
+12 comments
+
+leafy_lou
+· 4 hr. ago
+Low humidity while the leaf is unfurling does exactly that.
+Reply
+
+fern_fan
+OP
+· 3 hr. ago
+The radiator is right under it, so that would fit.
+Reply
+"""
+
+
+def test_a_community_name_over_the_byline_flair_and_title():
+    article, comments = _read(COMMUNITY_OVER_TITLE)
+    assert article.title == "Why are the new leaves on my monstera coming out brown?"
+    assert article.author == "fern_fan"
+    assert [c.author for c in comments] == ["leafy_lou", "fern_fan"]  # '· 4 hr. ago'

@@ -530,7 +530,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
     menu = _menu_head(content, first, sum(b.why != "metadata header" for b in head_blocks))
     if menu is not None:  # a menu printed line by line over the title, or over a post with no title
         title_at, lo, above = menu
-        writer_above = None
+        # Layout: the post's byline among the lines over its title ('Posted by u/x 5 hr. ago' / flair / title).
+        writer_above = next((m.group("a") for ln in content[first:lo] if (m := HANDLE_BYLINE_RE.match(ln.norm))
+                             and m.group("a")), None)
     else:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1

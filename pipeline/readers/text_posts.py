@@ -295,6 +295,10 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     if not trailing:
         _mark_footer(content, thread)
     _mark_furniture(content, lo, thread, titled)
+    if opening is not None:  # tags and controls between a summary line and the post it sums up
+        for j in range(opening.bottom + 1, headers[0].top):
+            if not is_prose(content[j].norm):
+                thread.furniture.setdefault(j, "line between a summary and its post")
     kept = {h.top for h in headers}
     for h in found:
         if h.top not in kept:
@@ -444,6 +448,9 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     ranked = sorted(set(indents.values()))
     shapes = Counter(p.header.shape for p in posts if p.header)
     common = shapes.most_common(1)[0][0] if shapes else None
+    # The same judged on where the writer is and the kind of date only ('Updated 1y' and 'Answered 2y' are one).
+    layouts = Counter(p.header.shape[0::3] for p in posts if p.header)
+    usual = layouts.most_common(1)[0][0] if layouts else None
     tallies: dict[int, int] = {}  # post -> the replies its controls say are printed under it
     # Layout: a 'Replies' line under a post: the posts after it answer it, up to the one under which
     # the group's 'Reply' button closes it.
@@ -486,6 +493,9 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
                 # sits under the post above it.
                 cue.under = next((n for n in range(k - 1, -1, -1) if posts[n].header
                                   and posts[n].header.shape == common), None)
+            elif usual and header.shape[0] != usual[0] and layouts[header.shape[0::3]] < layouts[usual]:
+                cue.under = next((n for n in range(k - 1, -1, -1) if posts[n].header
+                                  and posts[n].header.shape[0::3] == usual), None)
         quoting = False
         for j in range(post.start, post.own_end):
             norm = content[j].norm
