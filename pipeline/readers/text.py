@@ -46,6 +46,7 @@ from pipeline.readers.layout import (
 )
 from pipeline.readers.text_blocks import (
     SUBSTANTIVE,
+    as_title,
     declared_count,
     is_prose,
     lay_out,
@@ -53,7 +54,7 @@ from pipeline.readers.text_blocks import (
     name_then_meta,
     stated_count,
 )
-from pipeline.readers.text_headers import post_top
+from pipeline.readers.text_headers import next_to, post_top, writer_line
 from pipeline.readers.text_posts import lone_byline, read_thread, thread_page
 from pipeline.readers.threads import addressee, infer_threads
 
@@ -395,6 +396,32 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     return None
 
 
+_BYLINE_REACH = 10  # a byline under the title is looked for this far below the line read as the title
+
+
+def _title_over_byline(content: list[Line], title_at: int) -> int | None:
+    """The title right over its byline, below the line read as the title (a section label, a site's
+    name), or None. Layout: title, a subtitle perhaps, then the writer's name with the date under it
+    ('Appliances' / title / subtitle / 'Joel Armitage' / 'Mar 4, 2024 • 6 min read'; a Medium story's
+    name, 'Follow', 'Published in …', read time and date)."""
+    for k in range(title_at + 2, min(title_at + _BYLINE_REACH, len(content) - 1)):
+        if len(content[k].norm.split()) > 30:
+            return None  # the text has begun
+        if writer_line(content[k].norm) and any(
+                when_in(content[m].norm) for m in range(k + 1, min(k + 8, len(content)))
+                if all(next_to(content, q) and not is_prose(content[q + 1].norm) for q in range(k, m))):
+            return next((j for j in (k - 2, k - 1) if j > title_at and _title_shape(content[j].norm)), None)
+    return None
+
+
+def _title_shape(norm: str) -> bool:
+    """A line shaped like a headline: 4 to 25 words, capitalised (or a number or '#47:'), at most two
+    sentences ('I Capsized Eleven Times. Here's What Clicked.')."""
+    words = norm.split()
+    return (4 <= len(words) <= 25 and (norm[0].isupper() or norm[0] in "#\"'“‘" or norm[0].isdigit())
+            and len(re.findall(r"[.!?](?:\s|$)", norm)) <= 2 and not norm.endswith(":"))
+
+
 # Layout: an article's cover image named after it ('Cover image for <title>'), over the byline and the title.
 _COVER_RE = re.compile(r"^cover image for\s+(?P<title>\S.{3,300})$", re.I)
 
@@ -536,7 +563,11 @@ def read_text_page(text: str, source: str) -> ReadResult:
     else:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1
-    if title_at is not None and (later := _later_title(content, title_at)) is not None:
+    if title_at is not None and (later := _later_title(content, title_at)) is None and (
+            len(content[title_at].norm.split()) < 4):  # a section label or a site's name read as the title
+        later = _title_over_byline(content, title_at)
+    sure_title = title_at is not None and later is not None  # a headline may end with a full stop here
+    if title_at is not None and later is not None:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
                   for ln in content[title_at:later]]
         writer_above = writer_above or next((m.group("a") for ln in content[title_at:later]
@@ -550,7 +581,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if thread is not None:
         if len(thread.posts) > limits.MAX_COMMENTS_PER_PAGE:
             return ReadResult(rejects=[Reject(limits.comments_reason(len(thread.posts)))])
-        return _checked(thread_page(text, content, lo, head_blocks, meta, writer_above, thread, titled))
+        return _checked(thread_page(text, content, lo, head_blocks, meta, writer_above, thread, titled, sure_title))
     cue = _thread_cue(content, lo)
     submitter = None
     thread_cue = None
@@ -565,7 +596,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if len(comment_lines) > limits.MAX_COMMENTS_PER_PAGE:  # before the thread inference compares them
         return ReadResult(rejects=[Reject(limits.comments_reason(len(comment_lines)))])
     article_lines = content[first:article_end]
-    blocks = head_blocks + lay_out(text, article_lines, allow_title=titled, furnished=furnished)
+    blocks = head_blocks + as_title(lay_out(text, article_lines, allow_title=titled, furnished=furnished), sure_title)
     if cue is not None:
         blocks = [Block("boilerplate", b.start, b.end, "post byline")
                   if b.role != "title" and handle_byline(normalize_text(text[b.start:b.end])) else b

@@ -69,6 +69,14 @@ def line_boilerplate(line: Line) -> str | None:
     return boilerplate_reason(norm) or furniture_reason(norm)
 
 
+def as_title(blocks: list[Block], sure: bool) -> list[Block]:
+    """`blocks` with the first one made the title when the page's head already showed it is (`sure`: over
+    its byline, under a masthead), though a headline of two sentences can end with a full stop."""
+    if sure and blocks and blocks[0].role != "title":
+        return [Block("title", blocks[0].start, blocks[0].end, "headline over its byline"), *blocks[1:]]
+    return blocks
+
+
 def lay_out(text: str, lines: list[Line], allow_title: bool, furnished: bool = False) -> list[Block]:
     """Role of every line of an article: title, heading, caption, list item, body or boilerplate.
 

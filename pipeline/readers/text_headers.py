@@ -93,7 +93,7 @@ _NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "star
 
 
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
-def _writer_line(norm: str) -> str | None:
+def writer_line(norm: str) -> str | None:
     """The writer a line over a date names: what who_of() accepts, a name with an address or a
     badge after it, one capitalised name ('Marta'), a handle of joined words ('PeggyOnTheGreen') or a
     first name and an initial ('Wendy O'); not a thread summary's label ('created') or 'Avatar'."""
@@ -129,7 +129,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     if (next_to(content, j) and _AT_HANDLE_RE.match(content[j + 1].norm) and not _AT_HANDLE_RE.match(norm)
             and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
         return 0, norm
-    name = _writer_line(norm)
+    name = writer_line(norm)
     if name is None:
         return None
     return (2 if _ONE_NAME_RE.fullmatch(norm) else 1), name
@@ -261,7 +261,7 @@ def _writer_apart(content: list[Line], i: int, lo: int) -> int | None:
     top = j - 1 if j - 1 >= lo and next_to(content, j - 1) else j
     if top > lo and next_to(content, top - 1):
         return None  # more than two lines: not a name paragraph
-    return top if all(_writer_line(content[k].norm) for k in range(top, j + 1)) else None
+    return top if all(writer_line(content[k].norm) for k in range(top, j + 1)) else None
 
 
 def next_to(content: list[Line], i: int) -> bool:
@@ -314,7 +314,7 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
             bool(words_) and not _WORDS_RE.sub("", before + after).strip(" ·•|,")))
         if over is None and not (before + after).strip(" ·•|"):
             apart = _writer_apart(content, i, lo)
-            over = (apart, _writer_line(content[apart].norm)) if apart is not None else None
+            over = (apart, writer_line(content[apart].norm)) if apart is not None else None
         if over is None or closing and _text_between(content, over[0], i):
             return _closing_header(content, i, lo, kind) if closing else None
         (top, who), where = over, "above"
@@ -338,7 +338,7 @@ def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
     """(last line, writer) of a forum writer's card right under a date line: the writer's name, a
     member title or badges, then profile fields ('tommy_hydraulic' / 'Senior Member' / 'Join Date: Apr
     2011' / 'Posts: 4,211'); None unless a profile field follows within six lines."""
-    writer = _writer_line(content[i + 1].norm)
+    writer = writer_line(content[i + 1].norm)
     if writer is None:
         return None
     last = None

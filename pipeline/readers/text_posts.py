@@ -45,7 +45,14 @@ from pipeline.readers.layout import (
     when_in,
     who_of,
 )
-from pipeline.readers.text_blocks import declared_count, is_prose, lay_out, line_boilerplate, stated_count
+from pipeline.readers.text_blocks import (
+    as_title,
+    declared_count,
+    is_prose,
+    lay_out,
+    line_boilerplate,
+    stated_count,
+)
 from pipeline.readers.text_headers import (
     Header,
     find_headers,
@@ -554,10 +561,13 @@ def _thread_comment_blocks(content: list[Line], post: _Post, end: int, thread: T
 
 
 def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block],
-                meta: dict[str, str], writer_above: str | None, thread: Thread, titled: bool = True) -> list[Doc]:
-    """The article and comments of a thread read from its headers (read_thread); `lo` and `titled` as there."""
+                meta: dict[str, str], writer_above: str | None, thread: Thread, titled: bool = True,
+                sure_title: bool = False) -> list[Doc]:
+    """The article and comments of a thread read from its headers (read_thread); `lo` and `titled` as there;
+    `sure_title`: the line over `lo` is the title whatever its shape (as_title)."""
     marks = {content[j].start: why for j, why in thread.furniture.items()}
-    laid = lay_out(text, content[lo - titled:thread.article_end], allow_title=titled, furnished=True)
+    laid = as_title(lay_out(text, content[lo - titled:thread.article_end], allow_title=titled, furnished=True),
+                    sure_title)
     bylines = [text[b.start:b.end].strip() for b in laid if b.why == "byline"]
     summaries = {content[j].start for j in thread.summaries}
     blocks = head_blocks + [Block("boilerplate", b.start, b.end, marks[b.start])
