@@ -1829,3 +1829,22 @@ def test_a_community_name_over_the_byline_flair_and_title():
     assert article.title == "Why are the new leaves on my monstera coming out brown?"
     assert article.author == "fern_fan"
     assert [c.author for c in comments] == ["leafy_lou", "fern_fan"]  # '· 4 hr. ago'
+
+
+LABEL_OVER_HEADLINE = """Drip Tray
+Home
+Fixes
+Sign in
+
+Appliances
+Our washing machine stopped spinning. It was the carbon brushes.
+Two worn brushes, a £12 part and an hour on the kitchen floor
+Jo Arden
+Mar 4, 2024 • 6 min read
+
+It started with a load that came out soaking wet, and the drum would turn but never spin up.
+"""
+
+def test_a_label_read_as_the_title_gives_way_to_the_headline_over_its_byline():
+    article, _ = _read(LABEL_OVER_HEADLINE)
+    assert article.title == "Our washing machine stopped spinning. It was the carbon brushes."

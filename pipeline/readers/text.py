@@ -400,18 +400,29 @@ _BYLINE_REACH = 10  # a byline under the title is looked for this far below the 
 
 
 def _title_over_byline(content: list[Line], title_at: int) -> int | None:
-    """The title right over its byline, below the line read as the title (a section label, a site's
-    name), or None. Layout: title, a subtitle perhaps, then the writer's name with the date under it
+    """The title right over its byline (over its subtitle, if it has one), below the line read as the
+    title (a section label, a site's name), or None. Layout: title, a subtitle perhaps, then the
+    writer's name with the date under it
     ('Appliances' / title / subtitle / 'Joel Armitage' / 'Mar 4, 2024 • 6 min read'; a Medium story's
     name, 'Follow', 'Published in …', read time and date)."""
     for k in range(title_at + 2, min(title_at + _BYLINE_REACH, len(content) - 1)):
         if len(content[k].norm.split()) > 30:
             return None  # the text has begun
-        if writer_line(content[k].norm) and any(
-                when_in(content[m].norm) for m in range(k + 1, min(k + 8, len(content)))
-                if all(next_to(content, q) and not is_prose(content[q + 1].norm) for q in range(k, m))):
-            return next((j for j in (k - 2, k - 1) if j > title_at and _title_shape(content[j].norm)), None)
+        if _writer_and_date_at(content, k):
+            if title_at >= k - 2:
+                return None  # the line read as the title is the one over the byline (a short title)
+            if k - 2 > title_at and (title_like(content[k - 2].norm) or _title_shape(content[k - 2].norm)):
+                return k - 2  # the title over its subtitle
+            return k - 1 if _title_shape(content[k - 1].norm) else None
     return None
+
+
+def _writer_and_date_at(content: list[Line], k: int) -> bool:
+    """Layout: a byline block at line k: the writer's name, then a date within the short lines under it
+    ('Joel Armitage' / 'Mar 4, 2024 • 6 min read'; 'Ines Carvalho' / 'Follow' / … / 'Mar 4, 2024')."""
+    return k < len(content) and writer_line(content[k].norm) is not None and any(
+        when_in(content[m].norm) for m in range(k + 1, min(k + 8, len(content)))
+        if all(next_to(content, q) and not is_prose(content[q + 1].norm) for q in range(k, m)))
 
 
 def _title_shape(norm: str) -> bool:
