@@ -559,6 +559,10 @@ REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$
 _PROFILE_LABEL = (r"(?:join(?:ed| date)|member since|registered|messages|posts|reaction score|likes(?: received)?"
                   r"|trophy points|points|reputation|location|age|gender|website|occupation|karma)")
 PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined|member since)\s+\S.{{0,40}}$", _I)
+# Layout: a forum writer's status, rank and rank stars on the card ('Offline', 'Hero Member', '*****').
+CARD_STATUS_RE = re.compile(r"^(?:online|offline|away|\*{1,6}|[★☆]{1,6}|newbie|(?:global )?moderator|administrator"
+                            r"|(?:(?:new|junior|senior|full|hero|well-known|active|veteran|regular|sr\.|jr\.)\s+)?"
+                            r"(?:member|poster|contributor))$", _I)
 # The label alone, its value on the next line (alone, a menu item too: 'Messages').
 PROFILE_LABEL_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:?$", _I)
 
@@ -694,6 +698,10 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
     # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
     # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
+    # Layout: a forum's notices over a topic ('0 Members and 2 Guests are viewing this topic.', 'Author Topic: …
+    # (Read 734 times)').
+    ("forum notice", re.compile(r"\b(?:members?|guests?|users?) (?:and \d+ guests? )?(?:are|is) (?:viewing|browsing) "
+                                r"this (?:topic|thread|board)\b|\(read \d[\d,]* times\)$", _I)),
     ("timeline event", re.compile(
         r"^@?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:added|removed|self-assigned|assigned|unassigned|mentioned|linked"
         r"|closed|reopened|referenced|changed|pinned|locked|merged|requested|labeled)\b.{0,120}?"
@@ -723,10 +731,10 @@ LINK_LIST_HEADER_RE = re.compile(
 # Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').
 SIGNUP_CUE_RE = re.compile(r"\b(?:subscribe|unsubscribe|your email|e-?mail address|sign up|no spam)\b", _I)
 # Layout: a line over a quote naming whom it quotes ('X wrote: ↑Tue Mar 12', 'On Mon, 11 Mar, X wrote:',
-# 'Originally Posted by X', 'brewsy_dee:' over a quoted line).
+# 'Originally Posted by X', 'Quote from: X on <date>', 'brewsy_dee:' over a quoted line).
 QUOTE_ATTRIBUTION_RE = re.compile(
     r"^(?:on\s.{3,90}?,\s*)?(?P<name>[^,:]{2,60}?)\s+(?:wrote|said)\s*:?(?:\s*[↑^].*)?$"
-    r"|^originally posted by\s+(?P<poster>\S.{0,59})$"
+    r"|^(?:originally posted by|quote from:)\s+(?P<poster>\S.{0,59}?)(?:\s+on\s+\S.{3,60})?$"
     r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
 # Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
 POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+(?:posts?|messages?)\b", _I)

@@ -27,6 +27,7 @@ from pipeline.readers.layout import (
     SUBJECT_RE,
     THREAD_META_RE,
     TITLE_DOMAIN_RE,
+    TOC_HEADER_RE,
     URL_LINE_RE,
     Line,
     article_byline,
@@ -107,10 +108,13 @@ def _numbered_thread(content: list[Line], first: int) -> tuple[list[list[Line]],
         else:
             break
         k += 1
-    # A list of points is not a thread: comments greet someone or run over several paragraphs.
+    # A list of points is not a thread: comments greet someone or run over several paragraphs; a
+    # table of contents ('Contents' / '1. Choosing a route' / '2. Distances, days and …') is none.
+    previous = content[first - 1] if first > 0 else None
+    if previous is not None and TOC_HEADER_RE.match(previous.norm):
+        return None
     greets = any(addressee(item[0].text) for item in items)
     multi_paragraph = any(len(item) > 1 for item in items)
-    previous = content[first - 1] if first > 0 else None
     after_article_end = previous is not None and line_boilerplate(previous) is not None
     if greets or (multi_paragraph and after_article_end):
         return items, k
@@ -383,6 +387,13 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
+    crumbs = _CRUMB_RE.split(content[title_at].norm)
+    if len(crumbs) >= 3:  # a breadcrumb read as the title, the title its last item and the next line
+        last = crumbs[-1].casefold()
+        k = next((k for k in range(title_at + 1, min(title_at + 3, len(content)))
+                  if content[k].norm.casefold() == last), None)
+        if k is not None:
+            return k
     cut = content[title_at].norm.rstrip(".…").casefold()
     cover = m.group("title").casefold() if (m := _COVER_RE.match(content[title_at].norm)) else None
     for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
@@ -433,6 +444,7 @@ def _title_shape(norm: str) -> bool:
             and len(re.findall(r"[.!?](?:\s|$)", norm)) <= 2 and not norm.endswith(":"))
 
 
+_CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
 # Layout: an article's cover image named after it ('Cover image for <title>'), over the byline and the title.
 _COVER_RE = re.compile(r"^cover image for\s+(?P<title>\S.{3,300})$", re.I)
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pipeline.readers.layout import (
     AUTHOR_LINE_RE,
     BADGE_RE,
+    CARD_STATUS_RE,
     MAIL_HEADER_RE,
     NAV_ITEM_RE,
     PARENT_LINK_RE,
@@ -24,6 +25,7 @@ from pipeline.readers.layout import (
     PROFILE_LABEL_RE,
     QUOTE_ATTRIBUTION_RE,
     REPUTATION_RE,
+    SUBJECT_RE,
     THREAD_META_RE,
     WHEN_RE,
     Line,
@@ -89,7 +91,7 @@ _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 # Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), and
 # an avatar's alt text: no writer's names.
 _NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "started", "replies", "views", "users",
-                     "likes", "links", "activity", "frequent posters", "avatar"}
+                     "likes", "links", "activity", "frequent posters", "avatar", "online", "offline"}
 
 
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
@@ -136,16 +138,24 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
 
 
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
+_SEPARATOR_LINES = {"·", "•", "∙", "|"}
 
 
 def _card_fields(content: list[Line], i: int, lo: int) -> int:
     """Line i, or the first line of the forum profile fields right over it ('Joined' / 'Jan 14, 2024' /
-    'Messages' / '23' / 'Location' / 'Utrecht' over 'Mar 3, 2024'). A card states a number or a date:
-    a menu item over a name ('Messages' / 'Ann Lee') is none."""
+    'Messages' / '23' / 'Location' / 'Utrecht' over 'Mar 3, 2024'; 'Hero Member' / '*****' / 'Offline' /
+    'Posts: 812' / 'Re: …' over '« Reply #1 on: …'). A card states a number or a date: a menu item over
+    a name ('Messages' / 'Ann Lee') is none."""
     top, counted = i, False
+    if top - 2 >= lo and next_to(content, top - 1) and next_to(content, top - 2) and (
+            SUBJECT_RE.match(content[top - 1].norm) or CARD_STATUS_RE.match(content[top - 2].norm)
+            or PROFILE_FIELD_RE.match(content[top - 2].norm)):
+        top -= 1  # the post's subject, between its writer's card and its date
     while top - 1 >= lo and next_to(content, top - 1):
         above = content[top - 1].norm
-        if PROFILE_FIELD_RE.match(above):
+        if CARD_STATUS_RE.match(above):
+            top -= 1  # 'Offline', '*****': counted only with a field beside them
+        elif PROFILE_FIELD_RE.match(above):
             top, counted = top - 1, True
         elif top - 2 >= lo and next_to(content, top - 2) and PROFILE_LABEL_RE.match(content[top - 2].norm):
             top, counted = top - 2, counted or bool(_FIGURE_RE.fullmatch(above) or WHEN_RE.fullmatch(above))
@@ -167,11 +177,19 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
     writer's credential: the best-ranked writer line (_writer_rank), the topmost of equals."""
     best: tuple[int, int, int, str] | None = None
     i = _card_fields(content, i, lo)
-    for j in range(i - 1, max(lo, i - 4) - 1, -1):
+    budget, first = 4, True  # lines looked at; a lone separator or a follow button costs none
+    for j in range(i - 1, max(lo, i - 8) - 1, -1):
         norm = content[j].norm
-        if credential and j == i - 1 and next_to(content, j) and _credential_line(norm):
+        if not next_to(content, j) or budget == 0:
+            break
+        if norm in _SEPARATOR_LINES or norm.casefold() == "follow":
+            continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
+        budget -= 1
+        if credential and first and _credential_line(norm):
+            first = False
             continue  # 'Floor and wall tiler, 22 years in the trade' between the name and the date
-        if not next_to(content, j) or not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm)):
+        first = False
+        if not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm)):
             break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') may be long
         ranked = _writer_rank(content, j)
         # Among equals, a name over its badges or right over the date beats a group's or site's name over it.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pipeline.readers import Block, Doc
 from pipeline.readers.layout import (
     BULLET_RE,
+    CARD_STATUS_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     EDIT_NOTE_RE,
@@ -81,11 +82,11 @@ def _post_count(norm: str) -> re.Match[str] | None:
 
 
 def _in_card(content: list[Line], i: int) -> bool:
-    """Line i is a profile field beside another one: a writer's card ('Posts: 38' under 'Join Date:
-    Nov 2022'), not the thread's count."""
+    """Line i is a profile field beside another one or a status: a writer's card ('Posts: 38' under 'Join
+    Date: Nov 2022' or 'Offline'), not the thread's count."""
     return bool(PROFILE_FIELD_RE.match(content[i].norm)) and any(
         0 <= j < len(content) and abs(content[j].index - content[i].index) <= 2
-        and PROFILE_FIELD_RE.match(content[j].norm) for j in (i - 1, i + 1))
+        and (PROFILE_FIELD_RE.match(content[j].norm) or CARD_STATUS_RE.match(content[j].norm)) for j in (i - 1, i + 1))
 
 
 def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
@@ -189,9 +190,10 @@ def _subject(norm: str) -> tuple[str, bool] | None:
 
 def _opens_post(norm: str, who: str) -> bool:
     """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
-    initial of their name) or the post's number ('#2')."""
-    return (norm.casefold() == f"@{who}".casefold() or (len(norm) == 1 and norm.isupper() and who[:1].upper() == norm)
-            or re.fullmatch(r"#\d{1,6}", norm) is not None)
+    initial of their name, 'Profile photo for Ann Lee') or the post's number ('#2')."""
+    avatar = norm.casefold() in {f"@{who}".casefold(), f"profile photo for {who}".casefold()} or (
+        len(norm) == 1 and norm.isupper() and who[:1].upper() == norm)
+    return avatar or re.fullmatch(r"#\d{1,6}", norm) is not None
 
 
 def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None, opened: bool = False,
