@@ -128,7 +128,8 @@ DOT_BYLINE_RE = re.compile(
 # An article's byline: 'By Tom Alvarez | 6 min read', 'Posted on March 3, 2019 by Dana Whitfield',
 # 'Written by Ann Lee', 'Author: Ann Lee'.
 ARTICLE_BYLINE_RE = re.compile(
-    rf"^(?:(?:posted|published|written|updated)(?:\s+on\s+{_DATE})?\s+by|by|author:|written by)\s+"
+    rf"^(?:(?:posted|published|written|updated)(?:\s+on\s+{_DATE})?\s+by|by|author:|written by"
+    r"|(?:words|text|story|reporting) by)\s+"
     rf"(?P<name>{_PERSON})(?:\s*(?:[|•·,–—-]|\bon\b|\bin\b).*)?$", _I)
 # Comment controls printed under each comment: '△ ▽ • Reply • Share ›', 'Reply • Share'.
 COMMENT_CONTROLS_RE = re.compile(r"^(?:[△▲▽▼]\s*)+(?:[•·]\s*)?(?:reply\b.*)?$|^reply\s*[•·|]\s*share\b.*$", _I)
