@@ -364,9 +364,7 @@ def _echoed(content: list[Line], i: int) -> bool:
 
 
 _ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
-
-
-_LATER_TITLE_LINES = 16
+_LATER_TITLE_LINES = 16  # a share card's or cover image's title is looked for this far below them
 
 
 def _later_title(content: list[Line], title_at: int) -> int | None:
@@ -586,11 +584,13 @@ def read_text_page(text: str, source: str) -> ReadResult:
     else:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1
-    if title_at is not None and (later := _later_title(content, title_at)) is None and (
-            len(content[title_at].norm.split()) < 4):  # a section label or a site's name read as the title
-        later = _title_over_byline(content, title_at)
-    sure_title = title_at is not None and later is not None  # a headline may end with a full stop here
-    if title_at is not None and later is not None:
+    later = None  # the real title further down, when the line read as the title is not it
+    if title_at is not None:
+        later = _later_title(content, title_at)
+        if later is None and len(content[title_at].norm.split()) < 4:  # a section label or a site's name
+            later = _title_over_byline(content, title_at)
+    sure_title = later is not None  # found so, a headline may end with a full stop
+    if later is not None:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
                   for ln in content[title_at:later]]
         writer_above = writer_above or next((m.group("a") for ln in content[title_at:later]
