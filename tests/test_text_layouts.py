@@ -1848,3 +1848,34 @@ It started with a load that came out soaking wet, and the drum would turn but ne
 def test_a_label_read_as_the_title_gives_way_to_the_headline_over_its_byline():
     article, _ = _read(LABEL_OVER_HEADLINE)
     assert article.title == "Our washing machine stopped spinning. It was the carbon brushes."
+
+
+def test_a_short_title_over_an_articles_byline_under_a_site_menu():
+    article, comments = _read("""Millbrook Bowls Club
+Home
+Fixtures
+Results
+Contact
+
+Greens Open Saturday
+Posted by Club Secretary on 4 April 2024
+
+The greens open for the season on Saturday at ten, weather permitting.
+""")
+    assert article.title == "Greens Open Saturday"
+    assert not comments
+
+
+def test_a_cookie_banner_over_the_page_is_furniture():
+    article, _ = _read("""We use cookies to make this site work and to see how it is used.
+Accept all
+Manage preferences
+Riverside Rowing Club
+
+Winter training starts in November
+
+Sessions move indoors from the first week of November, on the machines in the boathouse.
+""")
+    furniture = _all_boilerplate([article])
+    assert "We use cookies to make this site work and to see how it is used." in furniture
+    assert {"Accept all", "Manage preferences"} <= set(furniture)

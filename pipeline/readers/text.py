@@ -175,7 +175,7 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
 
     Returns (index of the first line after them, their blocks, metadata found: url, published, author).
     Layouts: a page saved with 'Source:/URL:/Date:/Author:' lines; a site's navigation bar,
-    breadcrumb or search box above the title.
+    breadcrumb or search box above the title; a cookie banner and its buttons.
     """
     meta: dict[str, str] = {}
     blocks: list[Block] = []
@@ -194,6 +194,8 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "metadata header"))
         elif furniture_reason(norm) in {"navigation", "page footer"}:
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "navigation above the title"))
+        elif _COOKIE_BANNER_RE.search(norm) or _CONSENT_BUTTON_RE.match(norm):
+            blocks.append(Block("boilerplate", content[k].start, content[k].end, "cookie banner"))
         elif (menu_end := _site_menu_end(content, k)) > k:
             echoed = _echoed_title(content, k)
             if echoed is not None and echoed < menu_end:
@@ -208,6 +210,13 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
             break
         k += 1
     return k, blocks, meta
+
+
+# Layout: a cookie banner over the page ('We use cookies to …', 'Accept all', 'Manage preferences').
+_COOKIE_BANNER_RE = re.compile(r"^(?=.{0,400}$)(?:this (?:site|website) uses|we use|we and our partners use) cookies\b",
+                               re.I)
+_CONSENT_BUTTON_RE = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all| non-essential)?(?: cookies)?"
+                                r"|manage (?:preferences|cookies|settings)|cookie settings|allow all)$", re.I)
 
 
 def _site_menu_end(content: list[Line], k: int) -> int:
@@ -302,6 +311,10 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
         k += 1
     if menu_items < 2 or k >= limit:
         return None
+    if k > first and article_byline(content[k].norm) and _short_title(content[k - 1], names_ok=True):
+        # Layout: a short title right over an article's byline ('Summer Fixtures Announced' / 'Posted by …')
+        return k - 1, k, [Block("boilerplate", ln.start, ln.end, "site menu above the title")
+                          for ln in content[first:k - 1]]
     start = post_top(content, k, first)
     if start is None:  # no writer's header over the text: no social post
         if k > first and _short_title(content[k - 1], names_ok=bool(article_byline(content[k].norm))):
