@@ -54,8 +54,8 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
 
 
 def register(app: typer.Typer) -> None:
-    """Add `clustering`, `keypoints`, `tune`, `stance-pages`, `stance-off-debate` and `stance-models` to the
-    `quality` group."""
+    """Add `clustering`, `keypoints`, `tune`, `stance-pages`, `stance-off-debate`, `stance-threads` and
+    `stance-models` to the `quality` group."""
 
     @app.command("clustering")
     @user_errors
@@ -362,6 +362,23 @@ def register(app: typer.Typer) -> None:
         write_json(out_dir / "stance_off_debate.json", result)
         text = off_debate_markdown(result)
         write_text(out_dir / "stance_off_debate.md", text)
+        typer.echo(text)
+
+    @app.command("stance-threads")
+    @user_errors
+    def stance_threads_cmd(
+        out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_threads.json/.md go."),
+    ) -> None:
+        """Claims and stance on whole thread pages about this debate (corpora/debate-threads, an evaluation
+        set), read alone and in context with the shipped models; the project's outputs are not touched."""
+        from benchmarks.stance_threads import thread_scores, threads_markdown
+        from pipeline.io import write_json, write_text
+
+        result = thread_scores(params(), Path.cwd())
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "stance_threads.json", result)
+        text = threads_markdown(result)
+        write_text(out_dir / "stance_threads.md", text)
         typer.echo(text)
 
     @app.command("stance-models")

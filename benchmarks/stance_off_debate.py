@@ -18,32 +18,43 @@ from typing import Any
 CORPUS = "structure-pages"
 
 
-def off_debate_counts(p, root: Path) -> dict[str, Any]:
-    """Stance counts on the structure pages with the models under `root`/models (nothing in `root` is written)."""
+def read_in_scratch(p, root: Path, corpus: str) -> dict[str, Any]:
+    """Run ingest, sentences and stance on one corpus of `root`/corpora in a scratch folder, with the
+    models under `root`/models; returns the documents, the scored sentences and the stances (nothing in
+    `root` is written)."""
     import pandas as pd
 
     from pipeline import paths, runners
     from pipeline.params import parse_params
-    from pipeline.stance import LabelSpace
 
     raw = p.model_dump()
     raw["ingest"] = {**raw["ingest"], "corpora_dir": str((root / p.ingest.corpora_dir).resolve()),
-                     "corpora": [CORPUS]}
+                     "corpora": [corpus]}
     raw["embed"] = {**raw["embed"], "model": str((root / p.embed.model).resolve())
                     if (root / p.embed.model).exists() else p.embed.model}
     scratch_params = parse_params(raw)
-    labels = LabelSpace.from_params(p.stance)
     here = Path.cwd()
-    with tempfile.TemporaryDirectory(prefix="argmap-off-debate-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="argmap-scratch-") as tmp:
         os.symlink((root / paths.MODELS).resolve(), Path(tmp) / paths.MODELS)
         os.chdir(tmp)
         try:
             for stage in (runners.ingest, runners.sentences, runners.stance):
                 stage(scratch_params)
-            stances = pd.read_parquet(paths.STANCES)
-            pages = pd.read_parquet(paths.DOCUMENTS, columns=["source"])["source"].nunique()
+            return {"documents": pd.read_parquet(paths.DOCUMENTS),
+                    "sentences": pd.read_parquet(paths.SENTENCES_SCORED),
+                    "stances": pd.read_parquet(paths.STANCES)}
         finally:
             os.chdir(here)
+
+
+def off_debate_counts(p, root: Path) -> dict[str, Any]:
+    """Stance counts on the structure pages with the models under `root`/models (nothing in `root` is written)."""
+    from pipeline.stance import LabelSpace
+
+    labels = LabelSpace.from_params(p.stance)
+    frames = read_in_scratch(p, root, CORPUS)
+    stances = frames["stances"]
+    pages = frames["documents"]["source"].nunique()
     out: dict[str, Any] = {"corpus": CORPUS, "pages": int(pages), "claims": len(stances),
                            "stance": {"ngrams": p.stance.ngrams, "context": p.stance.context}}
     for name, column in (("in_context", "stance"), ("alone", "stance_own")):

@@ -1,0 +1,81 @@
+"""Claims and stance on whole thread pages about this debate, read the way the pipeline reads any page.
+
+`corpora/debate-threads/` holds full-page copies of forum, aggregator, Q&A, social, blog and
+newsletter threads on this debate, written for the project as an evaluation set and never trained
+or tuned on; `corpora/annotations/debate_threads.csv` labels their sentences (the seed gold's
+columns and definitions). The stages ingest, sentences and stance run on that corpus alone, in a
+scratch folder with the shipped models, so everything a real page goes through counts: the reader
+finding the posts, the sentence split, the claim detector and stance read alone and in context.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+CORPUS = "debate-threads"
+GOLD = Path("corpora") / "annotations" / "debate_threads.csv"
+
+
+def claim_scores(sentences, gold) -> dict[str, Any]:
+    """Claim detection on the gold sentences the pipeline split the same way (normalised text, same
+    page): precision, recall and F1 of `is_claim`, and how many gold sentences were matched."""
+    from pipeline.evaluate_structure import _norm
+
+    found = {(s, _norm(t)): bool(c) for s, t, c in zip(sentences["source"], sentences["text"], sentences["is_claim"])}
+    pairs = [(bool(int(g.is_claim)), found[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
+             if (g.doc, _norm(g.sentence)) in found]
+    tp = sum(g and p for g, p in pairs)
+    fp = sum(p and not g for g, p in pairs)
+    fn = sum(g and not p for g, p in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"gold_sentences": int(len(gold)), "matched": len(pairs), "positives": int(tp + fn),
+            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def thread_scores(p, root: Path) -> dict[str, Any]:
+    """Claims, stance and comments found on the debate threads with the models under `root`/models."""
+    import pandas as pd
+
+    from benchmarks.stance_off_debate import read_in_scratch
+    from pipeline.evaluate import score_seed_stance
+
+    gold = pd.read_csv(root / GOLD)
+    frames = read_in_scratch(p, root, CORPUS)
+    sentences = frames["sentences"].merge(frames["stances"], on="sentence_id", how="left")
+    documents = frames["documents"]
+    articles = documents[documents["kind"] == "article"]
+    comments = documents[documents["kind"] == "comment"].groupby("source").size()
+    stance = score_seed_stance(sentences, gold)
+    stance["evaluation"] = "the pipeline's claims that match a gold claim; no model saw these pages"
+    return {"corpus": CORPUS, "pages": int(articles["source"].nunique()),
+            "comments_found": {s: int(comments.get(s, 0)) for s in sorted(articles["source"])},
+            "claims": claim_scores(sentences, gold), "stance": stance}
+
+
+def threads_markdown(result: dict[str, Any]) -> str:
+    c, st = result["claims"], result["stance"]
+    lines = [
+        "# Claims and stance on debate threads",
+        "",
+        f"`argmap-bench quality stance-threads`: the {result['pages']} pages of `corpora/{result['corpus']}/` "
+        "(full-page copies of threads on this debate, an evaluation set never trained or tuned on), read by "
+        "ingest, sentences and stance with the shipped models.",
+        "",
+        f"- Claims: F1 {c['f1']:.3f} (precision {c['precision']:.3f}, recall {c['recall']:.3f}) over "
+        f"{c['matched']} of {c['gold_sentences']} gold sentences split the same way ({c['positives']} claims).",
+        f"- Stance on the {st['matched_claims']} gold claims the pipeline also took for claims "
+        f"(of {st['gold_claims']}), macro-F1:",
+        "",
+        "| rows | n | alone | in context |",
+        "|---|---:|---:|---:|",
+    ]
+    for subset in ("high", "all"):
+        row = st[subset]
+        alone, in_context = row["alone"]["macro_f1"], row["in_context"]["macro_f1"]
+        lines.append(f"| {subset} | {row['n']} | {alone:.3f} | {in_context:.3f} |")
+    lines += ["", "Comments found per page: " + ", ".join(f"{k} {v}" for k, v in result["comments_found"].items()),
+              ""]
+    return "\n".join(lines)
