@@ -53,6 +53,16 @@ def load_items(datasets: list[str], splits: list[str], argkp_dir: Path, perspect
     return pd.concat([loaders[d](s) for d in datasets for s in splits], ignore_index=True)
 
 
+def _publish(out_dir: Path, stem: str, result: dict, text: str) -> None:
+    """Write a benchmark's result as `stem`.json and its table as `stem`.md under `out_dir`, and print the table."""
+    from pipeline.io import write_json, write_text
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out_dir / f"{stem}.json", result)
+    write_text(out_dir / f"{stem}.md", text)
+    typer.echo(text)
+
+
 def register(app: typer.Typer) -> None:
     """Add `clustering`, `keypoints`, `tune`, `stance-pages`, `stance-off-debate`, `stance-threads` and
     `stance-models` to the `quality` group."""
@@ -317,7 +327,6 @@ def register(app: typer.Typer) -> None:
 
         from benchmarks.stance_pages import PagesConfig, leave_one_page_out, pages_markdown
         from pipeline import paths
-        from pipeline.io import write_json, write_text
         from pipeline.models import load_sentence_transformer
         from pipeline.stance import LabelSpace, StanceModel
         from pipeline.stance_data import read_debate_set
@@ -340,11 +349,7 @@ def register(app: typer.Typer) -> None:
         started = time.perf_counter()
         result = leave_one_page_out(seeds, debate, load_start=load_start, seed=p.base.seed,
                                     cfg=PagesConfig(epochs=epochs, learning_rate=learning_rate, replay=replay))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_json(out_dir / "stance_pages.json", result)
-        text = pages_markdown(result)
-        write_text(out_dir / "stance_pages.md", text)
-        typer.echo(text)
+        _publish(out_dir, "stance_pages", result, pages_markdown(result))
         logger.info("quality stance-pages done in %.0f s", time.perf_counter() - started)
 
     @app.command("stance-off-debate")
@@ -355,14 +360,9 @@ def register(app: typer.Typer) -> None:
         """Claims given a position on pages about other topics (corpora/structure-pages), read alone and in
         context with the shipped models; the project's outputs are not touched."""
         from benchmarks.stance_off_debate import off_debate_counts, off_debate_markdown
-        from pipeline.io import write_json, write_text
 
         result = off_debate_counts(params(), Path.cwd())
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_json(out_dir / "stance_off_debate.json", result)
-        text = off_debate_markdown(result)
-        write_text(out_dir / "stance_off_debate.md", text)
-        typer.echo(text)
+        _publish(out_dir, "stance_off_debate", result, off_debate_markdown(result))
 
     @app.command("stance-threads")
     @user_errors
@@ -372,14 +372,9 @@ def register(app: typer.Typer) -> None:
         """Claims and stance on whole thread pages about this debate (corpora/debate-threads, an evaluation
         set), read alone and in context with the shipped models; the project's outputs are not touched."""
         from benchmarks.stance_threads import thread_scores, threads_markdown
-        from pipeline.io import write_json, write_text
 
         result = thread_scores(params(), Path.cwd())
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_json(out_dir / "stance_threads.json", result)
-        text = threads_markdown(result)
-        write_text(out_dir / "stance_threads.md", text)
-        typer.echo(text)
+        _publish(out_dir, "stance_threads", result, threads_markdown(result))
 
     @app.command("stance-models")
     @user_errors
@@ -424,7 +419,7 @@ def register(app: typer.Typer) -> None:
             verdict,
         )
         from pipeline import paths
-        from pipeline.io import InputError, write_json, write_text
+        from pipeline.io import InputError
         from pipeline.models import TorchEmbedder, load_sentence_transformer, resolve_model_path
         from pipeline.stance import LabelSpace, StanceModel, encode_texts, position_vectors
         from pipeline.train import load_stance_data
@@ -479,10 +474,6 @@ def register(app: typer.Typer) -> None:
             "cross_encoder": {"config": config_dict(cross_cfg, cfg), "training": training,
                               "sentences_per_second": cross_speed, "metrics": cross_metrics},
         }
-        out_dir.mkdir(parents=True, exist_ok=True)
         stem = "stance_models_smoke" if max_steps else "stance_models"  # a smoke run never overwrites the report
-        write_json(out_dir / f"{stem}.json", result)
-        text = models_markdown(result)
-        write_text(out_dir / f"{stem}.md", text)
-        typer.echo(text)
+        _publish(out_dir, stem, result, models_markdown(result))
         logger.info("quality stance-models done in %.0f s", time.perf_counter() - started)

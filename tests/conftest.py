@@ -88,6 +88,12 @@ def params(raw_params):
     return parse_params(raw_params)
 
 
+def outputs_snapshot() -> dict[Path, int]:
+    """Modification times of every file under the project's work/ and outputs/: equal before and after a
+    benchmark that must write nothing in the project."""
+    return {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
+
+
 def stance_probs(label: str, labels=("pro-sales", "pro-marketing", "pro-strategy", "neutral"), p=0.7):
     rest = (1 - p) / (len(labels) - 1)
     return json.dumps({x: (p if x == label else rest) for x in labels}, sort_keys=True)

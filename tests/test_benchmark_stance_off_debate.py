@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, outputs_snapshot
 
 from benchmarks.stance_off_debate import off_debate_counts, off_debate_markdown
 
 
 @pytest.mark.slow
 def test_off_debate_counts_read_the_structure_pages_and_write_nothing_in_the_project(params):
-    before = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
+    before = outputs_snapshot()
     result = off_debate_counts(params, ROOT)
-    after = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
-    assert after == before
+    assert outputs_snapshot() == before
     pages = [f for f in (ROOT / "corpora" / "structure-pages").iterdir() if f.suffix in (".txt", ".html")]
     assert result["pages"] == len(pages) and result["claims"] > 50
     for read in ("alone", "in_context"):

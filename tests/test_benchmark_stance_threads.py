@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, outputs_snapshot
 
 from benchmarks.stance_threads import claim_scores, thread_scores, threads_markdown
 
@@ -21,10 +21,9 @@ def test_claim_scores_count_only_the_gold_sentences_split_the_same_way():
 
 @pytest.mark.slow
 def test_thread_scores_read_every_debate_thread_and_write_nothing_in_the_project(params):
-    before = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
+    before = outputs_snapshot()
     result = thread_scores(params, ROOT)
-    after = {p: p.stat().st_mtime_ns for d in ("work", "outputs") for p in (ROOT / d).glob("**/*") if p.is_file()}
-    assert after == before
+    assert outputs_snapshot() == before
     pages = [f for f in (ROOT / "corpora" / "debate-threads").iterdir() if f.suffix == ".txt"]
     assert result["pages"] == len(pages)
     assert result["claims"]["matched"] > 0.8 * result["claims"]["gold_sentences"]
