@@ -1879,3 +1879,30 @@ Sessions move indoors from the first week of November, on the machines in the bo
     furniture = _all_boilerplate([article])
     assert "We use cookies to make this site work and to see how it is used." in furniture
     assert {"Accept all", "Manage preferences"} <= set(furniture)
+
+
+ONE_LINE_CARDS = """Strings Lounge
+Home › Forums › Repairs
+
+Buzz on the third fret after lighter strings
+Thread starter finn_b · Start date Jan 20, 2024 · Tags setup strings
+
+finn_b · Member · Joined Jun 2021 · Messages 212 · Location Derby
+Jan 20, 2024 · #1
+I switched to lighter strings last weekend and now the third fret buzzes on the low E.
+Like Reply Report
+
+nora_n · Well-known member · Joined Feb 2014 · Messages 6,480
+Jan 20, 2024 · #2
+Lighter strings pull less on the neck; loosen the truss rod a quarter turn and check again.
+Like Reply Report
+"""
+
+
+def test_a_writers_card_on_one_line_over_the_date():
+    article, comments = _read(ONE_LINE_CARDS)
+    assert article.author == "finn_b"
+    assert _roles(article, "body") == [
+        "I switched to lighter strings last weekend and now the third fret buzzes on the low E."]
+    assert [c.author for c in comments] == ["nora_n"]
+    assert "Thread starter finn_b · Start date Jan 20, 2024 · Tags setup strings" in _all_boilerplate([article])

@@ -564,6 +564,8 @@ PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined
 CARD_STATUS_RE = re.compile(r"^(?:online|offline|away|\*{1,6}|[★☆]{1,6}|newbie|(?:global )?moderator|administrator"
                             r"|(?:(?:new|junior|senior|full|hero|well-known|active|veteran|regular|sr\.|jr\.)\s+)?"
                             r"(?:member|poster|contributor))$", _I)
+# A card's fields on one line, joined by '·' ('fretbuzz_finn · Member · Joined Jun 2021 · Messages 212'): each part.
+PROFILE_PART_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:?\s+\S.{{0,40}}$", _I)
 # The label alone, its value on the next line (alone, a menu item too: 'Messages').
 PROFILE_LABEL_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:?$", _I)
 
@@ -700,9 +702,10 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
     # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
     # Layout: a forum's notices over a topic ('0 Members and 2 Guests are viewing this topic.', 'Author Topic: …
-    # (Read 734 times)').
+    # (Read 734 times)', 'Thread starter ann · Start date Jan 20, 2024').
     ("forum notice", re.compile(r"\b(?:members?|guests?|users?) (?:and \d+ guests? )?(?:are|is) (?:viewing|browsing) "
-                                r"this (?:topic|thread|board)\b|\(read \d[\d,]* times\)$", _I)),
+                                r"this (?:topic|thread|board)\b|\(read \d[\d,]* times\)$"
+                                r"|^thread starter\s+\S.{0,60}?\bstart date\b", _I)),
     ("timeline event", re.compile(
         r"^@?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:added|removed|self-assigned|assigned|unassigned|mentioned|linked"
         r"|closed|reopened|referenced|changed|pinned|locked|merged|requested|labeled)\b.{0,120}?"

@@ -23,6 +23,7 @@ from pipeline.readers.layout import (
     PARENT_LINK_RE,
     PROFILE_FIELD_RE,
     PROFILE_LABEL_RE,
+    PROFILE_PART_RE,
     QUOTE_ATTRIBUTION_RE,
     REPUTATION_RE,
     SUBJECT_RE,
@@ -121,6 +122,16 @@ def writer_line(norm: str) -> str | None:
 _AT_HANDLE_RE = re.compile(r"^@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})(?:@[\w.\-]+)?$")
 
 
+def _one_line_card(norm: str) -> str | None:
+    """Layout: a forum writer's card on one line, the name first, the fields after it joined by '·'
+    ('fretbuzz_finn · Member · Joined Jun 2021 · Messages 212 · Location Derby'): the writer, or None."""
+    parts = [q.strip() for q in norm.split("·")]
+    if len(parts) < 3 or len(norm) > 200:
+        return None
+    fields = sum(bool(PROFILE_PART_RE.match(q) or CARD_STATUS_RE.match(q)) for q in parts[1:])
+    return who_of(parts[0]) if fields >= 2 else None
+
+
 def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     """(rank, writer) of line j as the writer's line of a header, lower ranks first: a byline ('By Ann
     Lee') or a display name over an '@handle' line ('benji on wheels' / '@benjiwheels'), a name or
@@ -128,6 +139,8 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     norm = content[j].norm
     if byline := article_byline(norm):
         return 0, byline
+    if card := _one_line_card(norm):
+        return 0, card
     if (next_to(content, j) and _AT_HANDLE_RE.match(content[j + 1].norm) and not _AT_HANDLE_RE.match(norm)
             and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
         return 0, norm
@@ -189,8 +202,8 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
             first = False
             continue  # 'Floor and wall tiler, 22 years in the trade' between the name and the date
         first = False
-        if not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm)):
-            break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') may be long
+        if not (_short_header_line(norm) or MAIL_HEADER_RE.match(norm) or _one_line_card(norm)):
+            break  # a mail header's lines ('From:' / 'Subject: …' / 'Date:') and a card on one line may be long
         ranked = _writer_rank(content, j)
         # Among equals, a name over its badges or right over the date beats a group's or site's name over it.
         carded = 0 if j == i - 1 or _badge_line(content[j + 1].norm) else 1
