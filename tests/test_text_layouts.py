@@ -1906,3 +1906,38 @@ def test_a_writers_card_on_one_line_over_the_date():
         "I switched to lighter strings last weekend and now the third fret buzzes on the low E."]
     assert [c.author for c in comments] == ["nora_n"]
     assert "Thread starter finn_b · Start date Jan 20, 2024 · Tags setup strings" in _all_boilerplate([article])
+
+
+SUBSILVER = """Clock Menders
+FAQ\tSearch\tMemberlist\tRegister
+
+Pendulum clock stops after a day
+Post new topic\tReply to topic\tClock Menders Forum Index -> Pendulum Clocks
+Author\tMessage
+tick_tom
+Apprentice
+
+
+Joined: 19 Oct 2023
+Posts: 14
+Posted: Sun Mar 10, 2024 7:42 pm    Post subject: Pendulum clock stops after a day
+My wall clock runs for a day and then stops with the pendulum still.
+Back to top
+
+verge_vi
+Site Admin
+
+
+Joined: 02 Mar 2004
+Posts: 3318
+Posted: Sun Mar 10, 2024 8:15 pm    Post subject: Re: Pendulum clock stops after a day
+Put it back in beat: listen for an even tick-tock and bend the crutch until it is.
+Back to top
+"""
+
+
+def test_an_old_forum_theme_with_the_card_over_blank_lines_and_the_subject_after_the_date():
+    article, comments = _read(SUBSILVER)
+    assert article.title == "Pendulum clock stops after a day"
+    assert article.author == "tick_tom"
+    assert [c.author for c in comments] == ["verge_vi"]

@@ -593,15 +593,16 @@ def who_of(norm: str) -> str | None:
     return None
 
 
-# Layout: a writer's address in a header, often spelled out ('<oldsilver AT tinmail DOT example>').
-_ADDRESS_RE = re.compile(r"<[^<>]{1,80}>")
+# Layout: a writer's address in a header, often spelled out ('<oldsilver AT tinmail DOT example>'), and
+# the post's subject printed after its date ('Posted: Sun Mar 10, 2024 7:42 pm    Post subject: Re: …').
+_ADDRESS_RE = re.compile(r"<[^<>]{1,80}>|\bpost subject:.*$", _I)
 
 
 def when_in(norm: str) -> re.Match[str] | None:
     """Where a short header line says when its post was written, or None.
 
-    Only lines of at most 14 words (an address in angle brackets aside) without a sentence inside
-    count: prose mentions dates too.
+    Only lines of at most 14 words (an address in angle brackets and a post subject aside) without a
+    sentence inside count: prose mentions dates too.
     """
     words = len(_ADDRESS_RE.sub("", norm).split())
     if words > 14 or not is_single_sentence(norm) or norm.endswith((".", "?", "!")) and len(norm.split()) > 6:
@@ -697,7 +698,8 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     # Layout: a forum's per-post controls and quote frames ('Reply With Quote', 'Click to expand...',
     # 'Quote:', 'Reactions: ann, bob and 3 others'), and a lone letter standing for a writer's avatar.
     ("forum post controls", re.compile(r"^(?:reply with quote|multi-?quote(?: this message)?|quick reply|click to "
-                                       r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$", _I)),
+                                       r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$"
+                                       r"|^(?:post new topic|view previous topic)\b.{0,200}$", _I)),
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
     # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
     # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').

@@ -360,8 +360,8 @@ def _above_title_reason(line: Line) -> str | None:
 
 def _echoed(content: list[Line], i: int) -> bool:
     """Layout: a later line repeats line i as a title ('Re: <title>', 'Subject: <title>',
-    '4 thoughts on “<title>”', 'Thread: <title>'), or repeats it whole right under it (a breadcrumb's
-    last item, then the title)."""
+    '4 thoughts on “<title>”', 'Thread: <title>', '… Post subject: <title>'), or repeats it whole right
+    under it (a breadcrumb's last item, then the title)."""
     title = content[i].norm.casefold()
     if len(title.split()) < 3:
         return False
@@ -370,8 +370,9 @@ def _echoed(content: list[Line], i: int) -> bool:
     for line in content[i + 2:]:
         norm = line.norm
         m = SUBJECT_RE.match(norm)
-        if (m and m.group("title").casefold() == title) or f'"{title}"' in norm.casefold() or (
-                norm.casefold() == f"thread: {title}"):
+        low = norm.casefold()
+        if (m and m.group("title").casefold() == title) or f'"{title}"' in low or low == f"thread: {title}" or (
+                low.endswith(f"post subject: {title}")):
             return True
     return False
 

@@ -89,10 +89,11 @@ _CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){2,5}")
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 
 
-# Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), and
-# an avatar's alt text: no writer's names.
+# Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), an
+# avatar's alt text and a forum table's column heads ('Author Message'): no writer's names.
 _NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "started", "replies", "views", "users",
-                     "likes", "links", "activity", "frequent posters", "avatar", "online", "offline"}
+                     "likes", "links", "activity", "frequent posters", "avatar", "online", "offline",
+                     "author message"}
 
 
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
@@ -189,11 +190,14 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
     past a forum writer's profile fields and, when line i is a bare date (`credential`), past a Q&A
     writer's credential: the best-ranked writer line (_writer_rank), the topmost of equals."""
     best: tuple[int, int, int, str] | None = None
-    i = _card_fields(content, i, lo)
+    fields = _card_fields(content, i, lo)
+    # Layout: a card's name and rank may sit over its fields with blank lines between (phpBB's subSilver).
+    gap = fields < i and fields - 1 >= lo and content[fields].index - content[fields - 1].index <= 3
+    i = fields
     budget, first = 4, True  # lines looked at; a lone separator or a follow button costs none
     for j in range(i - 1, max(lo, i - 8) - 1, -1):
         norm = content[j].norm
-        if not next_to(content, j) or budget == 0:
+        if not next_to(content, j) and not (gap and j == i - 1) or budget == 0:
             break
         if norm in _SEPARATOR_LINES or norm.casefold() == "follow":
             continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
