@@ -278,8 +278,9 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     title (the article's first line when the page has no title line, `titled` False).
     """
     found = find_headers(content, lo)
-    summed = {id(found[k + 1]): h for k, h in enumerate(found[:-1]) if _summary_over(content, h, found[k + 1])}
-    headers = [h for h in found if h not in summed.values()]
+    summaries = {k for k in range(len(found) - 1) if _summary_over(content, found[k], found[k + 1])}
+    kept = [k for k in range(len(found)) if k not in summaries]
+    headers = [found[k] for k in kept]
     # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
     # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
     layouts = Counter(h.shape[0::3] for h in headers)
@@ -291,7 +292,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         headers = [h for h in headers if h.trailing]
     # Layout: a summary line over the first post, by its writer ('ann opened this issue on Mar 3 · 3
     # comments'): the first post opens the thread, and the summary may state the count.
-    opening = summed.get(id(headers[0])) if not trailing else None
+    opening = found[kept[0] - 1] if not trailing and kept[0] - 1 in summaries else None
     if trailing:
         own, posts = _trailing_posts(content, lo, headers, count_at)
     else:
@@ -308,9 +309,9 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         for j in range(opening.bottom + 1, headers[0].top):
             if not is_prose(content[j].norm):
                 thread.furniture.setdefault(j, "line between a summary and its post")
-    kept = {h.top for h in headers}
+    tops = {h.top for h in headers}
     for h in found:
-        if h.top not in kept:
+        if h.top not in tops:
             thread.summaries.update(range(h.top, h.bottom + 1))
     return thread
 
