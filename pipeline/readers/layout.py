@@ -453,6 +453,13 @@ def handle_byline(norm: str) -> str | None:
     return m.group("a") or m.group("b") or m.group("c")
 
 
+def posted_by(norm: str) -> str | None:
+    """The handle a submission's byline names ('Posted by u/x 5 hr. ago', 'Asked by x · 3 years ago'),
+    or None: the first form of HANDLE_BYLINE_RE only, not 'x wrote:' or 'x 7 hours ago'."""
+    m = HANDLE_BYLINE_RE.match(norm)
+    return m.group("a") if m else None
+
+
 def furniture_reason(norm: str) -> str | None:
     """Why a line is site furniture in the layouts above (navigation, footer), or None."""
     if THREAD_META_RE.match(norm):

@@ -17,7 +17,6 @@ from pipeline.readers.layout import (
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
-    HANDLE_BYLINE_RE,
     ISSUE_META_RE,
     META_HEADER_RE,
     NAV_ITEM_RE,
@@ -39,6 +38,7 @@ from pipeline.readers.layout import (
     name_and_more,
     normalize_text,
     post_furniture_reason,
+    posted_by,
     site_furniture_reason,
     split_lines,
     title_like,
@@ -395,7 +395,7 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         # Layout: a community's name read as the title, then the post's byline and flair over its title
         # ('r/bouldering' … 'Posted by u/x 5 hr. ago' / 'Injury / Rehab' / title).
         by = next((k for k in range(title_at + 1, min(title_at + 8, len(content)))
-                   if (m := HANDLE_BYLINE_RE.match(content[k].norm)) and m.group("a")), None)
+                   if posted_by(content[k].norm)), None)
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
@@ -593,8 +593,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if menu is not None:  # a menu printed line by line over the title, or over a post with no title
         title_at, lo, above = menu
         # Layout: the post's byline among the lines over its title ('Posted by u/x 5 hr. ago' / flair / title).
-        writer_above = next((m.group("a") for ln in content[first:lo] if (m := HANDLE_BYLINE_RE.match(ln.norm))
-                             and m.group("a")), None)
+        writer_above = next((a for ln in content[first:lo] if (a := posted_by(ln.norm))), None)
     else:
         title_at, above, writer_above = _title_line(content, first)
         lo = title_at + 1
@@ -607,8 +606,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if later is not None:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
                   for ln in content[title_at:later]]
-        writer_above = writer_above or next((m.group("a") for ln in content[title_at:later]
-                                             if (m := HANDLE_BYLINE_RE.match(ln.norm)) and m.group("a")), None)
+        writer_above = writer_above or next((a for ln in content[title_at:later] if (a := posted_by(ln.norm))), None)
         title_at, lo = later, later + 1
     titled = title_at is not None
     first = lo - titled  # the article's first line: its title, or its first line after the menu

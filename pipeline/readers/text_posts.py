@@ -24,7 +24,6 @@ from pipeline.readers.layout import (
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     EDIT_NOTE_RE,
-    HANDLE_BYLINE_RE,
     LINK_LIST_HEADER_RE,
     NESTING_LEVEL_RE,
     NUMBER_RE,
@@ -43,6 +42,7 @@ from pipeline.readers.layout import (
     is_single_sentence,
     normalize_text,
     post_furniture_reason,
+    posted_by,
     when_in,
     who_of,
 )
@@ -581,16 +581,15 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     title = text[title_block.start:title_block.end] if title_block is not None else None
     submission = next((m for ln in content[lo:lo + 3] if (m := THREAD_META_RE.match(ln.norm))), None)
     # Layout: a submission's byline under the title ('submitted 2 days ago by x to Gardening', 'Posted by x on …').
-    by = next((m for ln in content[lo:lo + 3] if (m := HANDLE_BYLINE_RE.match(ln.norm)) and m.group("a")), None)
-    if by is not None and not bylines:
-        at = next(ln.start for ln in content[lo:lo + 3] if ln.norm == by.string)
-        blocks = [Block("boilerplate", b.start, b.end, "post byline") if b.start == at and b.role != "title" else b
-                  for b in blocks]
+    posted = None if bylines else next(((ln.start, a) for ln in content[lo:lo + 3] if (a := posted_by(ln.norm))), None)
+    if posted is not None:
+        blocks = [Block("boilerplate", b.start, b.end, "post byline") if b.start == posted[0] and b.role != "title"
+                  else b for b in blocks]
     if title is not None:
         title = TITLE_DOMAIN_RE.sub("", title)  # Layout: aggregator title '… (example.org)', '… (self.kayaks)'
     article = Doc("", "article", text, blocks[0].start, blocks[-1].end, blocks, title=title)
     own = thread.own.who if thread.own else None
-    submitter = submission.group("name") if submission else by.group("a") if by is not None and not bylines else None
+    submitter = submission.group("name") if submission else posted[1] if posted is not None else None
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
                       or writer_above or submitter or own)
     article.url, article.published = meta.get("url"), meta.get("published")
