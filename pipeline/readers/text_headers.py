@@ -152,7 +152,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
 
 
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
-_SEPARATOR_LINES = {"·", "•", "∙", "|"}
+SEPARATOR_LINES = {"·", "•", "∙", "|"}  # a lone separator between the fields of a header
 
 
 def _card_fields(content: list[Line], i: int, lo: int) -> int:
@@ -199,7 +199,7 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
         norm = content[j].norm
         if not next_to(content, j) and not (gap and j == i - 1) or budget == 0:
             break
-        if norm in _SEPARATOR_LINES or norm.casefold() == "follow":
+        if norm in SEPARATOR_LINES or norm.casefold() == "follow":
             continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
         budget -= 1
         if credential and first and _credential_line(norm):
@@ -340,12 +340,13 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     top = bottom = i
     # Layout: 'answered Mar 3, 2024 at 9:12 by Ann Lee' under an answer (a Q&A user card) closes its post.
     where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
+    bare = not (before + after).strip(" ·•|,")  # the date alone on its line
     if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
-    elif who is None and not (before + after).strip(" ·•|,") and (card := _card_under(content, i)):
+    elif who is None and bare and (card := _card_under(content, i)):
         bottom, who, where = *card, "over a card"  # 'Old 03-09-2024, 04:12 PM' / 'ann_lee' / 'Posts: 38'
     elif who is None:
-        over = _writer_over(content, i, lo, credential=not (before + after).strip(" ·•|,") or (
+        over = _writer_over(content, i, lo, credential=bare or (
             bool(words_) and not _WORDS_RE.sub("", before + after).strip(" ·•|,")))
         if over is None and not (before + after).strip(" ·•|"):
             apart = _writer_apart(content, i, lo)

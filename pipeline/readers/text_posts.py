@@ -55,6 +55,7 @@ from pipeline.readers.text_blocks import (
     stated_count,
 )
 from pipeline.readers.text_headers import (
+    SEPARATOR_LINES,
     Header,
     find_headers,
     next_to,
@@ -413,7 +414,7 @@ def _mark_furniture(content: list[Line], lo: int, thread: Thread, titled: bool) 
             j = h.closing
             # Layout: the closing line spread over short lines joined by a lone separator ('Mar 2' / '·' / 'Web').
             while j + 2 < len(content) and next_to(content, j) and next_to(content, j + 1) and content[
-                    j + 1].norm in {"·", "•", "∙", "|"} and len(content[j + 2].norm.split()) <= 2:
+                    j + 1].norm in SEPARATOR_LINES and len(content[j + 2].norm.split()) <= 2:
                 marks.update({j + 1: "date line closing a post", j + 2: "date line closing a post"})
                 j += 2
     if thread.own:
