@@ -602,7 +602,7 @@ def who_of(norm: str) -> str | None:
 
 # Layout: a writer's address in a header, often spelled out ('<oldsilver AT tinmail DOT example>'), and
 # the post's subject printed after its date ('Posted: Sun Mar 10, 2024 7:42 pm    Post subject: Re: …').
-_ADDRESS_RE = re.compile(r"<[^<>]{1,80}>|\bpost subject:.*$", _I)
+_HEADER_ASIDE_RE = re.compile(r"<[^<>]{1,80}>|\bpost subject:.*$", _I)
 
 
 def when_in(norm: str) -> re.Match[str] | None:
@@ -611,7 +611,7 @@ def when_in(norm: str) -> re.Match[str] | None:
     Only lines of at most 14 words (an address in angle brackets and a post subject aside) without a
     sentence inside count: prose mentions dates too.
     """
-    words = len(_ADDRESS_RE.sub("", norm).split())
+    words = len(_HEADER_ASIDE_RE.sub("", norm).split())
     if words > 14 or not is_single_sentence(norm) or norm.endswith((".", "?", "!")) and len(norm.split()) > 6:
         return None
     return WHEN_RE.search(norm)
@@ -708,13 +708,13 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
                                        r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$"
                                        r"|^(?:post new topic|view previous topic)\b.{0,200}$", _I)),
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
-    # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
-    # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
     # Layout: a forum's notices over a topic ('0 Members and 2 Guests are viewing this topic.', 'Author Topic: …
     # (Read 734 times)', 'Thread starter ann · Start date Jan 20, 2024').
     ("forum notice", re.compile(r"\b(?:members?|guests?|users?) (?:and \d+ guests? )?(?:are|is) (?:viewing|browsing) "
                                 r"this (?:topic|thread|board)\b|\(read \d[\d,]* times\)$"
                                 r"|^thread starter\s+\S.{0,60}?\bstart date\b", _I)),
+    # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
+    # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
     ("timeline event", re.compile(
         r"^@?[\w.\-]+(?:\s+[\w.\-]+)?\s+(?:added|removed|self-assigned|assigned|unassigned|mentioned|linked"
         r"|closed|reopened|referenced|changed|pinned|locked|merged|requested|labeled)\b.{0,120}?"
