@@ -23,6 +23,7 @@ Saved as arrays (.npz) and JSON, never pickled.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,13 +35,52 @@ from pipeline.stance import LabelSpace, _log_softmax, _softmax
 
 # How text becomes terms; fixed, so a saved vocabulary means the same thing when it is loaded.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def _make_vectorizer(ngram_max: int, min_df: int = 1, vocabulary: dict[str, int] | None = None):
+def _make_vectorizer(ngram_max: int, min_df: int = 1):
+    """The vectorizer training fits (vocabulary and IDF); `tfidf_rows` applies what it learned."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, ngram_range=(1, ngram_max),
-                           min_df=min_df, sublinear_tf=True, vocabulary=vocabulary, dtype=np.float64)
+                           min_df=min_df, sublinear_tf=True, dtype=np.float64)
+
+
+def tfidf_rows(texts: Sequence[str], terms: dict[str, int], idf: np.ndarray, ngram_max: int):
+    """The fitted vectorizer's transform, without importing scikit-learn (a second of every stance
+    run): the same terms, counts, sublinear TF, IDF and L2 norm, computed in the same order, so the
+    rows are the same bytes (tests/test_stance_ngrams.py compares them)."""
+    from scipy.sparse import csr_array
+
+    indices: list[int] = []
+    counts: list[float] = []
+    indptr = [0]
+    for text in texts:
+        tokens = _TOKEN.findall(text.lower())
+        grams = list(tokens)
+        for n in range(2, min(ngram_max, len(tokens)) + 1):
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        row: dict[int, int] = {}
+        for gram in grams:
+            j = terms.get(gram)
+            if j is not None:
+                row[j] = row.get(j, 0) + 1
+        cols = sorted(row)
+        indices.extend(cols)
+        counts.extend(float(row[j]) for j in cols)
+        indptr.append(len(indices))
+    data = np.array(counts, dtype=np.float64)
+    cols = np.array(indices, dtype=np.int32)
+    np.log(data, data)  # sublinear TF: 1 + log(count)
+    data += 1.0
+    data *= idf[cols]
+    for start, end in zip(indptr[:-1], indptr[1:]):  # L2 norm per row, summed left to right
+        total = 0.0
+        for x in data[start:end].tolist():
+            total += x * x
+        if total != 0.0:
+            data[start:end] /= np.sqrt(total)
+    return csr_array((data, cols, np.array(indptr, dtype=np.int32)), shape=(len(texts), len(idf)))
 
 
 @dataclass
@@ -57,7 +97,7 @@ class NgramLayer:
     neutral: str
     ngram_max: int
     card: dict[str, Any] = field(default_factory=dict)
-    _vectorizer: Any = field(default=None, repr=False, compare=False)  # built once, on first use
+    _terms: dict[str, int] | None = field(default=None, repr=False, compare=False)  # built once, on first use
     _known: dict[str, np.ndarray] | None = field(default=None, repr=False, compare=False)  # text -> log_proba row
 
     def fits(self, labels: LabelSpace) -> bool:
@@ -79,11 +119,9 @@ class NgramLayer:
         return replace(self, _known=dict(zip(uniq, self._compute(uniq))) if uniq else {})
 
     def _compute(self, texts: Sequence[str]) -> np.ndarray:
-        if self._vectorizer is None:
-            terms = {t: i for i, t in enumerate(self.vocabulary)}
-            self._vectorizer = _make_vectorizer(self.ngram_max, vocabulary=terms)
-            self._vectorizer.idf_ = self.idf
-        z = np.asarray(self._vectorizer.transform(list(texts)) @ self.coef.T) + self.intercept
+        if self._terms is None:
+            self._terms = {t: i for i, t in enumerate(self.vocabulary)}
+        z = np.asarray(tfidf_rows(texts, self._terms, self.idf, self.ngram_max) @ self.coef.T) + self.intercept
         return _log_softmax(z)
 
     def apply(self, own_probs: np.ndarray, texts: Sequence[str], labels: LabelSpace) -> np.ndarray:

@@ -129,3 +129,20 @@ def test_rows_computed_together_are_the_rows_computed_alone():
     for text in texts:
         assert np.array_equal(known.log_proba([text]), layer.log_proba([text]))
     assert np.array_equal(known.log_proba(["an unseen sentence"]), layer.log_proba(["an unseen sentence"]))
+
+
+def test_tfidf_rows_are_the_fitted_vectorizers_rows_to_the_bit():
+    """The layer applies its vocabulary without scikit-learn; the rows must be what the vectorizer
+    it was fitted with gives, byte for byte, on repeated terms, unknown words, case, accents,
+    underscores, empty and very long texts."""
+    from pipeline.stance_ngrams import _make_vectorizer, tfidf_rows
+
+    texts, _ = _ordered_rows()
+    vec = _make_vectorizer(2, min_df=1)
+    vec.fit(texts + ["Pears, pears and PEARS: café_au_lait naïve"])
+    probe = ["put apples before pears", "PUT Pears before pears before apples apples", "", "  ?! ", "a b c",
+             "café_au_lait naïve pears pears pears", "unseen words only", "apples " * 3000, "plan 7 plan 7"]
+    want = vec.transform(probe)
+    got = tfidf_rows(probe, vec.vocabulary_, vec.idf_, 2)
+    assert np.array_equal(want.indptr, got.indptr) and np.array_equal(want.indices, got.indices)
+    assert want.data.tobytes() == got.data.tobytes()
