@@ -1941,3 +1941,166 @@ def test_an_old_forum_theme_with_the_card_over_blank_lines_and_the_subject_after
     assert article.title == "Pendulum clock stops after a day"
     assert article.author == "tick_tom"
     assert [c.author for c in comments] == ["verge_vi"]
+
+
+SIGNED_UNDER = """Shed Notes
+A blog about one garden shed
+
+March 2, 2009
+
+Fixing the shed door that would not shut
+
+The door dropped an inch over the winter. I took it off, planed the bottom edge and moved the top hinge.
+
+It shuts now, with a satisfying click.
+
+Comments
+
+Planing is fine but check the frame is still square before you take more wood off.
+
+Posted by: Dot Whelan | March 3, 2009 at 07:15 AM
+
+Dot, a builder's square said it was within a couple of millimetres, so I left it.
+
+Posted by: Kev in Leeds | March 3, 2009 at 09:48 AM
+
+Mine did the same and a longer screw in the top hinge was all it needed.
+
+Posted by: Marguerite | March 4, 2009 at 06:02 PM
+
+Post a comment
+Name
+Email Address
+"""
+
+
+def test_comments_signed_under_their_text_by_an_older_blog_engine():
+    article, comments = _read(SIGNED_UNDER)
+    assert [c.author for c in comments] == ["Dot Whelan", "Kev in Leeds", "Marguerite"]
+    assert _roles(comments[0], "body") == [
+        "Planing is fine but check the frame is still square before you take more wood off."]
+    assert "Posted by: Kev in Leeds | March 3, 2009 at 09:48 AM" in _all_boilerplate(comments)
+    assert "Post a comment" in _all_boilerplate(comments)
+
+
+JOURNAL = """Knots and Notes
+Recent Entries
+Archive
+
+Tying a bowline one-handed
+Oct. 20th, 2024 at 9:14 PM
+[personal profile] rope_ruth
+
+I finally learned the one-handed bowline from the sailing club's old hands, and it took three evenings.
+
+2 comments
+Reply
+
+[personal profile] kestrel_knots
+2024-10-21 02:15 am (UTC)
+Three evenings is fast. It took me a month of practice on the bus.
+Link
+Reply
+Thread
+
+(Anonymous)
+2024-10-21 12:30 pm (UTC)
+Is it really safer than a round turn and two half hitches? I am not convinced.
+Link
+Reply
+Thread
+"""
+
+
+def test_a_journals_user_label_and_an_anonymous_writer_in_post_headers():
+    article, comments = _read(JOURNAL)
+    assert [c.author for c in comments] == ["kestrel_knots", "Anonymous"]
+    assert _roles(comments[1], "body") == [
+        "Is it really safer than a round turn and two half hitches? I am not convinced."]
+
+
+LAUNCH = """Tool Hunt
+Launches
+Sign in
+
+Kilnwatch
+A pocket-sized logger for hobby kilns
+
+Discussion (2)
+Comment
+Best
+Newest
+
+Odile Marchetti
+Odile Marchetti
+Hobby potter in a garage studio
+Which thermocouple does it ship with, and how close to the elements does it sit?
+Upvote (14)
+Reply
+Share
+Report
+1d ago
+
+Sven Aaltonen
+Sven Aaltonen
+Retired teacher, wheel thrower
+I have done this for years with a handheld pyrometer and a notebook, so this is very welcome.
+Upvote (11)
+Reply
+Share
+Report
+23h ago
+"""
+
+
+def test_a_date_under_a_posts_controls_closes_the_post_its_writers_name_opens():
+    article, comments = _read(LAUNCH)
+    assert [c.author for c in comments] == ["Odile Marchetti", "Sven Aaltonen"]
+    assert "Newest" in _all_boilerplate([article])
+
+
+CARDS_AFTER = """Crumb and Circuit
+
+Weighing flour with a load cell
+
+Wren Okafor
+Mar 8, 2024
+
+A cheap load cell under a cutting board weighs flour to the gram, once it is calibrated with a bag of sugar.
+
+Comments (2)
+
+Dmitri Halvorsen
+Mar 9, 2024
+
+Did you need an amplifier board, or does the microcontroller read the cell directly?
+
+Reply
+
+Wren Okafor
+Mar 9, 2024
+
+An HX711 board sits between them; it costs less than the cell.
+
+Reply
+
+More articles
+
+Wren Okafor
+A proofing box made from a dead wine fridge
+The compressor died, the thermostat did not.
+Feb 18, 2024
+5 min read
+
+Wren Okafor
+Rescuing a kitchen scale from the seventies
+It weighed everything as 40 grams too heavy.
+Jan 6, 2024
+4 min read
+"""
+
+
+def test_cards_of_other_articles_after_the_comments_are_not_comments():
+    article, comments = _read(CARDS_AFTER)
+    assert [c.author for c in comments] == ["Dmitri Halvorsen", "Wren Okafor"]
+    assert "A proofing box made from a dead wine fridge" in _all_boilerplate(comments)

@@ -547,6 +547,10 @@ BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|orig
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
+# A journal's user label before the handle ('[personal profile] kestrel_knits', '[community profile] x').
+_JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
+# A writer the site does not name, in brackets ('(Anonymous)').
+_ANONYMOUS = re.compile(r"^\(anonymous\)$", _I)
 # A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.
@@ -591,7 +595,9 @@ def who_of(norm: str) -> str | None:
     verb = norm.rstrip(": ").rsplit(" ", 1)[-1]
     if m and (PERSON_LINE_RE.match(m.group("name")) or _HANDLE_TOKEN.match(m.group("name"))) and verb.islower():
         return m.group("name")  # 'Gareth Poole says:', not the surname in 'Omar Said'
-    name = _BRACKET_BADGE.sub("", _BADGE_SUFFIX.sub("", norm.strip()))
+    name = _BRACKET_BADGE.sub("", _BADGE_SUFFIX.sub("", _JOURNAL_USER_LABEL.sub("", norm.strip())))
+    if _ANONYMOUS.match(name):
+        return "Anonymous"
     if _HANDLE_TOKEN.match(name) and not (BADGE_RE.match(name) or NAV_ITEM_RE.match(name)
                                           or post_furniture_reason(name)):
         return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
@@ -644,7 +650,7 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     if m and (writer := who_of(m.group(1))):
         return writer, words_
     text = re.sub(r"^(?:(?:post(?:ed)?|answer(?:ed)?|asked|comment(?:ed)?|repl(?:y|ied)|written|published"
-                  r"|updated|edited)(?:\s+|$))?(?:by\s+)?", "", _SCORED_HEADER.sub("", before.strip()), flags=_I)
+                  r"|updated|edited)(?:\s+|$))?(?:by:?\s+)?", "", _SCORED_HEADER.sub("", before.strip()), flags=_I)
     head = re.split(r"\s*[,·•|»›:(]\s*|\s+[–—-](?:\s+|$)", text, maxsplit=1)[0]
     head = re.sub(r"\s+(?:(?:commented|replied|posted|wrote|said|answered|asked)(?:\s+on)?|on|at)$", "", head, flags=_I)
     if not head or head.lower() in _HEADER_WORDS:
@@ -664,7 +670,8 @@ _CONTROL_WORD = re.compile(
     r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?|delete"
     r"|votes?|points?|flag|edit|edited|permalink|link|award|respond|comment|comments|reactions?|restacks?"
     r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?|boosts?|favou?rites?|recommend(?:s|ed)?"
-    r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|[+\-−]?[\d.,]+[kKmM]?"
+    r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|newest|oldest|best"
+    r"|[+\-−]?[\d.,]+[kKmM]?"
     r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
 _CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")
 # Layout: a line naming the post a reply answers ('In reply to Ann Lee', 'Replying to @annlee'); the
@@ -738,7 +745,8 @@ def post_furniture_reason(norm: str) -> str | None:
 
 # Layout: a header over a list of links or a box about the writer: the rest of its block is furniture.
 LINK_LIST_HEADER_RE = re.compile(
-    r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*|written by\b.*|read more"
+    r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*"
+    r"|more (?:articles|posts|stories)|written by\b.*|read more"
     r"|about the author|you (?:may|might) also like|read next|recommended(?: for you)?|popular (?:posts|notes)"
     r"|similar (?:posts|questions|threads)|linked|hot network questions|trending|also on\b.*)\s*:?$", _I)
 # Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').

@@ -66,6 +66,7 @@ _NOT_A_WRITER = {"published", "posted", "updated", "edited", "modified", "answer
                  "replied", "date", "sent", "on", "at", "by", "created", "joined", "started"}
 # Layout: links between the comments of an aggregator thread ('| parent | next [–]', '| prev').
 _COMMENT_LINKS_RE = re.compile(r"\|\s*(?:parent|next|prev|root)\b", re.I)
+_SIGNED_UNDER_RE = re.compile(r"^posted by:\s+(?P<name>\w[\w.'’\- ]{0,39}?)\s*[|·•]", re.I)
 _TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote"}
 
 
@@ -241,6 +242,9 @@ def _closing_header(content: list[Line], i: int, lo: int, kind: str) -> Header |
     '@annlee' / text / '4:12 PM · Mar 9, 2024'). The post starts after the furniture or date line
     above it; the header is its writer's line and the badge lines under it."""
     j, top, ranked = i - 1, None, None
+    # Layout: the post's controls between its text and the date ('Upvote (14)' / 'Reply' / 'Share' / '1d ago').
+    while j > lo and next_to(content, j) and post_furniture_reason(content[j].norm) and not when_in(content[j].norm):
+        j -= 1
     while j >= lo and i - j <= _POST_SPAN and not _ends_a_post(content[j].norm):
         # The writer's line is the first of the span with text under it; lines over it end what comes before.
         if j < i - 1 and _short_header_line(content[j].norm) and (rank := _writer_rank(content, j)):
@@ -321,6 +325,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     before, after = norm[: m.start()], norm[m.end():]
     before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
+    if who is None and (signed := _SIGNED_UNDER_RE.match(norm)):
+        who = signed.group("name")  # the name the engine printed: 'Kev in Leeds', 'Marguerite'
     to = None
     known = comment_byline(norm) if m.start() > 0 else None  # not 'Tuesday 5 March 2024'
     if known and known[0].casefold() not in _NOT_A_WRITER and not WHEN_RE.search(known[0]):
@@ -340,6 +346,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     top = bottom = i
     # Layout: 'answered Mar 3, 2024 at 9:12 by Ann Lee' under an answer (a Q&A user card) closes its post.
     where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
+    # Layout: 'Posted by: Ann Lee | March 2, 2009 at 08:42 PM' under a comment (older blog engines) closes it.
+    trailing = trailing or bool(_SIGNED_UNDER_RE.match(norm))
     bare = not (before + after).strip(" ·•|,")  # the date alone on its line
     if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
@@ -374,7 +382,7 @@ def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
     """(last line, writer) of a forum writer's card right under a date line: the writer's name, a
     member title or badges, then profile fields ('tommy_hydraulic' / 'Senior Member' / 'Join Date: Apr
     2011' / 'Posts: 4,211'); None unless a profile field follows within six lines."""
-    writer = writer_line(content[i + 1].norm)
+    writer = writer_line(content[i + 1].norm) if i + 1 < len(content) else None  # a date on the last line
     if writer is None:
         return None
     last = None

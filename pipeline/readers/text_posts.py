@@ -298,6 +298,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         own, posts = _trailing_posts(content, lo, headers, count_at)
     else:
         own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None)
+    posts = _before_link_list(content, posts)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
     if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
@@ -315,6 +316,18 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         if h.top not in tops:
             thread.summaries.update(range(h.top, h.bottom + 1))
     return thread
+
+
+def _before_link_list(content: list[Line], posts: list[_Post]) -> list[_Post]:
+    """Layout: a list of other pages after the comments ('More articles', 'Related posts'), a
+    paragraph of its own, whose cards (writer, title, teaser, date) read like posts: the thread
+    ends at it. Not 'Read more', which also expands a long comment."""
+    if not posts:
+        return posts
+    at = next((j for j in range(posts[0].start + 1, len(content))
+               if content[j].index - content[j - 1].index > 1 and LINK_LIST_HEADER_RE.match(content[j].norm)
+               and not content[j].norm.lower().startswith("read more")), None)
+    return posts if at is None else [p for p in posts if p.start < at]
 
 
 _SUMMARY_GAP = 10  # lines a summary line may sit over the first post, with only short lines between
