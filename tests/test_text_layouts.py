@@ -2104,3 +2104,52 @@ def test_cards_of_other_articles_after_the_comments_are_not_comments():
     article, comments = _read(CARDS_AFTER)
     assert [c.author for c in comments] == ["Dmitri Halvorsen", "Wren Okafor"]
     assert "A proofing box made from a dead wine fridge" in _all_boilerplate(comments)
+
+
+POSTBIT = """The Bench
+Portal
+Search
+Welcome back, ladderlass. You last visited: Today, 06:02 PM Log Out
+The Bench  Plumbing  Taps and Valves
+Outside tap still drips after a new washer - what am I missing?
+New Reply
+Thread Modes
+Outside tap still drips after a new washer - what am I missing?
+kettle_and_spanner
+Junior Member
+
+Posts: 14
+Threads: 3
+Joined: Nov 2023
+Reputation: 1
+#1
+03-09-2024, 04:38 PM
+I changed the washer on the outside tap and it still drips every ten seconds.
+
+Find
+Reply
+Quote
+Bodger_Bill
+Senior Member
+
+Posts: 412
+Threads: 19
+Joined: Aug 2017
+Reputation: 27
+#2
+03-09-2024, 05:21 PM
+When a new washer does not cure it, the seat is usually pitted: feel it with a fingertip.
+
+Find
+Reply
+Quote
+"""
+
+
+def test_a_forum_postbit_with_the_card_over_the_post_number_and_the_title_again_over_the_first_post():
+    article, comments = _read(POSTBIT)
+    assert article.title == "Outside tap still drips after a new washer - what am I missing?"
+    assert article.author == "kettle_and_spanner"
+    assert _roles(article, "body") == ["I changed the washer on the outside tap and it still drips every ten seconds."]
+    assert [c.author for c in comments] == ["Bodger_Bill"]
+    assert "Welcome back, ladderlass. You last visited: Today, 06:02 PM Log Out" in _all_boilerplate([article])

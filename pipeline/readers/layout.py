@@ -480,7 +480,8 @@ def furniture_reason(norm: str) -> str | None:
 
 # Layout: a site menu printed one item a line ('Skip to main content', 'Sign in', 'Cart (0)').
 NAV_ITEM_RE = re.compile(
-    r"^(?:(?:skip|jump) to (?:main )?content|skip navigation|open in app|get the app|sign ?(?:in|up|out)"
+    r"^(?:(?:skip|jump) to (?:main )?content|skip to first unread (?:message|post)|skip navigation|open in app"
+    r"|get the app|sign ?(?:in|up|out)"
     r"|log ?(?:in|out)|register|subscribe|home|menu|search(?:\s+\S+){0,2}\s*(?:…|\.\.\.)?|write|start writing"
     r"|shop|store|cart(?:\s*\(\d+\))?|contact(?: us)?|about(?: us)?|blog|archive|notifications|messaging"
     r"|messages|jobs|my network|me|following|spaces|questions|tags|users|forums?|community|help|faq"
@@ -499,6 +500,12 @@ _ARCHIVE_NAV_RE = re.compile(
     r"|more information about the\b.*\b(?:mailing )?list$|\S+ mailing list$)", _I)
 # Layout: links to the neighbouring posts ('← Older post', 'Next post →').
 _ARROW_LINK_RE = re.compile(r"^[←⟵«‹]\s*\S|\S\s*[→⟶»›]$")
+
+
+# Layout: a forum's greeting to the reader who saved the page ('Welcome back, ann. You last visited: Today,
+# 06:02 PM Log Out', 'Last visit was: Sun Mar 10, 2024', 'It is currently Mon Mar 11, 2024 8:01 am').
+_SIGNED_IN_RE = re.compile(r"^(?:welcome(?: back)?,\s+[\w.\-]+[.!]?\s.{0,40}\b(?:last visited|log ?out|logout)\b"
+                           r"|you last visited\b|last visit was\b|it is currently\b).{0,80}$", _I)
 
 
 def site_furniture_reason(line: Line) -> str | None:
@@ -523,6 +530,8 @@ def site_furniture_reason(line: Line) -> str | None:
         return "page footer"
     if _ARCHIVE_NAV_RE.match(norm):
         return "navigation"
+    if _SIGNED_IN_RE.match(norm):
+        return "signed-in notice"
     return None
 
 
@@ -568,8 +577,8 @@ REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$
 # Layout: a forum writer's card beside their posts: profile fields, as 'Label: value' on one line or
 # the label over its value ('Join Date: Nov 2022', 'Posts: 4,211', 'Joined' / 'Jan 14, 2024',
 # 'Reaction score' / '11').
-_PROFILE_LABEL = (r"(?:join(?:ed| date)|member since|registered|messages|posts|reaction score|likes(?: received)?"
-                  r"|trophy points|points|reputation|location|age|gender|website|occupation|karma)")
+_PROFILE_LABEL = (r"(?:join(?:ed| date)|member since|registered|messages|posts|threads|reaction score"
+                  r"|likes(?: received)?|trophy points|points|reputation|location|age|gender|website|occupation|karma)")
 PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined|member since)\s+\S.{{0,40}}$", _I)
 # Layout: a forum writer's status, rank and rank stars on the card ('Offline', 'Hero Member', '*****').
 CARD_STATUS_RE = re.compile(r"^(?:online|offline|away|\*{1,6}|[★☆]{1,6}|newbie|(?:global )?moderator|administrator"

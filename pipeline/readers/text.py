@@ -374,9 +374,13 @@ def _echoed(content: list[Line], i: int) -> bool:
         if (m and m.group("title").casefold() == title) or f'"{title}"' in low or low == f"thread: {title}" or (
                 low.endswith(f"post subject: {title}")):
             return True
+        if low == title and len(title.split()) >= 5 and line.index - content[i].index <= _REPEAT_LINES and not (
+                site_furniture_reason(content[i])):
+            return True  # a forum's heading again over its first post
     return False
 
 
+_REPEAT_LINES = 12  # a title repeated whole is looked for this far below it
 _ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
 _LATER_TITLE_LINES = 16  # a share card's or cover image's title is looked for this far below them
 
@@ -468,7 +472,7 @@ def _echoed_title(content: list[Line], first: int) -> int | None:
     for i in range(first, min(first + _ECHO_LINES, len(content))):
         if title_like(content[i].norm) and _echoed(content, i):
             return i
-        if is_prose(content[i].norm):
+        if is_prose(content[i].norm) and not site_furniture_reason(content[i]):
             return None
     return None
 

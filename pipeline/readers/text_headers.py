@@ -147,7 +147,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
             and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
         return 0, norm
     name = writer_line(norm)
-    if name is None:
+    if name is None or CARD_STATUS_RE.match(norm):  # 'Senior Member' is a rank on a card, not a name
         return None
     return (2 if _ONE_NAME_RE.fullmatch(norm) else 1), name
 
@@ -165,7 +165,7 @@ def _card_fields(content: list[Line], i: int, lo: int) -> int:
     if top - 2 >= lo and next_to(content, top - 1) and next_to(content, top - 2) and (
             SUBJECT_RE.match(content[top - 1].norm) or CARD_STATUS_RE.match(content[top - 2].norm)
             or PROFILE_FIELD_RE.match(content[top - 2].norm)):
-        top -= 1  # the post's subject, between its writer's card and its date
+        top -= 1  # the post's subject or number ('#4'), between its writer's card and its date
     while top - 1 >= lo and next_to(content, top - 1):
         above = content[top - 1].norm
         if CARD_STATUS_RE.match(above):

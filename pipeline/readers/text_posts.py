@@ -206,8 +206,10 @@ def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at
     first = headers[0]
     # A subtitle (one line of prose right under the title and right over the byline) is not the article text.
     subtitle = first.top == lo + 1 and next_to(content, lo)
+    title = content[lo - 1].norm if lo > 0 else None  # a forum may print it again over the first post
     prose = next((i for i in range(lo + int(subtitle), len(content))
-                  if is_prose(content[i].norm) and not post_furniture(content[i])), len(content))
+                  if is_prose(content[i].norm) and not post_furniture(content[i]) and content[i].norm != title),
+                 len(content))
     own = first if first.top < prose or (count_at is not None and first.top < count_at) else None
     if any(submission_byline(content[j].norm) for j in range(lo, first.top)):
         own = None  # the article has its byline already ('51 points by …', 'By Ann Lee')
