@@ -2153,3 +2153,48 @@ def test_a_forum_postbit_with_the_card_over_the_post_number_and_the_title_again_
     assert _roles(article, "body") == ["I changed the washer on the outside tap and it still drips every ten seconds."]
     assert [c.author for c in comments] == ["Bodger_Bill"]
     assert "Welcome back, ladderlass. You last visited: Today, 06:02 PM Log Out" in _all_boilerplate([article])
+
+
+SIDEBAR_FIRST = """Whisker Lounge
+Discussions
+Categories
+In this Discussion
+MarlowesMum
+March 9
+TabbyTed
+March 3
+Dr_Saffron
+March 5
+Home › Cat Behaviour
+Old cat has given up on her scratching post
+MarlowesMum
+Regular
+March 3
+
+My tabby has used the same sisal post for years, and now she scratches the doormat instead.
+
+Quote
+Flag
+TabbyTed
+Purr-fessional
+March 3
+
+Scratching flat instead of stretching up is a classic sign of stiff joints in an old cat.
+
+Quote
+Flag
+Dr_Saffron
+Moderator
+March 5
+
+Agreed, and check her claws too: old cats often cannot retract overgrown ones.
+
+Quote
+Flag
+"""
+
+
+def test_a_list_of_writers_beside_the_thread_heads_no_posts_and_a_rank_under_a_name_is_no_writer():
+    article, comments = _read(SIDEBAR_FIRST)
+    assert article.author == "MarlowesMum"
+    assert [c.author for c in comments] == ["TabbyTed", "Dr_Saffron"]

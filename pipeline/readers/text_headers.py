@@ -149,9 +149,11 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     name = writer_line(norm)
     if name is None or CARD_STATUS_RE.match(norm):  # 'Senior Member' is a rank on a card, not a name
         return None
-    return (2 if _ONE_NAME_RE.fullmatch(norm) else 1), name
+    return (2 if _ONE_NAME_RE.fullmatch(norm) and not _CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 
 
+# A one-word handle in CamelCase ('MarlowesMum', 'TabbyTed'): a user name, where 'Regular' may be a rank.
+_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
 SEPARATOR_LINES = {"·", "•", "∙", "|"}  # a lone separator between the fields of a header
 

@@ -283,7 +283,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     found = find_headers(content, lo)
     summaries = {k for k in range(len(found) - 1) if _summary_over(content, found[k], found[k + 1])}
     kept = [k for k in range(len(found)) if k not in summaries]
-    headers = [found[k] for k in kept]
+    headers = _without_name_lists(content, [found[k] for k in kept])
     # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
     # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
     layouts = Counter(h.shape[0::3] for h in headers)
@@ -330,6 +330,21 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> list[_Post]:
                if content[j].index - content[j - 1].index > 1 and LINK_LIST_HEADER_RE.match(content[j].norm)
                and not content[j].norm.lower().startswith("read more")), None)
     return posts if at is None else [p for p in posts if p.start < at]
+
+
+def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Header]:
+    """Layout: a list of writers and their last dates beside a thread ('In this Discussion' / 'ann' /
+    'March 9' / 'bob' / 'March 3'): three or more headers line after line, no text between, head no posts."""
+    drop: set[int] = set()
+    run = [0]
+    for k in range(1, len(headers) + 1):
+        if k < len(headers) and headers[k].top == headers[k - 1].bottom + 1 and next_to(content, headers[k - 1].bottom):
+            run.append(k)
+            continue
+        if len(run) >= 3:
+            drop.update(run)
+        run = [k]
+    return [h for k, h in enumerate(headers) if k not in drop]
 
 
 _SUMMARY_GAP = 10  # lines a summary line may sit over the first post, with only short lines between
