@@ -2198,3 +2198,44 @@ def test_a_list_of_writers_beside_the_thread_heads_no_posts_and_a_rank_under_a_n
     article, comments = _read(SIDEBAR_FIRST)
     assert article.author == "MarlowesMum"
     assert [c.author for c in comments] == ["TabbyTed", "Dr_Saffron"]
+
+
+NODE_STYLE = """Spoke Commons
+Creak from the bottom bracket when I stand on climbs
+9 Posts 5 Posters 1.2k Views
+R
+rhea_rolls
+wrote on Mar 11, 2024, 8:47 PM
+#1
+The creak only comes when I stand up on a climb, never seated, and I have greased the pedal threads.
+
+4
+G
+gearjammer
+wrote on Mar 11, 2024, 9:15 PM
+#2
+Check the cleats and the stem faceplate before the bottom bracket: both load up when you stand.
+
+1
+R
+rhea_rolls
+replied to gearjammer on Mar 13, 2024, 8:16 PM
+last edited by rhea_rolls Mar 13, 2024, 8:24 PM
+#3
+It was the right cleat, worn almost flat at the front. Thank you, and sorry to the bottom bracket.
+
+2
+Suggested Topics
+Rear mech keeps dropping into the spokes
+6 Posts 912 Views
+Topic info
+Last comment posted
+March 4, 2024
+"""
+
+
+def test_an_edit_note_naming_its_editor_and_a_last_comment_date_head_no_posts_and_suggested_topics_end_the_thread():
+    article, comments = _read(NODE_STYLE)
+    assert article.author == "rhea_rolls"
+    assert [c.author for c in comments] == ["gearjammer", "rhea_rolls"]
+    assert "Rear mech keeps dropping into the spokes" in _all_boilerplate(comments)

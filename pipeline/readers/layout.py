@@ -578,7 +578,8 @@ REPUTATION_RE = re.compile(r"^[\d.,]+[kKmM]?(?:\s*[●•·]\s*[\d.,]+[kKmM]?)+$
 # the label over its value ('Join Date: Nov 2022', 'Posts: 4,211', 'Joined' / 'Jan 14, 2024',
 # 'Reaction score' / '11').
 _PROFILE_LABEL = (r"(?:join(?:ed| date)|member since|registered|messages|posts|threads|reaction score"
-                  r"|likes(?: received)?|trophy points|points|reputation|location|age|gender|website|occupation|karma)")
+                  r"|last (?:comment|reply|post|activity)(?: posted)?|likes(?: received)?|trophy points|points"
+                  r"|reputation|location|age|gender|website|occupation|karma)")
 PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined|member since)\s+\S.{{0,40}}$", _I)
 # Layout: a forum writer's status, rank and rank stars on the card ('Offline', 'Hero Member', '*****').
 CARD_STATUS_RE = re.compile(r"^(?:online|offline|away|\*{1,6}|[★☆]{1,6}|newbie|(?:global )?moderator|administrator"
@@ -755,7 +756,7 @@ def post_furniture_reason(norm: str) -> str | None:
 # Layout: a header over a list of links or a box about the writer: the rest of its block is furniture.
 LINK_LIST_HEADER_RE = re.compile(
     r"^(?:related(?: (?:posts|articles|reading|topics|questions|stories))?|more from\b.*"
-    r"|more (?:articles|posts|stories)|written by\b.*|read more"
+    r"|more (?:articles|posts|stories)|suggested (?:topics|threads|posts)|written by\b.*|read more"
     r"|about the author|you (?:may|might) also like|read next|recommended(?: for you)?|popular (?:posts|notes)"
     r"|similar (?:posts|questions|threads)|linked|hot network questions|trending|also on\b.*)\s*:?$", _I)
 # Layout: a newsletter sign-up box ('Type your email...', 'Subscribe', 'No spam, unsubscribe anytime').
@@ -771,7 +772,7 @@ POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+(?:posts?|messages?)\b", _I)
 # Layout: a forum's count of a thread's posts over them ('Results 1 to 6 of 6'); it includes the opening post.
 RESULTS_COUNT_RE = re.compile(r"^results\s+\d+\s+to\s+\d+\s+of\s+(?P<n>\d+)$", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').
-EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+on)?\s*$", _I)
+EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+by\s+\S{1,40})?(?:\s+on)?\s*$", _I)
 # Layout: a writer's name followed by an address or a badge ('Ilse Brandt ilse at example.org',
 # 'Jonas Feld • 1st', 'Dana Okafor • Author', 'Ann Lee (Author)', 'Ann Lee (Harbourside)': a badge or a place).
 NAME_AND_MORE_RE = re.compile(

@@ -152,6 +152,8 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     return (2 if _ONE_NAME_RE.fullmatch(norm) and not _CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 
 
+# Layout: an edit note naming its editor, on the line under a post's header.
+_EDITED_BY_RE = re.compile(r"^(?:last\s+)?edited\s+by\s+\S{1,40}\s*$", re.I)
 # A one-word handle in CamelCase ('MarlowesMum', 'TabbyTed'): a user name, where 'Regular' may be a rank.
 _CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
@@ -325,6 +327,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
             i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
+    if _EDITED_BY_RE.match(before):
+        return None  # 'last edited by ann Mar 13, 2024, 8:24 PM' under a post's header
     before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
     if who is None and (signed := _SIGNED_UNDER_RE.match(norm)):
