@@ -2239,3 +2239,92 @@ def test_an_edit_note_naming_its_editor_and_a_last_comment_date_head_no_posts_an
     assert article.author == "rhea_rolls"
     assert [c.author for c in comments] == ["gearjammer", "rhea_rolls"]
     assert "Rear mech keeps dropping into the spokes" in _all_boilerplate(comments)
+
+
+PARENT_LINES = """Crumbtrail
+Why does my starter smell of acetone after a week in the fridge?
+Posted March 2, 2024 by levain_larry
+
+It smells like nail polish remover now. Is it ruined, or just hungry?
+
+3 comments
+yeastie_boyz
+March 2, 2024
+Link
+It is hungry, not ruined: give it two feeds at room temperature and the smell goes.
+Reply
+levain_larry
+March 2, 2024
+Link
+Parent
+Thanks. Should I feed it more often while it sits in the fridge, then?
+Reply
+flourchild
+March 3, 2024
+Link
+Mine does the same after ten days, and one warm feed always brings it back.
+Reply
+"""
+
+
+def test_a_parent_link_among_a_posts_controls_answers_the_comment_above():
+    article, comments = _read(PARENT_LINES)
+    assert [c.author for c in comments] == ["yeastie_boyz", "levain_larry", "flourchild"]
+    assert [c.parent_key for c in comments] == [article.key, comments[0].key, article.key]
+
+
+def test_a_comment_answers_the_comment_above_that_named_its_writer_by_handle_or_opened_on_its_name():
+    article, comments = _read(SIDEBAR_FIRST.replace(
+        "Agreed, and check her claws too", "@TabbyTed agreed, and @MarlowesMum check her claws too"
+    ) + """PepperAndPip
+March 9
+
+Good point on the claws, I had not thought of them.
+
+Quote
+""")
+    assert comments[-1].author == "PepperAndPip"
+    assert comments[-1].parent_key == article.key  # the comment above named no PepperAndPip
+    article, comments = _read(SIGNED_UNDER)
+    assert comments[1].author == "Kev in Leeds" and comments[1].addressed_to == "Dot Whelan"
+    assert comments[1].parent_key == comments[0].key  # 'Dot, a builder's square said …'
+
+
+TWO_MENTIONS = """Whisker Lounge
+Old cat has given up on her scratching post
+MarlowesMum
+March 3
+
+My tabby has used the same sisal post for years, and now she scratches the doormat instead.
+
+TabbyTed
+March 3
+
+Scratching flat instead of stretching up is a sign of stiff joints in an old cat.
+
+Dr_Saffron
+March 4
+
+Check her claws as well: old cats often cannot retract overgrown ones.
+
+MarlowesMum
+March 4
+
+@TabbyTed the vet agreed about the joints. And @Dr_Saffron you were right, two claws were curled right over.
+
+Dr_Saffron
+March 5
+
+Very sensible to have the vet trim curled ones rather than doing it at home.
+"""
+
+
+def test_a_writer_named_by_handle_in_the_comment_above_answers_it_even_when_named_second():
+    article, comments = _read(TWO_MENTIONS)
+    assert [c.author for c in comments] == ["TabbyTed", "Dr_Saffron", "MarlowesMum", "Dr_Saffron"]
+    assert comments[3].parent_key == comments[2].key
+
+
+def test_a_comment_opening_on_a_name_and_a_dash_speaks_to_that_writer():
+    article, comments = _read(SIGNED_UNDER.replace("Dot, a builder's square", "Dot - a builder's square"))
+    assert comments[1].addressed_to == "Dot Whelan" and comments[1].parent_key == comments[0].key

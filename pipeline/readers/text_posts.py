@@ -523,6 +523,9 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
                 cue.reply_to = replying.group("name").lstrip("@")
         if header is not None:
             cue.to, cue.parent_link, cue.handle = header.to, header.parent_link, header.handle
+            # Layout: a 'Parent' link among the post's own controls ('Link' / 'Parent' / 'Reply').
+            cue.parent_link = cue.parent_link or cue.under is None and any(
+                content[j].norm.casefold() == "parent" for j in range(post.start, after))
             level = next((int(m.group("n")) for j in range(max(post.start - 3, 0), header.top)
                           if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
             if level is None and len(ranked) > 1:

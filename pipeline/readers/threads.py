@@ -240,13 +240,21 @@ class _Participants:
 
     def named_in(self, text: str, writer: str | None) -> Doc | None:
         """The latest post of the participant `text` names first (not its own writer), or None."""
+        names = self.all_named(text, writer)
+        return self.latest[names[0].casefold()] if names else None
+
+    def all_named(self, text: str, writer: str | None, at_only: bool = False) -> list[str]:
+        """Every participant `text` names, in order (not its own writer); with `at_only`, by '@handle' only."""
         own = (writer or "").casefold()
+        out: list[str] = []
         for m in _TOKEN_RE.finditer(text):
             token = re.sub(r"['’]s$", "", m.group(0).rstrip(".'’-"))  # 'old_tandem's point
+            if at_only and not token.startswith("@"):
+                continue
             name = self._name_at(text, m.start(), token)
-            if name and name.casefold() != own:
-                return self.latest[name.casefold()]
-        return None
+            if name and name.casefold() != own and name not in out:
+                out.append(name)
+        return out
 
     def _name_at(self, text: str, at: int, token: str) -> str | None:
         bare = token.lstrip("@")
@@ -276,8 +284,8 @@ class _Participants:
         if len(first) < 2 or first.lower() in _MENTION_STOP:
             return False
         after = text[at + len(first):].lstrip()
-        if after and after[0] not in ",!:;.?":
-            return False
+        if after and after[0] not in ",!:;.?" and not (at == 0 and after[:2] in ("- ", "– ", "— ")):
+            return False  # not 'Priya, …', nor 'Kev - good call' opening a comment
         before = text[:at].rstrip()
         words_before = before.split()
         return (not before or before[-1] in ".!?,;"
@@ -317,6 +325,7 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
     participants.add(article, article_handle)
     texts: dict[str, str] = {}  # doc key -> its text as quotes are compared
     nesting: list[tuple[int, Doc]] = []  # (depth, comment) of the comments a new one can nest under
+    spoke_to: list[str] = []  # whom the comment above named by '@handle', for 'they answer whoever spoke to them'
     for n, (c, cue) in enumerate(zip(comments, cues)):
         latest_first = [*comments[max(n - _QUOTE_LOOKBACK, 0):n][::-1], article]  # the posts above, nearest first
         own = " ".join(cue.own_lines)
@@ -352,8 +361,10 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
                 target = article if talks_of_article else named
             elif cue.under is not None:
                 target = comments[cue.under]
-            elif n > 0 and same_person(comments[n - 1].addressed_to, c.author):
+            elif n > 0 and (same_person(comments[n - 1].addressed_to, c.author)
+                            or any(same_person(m, c.author) for m in spoke_to)):
                 target = comments[n - 1]
         c.parent_key = (target or article).key
         c.addressed_to = named.author if named is not None else cue.to
         participants.add(c, cue.handle)
+        spoke_to = participants.all_named(own, c.author, at_only=True)  # '@ann … and @bob, you were right'
