@@ -2328,3 +2328,22 @@ def test_a_writer_named_by_handle_in_the_comment_above_answers_it_even_when_name
 def test_a_comment_opening_on_a_name_and_a_dash_speaks_to_that_writer():
     article, comments = _read(SIGNED_UNDER.replace("Dot, a builder's square", "Dot - a builder's square"))
     assert comments[1].addressed_to == "Dot Whelan" and comments[1].parent_key == comments[0].key
+
+
+def test_a_forum_openers_later_post_with_no_cue_speaks_to_the_thread():
+    article, comments = _read(POSTBIT + """kettle_and_spanner
+Junior Member
+
+Posts: 15
+Threads: 3
+Joined: Nov 2023
+Reputation: 1
+#3
+03-12-2024, 07:29 PM
+Update for the record: a new tap went on at the weekend and the drip has stopped.
+
+Find
+Reply
+""")
+    assert comments[-1].author == "kettle_and_spanner"
+    assert comments[-1].parent_key == article.key  # a forum opener's update speaks to the thread

@@ -643,5 +643,6 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     article.declared_comment_count = declared
     article.found_comment_count = len(comments)
     article.thread_cue = content[count_at].norm if count_at is not None else content[posts[0].start].norm
-    infer_replies(article, comments, _reply_cues(content, thread), thread.own.handle if thread.own else None)
+    infer_replies(article, comments, _reply_cues(content, thread), thread.own.handle if thread.own else None,
+                  opening_post=thread.own is not None)
     return [article, *comments]

@@ -302,7 +302,7 @@ def _norm_quote(text: str) -> str:
 
 
 def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], article_handle: str | None = None,
-                  ) -> None:
+                  opening_post: bool = False) -> None:
     """parent_key and addressed_to of comments in a thread whose posts name their writers, in place.
 
     Rules, the first that applies wins:
@@ -317,6 +317,8 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
       (the article, if it is theirs and the comment talks about the article);
     - a comment printed under another (a comment under an answer, or one its reply count covers): that one;
     - the comment just above, when it spoke to this comment's writer (they answer whoever spoke to them);
+    - the comment just above, when this one is by the article's writer (who answers the comments under
+      an article; not in a forum thread, `opening_post`, whose opener's later posts often speak to all);
     - otherwise the article.
     A comment addresses the participant it names (or its header names), else nobody. `article_handle`
     and each cue's `handle` are the writers' handles printed under their display names.
@@ -364,6 +366,9 @@ def infer_replies(article: Doc, comments: list[Doc], cues: list[ReplyCues], arti
             elif n > 0 and (same_person(comments[n - 1].addressed_to, c.author)
                             or any(same_person(m, c.author) for m in spoke_to)):
                 target = comments[n - 1]
+            elif (n > 0 and not opening_post and same_person(c.author, article.author)
+                  and not same_person(comments[n - 1].author, c.author)):
+                target = comments[n - 1]  # the article's writer, below a comment, answers it
         c.parent_key = (target or article).key
         c.addressed_to = named.author if named is not None else cue.to
         participants.add(c, cue.handle)
