@@ -2270,7 +2270,7 @@ Reply
 def test_a_parent_link_among_a_posts_controls_answers_the_comment_above():
     article, comments = _read(PARENT_LINES)
     assert [c.author for c in comments] == ["yeastie_boyz", "levain_larry", "flourchild"]
-    assert [c.parent_key for c in comments] == [article.key, comments[0].key, article.key]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
 
 
 def test_a_comment_answers_the_comment_above_that_named_its_writer_by_handle_or_opened_on_its_name():
@@ -2284,10 +2284,10 @@ Good point on the claws, I had not thought of them.
 Quote
 """)
     assert comments[-1].author == "PepperAndPip"
-    assert comments[-1].parent_key == article.key  # the comment above named no PepperAndPip
+    assert comments[-1].parent_key == ""  # the comment above named no PepperAndPip
     article, comments = _read(SIGNED_UNDER)
     assert comments[1].author == "Kev in Leeds" and comments[1].addressed_to == "Dot Whelan"
-    assert comments[1].parent_key == comments[0].key  # 'Dot, a builder's square said …'
+    assert comments[1].parent_key == "c1"  # 'Dot, a builder's square said …'
 
 
 TWO_MENTIONS = """Whisker Lounge
@@ -2322,12 +2322,12 @@ Very sensible to have the vet trim curled ones rather than doing it at home.
 def test_a_writer_named_by_handle_in_the_comment_above_answers_it_even_when_named_second():
     article, comments = _read(TWO_MENTIONS)
     assert [c.author for c in comments] == ["TabbyTed", "Dr_Saffron", "MarlowesMum", "Dr_Saffron"]
-    assert comments[3].parent_key == comments[2].key
+    assert comments[3].parent_key == "c3"
 
 
 def test_a_comment_opening_on_a_name_and_a_dash_speaks_to_that_writer():
     article, comments = _read(SIGNED_UNDER.replace("Dot, a builder's square", "Dot - a builder's square"))
-    assert comments[1].addressed_to == "Dot Whelan" and comments[1].parent_key == comments[0].key
+    assert comments[1].addressed_to == "Dot Whelan" and comments[1].parent_key == "c1"
 
 
 def test_a_forum_openers_later_post_with_no_cue_speaks_to_the_thread():
@@ -2346,4 +2346,40 @@ Find
 Reply
 """)
     assert comments[-1].author == "kettle_and_spanner"
-    assert comments[-1].parent_key == article.key  # a forum opener's update speaks to the thread
+    assert comments[-1].parent_key == ""  # a forum opener's update speaks to the thread
+
+
+BLOG_OWNER_ANSWERS = """Rushwork
+Home
+Our Work
+
+Re-caning a bentwood seat, start to finish
+
+Written By Elspeth Marr
+
+Soak the cane for twenty minutes, no longer, or it goes limp and will not hold its tension.
+
+Comments (3)
+
+Gwen Tulloch
+March 3, 2024
+
+I tried this on a footstool and my cane kept splitting at the holes.
+
+Elspeth Marr
+March 3, 2024
+
+Splitting at the holes usually means it dried out: keep a damp towel over the coil as you work.
+
+Farid Haddad
+March 4, 2024
+
+My grandfather caned chairs for the whole village and never soaked his at all.
+"""
+
+
+def test_under_an_article_its_writers_comment_with_no_other_cue_answers_the_comment_above():
+    article, comments = _read(BLOG_OWNER_ANSWERS)
+    assert article.author == "Elspeth Marr"
+    assert [c.author for c in comments] == ["Gwen Tulloch", "Elspeth Marr", "Farid Haddad"]
+    assert [c.parent_key for c in comments] == ["", "c1", ""]
