@@ -2383,3 +2383,22 @@ def test_under_an_article_its_writers_comment_with_no_other_cue_answers_the_comm
     assert article.author == "Elspeth Marr"
     assert [c.author for c in comments] == ["Gwen Tulloch", "Elspeth Marr", "Farid Haddad"]
     assert [c.parent_key for c in comments] == ["", "c1", ""]
+
+
+DATE_OVER_TITLE = """Under the Sink
+Notes from a draughty terrace and the person keeping it standing
+
+« The gutter saga | Main | Finding the stopcock »
+
+February 11, 2009
+
+The dripping kitchen tap, or how I came to own four hundred washers
+
+It started, as these things do, with a drip you only notice at two in the morning.
+"""
+
+
+def test_a_blogs_name_over_the_posts_date_and_its_title():
+    article, _ = _read(DATE_OVER_TITLE)
+    assert article.title == "The dripping kitchen tap, or how I came to own four hundred washers"
+    assert "Under the Sink" in _all_boilerplate([article])

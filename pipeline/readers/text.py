@@ -444,6 +444,20 @@ def _title_over_byline(content: list[Line], title_at: int) -> int | None:
     return None
 
 
+def _title_under_date(content: list[Line], title_at: int) -> int | None:
+    """The title under the post's date, below a blog's or newsletter's name read as the title, or None.
+    Layout: 'Under the Sink' / … / 'February 11, 2009' / title / the text ('April 14, 2024' /
+    '#37: The ferry, the headwind …' / 'Hello from a damp tent …')."""
+    for k in range(title_at + 1, min(title_at + _BYLINE_REACH, len(content) - 2)):
+        if is_prose(content[k].norm) and k > title_at + 1 and not site_furniture_reason(content[k]):
+            return None  # the text has begun (the line under the name may be its tagline)
+        when = when_in(content[k].norm)
+        if (when is not None and when.start() == 0 and when.end() == len(content[k].norm)
+                and _title_shape(content[k + 1].norm) and is_prose(content[k + 2].norm)):
+            return k + 1
+    return None
+
+
 def _writer_and_date_at(content: list[Line], k: int) -> bool:
     """Layout: a byline block at line k: the writer's name, then a date within the short lines under it
     ('Joel Armitage' / 'Mar 4, 2024 • 6 min read'; 'Ines Carvalho' / 'Follow' / … / 'Mar 4, 2024')."""
@@ -605,7 +619,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if title_at is not None:
         later = _later_title(content, title_at)
         if later is None and len(content[title_at].norm.split()) < 4:  # a section label or a site's name
-            later = _title_over_byline(content, title_at)
+            later = _title_over_byline(content, title_at) or _title_under_date(content, title_at)
     sure_title = later is not None  # found so, a headline may end with a full stop
     if later is not None:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
