@@ -2402,3 +2402,41 @@ def test_a_blogs_name_over_the_posts_date_and_its_title():
     article, _ = _read(DATE_OVER_TITLE)
     assert article.title == "The dripping kitchen tap, or how I came to own four hundred washers"
     assert "Under the Sink" in _all_boilerplate([article])
+
+
+NEWS_COMMENTS = """The Owner-Operator
+Small firms trade long leases for shorter deals
+
+By Harriet Quayle
+11 June 2024
+
+More small firms are leaving ten-year leases for serviced floors on short licences, agents say.
+
+Reader comments (3)
+
+Gordon Tierney, Leeds
+11 June 2024, 8:12am
+We did exactly this last year and the flexibility has been worth the higher rent per desk.
+
+Report
+Reply
+K. Osei
+11 June 2024, 4:51pm
+What nobody mentions is how much of the cost moves to staff heating their homes all day.
+
+Report
+Reply
+Petra Vance, Glasgow
+In reply to K. Osei
+12 June 2024, 7:20am
+Agreed, and we ended up buying everyone a proper chair and a second monitor.
+
+Report
+Reply
+"""
+
+
+def test_a_commenter_named_with_a_town_or_by_an_initial_heads_a_post():
+    article, comments = _read(NEWS_COMMENTS)
+    assert [c.author for c in comments] == ["Gordon Tierney", "K. Osei", "Petra Vance"]
+    assert comments[2].parent_key == "c2"

@@ -556,6 +556,8 @@ BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|orig
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
+# A commenter's name and town ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick').
+_NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?-i:[A-Z])[\w'’\-]+(?:\s+(?-i:[A-Z])[\w'’\-]+){0,2}$")
 # A journal's user label before the handle ('[personal profile] kestrel_knits', '[community profile] x').
 _JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
 # A writer the site does not name, in brackets ('(Anonymous)').
@@ -613,6 +615,9 @@ def who_of(norm: str) -> str | None:
         return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
     if PERSON_LINE_RE.match(name) and 2 <= len(name.split()) <= 4 and not NAV_ITEM_RE.match(name):
         return name
+    placed = _NAME_AND_PLACE_RE.match(name)  # 'Gordon Tierney, Leeds': a news site's commenter and town
+    if placed and PERSON_LINE_RE.match(placed.group("name")) and 2 <= len(placed.group("name").split()) <= 4:
+        return placed.group("name")
     return None
 
 

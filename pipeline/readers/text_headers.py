@@ -74,19 +74,23 @@ _TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote
 _COMMENT_NUMBER_RE = re.compile(r"^\d{1,4}\.\s+(?=\S)")
 
 
+_INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$")
+
+
 def _short_header_line(norm: str) -> bool:
     """A line that can sit in a header: a few words, no sentence ('Ann said...' is none; a comment's number
     aside: '1. Ann Lee says:')."""
     norm = _COMMENT_NUMBER_RE.sub("", norm)
     if len(norm.split()) > 8:
         return False
-    return bool(AUTHOR_LINE_RE.match(norm)) or is_single_sentence(norm) and not norm.endswith((".", "?", "!"))
+    return (bool(AUTHOR_LINE_RE.match(norm) or _INITIAL_AND_NAME_RE.match(norm))  # 'K. Osei' reads as two sentences
+            or is_single_sentence(norm) and not norm.endswith((".", "?", "!")))
 
 
-# A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('PeggyOnTheGreen'),
+# A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('TabbyTed'),
 # or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
-_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){2,5}")
+_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")  # 'MarlowesMum', 'PeggyOnTheGreen'
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 
 
@@ -149,13 +153,12 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     name = writer_line(norm)
     if name is None or CARD_STATUS_RE.match(norm):  # 'Senior Member' is a rank on a card, not a name
         return None
+    # A handle of joined words ('MarlowesMum') outranks one capitalised word, which may be a rank ('Regular').
     return (2 if _ONE_NAME_RE.fullmatch(norm) and not _CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 
 
 # Layout: an edit note naming its editor, on the line under a post's header.
 _EDITED_BY_RE = re.compile(r"^(?:last\s+)?edited\s+by\s+\S{1,40}\s*$", re.I)
-# A one-word handle in CamelCase ('MarlowesMum', 'TabbyTed'): a user name, where 'Regular' may be a rank.
-_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
 SEPARATOR_LINES = {"·", "•", "∙", "|"}  # a lone separator between the fields of a header
 
