@@ -2404,7 +2404,7 @@ def test_a_blogs_name_over_the_posts_date_and_its_title():
     assert "Under the Sink" in _all_boilerplate([article])
 
 
-NEWS_COMMENTS = """The Owner-Operator
+TOWN_AND_INITIAL = """The Owner-Operator
 Small firms trade long leases for shorter deals
 
 By Harriet Quayle
@@ -2437,6 +2437,6 @@ Reply
 
 
 def test_a_commenter_named_with_a_town_or_by_an_initial_heads_a_post():
-    article, comments = _read(NEWS_COMMENTS)
+    article, comments = _read(TOWN_AND_INITIAL)
     assert [c.author for c in comments] == ["Gordon Tierney", "K. Osei", "Petra Vance"]
     assert comments[2].parent_key == "c2"
