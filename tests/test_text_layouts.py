@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "r", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,8 +295,15 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
+# The last set came as the reader's work on the set before it ended: scored as it came
+# (docs/EXPERIMENTS.md), developed on little, and not yet held to a bar.
+NOT_YET_DEVELOPED = ("s",)
+
+
 def test_every_structure_page_together_is_at_least_088_per_field(structure_pages):
     pages, gold = structure_pages
+    assert len(gold["documents"]) >= 121
+    gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(NOT_YET_DEVELOPED)]}
     assert len(gold["documents"]) >= 109
     metrics = score_structure_pages(pages.documents, pages.blocks, gold)
     low = {k: v for k, v in metrics.items() if v is None or v < 0.88}
