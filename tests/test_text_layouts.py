@@ -1794,12 +1794,18 @@ Quote
 """
 
 
+def _thread_read_as(page: str, title: str, author: str, body: list[str], commenters: list[str]) -> Doc:
+    """Read `page` and check its title, opening post and commenters; return the article."""
+    article, comments = _read(page)
+    assert (article.title, article.author) == (title, author)
+    assert _roles(article, "body") == body
+    assert [c.author for c in comments] == commenters
+    return article
+
+
 def test_a_title_its_breadcrumb_repeats_and_a_byline_over_the_opening_post():
-    article, comments = _read(BREADCRUMB_TITLE)
-    assert article.title == "Green water three weeks after filling a new pond"
-    assert article.author == "lily_pad"
-    assert _roles(article, "body") == ["The water turned pea green within three weeks, though the filter runs all day."]
-    assert [c.author for c in comments] == ["reed_warbler"]
+    _thread_read_as(BREADCRUMB_TITLE, "Green water three weeks after filling a new pond", "lily_pad",
+                    ["The water turned pea green within three weeks, though the filter runs all day."], ["reed_warbler"])
 
 
 COMMUNITY_OVER_TITLE = """Skip to main content
@@ -2154,11 +2160,10 @@ Quote
 
 
 def test_a_forum_postbit_with_the_card_over_the_post_number_and_the_title_again_over_the_first_post():
-    article, comments = _read(POSTBIT)
-    assert article.title == "Outside tap still drips after a new washer - what am I missing?"
-    assert article.author == "kettle_and_spanner"
-    assert _roles(article, "body") == ["I changed the washer on the outside tap and it still drips every ten seconds."]
-    assert [c.author for c in comments] == ["Bodger_Bill"]
+    article = _thread_read_as(POSTBIT, "Outside tap still drips after a new washer - what am I missing?",
+                              "kettle_and_spanner",
+                              ["I changed the washer on the outside tap and it still drips every ten seconds."],
+                              ["Bodger_Bill"])
     assert "Welcome back, ladderlass. You last visited: Today, 06:02 PM Log Out" in _all_boilerplate([article])
 
 
