@@ -619,7 +619,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
     if title_at is not None:
         later = _later_title(content, title_at)
         if later is None and len(content[title_at].norm.split()) < 4:  # a section label or a site's name
-            later = _title_over_byline(content, title_at) or _title_under_date(content, title_at)
+            later = _title_over_byline(content, title_at)
+            if later is None:
+                later = _title_under_date(content, title_at)
     sure_title = later is not None  # found so, a headline may end with a full stop
     if later is not None:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")

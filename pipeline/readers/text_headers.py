@@ -74,9 +74,6 @@ _TRAILING_WORDS = {"answered", "asked", "posted", "commented", "replied", "wrote
 _COMMENT_NUMBER_RE = re.compile(r"^\d{1,4}\.\s+(?=\S)")
 
 
-_INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$")
-
-
 def _short_header_line(norm: str) -> bool:
     """A line that can sit in a header: a few words, no sentence ('Ann said...' is none; a comment's number
     aside: '1. Ann Lee says:')."""
@@ -92,6 +89,7 @@ def _short_header_line(norm: str) -> bool:
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
 _CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")  # 'MarlowesMum', 'PeggyOnTheGreen'
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
+_INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$")  # 'K. Osei'
 
 
 # Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), an
@@ -334,7 +332,9 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
         return None  # 'last edited by ann Mar 13, 2024, 8:24 PM' under a post's header
     before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
-    if who is None and (signed := _SIGNED_UNDER_RE.match(norm)):
+    # Layout: 'Posted by: Ann Lee | March 2, 2009 at 08:42 PM' under a comment (older blog engines) closes it.
+    signed = _SIGNED_UNDER_RE.match(norm)
+    if who is None and signed:
         who = signed.group("name")  # the name the engine printed: 'Kev in Leeds', 'Marguerite'
     to = None
     known = comment_byline(norm) if m.start() > 0 else None  # not 'Tuesday 5 March 2024'
@@ -355,8 +355,7 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     top = bottom = i
     # Layout: 'answered Mar 3, 2024 at 9:12 by Ann Lee' under an answer (a Q&A user card) closes its post.
     where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
-    # Layout: 'Posted by: Ann Lee | March 2, 2009 at 08:42 PM' under a comment (older blog engines) closes it.
-    trailing = trailing or bool(_SIGNED_UNDER_RE.match(norm))
+    trailing = trailing or signed is not None
     bare = not (before + after).strip(" ·•|,")  # the date alone on its line
     if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True

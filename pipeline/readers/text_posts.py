@@ -513,8 +513,10 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
             group = k
         elif "reply" in controls:
             group = None
+        parent_line = False  # Layout: a 'Parent' link among the post's own controls ('Link' / 'Parent' / 'Reply')
         for j in range(post.start, after):
             norm = content[j].norm
+            parent_line = parent_line or norm.casefold() == "parent"
             tally = REPLY_TALLY_RE.search(norm)  # not 'View 3 more replies' (replies not shown)
             if tally:
                 tallies[k] = int(tally.group("n"))
@@ -522,10 +524,8 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
             if replying and cue.reply_to is None:
                 cue.reply_to = replying.group("name").lstrip("@")
         if header is not None:
-            cue.to, cue.parent_link, cue.handle = header.to, header.parent_link, header.handle
-            # Layout: a 'Parent' link among the post's own controls ('Link' / 'Parent' / 'Reply').
-            cue.parent_link = cue.parent_link or cue.under is None and any(
-                content[j].norm.casefold() == "parent" for j in range(post.start, after))
+            cue.to, cue.handle = header.to, header.handle
+            cue.parent_link = header.parent_link or cue.under is None and parent_line
             level = next((int(m.group("n")) for j in range(max(post.start - 3, 0), header.top)
                           if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
             if level is None and len(ranked) > 1:
