@@ -2119,6 +2119,68 @@ def test_cards_of_other_articles_after_the_comments_are_not_comments():
     assert "A proofing box made from a dead wine fridge" in _all_boilerplate(comments)
 
 
+QA_ANSWERS = """Skip to content
+Asklane
+Search for questions
+Sign In
+
+Home Brewing
+Fermentation
+
+Should a beginner ferment in a bucket or a glass carboy?
+
+All related (12)
+Sort
+Recommended
+
+Profile photo for Ottilie Marsh
+Ottilie Marsh
+Brewing kits for nine years
+·
+3y
+A bucket, because you can reach inside it to clean it, and a scratch is easy to see.
+Upvote ·
+12
+Share
+
+Profile photo for Kasimir Dunn
+Kasimir Dunn
+·
+2y
+Agreed; I dropped a carboy once and that was the end of glass for me.
+Upvote
+2
+Reply
+
+Related questions
+More answers below
+How long should a first batch of ale ferment?
+Is a blow-off tube worth it for a small batch?
+
+Profile photo for Renata Szabo
+Renata Szabo
+Homebrew club treasurer
+·
+1y
+Glass, if you want to watch the yeast work; nothing teaches timing faster than seeing it.
+Upvote ·
+4
+Share
+"""
+
+
+def test_a_question_over_its_answers_and_a_list_of_questions_between_them():
+    # The sort order over the first header says it heads an answer; 'More answers below' says the
+    # answers go on after the list of other questions.
+    article, comments = _read(QA_ANSWERS)
+    assert article.title == "Should a beginner ferment in a bucket or a glass carboy?"
+    assert _roles(article, "body") == []
+    assert [c.author for c in comments] == ["Ottilie Marsh", "Kasimir Dunn", "Renata Szabo"]
+    assert _roles(comments[2], "body") == [
+        "Glass, if you want to watch the yeast work; nothing teaches timing faster than seeing it."]
+    assert "How long should a first batch of ale ferment?" in _all_boilerplate(comments)
+
+
 POSTBIT = """The Bench
 Portal
 Search

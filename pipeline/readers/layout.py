@@ -704,8 +704,8 @@ NESTING_LEVEL_RE = re.compile(r"^level (?P<n>\d+)$", _I)
 PARENT_LINK_RE = re.compile(r"\|\s*parent\b", _I)
 _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("nesting level", NESTING_LEVEL_RE),
-    ("sort order", re.compile(r"^sort(?:ed)?(?: by)?\s*:|^sort(?:ed)? by$|^(?:most relevant|most recent|newest first"
-                              r"|oldest first|top comments|all comments)$", _I)),
+    ("sort order", re.compile(r"^sort(?:ed)?(?: by)?\s*:|^sort(?:ed)?(?: by)?$|^(?:most relevant|most recent"
+                              r"|newest first|oldest first|top comments|all comments|all related(?: \(\d+\))?)$", _I)),
     ("more comments link", re.compile(
         r"^(?:view|load|show|see|read)\s+(?:\d+\s+)?(?:more|all|previous|older|newer|other)?\s*"
         r"(?:comments?|replies|answers?|responses?)(?:\s*\(\d+\s+(?:more\s+)?(?:replies|repl(?:y|ies)|comments?)\))?$"

@@ -423,6 +423,8 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     return None
 
 
+# Layout: a writer's avatar printed as a line over their name ('Profile photo for Ann Lee').
+_AVATAR_RE = re.compile(r"^profile (?:photo|picture) (?:for|of)\s+\S", re.I)
 _BYLINE_REACH = 10  # a byline under the title is looked for this far below the line read as the title
 
 
@@ -436,6 +438,12 @@ def _title_over_byline(content: list[Line], title_at: int) -> int | None:
         if len(content[k].norm.split()) > 30:
             return None  # the text has begun
         if _writer_and_date_at(content, k):
+            top = k
+            while top - 1 > title_at + 1 and (_AVATAR_RE.match(content[top - 1].norm)
+                                              or post_furniture_reason(content[top - 1].norm)):
+                top -= 1
+            if top < k:  # Layout: the writer's avatar and the answers' sort order over the byline
+                return top - 1 if _title_shape(content[top - 1].norm) else None
             if title_at >= k - 2:
                 return None  # the line read as the title is the one over the byline (a short title)
             if k - 2 > title_at and (title_like(content[k - 2].norm) or _title_shape(content[k - 2].norm)):

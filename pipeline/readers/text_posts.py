@@ -215,6 +215,8 @@ def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at
         own = None  # the article has its byline already ('51 points by …', 'By Ann Lee')
     if count_at is not None and count_at < first.top and _counts_first(content, count_at, headers):
         own = None  # '2 Answers' over two headers: the first heads an answer, not the question
+    if any(post_furniture_reason(content[j].norm) == "sort order" for j in range(lo, first.top)):
+        own = None  # a sort order over the first header sorts answers or comments, never the opening post
     if opened and first.top < prose:
         own = first  # a summary line by the same writer says the first post opens the thread
     rest = [h for h in headers if h is not own]
@@ -300,12 +302,13 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         own, posts = _trailing_posts(content, lo, headers, count_at)
     else:
         own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None)
-    posts = _before_link_list(content, posts)
+    posts, between = _before_link_list(content, posts)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
     if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
         count_at, count = opening.top, int(tally.group("n"))
     thread = Thread(posts[0].start, posts, own, count_at, count)
+    thread.furniture.update((j, "list of other pages between the posts") for j in between)
     if not trailing:
         _mark_footer(content, thread)
     _mark_furniture(content, lo, thread, titled)
@@ -320,16 +323,30 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     return thread
 
 
-def _before_link_list(content: list[Line], posts: list[_Post]) -> list[_Post]:
+# Layout: a list of other pages set between a Q&A page's answers that says the answers go on below it.
+_GOES_ON_RE = re.compile(r"^(?:more|other) (?:answers|replies|comments|posts|responses) below$", re.I)
+
+
+def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Post], list[int]]:
     """Layout: a list of other pages after the comments ('More articles', 'Related posts'), a
     paragraph of its own, whose cards (writer, title, teaser, date) read like posts: the thread
-    ends at it. Not 'Read more', which also expands a long comment."""
+    ends at it. Not 'Read more', which also expands a long comment. A list that says the posts go
+    on below it ('Related questions' / 'More answers below' / the questions) sits between posts:
+    the posts after its paragraph stay, and its lines (returned) are furniture."""
     if not posts:
-        return posts
+        return posts, []
     at = next((j for j in range(posts[0].start + 1, len(content))
                if content[j].index - content[j - 1].index > 1 and LINK_LIST_HEADER_RE.match(content[j].norm)
                and not content[j].norm.lower().startswith("read more")), None)
-    return posts if at is None else [p for p in posts if p.start < at]
+    if at is None:
+        return posts, []
+    before = [p for p in posts if p.start < at]
+    end = next((j for j in range(at + 1, len(content)) if content[j].index - content[j - 1].index > 1), len(content))
+    after = [p for p in posts if p.start >= end]
+    if not after or not any(_GOES_ON_RE.match(content[j].norm) for j in range(at, end)):
+        return before, []
+    rest, between = _before_link_list(content, after)
+    return before + rest, [*range(at, end), *between]
 
 
 def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Header]:
