@@ -122,9 +122,10 @@ _AGO = r"(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
 _DATE = (r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
          r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
          r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})")
-# 'Ann Lee • 2 years ago', 'Tom Alvarez Mod > Ben Okafor • 2 years ago' (Disqus-style threads).
+# 'Ann Lee • 2 years ago', 'Tom Alvarez Mod > Ben Okafor • 2 years ago', 'Cy Diaz ↪ Ann Lee • 1 year ago'
+# (Disqus-style threads).
 DOT_BYLINE_RE = re.compile(
-    rf"^(?P<name>{_PERSON})(?:\s*>\s*(?P<to>{_PERSON}))?\s*[•·|]\s*(?i:{_AGO}|{_DATE})\b.*$")
+    rf"^(?P<name>{_PERSON})(?:\s*[>↪→➦↳▸►]\s*(?P<to>{_PERSON}))?\s*[•·|]\s*(?i:{_AGO}|{_DATE})\b.*$")
 # An article's byline: 'By Tom Alvarez | 6 min read', 'Posted on March 3, 2019 by Dana Whitfield',
 # 'Written by Ann Lee', 'Author: Ann Lee'.
 ARTICLE_BYLINE_RE = re.compile(
@@ -146,7 +147,7 @@ _TIME = r"(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?"
 _WHEN_SUFFIX = re.compile(rf"\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}\s*$")
 # 'Ann Lee March 4, 2019 at 9:12 am': a name and a date on one line.
 NAME_DATE_RE = re.compile(rf"^(?P<name>{_PERSON})\s*(?:,|\bon\b)?\s*(?i:{_DATE}){_TIME}$")
-_BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff)$")  # a role badge after the name
+_BADGE = re.compile(r"\s+(?:Mod|Moderator|Admin|Author|Staff|Guest)$")  # a role badge after the name
 
 
 def comment_byline(norm: str) -> tuple[str, str | None] | None:
@@ -553,11 +554,13 @@ _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "repl
                  "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
 BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
-_BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|original poster)$", _I)
+_BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|guest|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
-# A commenter's name and town ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick').
-_NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?-i:[A-Z])[\w'’\-]+(?:\s+(?-i:[A-Z])[\w'’\-]+){0,2}$")
+# A commenter's name and town, their trade perhaps between ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick',
+# 'Ann Lee, florist, Harrogate').
+_NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[\w'’\-]+){0,4},\s+)?"
+                                r"(?-i:[A-Z])[\w'’\-]+(?:\s+(?-i:[A-Z])[\w'’\-]+){0,2}$")
 # A journal's user label before the handle ('[personal profile] kestrel_knits', '[community profile] x').
 _JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
 # A writer the site does not name, in brackets ('(Anonymous)').

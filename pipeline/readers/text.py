@@ -194,7 +194,7 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "metadata header"))
         elif furniture_reason(norm) in {"navigation", "page footer"}:
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "navigation above the title"))
-        elif _COOKIE_BANNER_RE.search(norm) or _CONSENT_BUTTON_RE.match(norm):
+        elif _cookie_line(norm):
             blocks.append(Block("boilerplate", content[k].start, content[k].end, "cookie banner"))
         elif (menu_end := _site_menu_end(content, k)) > k:
             echoed = _echoed_title(content, k)
@@ -217,6 +217,11 @@ _COOKIE_BANNER_RE = re.compile(r"^(?=.{0,400}$)(?:this (?:site|website) uses|we 
                                re.I)
 _CONSENT_BUTTON_RE = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all| non-essential)?(?: cookies)?"
                                 r"|manage (?:preferences|cookies|settings)|cookie settings|allow all)$", re.I)
+
+
+def _cookie_line(norm: str) -> bool:
+    """A cookie banner's text or one of its buttons."""
+    return bool(_COOKIE_BANNER_RE.search(norm) or _CONSENT_BUTTON_RE.match(norm))
 
 
 def _site_menu_end(content: list[Line], k: int) -> int:
@@ -293,10 +298,13 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
         norm = line.norm
         menu_next = k + 1 < limit and content[k + 1].index == line.index + 1 and bool(
             NAV_ITEM_RE.match(content[k + 1].norm) or site_furniture_reason(content[k + 1]))
-        if NAV_ITEM_RE.match(norm) or site_furniture_reason(line):
+        if NAV_ITEM_RE.match(norm) or site_furniture_reason(line) or _cookie_line(norm):
             menu_items += 1
         elif menu_next and len(norm.split()) <= 8 and is_single_sentence(norm):
             pass  # a site's name over its menu ('The Garden Letter' / 'Subscribe' / 'Sign in')
+        elif (k + 2 < limit and content[k + 2].index == line.index + 2 and len(norm.split()) <= 4
+              and NAV_ITEM_RE.match(content[k + 2].norm)):
+            pass  # a site's name over its tagline and menu ('Crumb Notes' / 'From a small bakery' / 'Home')
         elif _title_candidate(line):
             if k == first or menu_items == menu_above and not (
                     _header_follows(content, k) and all(len(ln.norm.split()) <= 3 for ln in content[first:k])):

@@ -190,6 +190,15 @@ def _credential_line(norm: str) -> bool:
     return 8 < len(norm.split()) <= 14 and is_single_sentence(norm) and not norm.endswith((".", "?", "!", ":"))
 
 
+def _joined_credential(content: list[Line], i: int, lo: int, before: str) -> bool:
+    """Layout: a Q&A writer's credential and the date on one line, right under the writer's name
+    ('Owen Strickland' / 'Runs a two-person print shop · 3y')."""
+    credential, sep, _ = before.rstrip().rpartition("·")
+    return (bool(sep) and 1 <= len(credential.split()) <= 14 and is_single_sentence(credential)
+            and not credential.rstrip().endswith((".", "?", "!", ":")) and i - 1 >= lo and next_to(content, i - 1)
+            and writer_line(content[i - 1].norm) is not None)
+
+
 def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False) -> tuple[int, str] | None:
     """(line, writer) of the writer named on the short lines right over line i, up to four lines
     up ('Jonas Feld' / '• 1st' / 'Camera Technician' / '2d'; 'Ann Lee' / '@annlee' / '·' / '3h'),
@@ -348,7 +357,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     closing = who is None and _closing_line(norm, m)
     if closing and before.strip(_SEPARATORS + " "):
         return _closing_header(content, i, lo, kind)  # 'Like · Reply · 3d' closes its post
-    if before.strip(_SEPARATORS + " ") and who is None and not header_words:
+    if before.strip(_SEPARATORS + " ") and who is None and not header_words and not _joined_credential(
+            content, i, lo, before):
         return None  # text before the date that names nobody ('Version 2 shipped Mar 3')
     stripped = before.rstrip()
     separator = stripped[-1] if stripped and stripped[-1] in _SEPARATORS else ""

@@ -329,19 +329,21 @@ _GOES_ON_RE = re.compile(r"^(?:more|other) (?:answers|replies|comments|posts|res
 
 def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Post], list[int]]:
     """Layout: a list of other pages after the comments ('More articles', 'Related posts'), a
-    paragraph of its own, whose cards (writer, title, teaser, date) read like posts: the thread
-    ends at it. Not 'Read more', which also expands a long comment. A list that says the posts go
-    on below it ('Related questions' / 'More answers below' / the questions) sits between posts:
-    the posts after its paragraph stay, and its lines (returned) are furniture."""
+    paragraph of its own or right under a post's controls, whose cards (writer, title, teaser, date)
+    read like posts: the thread ends at it. Not 'Read more', which also expands a long comment. A
+    list that says the posts go on below it ('Related questions' / 'More answers below' / the
+    questions) sits between posts: the posts after it stay, and its lines (returned) are furniture."""
     if not posts:
         return posts, []
     at = next((j for j in range(posts[0].start + 1, len(content))
-               if content[j].index - content[j - 1].index > 1 and LINK_LIST_HEADER_RE.match(content[j].norm)
-               and not content[j].norm.lower().startswith("read more")), None)
+               if (content[j].index - content[j - 1].index > 1 or post_furniture(content[j - 1]))
+               and LINK_LIST_HEADER_RE.match(content[j].norm) and not content[j].norm.lower().startswith("read more")),
+              None)
     if at is None:
         return posts, []
     before = [p for p in posts if p.start < at]
-    end = next((j for j in range(at + 1, len(content)) if content[j].index - content[j - 1].index > 1), len(content))
+    end = next((j for j in range(at + 1, len(content)) if content[j].index - content[j - 1].index > 1
+                or any(p.start == j for p in posts)), len(content))
     after = [p for p in posts if p.start >= end]
     if not after or not any(_GOES_ON_RE.match(content[j].norm) for j in range(at, end)):
         return before, []
