@@ -679,7 +679,14 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     if shown and len(shown.group("name").split()) <= 5:
         return shown.group("name"), words_  # 'benji on wheels @benjiwheels · 1h': the display name
     acted = _WHO_DID_RE.match(head)  # 'ann-lee opened this issue on', 'Ann Lee shared a link on'
-    return (who_of(acted.group("who")) if acted else None), words_
+    if acted:
+        return who_of(acted.group("who")), words_
+    flair = _HANDLE_AND_FLAIR_RE.match(head)  # 'boxfold_bea Potter · 4h': a community's flair after the handle
+    return (flair.group("handle") if flair else None), words_
+
+
+# Layout: a handle with a community's flair after it ('boxfold_bea Potter', 'kiln_and_clay Verified Seller').
+_HANDLE_AND_FLAIR_RE = re.compile(r"^(?P<handle>[a-z][a-z0-9]*[_\d][\w.\-]{0,28})\s+[A-Z]\w+(?:\s+[A-Z]\w+){0,2}$")
 
 
 # Layout: controls and counters printed around each post of a thread ('Reply', 'Like (3)',
@@ -733,6 +740,8 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
                                        r"(?:expand|shrink)\W*|quote:|reactions:\s.{1,160})$"
                                        r"|^(?:post new topic|view previous topic)\b.{0,200}$", _I)),
     ("avatar initial", re.compile(r"^(?:[A-Z]{1,2}|avatar)$")),
+    # Layout: a link to the writer's profile printed over their name ('View Ann Lee’s profile').
+    ("profile link", re.compile(r"^view\s+\S.{0,60}?[’']s?\s+profile$", _I)),
     # Layout: a forum's notices over a topic ('0 Members and 2 Guests are viewing this topic.', 'Author Topic: …
     # (Read 734 times)', 'Thread starter ann · Start date Jan 20, 2024').
     ("forum notice", re.compile(r"\b(?:members?|guests?|users?) (?:and \d+ guests? )?(?:are|is) (?:viewing|browsing) "

@@ -418,6 +418,12 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
                   if content[k].norm.casefold() == last), None)
         if k is not None:
             return k
+    tab = _TAB_TITLE_RE.match(content[title_at].norm)
+    if tab:  # the browser tab's title, '<title> : <community>', over the page; the title itself further down
+        k = next((k for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content)))
+                  if content[k].norm.casefold() == tab.group("title").casefold()), None)
+        if k is not None:
+            return k
     cut = content[title_at].norm.rstrip(".…").casefold()
     cover = m.group("title").casefold() if (m := _COVER_RE.match(content[title_at].norm)) else None
     for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content))):
@@ -491,6 +497,9 @@ def _title_shape(norm: str) -> bool:
 
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
+# Layout: a browser tab's title over the page: the title, then the community or site ('… : OnlineShopOwners').
+_HANDLE_ALONE_RE = re.compile(r"^(?:u/)?(?P<handle>[a-z0-9][\w.\-]{2,29})$")
+_TAB_TITLE_RE = re.compile(r"^(?P<title>\S.{8,300}?)\s+[:|–—-]\s+[\w.\- ]{2,40}$")
 # Layout: an article's cover image named after it ('Cover image for <title>'), over the byline and the title.
 _COVER_RE = re.compile(r"^cover image for\s+(?P<title>\S.{3,300})$", re.I)
 
@@ -643,6 +652,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
         above += [Block("boilerplate", ln.start, ln.end, "masthead, share card or byline above the title")
                   for ln in content[title_at:later]]
         writer_above = writer_above or next((a for ln in content[title_at:later] if (a := posted_by(ln.norm))), None)
+        if writer_above is None and later - 2 > title_at and when_in(content[later - 2].norm) and (
+                handle := _HANDLE_ALONE_RE.match(content[later - 1].norm)):
+            writer_above = handle.group("handle")  # Layout: the post's date, then its writer's handle, over its title
         title_at, lo = later, later + 1
     titled = title_at is not None
     first = lo - titled  # the article's first line: its title, or its first line after the menu

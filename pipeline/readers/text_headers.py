@@ -194,9 +194,13 @@ def _joined_credential(content: list[Line], i: int, lo: int, before: str) -> boo
     """Layout: a Q&A writer's credential and the date on one line, right under the writer's name
     ('Owen Strickland' / 'Runs a two-person print shop · 3y')."""
     credential, sep, _ = before.rstrip().rpartition("·")
-    return (bool(sep) and 1 <= len(credential.split()) <= 14 and is_single_sentence(credential)
-            and not credential.rstrip().endswith((".", "?", "!", ":")) and i - 1 >= lo and next_to(content, i - 1)
-            and writer_line(content[i - 1].norm) is not None)
+    if not (sep and 1 <= len(credential.split()) <= 14 and is_single_sentence(credential)
+            and not credential.rstrip().endswith((".", "?", "!", ":"))):
+        return False
+    j = i - 1
+    while j - 1 >= lo and next_to(content, j - 1) and BADGE_RE.match(content[j].norm):
+        j -= 1  # a badge between the name and the credential ('Ann Lee' / 'Admin' / 'Community lead · 2d')
+    return j >= lo and next_to(content, j) and writer_line(content[j].norm) is not None
 
 
 def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False) -> tuple[int, str] | None:
