@@ -353,7 +353,8 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Po
 
 def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Header]:
     """Layout: a list of writers and their last dates beside a thread ('In this Discussion' / 'ann' /
-    'March 9' / 'bob' / 'March 3'): three or more headers line after line, no text between, head no posts."""
+    'March 9' / 'bob' / 'March 3'): three or more headers line after line, no text between, head no
+    posts; under a heading that names such a list, any number."""
     drop: set[int] = set()
     run = [0]
     for k in range(1, len(headers) + 1):
@@ -363,7 +364,26 @@ def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Head
         if len(run) >= 3:
             drop.update(run)
         run = [k]
+    for j, line in enumerate(content):
+        if _PARTICIPANTS_RE.match(line.norm):  # a list its heading names: the headers right under it, line after line
+            at = j + 1
+            for k, h in enumerate(headers):
+                if h.top < at:
+                    continue
+                # a dated line read as no header ('Tess March 5') does not end the list
+                if h.top > at and not all(next_to(content, q - 1) and when_in(content[q].norm)
+                                          for q in range(at, h.top)):
+                    break
+                if not next_to(content, h.top - 1):
+                    break
+                drop.add(k)
+                at = h.bottom + 1
     return [h for k, h in enumerate(headers) if k not in drop]
+
+
+# Layout: the heading of a list of a thread's writers ('In this Discussion', 'Participants').
+_PARTICIPANTS_RE = re.compile(r"^(?:in this (?:discussion|thread|topic|conversation)|participants"
+                              r"|people in this (?:discussion|thread))\s*:?$", re.I)
 
 
 _SUMMARY_GAP = 10  # lines a summary line may sit over the first post, with only short lines between
@@ -512,6 +532,8 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     layouts = Counter(p.header.shape[0::3] for p in posts if p.header)
     usual = layouts.most_common(1)[0][0] if layouts else None
     tallies: dict[int, int] = {}  # post -> the replies its controls say are printed under it
+    leveled = any(NESTING_LEVEL_RE.match(content[j].norm) for p in posts if p.header
+                  for j in range(max(p.start - 3, 0), p.header.top))
     # Layout: a 'Replies' line under a post: the posts after it answer it, up to the one under which
     # the group's 'Reply' button closes it.
     group: int | None = None
@@ -549,7 +571,7 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
                           if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
             if level is None and len(ranked) > 1:
                 level = ranked.index(indents[header.top]) + 1
-            cue.depth = level
+            cue.depth = 1 if level is None and leveled else level  # no level shown among levels: the top one
             if common and header.shape != common and shapes[header.shape] < shapes[common] and (
                     header.shape[0] != common[0] or (common[1] and not header.shape[1])):
                 # Layout: a rarer header (a comment under an answer: 'Name · 1y' among 'Name · Answered 2y')
