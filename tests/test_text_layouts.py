@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,18 +295,21 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last set came as the reader's work on the set before it ended: scored as it came
-# (docs/EXPERIMENTS.md), developed on little, and not yet held to a bar.
-NOT_YET_DEVELOPED = ("s",)
+# The last two sets (business-operations pages, then Q&A, forum, Disqus, trade-magazine and social
+# pages) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then
+# developed on, and held to a lower bar than the 109 pages before them.
+LATER_SETS = ("s", "p")
 
 
-def test_every_structure_page_together_is_at_least_088_per_field(structure_pages):
+@pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
+def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 121
-    gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(NOT_YET_DEVELOPED)]}
-    assert len(gold["documents"]) >= 109
+    assert len(gold["documents"]) >= 127
+    if not later:
+        gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
+        assert len(gold["documents"]) >= 109
     metrics = score_structure_pages(pages.documents, pages.blocks, gold)
-    low = {k: v for k, v in metrics.items() if v is None or v < 0.88}
+    low = {k: v for k, v in metrics.items() if v is None or v < bar}
     assert not low, low
 
 
@@ -2179,6 +2182,182 @@ def test_a_question_over_its_answers_and_a_list_of_questions_between_them():
     assert _roles(comments[2], "body") == [
         "Glass, if you want to watch the yeast work; nothing teaches timing faster than seeing it."]
     assert "How long should a first batch of ale ferment?" in _all_boilerplate(comments)
+
+
+TRADE_COMMENTS = """Grocer Monthly
+Subscribe
+Sign in
+News
+Suppliers
+We use cookies to run this site. By continuing you agree to our use of cookies.
+Accept
+Home / Suppliers
+Why small grocers are dropping weekly standing orders
+Flexible ordering cut waste for most of the shops we spoke to.
+By Ines Calloway
+4 June 2024
+Standing orders suited shops whose trade barely changed from week to week. Few shops trade like that now, and the waste shows up in the bins every Monday.
+Comments (2)
+Rhodri Vane, greengrocer, Aberystwyth
+5 June 2024
+We moved to twice-weekly orders last year and our waste fell by a third. The delivery charge was worth paying.
+Agnes Mwale, deli owner, Whitby
+6 June 2024
+Replying to Rhodri Vane: the delivery charge is the catch for us, because our supplier only waives it above a minimum order.
+Most read
+"""
+
+
+def test_commenters_with_their_trade_and_town_and_no_blank_lines_between():
+    # The cookie banner among the menu lines stays furniture above the title.
+    article, comments = _read(TRADE_COMMENTS)
+    assert article.title == "Why small grocers are dropping weekly standing orders"
+    assert [c.author for c in comments] == ["Rhodri Vane", "Agnes Mwale"]
+    assert comments[1].parent_key == comments[0].key
+
+
+SITE_TAGLINE = """Kiln Diary
+Notes from a two-person pottery
+Home
+About
+Shop
+Glaze tests that saved us a firing
+Posted on 3 May 2023 by Wren Adeyemi
+Test tiles on the top shelf of every firing tell you more than any glaze chart.
+4 Comments
+Theo Marsh • 1 year ago
+Do you fire the test tiles in the same spot every time?
+• Reply • Share ›
+Wren Adeyemi Mod ↪ Theo Marsh • 1 year ago
+Always the top shelf, front left, so the results compare.
+• Reply • Share ›
+Petra Lind Guest • 1 year ago
+We keep a photo of every tile beside the recipe card.
+• Reply • Share ›
+"""
+
+
+def test_a_sites_name_over_its_tagline_and_a_disqus_reply_arrow():
+    article, comments = _read(SITE_TAGLINE)
+    assert article.title == "Glaze tests that saved us a firing"
+    assert [c.author for c in comments] == ["Theo Marsh", "Wren Adeyemi", "Petra Lind"]
+    assert comments[1].parent_key == comments[0].key and comments[2].parent_key == article.key
+
+
+QA_JOINED_CREDENTIALS = """Asklane
+Home
+Sign in
+Beekeeping
+Is a second hive worth it in the first year?
+Answer
+Follow · 12
+Sort
+Recommended
+2 Answers
+Profile photo for Maren Holt
+Maren Holt
+Keeps six hives on an allotment · 2y
+Yes: a second colony lets you compare, and lend a frame of brood if one queen fails.
+Upvote · 8
+Share
+Comments · 1
+Jonas Webb · 2y
+Lending a frame of brood saved my first colony.
+Upvote · 1 · Reply
+Related questions
+How many frames should a new colony have?
+More answers below
+Profile photo for Ada Quist
+Ada Quist
+Hobby beekeeper since 2019 · 1y
+Wait a year; one hive is plenty to learn on.
+Upvote · 3
+Share
+"""
+
+
+def test_a_credential_beside_the_date_and_a_related_list_under_a_posts_controls():
+    article, comments = _read(QA_JOINED_CREDENTIALS)
+    assert article.title == "Is a second hive worth it in the first year?"
+    assert [c.author for c in comments] == ["Maren Holt", "Jonas Webb", "Ada Quist"]
+    assert "How many frames should a new colony have?" in _all_boilerplate(comments)
+
+
+GROUP_POST = """Workbook
+Home
+My Network
+Jobs
+Messaging
+Clinic Managers Circle
+Group · 2,104 members
+View Ruth Obi’s profile
+Ruth Obi
+Practice Manager at Elm Street Clinic · 3d
+We stopped double-booking the treatment room once the booking system showed each room as its own calendar.
+42
+5 comments
+Like
+Comment
+Most relevant
+View Sam Price’s profile
+Sam Price
+Office manager at Fernlea Physio · 2d
+Room calendars helped us too; the hard part was getting everyone to book through them.
+Like · Reply · 2d
+Dana Kell
+Admin
+Community lead, Clinic Managers Circle · 1d
+Thanks for sharing, Ruth; we will add this to the group's resources page.
+Like · Reply · 1d
+"""
+
+
+def test_profile_links_and_a_badge_over_a_credential_beside_the_date():
+    article, comments = _read(GROUP_POST)
+    assert [c.author for c in comments] == ["Sam Price", "Dana Kell"]
+    assert "View Sam Price’s profile" in _all_boilerplate([article, *comments])
+
+
+TAB_TITLE_THREAD = """Quilting hoops or a frame for a queen-size quilt? : QuiltersCorner
+Skip to main content
+Threadly
+Log In
+c/QuiltersCorner
+• 5 hr. ago
+stitch_and_bind
+Quilting hoops or a frame for a queen-size quilt?
+Question
+I have a queen-size top basted and ready, and only a small lap hoop. Is a floor frame worth it?
+Upvote
+12
+Downvote
+6 comments
+Sort by:
+Best
+hoopla_harriet · 4h
+A floor frame, if you have the room; a hoop this size will pull the layers out of true.
+Reply
+level 2
+stitch_and_bind OP · 3h
+The room is the problem: it would live in the hallway.
+Reply
+bias_tape_bo Longarmer · 2h
+Send it out to a longarm quilter once and decide after.
+Reply
+In this Discussion
+stitch_and_bind 3h
+Harriet 4h
+bias_tape_bo 2h
+"""
+
+
+def test_a_tab_title_a_handle_over_the_title_flair_and_a_list_of_writers():
+    # Posts without a 'level' line among posts with one are at the top level; the writers listed
+    # under 'In this Discussion' head no posts, whether or not a line of the list reads as a header.
+    article, comments = _read(TAB_TITLE_THREAD)
+    assert (article.title, article.author) == ("Quilting hoops or a frame for a queen-size quilt?", "stitch_and_bind")
+    assert [c.author for c in comments] == ["hoopla_harriet", "stitch_and_bind", "bias_tape_bo"]
+    assert [c.parent_key for c in comments] == [article.key, comments[0].key, article.key]
 
 
 POSTBIT = """The Bench
