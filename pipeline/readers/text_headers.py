@@ -341,6 +341,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
             i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
+    if _LAUNCHED_RE.search(before):
+        return None  # 'By Ann Lee · Launched 3 years ago': a publication's age in its sign-up box, no post
     if _EDITED_BY_RE.match(before):
         return None  # 'last edited by ann Mar 13, 2024, 8:24 PM' under a post's header
     before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
@@ -394,6 +396,7 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
                   bool(PARENT_LINK_RE.search(after)), handle=_handle_in(content, top, bottom))
 
 
+_LAUNCHED_RE = re.compile(r"\b(?:launched|founded|established)\s*$", re.I)
 # Layout: a forum's post icon printed before the date ('Old 03-09-2024, 04:12 PM').
 _POST_ICON_RE = re.compile(r"^\s*(?:old|new)\s+$", re.I)
 # Layout: a writer's card before the post's date on its line ('Member since 2023 • 2d ago').

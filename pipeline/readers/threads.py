@@ -262,8 +262,9 @@ class _Participants:
         if handle and (token.startswith("@") or not (bare.isalpha() and bare.islower())
                        or self._spoken_to(text, at, bare)):
             return handle
+        start = at + len(token) - len(bare)  # '@Priya Raman': the full name after the '@'
         for name in self.names.get(bare, []):
-            if text.startswith(name, at) and not text[at + len(name):at + len(name) + 1].isalnum():
+            if text.startswith(name, start) and not text[start + len(name):start + len(name) + 1].isalnum():
                 return name
         if bare in self.names and self._spoken_to(text, at, bare):
             return self.names[bare][-1]
