@@ -373,14 +373,15 @@ def _echoed(content: list[Line], i: int) -> bool:
     title = content[i].norm.casefold()
     if len(title.split()) < 3:
         return False
+    tagged = _LIST_TAG_RE.sub("", title)  # '[wheelers-chat] sunday rides …': a mailing list's tag, dropped in 're:'
     if any(line.norm.casefold() == title and line.index - content[i].index <= 3 for line in content[i + 1:i + 3]):
         return len(title.split()) >= 4
     for line in content[i + 2:]:
         norm = line.norm
         m = SUBJECT_RE.match(norm)
         low = norm.casefold()
-        if (m and m.group("title").casefold() == title) or f'"{title}"' in low or low == f"thread: {title}" or (
-                low.endswith(f"post subject: {title}")):
+        if (m and m.group("title").casefold() in (title, tagged)) or f'"{title}"' in low or (
+                low == f"thread: {title}" or low.endswith(f"post subject: {title}")):
             return True
         if low == title and len(title.split()) >= 5 and line.index - content[i].index <= _REPEAT_LINES and not (
                 site_furniture_reason(content[i])):
@@ -388,6 +389,7 @@ def _echoed(content: list[Line], i: int) -> bool:
     return False
 
 
+_LIST_TAG_RE = re.compile(r"^\[[^\]]{1,40}\]\s*")
 _REPEAT_LINES = 12  # a title repeated whole is looked for this far below it
 _ECHO_LINES = 20  # a title a later line repeats is looked for this far down, over a site's menu lines
 _LATER_TITLE_LINES = 16  # a share card's or cover image's title is looked for this far below them

@@ -301,7 +301,10 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     if trailing:
         own, posts = _trailing_posts(content, lo, headers, count_at)
     else:
-        own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None)
+        first_who = headers[0].who.casefold()
+        started = any((m := _STARTED_RE.match(content[j].norm)) and m.group("who").casefold() == first_who
+                      for j in range(max(lo, headers[0].top - 3), headers[0].top))
+        own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None or started)
     posts, between = _before_link_list(content, posts)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
@@ -381,6 +384,10 @@ def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Head
     return [h for k, h in enumerate(headers) if k not in drop]
 
 
+# Layout: a line over the opening post naming its writer as the thread's starter ('ann started this
+# conversation in Q&A').
+_STARTED_RE = re.compile(r"^@?(?P<who>[\w.\-]{2,30}(?: [\w.\-]{2,30}){0,2}) (?:started|opened|began) this "
+                         r"(?:conversation|discussion|thread|topic)\b", re.I)
 # Layout: the heading of a list of a thread's writers ('In this Discussion', 'Participants').
 _PARTICIPANTS_RE = re.compile(r"^(?:in this (?:discussion|thread|topic|conversation)|participants"
                               r"|people in this (?:discussion|thread))\s*:?$", re.I)
@@ -656,7 +663,9 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     title = text[title_block.start:title_block.end] if title_block is not None else None
     submission = next((m for ln in content[lo:lo + 3] if (m := THREAD_META_RE.match(ln.norm))), None)
     # Layout: a submission's byline under the title ('submitted 2 days ago by x to Gardening', 'Posted by x on …').
-    posted = None if bylines else next(((ln.start, a) for ln in content[lo:lo + 3] if (a := posted_by(ln.norm))), None)
+    # Not 'Answered by x' (the accepted answer's writer, over the question).
+    posted = None if bylines else next(((ln.start, a) for ln in content[lo:lo + 3] if (a := posted_by(ln.norm))
+                                        and not ln.norm.casefold().startswith("answer")), None)
     if posted is not None:
         blocks = [Block("boilerplate", b.start, b.end, "post byline") if b.start == posted[0] and b.role != "title"
                   else b for b in blocks]
