@@ -695,7 +695,7 @@ _CONTROL_WORD = re.compile(
     r"^(?:reply|replies|share|shares|report|save|saved|follow|like|likes|liked|quote|top|upvotes?|downvotes?|delete"
     r"|votes?|points?|flag|edit|edited|permalink|link|award|respond|comment|comments|reactions?|restacks?"
     r"|views?|users?|members?|followers?|subscribers?|claps?|reads?|answers?|boosts?|favou?rites?|recommend(?:s|ed)?"
-    r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|newest|oldest|best"
+    r"|hide|collapse|expand|translate|embed|helpful|retweets?|reposts?|repost|bookmark|more|less|show|newest|oldest|best"
     r"|[+\-−]?[\d.,]+[kKmM]?"
     r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
 _CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")

@@ -341,6 +341,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
             i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
+    if _VIEWS_RE.search(before):
+        return None  # '22K views  4 months ago': a video's or article's card, no post
     if _LAUNCHED_RE.search(before):
         return None  # 'By Ann Lee · Launched 3 years ago': a publication's age in its sign-up box, no post
     if _EDITED_BY_RE.match(before):
@@ -396,6 +398,7 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
                   bool(PARENT_LINK_RE.search(after)), handle=_handle_in(content, top, bottom))
 
 
+_VIEWS_RE = re.compile(r"\b[\d.,]+\s*[kKmM]?\s+views?\b", re.I)
 _LAUNCHED_RE = re.compile(r"\b(?:launched|founded|established)\s*$", re.I)
 # Layout: a forum's post icon printed before the date ('Old 03-09-2024, 04:12 PM').
 _POST_ICON_RE = re.compile(r"^\s*(?:old|new)\s+$", re.I)
