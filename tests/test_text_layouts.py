@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,16 +295,17 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last two sets (business-operations pages, then Q&A, forum, Disqus, trade-magazine and social
-# pages) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then
-# developed on, and held to a lower bar than the 109 pages before them.
-LATER_SETS = ("s", "p")
+# The last three sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages) each came harder than
+# the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# lower bar than the 109 pages before them.
+LATER_SETS = ("g", "p", "s")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 127
+    assert len(gold["documents"]) >= 133
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -2358,6 +2359,134 @@ def test_a_tab_title_a_handle_over_the_title_flair_and_a_list_of_writers():
     assert (article.title, article.author) == ("Quilting hoops or a frame for a queen-size quilt?", "stitch_and_bind")
     assert [c.author for c in comments] == ["hoopla_harriet", "stitch_and_bind", "bias_tape_bo"]
     assert [c.parent_key for c in comments] == [article.key, comments[0].key, article.key]
+
+
+NEWSLETTER_SIGNUP_BOX = """Bench Notes
+Subscribe
+Sign in
+Why we stopped selling gift cards
+Three years of unredeemed balances taught us more than we wanted to know.
+Ada Brennan
+Apr 3, 2024
+Gift cards looked like free money until we had to account for the ones nobody used.
+Subscribe to Bench Notes
+By Ada Brennan · Launched 3 years ago
+Letters from a small joinery about the business side of the bench.
+Type your email...
+Subscribe
+Discussion about this post
+Comments
+Pia Lund
+Apr 3
+We dropped them too; the accounting for expiry dates was the last straw.
+Like (2)
+Reply
+Omar Reyes
+Apr 4
+@Pia Lund the expiry dates were what made ours worth keeping, though.
+Like (1)
+Reply
+"""
+
+
+def test_a_publications_age_heads_no_post_and_an_at_before_a_full_name_addresses():
+    article, comments = _read(NEWSLETTER_SIGNUP_BOX)
+    assert [c.author for c in comments] == ["Pia Lund", "Omar Reyes"]
+    assert comments[1].addressed_to == "Pia Lund" and comments[1].parent_key == comments[0].key
+
+
+LIST_THREAD = """Harbour Rowing Club
+Mailing lists
+rowers@lists.harbourrowing.example
+Thread index
+Date index
+Author index
+Search this list
+[Rowers] Winter training: ergs or the river?
+2 participants
+2 messages
+From: Ines Varga <ines@rowers.example>
+Date: Mon, 4 Nov 2024 18:02:11 +0000
+Subject: [Rowers] Winter training: ergs or the river?
+Should we move the Tuesday session onto the ergs until March, or keep rowing while the light lasts?
+Ines
+Next message
+From: Callum Reid <callum@post.example>
+Date: Mon, 4 Nov 2024 19:40:02 +0000
+Subject: Re: [Rowers] Winter training: ergs or the river?
+On Mon, 4 Nov 2024, Ines Varga wrote:
+> Should we move the Tuesday session onto the ergs until March?
+Ergs, please; the river is too dark by six.
+Callum
+Previous message
+"""
+
+
+def test_a_mailing_lists_tagged_subject_is_the_title_and_its_first_message_the_article():
+    article, comments = _read(LIST_THREAD)
+    assert (article.title, article.author) == ("[Rowers] Winter training: ergs or the river?", "Ines Varga")
+    assert [c.author for c in comments] == ["Callum Reid"]
+
+
+DISCUSSION_STARTED = """Gitloft
+Sign in
+tallyworks / tillroll
+Can the receipt printer skip the logo on refunds?
+#88
+Answered by dmitri-k
+lenapress started this conversation in Q&A
+lenapress
+on Jun 2, 2024
+Refund receipts waste a lot of paper on our logo; can it be left off for refunds only?
+You must be logged in to vote
+Replies: 1 comment
+dmitri-k
+on Jun 3, 2024
+Maintainer
+Yes: set print_logo_on_refund to false in the printer section of the config.
+Marked as answer
+"""
+
+
+def test_the_starter_of_a_discussion_writes_its_opening_post_not_whoever_answered():
+    article, comments = _read(DISCUSSION_STARTED)
+    assert article.author == "lenapress"
+    assert _roles(article, "body") == ["Refund receipts waste a lot of paper on our logo; can it be left off for "
+                                       "refunds only?"]
+    assert [c.author for c in comments] == ["dmitri-k"]
+
+
+VIDEO_CARDS = """Sign in
+Fixing a sticky drawer runner in ten minutes
+Joinery Jo
+12K subscribers
+8K views  1 month ago
+A drawer that sticks usually needs the runner packed out, not replaced.
+...more
+2 Comments
+Sort by
+@oakandash
+3 weeks ago
+Packing out the runner with a veneer offcut worked on our kitchen drawers.
+4
+Reply
+@pinepete
+2 weeks ago
+Candle wax on the runner does the same job for a while.
+1
+Reply
+Show more
+Related
+Hanging a door on your own
+DIY Dan
+45K views  2 months ago
+"""
+
+
+def test_video_cards_with_view_counts_head_no_comment():
+    article, comments = _read(VIDEO_CARDS)
+    assert [c.author for c in comments] == ["oakandash", "pinepete"]
+    assert "Show more" in _all_boilerplate(comments)
 
 
 POSTBIT = """The Bench

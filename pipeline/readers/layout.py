@@ -417,8 +417,10 @@ THREAD_META_RE = re.compile(
     r"(?:\|\s*(?P<count>\d+|no)\s+comments?\s*)?$", _I)
 # Layout: a forum or Q&A page's reply count ('Replies: 3', 'Answers: 2') or answers header ('2 Answers').
 REPLY_COUNT_RE = re.compile(
-    r"^(?:(?:replies|answers|posts|comments)\s*:\s*(?P<a>\d+)|(?P<b>\d+|no|one|two|three|four|five)"
-    r"\s+(?:answers?|replies))$", _I)
+    r"^(?:(?:replies|answers|posts|comments)\s*:\s*(?P<a>\d+)"
+    # a code host's discussion: 'Replies: 4 comments · 5 replies' (replies to comments are comments too)
+    r"(?:\s+comments?(?:\s*[·•]\s*(?P<c>\d+)\s+repl(?:y|ies))?)?"
+    r"|(?P<b>\d+|no|one|two|three|four|five)\s+(?:answers?|replies))$", _I)
 # Layout: forum, Q&A and aggregator bylines naming a handle ('Posted by amy_chen on 4 March 2024',
 # 'Posted by u/amy_chen 7h ago',
 # 'Asked by bea_lopez · 3 years ago', 'Answer by grant_h · 12 votes', 'dmitri_p 7 hours ago | next',

@@ -236,4 +236,6 @@ def stated_count(norm: str) -> int | None:
         return _NUMBER_WORDS[word]
     m = REPLY_COUNT_RE.match(norm)
     value = (m.group("a") or m.group("b")) if m else None
-    return int(value) if value and value.isdigit() else None
+    if not (value and value.isdigit()):
+        return None
+    return int(value) + int(m.group("c") or 0)
