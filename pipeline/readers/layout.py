@@ -677,6 +677,8 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
         return None, words_
     if (writer := who_of(head)) is not None:
         return writer, words_
+    if "by" in words_.split() and CAMEL_HANDLE_RE.fullmatch(head):
+        return head, words_  # 'Post by OwainPritchard » Mon Mar 4, 2024': a handle of joined words
     shown = _NAME_AT_HANDLE_RE.match(head)
     if shown and len(shown.group("name").split()) <= 5:
         return shown.group("name"), words_  # 'benji on wheels @benjiwheels · 1h': the display name
@@ -687,6 +689,11 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     return (flair.group("handle") if flair else None), words_
 
 
+# A handle of capitalised words run together ('MarlowesMum', 'PeggyOnTheGreen', 'OwainPritchard').
+CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")
+# Layout: a forum's notice under a thread's title naming who started it ('Thread starter Ann Lee · Start date
+# Mar 4, 2024').
+THREAD_STARTER_RE = re.compile(r"^thread starter\s+(?P<who>\S.{0,60}?)\s*[·•]?\s*start date\b", _I)
 # Layout: a handle with a community's flair after it ('boxfold_bea Potter', 'kiln_and_clay Verified Seller').
 _HANDLE_AND_FLAIR_RE = re.compile(r"^(?P<handle>[a-z][a-z0-9]*[_\d][\w.\-]{0,28})\s+[A-Z]\w+(?:\s+[A-Z]\w+){0,2}$")
 

@@ -25,6 +25,7 @@ from pipeline.readers.layout import (
     REPLY_COUNT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
+    THREAD_STARTER_RE,
     TITLE_DOMAIN_RE,
     TOC_HEADER_RE,
     URL_LINE_RE,
@@ -420,6 +421,11 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
                   if content[k].norm.casefold() == last), None)
         if k is not None:
             return k
+    # Layout: a forum's breadcrumb, one item a line, read as the title; the title over its 'Thread starter' notice
+    starter = next((k for k in range(title_at + 2, min(title_at + 6, len(content)))
+                    if THREAD_STARTER_RE.match(content[k].norm)), None)
+    if starter is not None and title_like(content[starter - 1].norm):
+        return starter - 1
     tab = _TAB_TITLE_RE.match(content[title_at].norm)
     if tab:  # the browser tab's title, '<title> : <community>', over the page; the title itself further down
         k = next((k for k in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content)))

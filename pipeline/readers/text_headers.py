@@ -17,6 +17,7 @@ from functools import lru_cache
 from pipeline.readers.layout import (
     AUTHOR_LINE_RE,
     BADGE_RE,
+    CAMEL_HANDLE_RE,
     CARD_STATUS_RE,
     MAIL_HEADER_RE,
     NAV_ITEM_RE,
@@ -87,7 +88,6 @@ def _short_header_line(norm: str) -> bool:
 # A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('TabbyTed'),
 # or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
-_CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")  # 'MarlowesMum', 'PeggyOnTheGreen'
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 _INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$")  # 'K. Osei'
 
@@ -114,7 +114,7 @@ def writer_line(norm: str) -> str | None:
     m = name_and_more(norm)
     if m and (name := who_of(m.group("name"))):
         return name
-    if _CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm):
+    if CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm):
         return norm  # 'PeggyOnTheGreen', 'Wendy O'
     if _ONE_NAME_RE.fullmatch(norm) and looks_like_name(norm) and not (
             NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm) or WHEN_RE.match(norm)):
@@ -152,7 +152,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
     if name is None or CARD_STATUS_RE.match(norm):  # 'Senior Member' is a rank on a card, not a name
         return None
     # A handle of joined words ('MarlowesMum') outranks one capitalised word, which may be a rank ('Regular').
-    return (2 if _ONE_NAME_RE.fullmatch(norm) and not _CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
+    return (2 if _ONE_NAME_RE.fullmatch(norm) and not CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 
 
 # Layout: an edit note naming its editor, on the line under a post's header.

@@ -36,6 +36,7 @@ from pipeline.readers.layout import (
     SCORED_SUBJECT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
+    THREAD_STARTER_RE,
     TITLE_DOMAIN_RE,
     Line,
     article_byline,
@@ -175,6 +176,15 @@ def _lead_in(content: list[Line], h: Header, floor: int) -> tuple[int, int]:
     start = next((j for j in range(top, h.top) if not post_furniture(content[j])), h.top)
     if h.top - 1 >= floor and next_to(content, h.top - 1) and _opens_post(content[h.top - 1].norm, h.who):
         top, start = min(top, h.top - 1), min(start, h.top - 1)  # '@ann', 'A', '#2' over the header
+    # Layout: the writer's card over a post's fields and subject ('GethinCarpentry' / 'Bench Regular' /
+    # 'Posts: 1208' / 'Re: …' / 'Post by GethinCarpentry » …'): the post starts at the card's name.
+    if top < h.top and any(PROFILE_FIELD_RE.match(content[j].norm) for j in range(top, h.top)):
+        for j in range(top - 1, max(floor, top - 3) - 1, -1):
+            if not next_to(content, j):
+                break
+            if content[j].norm.casefold() == h.who.casefold():
+                top = start = j
+                break
     return top, start
 
 
@@ -302,8 +312,9 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         own, posts = _trailing_posts(content, lo, headers, count_at)
     else:
         first_who = headers[0].who.casefold()
-        started = any((m := _STARTED_RE.match(content[j].norm)) and m.group("who").casefold() == first_who
-                      for j in range(max(lo, headers[0].top - 3), headers[0].top))
+        started = any((m := _STARTED_RE.match(content[j].norm) or THREAD_STARTER_RE.match(content[j].norm))
+                      and m.group("who").casefold() == first_who
+                      for j in range(max(lo, headers[0].top - 4), headers[0].top))
         own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None or started)
     posts, between = _before_link_list(content, posts)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
