@@ -708,11 +708,12 @@ _CONTROL_WORD = re.compile(
     r"|[+\-−]?[\d.,]+[kKmM]?"
     r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
 _CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")
-# Layout: a line naming the post a reply answers ('In reply to Ann Lee', 'Replying to @annlee'); the
+# Layout: a line naming the post a reply answers ('In reply to Ann Lee', 'Replying to @annlee', '↩ reply to
+# annlee'); the
 # first name or handle it gives is whom the reply answers.
 _CUED_NAME = r"@?[\w.\-]+(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}"
 REPLY_CUE_RE = re.compile(
-    rf"^(?=.{{0,120}}$)(?:in reply to|replying to|in response to)\s+(?P<name>{_CUED_NAME})"
+    rf"^(?=.{{0,120}}$)(?:↩\s*reply to|in reply to|replying to|in response to)\s+(?P<name>{_CUED_NAME})"
     rf"(?:\s*(?:,|and)\s+{_CUED_NAME})*\s*:?$", _I)
 # Layout: a post's count of the replies printed under it ('Like | Reply · 2 Replies', '1 reply by Ann Lee');
 # a link to replies not shown ('View 3 more replies') is no such count.

@@ -651,7 +651,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
     later = None  # the real title further down, when the line read as the title is not it
     if title_at is not None:
         later = _later_title(content, title_at)
-        if later is None and len(content[title_at].norm.split()) < 4:  # a section label or a site's name
+        published_in = title_at > 0 and content[title_at - 1].norm.casefold() == "published in"
+        if later is None and (len(content[title_at].norm.split()) < 4 or published_in):
+            # a section label or a site's name; a publication's name ('Published in' / 'The Shop Notebook')
             later = _title_over_byline(content, title_at)
             if later is None:
                 later = _title_under_date(content, title_at)

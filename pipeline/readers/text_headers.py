@@ -220,6 +220,8 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
             break
         if norm in SEPARATOR_LINES or norm.casefold() == "follow":
             continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
+        if len(norm) == 1 and norm.isupper():
+            break  # an avatar's letter tops the header ('T' / 'tess_okafor' / 'Tess Okafor' / 'Mar 4')
         budget -= 1
         if credential and first and _credential_line(norm):
             first = False
@@ -239,9 +241,18 @@ _HANDLE_TOKEN_RE = re.compile(r"(?:^|\s)@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})")
 
 
 def _handle_in(content: list[Line], top: int, bottom: int) -> str | None:
-    """The '@handle' printed among a header's lines ('@annlee', 'Ann Lee @annlee · 3h'), or None."""
-    return next((m.group("handle") for j in range(top, bottom + 1)
-                 if (m := _HANDLE_TOKEN_RE.search(content[j].norm))), None)
+    """The '@handle' printed among a header's lines ('@annlee', 'Ann Lee @annlee · 3h'), or None; else a
+    bare handle right over the writer's name, under their avatar's letter ('T' / 'tess_okafor' / 'Tess Okafor')."""
+    at = next((m.group("handle") for j in range(top, bottom + 1)
+               if (m := _HANDLE_TOKEN_RE.search(content[j].norm))), None)
+    if at is None and top >= 2 and next_to(content, top - 1) and next_to(content, top - 2) and (
+            len(content[top - 2].norm) == 1 and content[top - 2].norm.isupper()):
+        bare = _BARE_HANDLE_RE.fullmatch(content[top - 1].norm)
+        at = bare.group(0) if bare else None
+    return at
+
+
+_BARE_HANDLE_RE = re.compile(r"[a-z0-9][\w.\-]{1,29}")
 
 
 def _closing_line(norm: str, when: re.Match[str]) -> bool:

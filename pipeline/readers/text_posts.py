@@ -614,8 +614,12 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
         cues.append(cue)
     # Layout: 'Like | Reply · 2 Replies' under a post with no nesting shown: the next two posts answer it.
     for k, n in tallies.items():
-        for cue in cues[k + 1:k + 1 + n]:
-            if cue.depth is None and cue.under is None:
+        # Replies that name what they answer ('↩ reply to ann') are counted in the tally of the post they
+        # name, wherever they sit; the rest of a tally are the posts right under it.
+        names = {posts[k].who.casefold(), (posts[k].header.handle or "").casefold() if posts[k].header else ""}
+        n -= sum(1 for cue in cues[k + 1:] if cue.reply_to and cue.reply_to.casefold() in names)
+        for cue in cues[k + 1:k + 1 + max(n, 0)]:
+            if cue.depth is None and cue.under is None and cue.reply_to is None:
                 cue.under = k
     return cues
 
