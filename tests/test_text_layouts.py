@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "k", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,17 +295,17 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last three sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
-# fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages) each came harder than
-# the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# The last four sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages; aggregators, forums,
+# newsletters and communities on business operations) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
 # lower bar than the 109 pages before them.
-LATER_SETS = ("g", "p", "s")
+LATER_SETS = ("g", "k", "p", "s")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 133
+    assert len(gold["documents"]) >= 141
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -2487,6 +2487,117 @@ def test_video_cards_with_view_counts_head_no_comment():
     article, comments = _read(VIDEO_CARDS)
     assert [c.author for c in comments] == ["oakandash", "pinepete"]
     assert "Show more" in _all_boilerplate(comments)
+
+
+CARD_OVER_SUBJECT = """The Turners' Bench
+Board index ‹ Workshop ‹ Finishes
+Oil or wax on a walnut bowl?
+Post Reply
+3 posts • Page 1 of 1
+HollyTurner
+Posts: 41
+Joined: Tue Aug 17, 2021 6:02 pm
+Oil or wax on a walnut bowl?
+Quote
+Post by HollyTurner » Mon Mar 4, 2024 9:12 am
+Which finish holds up better on a fruit bowl that gets handled every day?
+Top
+BramLathe
+Bench Regular
+Posts: 1208
+Joined: Wed Feb 03, 2016 8:47 pm
+Re: Oil or wax on a walnut bowl?
+Quote
+Post by BramLathe » Mon Mar 4, 2024 10:03 am
+Oil, and a fresh coat each spring; wax wears off where hands touch it.
+Top
+"""
+
+
+def test_a_forum_card_over_the_subject_starts_the_post_and_joined_words_name_the_poster():
+    article, comments = _read(CARD_OVER_SUBJECT)
+    assert article.author == "HollyTurner"
+    assert [c.author for c in comments] == ["BramLathe"]
+    assert comments[0].source_text[comments[0].start:].startswith("BramLathe")
+
+
+THREAD_STARTER = """Spoke Talk
+Forums
+What's new
+Forums
+Shop Business
+Staff, Pay & Rotas
+Do you pay mechanics by the hour or by the job?
+Thread starter Nina Holm Start date Mar 4, 2024
+Tags
+pay mechanics
+Nina Holm
+Active member
+Joined
+Jun 2, 2021
+Messages
+412
+Mar 4, 2024 #1
+We pay by the hour now and the fast mechanics feel short-changed.
+Like · Reply · Report
+Carl Dunne
+Member
+Joined
+Mar 14, 2019
+Messages
+90
+Mar 4, 2024 #2
+By the job, with a floor for slow days; it kept our best mechanic.
+Like · Reply · Report
+"""
+
+
+def test_the_thread_starter_notice_names_the_opening_post_and_marks_the_title():
+    article, comments = _read(THREAD_STARTER)
+    assert (article.title, article.author) == ("Do you pay mechanics by the hour or by the job?", "Nina Holm")
+    assert [c.author for c in comments] == ["Carl Dunne"]
+
+
+DISCOURSE_CUES = """Yard Forum
+Log In
+Which label printer survives a busy dispatch desk?
+Shop Floor
+labels
+A
+ada_moss
+Ada Moss
+Mar 4
+Our label printer jams twice a day once the Christmas rush starts. What do you use?
+Reply
+B
+ben.k
+Ben Keller
+Mar 4
+A thermal printer with a roll holder behind it; fan-fold labels jam far less.
+2 Replies
+Reply
+C
+cora_l
+Cora Lund
+Mar 5
+We went the same way and never looked back.
+Reply
+A
+ada_moss
+Ada Moss
+↩ reply to ben.k
+Mar 5
+Ben, which holder do you use?
+Reply
+"""
+
+
+def test_avatar_letters_top_headers_and_reply_arrows_name_handles():
+    # Ben's two replies: Ada's, which names him, and the post right under his.
+    article, comments = _read(DISCOURSE_CUES)
+    assert article.author == "Ada Moss"
+    assert [c.author for c in comments] == ["Ben Keller", "Cora Lund", "Ada Moss"]
+    assert [c.parent_key for c in comments] == [article.key, comments[0].key, comments[0].key]
 
 
 POSTBIT = """The Bench
