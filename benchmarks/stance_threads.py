@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = "debate-threads"
-GOLD = Path("corpora") / "annotations" / "debate_threads.csv"
+# Page corpora on this debate and their sentence gold: the evaluation set, and a development set written
+# apart from it for choices made on whole pages (the neutral label's prior, say).
+SETS = {
+    "debate-threads": (Path("corpora") / "annotations" / "debate_threads.csv",
+                       "an evaluation set never trained or tuned on"),
+    "debate-dev": (Path("corpora") / "annotations" / "debate_dev.csv",
+                   "a development set for choices made on whole pages, never trained on"),
+}
 
 
 def claim_scores(sentences, gold) -> dict[str, Any]:
@@ -35,22 +42,23 @@ def claim_scores(sentences, gold) -> dict[str, Any]:
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def thread_scores(p, root: Path) -> dict[str, Any]:
-    """Claims, stance and comments found on the debate threads with the models under `root`/models."""
+def thread_scores(p, root: Path, corpus: str = CORPUS) -> dict[str, Any]:
+    """Claims, stance and comments found on a page corpus of SETS with the models under `root`/models."""
     import pandas as pd
 
     from benchmarks.stance_off_debate import read_in_scratch
     from pipeline.evaluate import score_seed_stance
 
-    gold = pd.read_csv(root / GOLD)
-    frames = read_in_scratch(p, root, CORPUS)
+    gold_path, role = SETS[corpus]
+    gold = pd.read_csv(root / gold_path)
+    frames = read_in_scratch(p, root, corpus)
     sentences = frames["sentences"].merge(frames["stances"], on="sentence_id", how="left")
     documents = frames["documents"]
     articles = documents[documents["kind"] == "article"]
     comments = documents[documents["kind"] == "comment"].groupby("source").size()
     stance = score_seed_stance(sentences, gold)
     stance["evaluation"] = "the pipeline's claims that match a gold claim; no model saw these pages"
-    return {"corpus": CORPUS, "pages": int(articles["source"].nunique()),
+    return {"corpus": corpus, "role": role, "pages": int(articles["source"].nunique()),
             "comments_found": {s: int(comments.get(s, 0)) for s in sorted(articles["source"])},
             "claims": claim_scores(sentences, gold), "stance": stance}
 
@@ -60,8 +68,8 @@ def threads_markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Claims and stance on debate threads",
         "",
-        f"`argmap-bench quality stance-threads`: the {result['pages']} pages of `corpora/{result['corpus']}/` "
-        "(full-page copies of threads on this debate, an evaluation set never trained or tuned on), read by "
+        f"`argmap-bench quality stance-threads --corpus {result['corpus']}`: the {result['pages']} pages of "
+        f"`corpora/{result['corpus']}/` (full-page copies of pages on this debate, {result['role']}), read by "
         "ingest, sentences and stance with the shipped models.",
         "",
         f"- Claims: F1 {c['f1']:.3f} (precision {c['precision']:.3f}, recall {c['recall']:.3f}) over "

@@ -29,3 +29,27 @@ def test_thread_scores_read_every_debate_thread_and_write_nothing_in_the_project
     assert result["claims"]["matched"] > 0.8 * result["claims"]["gold_sentences"]
     assert result["stance"]["all"]["n"] == result["stance"]["matched_claims"] > 0
     assert "| all |" in threads_markdown(result)
+
+
+@pytest.mark.parametrize("corpus", ["debate-threads", "debate-dev"])
+def test_every_gold_sentence_of_the_page_sets_is_on_its_line(corpus):
+    from benchmarks.stance_threads import SETS
+
+    gold = pd.read_csv(ROOT / SETS[corpus][0])
+    assert set(gold["stance"]) == {"pro-sales", "pro-marketing", "pro-strategy", "neutral"}
+    assert set(gold["confidence"]) <= {"high", "low"} and set(gold["is_claim"]) <= {0, 1}
+    assert (gold.loc[gold["is_claim"] == 0, "stance"] == "neutral").all()
+    for doc, rows in gold.groupby("doc"):
+        lines = (ROOT / "corpora" / corpus / doc).read_text(encoding="utf-8").split("\n")
+        assert all(r.sentence in lines[r.line - 1] for r in rows.itertuples()), doc
+
+
+def test_stance_threads_names_the_page_sets_it_knows():
+    from typer.testing import CliRunner
+
+    from benchmarks.cli import app
+
+    result = CliRunner().invoke(app, ["--params", str(ROOT / "params.yaml"), "quality", "stance-threads",
+                                      "--corpus", "seed-blogs"])
+    assert result.exit_code != 0
+    assert "--corpus must be one of debate-threads, debate-dev" in result.output
