@@ -66,8 +66,10 @@ EMBEDDER_RUN = (*EMBEDDER, "embed.backend")
 
 # The debate-set files the pair model and the claim detector train on (params train_stance.debate,
 # train_claims.debate; tests/test_registry.py checks that every file params names is a dep). The
-# n-gram layer reads more of the folder: a file written for it alone does not retrain the pair model.
+# n-gram layer reads more of the folder, the claim detector one more file: a file written for either
+# alone does not retrain the pair model.
 PAIR_MODEL_DEBATE = tuple(f"corpora/training/debate/train_{k}.csv" for k in "abcdefghijl")
+CLAIMS_ONLY_DEBATE = ("corpora/training/debate/train_p.csv",)
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -88,7 +90,7 @@ STAGES: tuple[Stage, ...] = (
         "train_claims",
         params=("base", "ingest", "sentences", "stance.labels", *EMBEDDER, "train_claims"),
         inputs=(paths.ENCODER_MODEL, "corpora/annotations", "corpora/seed-blogs", *PAIR_MODEL_DEBATE,
-                "corpora/training/passages", "corpora/evaluation/debate_held_out.csv",
+                *CLAIMS_ONLY_DEBATE, "corpora/training/passages", "corpora/evaluation/debate_held_out.csv",
                 "corpora/evaluation/debate_held_out_b.csv", "corpora/evaluation/passages_held_out.csv"),
         outs=(shipped(paths.CLAIM_MODEL),),
         metrics=(metric(paths.TRAIN_CLAIMS_METRICS),),
