@@ -709,8 +709,7 @@ _CONTROL_WORD = re.compile(
     r"|\(\d+\)|\[[–+\-]\]|\+)$", _I)
 _CONTROL_SPLIT = re.compile(r"\s*[·•∙|]\s*|\s+")
 # Layout: a line naming the post a reply answers ('In reply to Ann Lee', 'Replying to @annlee', '↩ reply to
-# annlee'); the
-# first name or handle it gives is whom the reply answers.
+# annlee'); the first name or handle it gives is whom the reply answers.
 _CUED_NAME = r"@?[\w.\-]+(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}"
 REPLY_CUE_RE = re.compile(
     rf"^(?=.{{0,120}}$)(?:↩\s*reply to|in reply to|replying to|in response to)\s+(?P<name>{_CUED_NAME})"

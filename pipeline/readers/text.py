@@ -505,8 +505,9 @@ def _title_shape(norm: str) -> bool:
 
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
-# Layout: a browser tab's title over the page: the title, then the community or site ('… : OnlineShopOwners').
+# A handle alone on its line, under a post's date and over its title ('kiln_and_clay').
 _HANDLE_ALONE_RE = re.compile(r"^(?:u/)?(?P<handle>[a-z0-9][\w.\-]{2,29})$")
+# Layout: a browser tab's title over the page: the title, then the community or site ('… : OnlineShopOwners').
 _TAB_TITLE_RE = re.compile(r"^(?P<title>\S.{8,300}?)\s+[:|–—-]\s+[\w.\- ]{2,40}$")
 # Layout: an article's cover image named after it ('Cover image for <title>'), over the byline and the title.
 _COVER_RE = re.compile(r"^cover image for\s+(?P<title>\S.{3,300})$", re.I)

@@ -220,7 +220,7 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
             break
         if norm in SEPARATOR_LINES or norm.casefold() == "follow":
             continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
-        if len(norm) == 1 and norm.isupper():
+        if avatar_letter(norm):
             break  # an avatar's letter tops the header ('T' / 'tess_okafor' / 'Tess Okafor' / 'Mar 4')
         budget -= 1
         if credential and first and _credential_line(norm):
@@ -237,6 +237,11 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
     return (best[2], best[3]) if best else None
 
 
+def avatar_letter(norm: str) -> bool:
+    """Layout: a writer's avatar copied as the capital letter it shows ('T' over 'tess_okafor')."""
+    return len(norm) == 1 and norm.isupper()
+
+
 _HANDLE_TOKEN_RE = re.compile(r"(?:^|\s)@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})")
 
 
@@ -246,7 +251,7 @@ def _handle_in(content: list[Line], top: int, bottom: int) -> str | None:
     at = next((m.group("handle") for j in range(top, bottom + 1)
                if (m := _HANDLE_TOKEN_RE.search(content[j].norm))), None)
     if at is None and top >= 2 and next_to(content, top - 1) and next_to(content, top - 2) and (
-            len(content[top - 2].norm) == 1 and content[top - 2].norm.isupper()):
+            avatar_letter(content[top - 2].norm)):
         bare = _BARE_HANDLE_RE.fullmatch(content[top - 1].norm)
         at = bare.group(0) if bare else None
     return at

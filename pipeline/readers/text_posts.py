@@ -58,6 +58,7 @@ from pipeline.readers.text_blocks import (
 from pipeline.readers.text_headers import (
     SEPARATOR_LINES,
     Header,
+    avatar_letter,
     find_headers,
     next_to,
     post_furniture,
@@ -203,7 +204,7 @@ def _opens_post(norm: str, who: str) -> bool:
     """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
     initial of their name, 'Profile photo for Ann Lee') or the post's number ('#2')."""
     avatar = norm.casefold() in {f"@{who}".casefold(), f"profile photo for {who}".casefold()} or (
-        len(norm) == 1 and norm.isupper() and who[:1].upper() == norm)
+        avatar_letter(norm) and who[:1].upper() == norm)
     return avatar or re.fullmatch(r"#\d{1,6}", norm) is not None
 
 
@@ -356,8 +357,9 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Po
     if at is None:
         return posts, []
     before = [p for p in posts if p.start < at]
+    starts = {p.start for p in posts}
     end = next((j for j in range(at + 1, len(content)) if content[j].index - content[j - 1].index > 1
-                or any(p.start == j for p in posts)), len(content))
+                or j in starts), len(content))
     after = [p for p in posts if p.start >= end]
     if not after or not any(_GOES_ON_RE.match(content[j].norm) for j in range(at, end)):
         return before, []
@@ -550,8 +552,10 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     layouts = Counter(p.header.shape[0::3] for p in posts if p.header)
     usual = layouts.most_common(1)[0][0] if layouts else None
     tallies: dict[int, int] = {}  # post -> the replies its controls say are printed under it
-    leveled = any(NESTING_LEVEL_RE.match(content[j].norm) for p in posts if p.header
-                  for j in range(max(p.start - 3, 0), p.header.top))
+    # 'level N' printed over each post's header; a post without one, among posts with one, is at the top level
+    shown = [next((int(m.group("n")) for j in range(max(p.start - 3, 0), p.header.top)
+                   if (m := NESTING_LEVEL_RE.match(content[j].norm))), None) if p.header else None for p in posts]
+    leveled = any(level is not None for level in shown)
     # Layout: a 'Replies' line under a post: the posts after it answer it, up to the one under which
     # the group's 'Reply' button closes it.
     group: int | None = None
@@ -585,11 +589,10 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
         if header is not None:
             cue.to, cue.handle = header.to, header.handle
             cue.parent_link = header.parent_link or cue.under is None and parent_line
-            level = next((int(m.group("n")) for j in range(max(post.start - 3, 0), header.top)
-                          if (m := NESTING_LEVEL_RE.match(content[j].norm))), None)
+            level = shown[k]
             if level is None and len(ranked) > 1:
                 level = ranked.index(indents[header.top]) + 1
-            cue.depth = 1 if level is None and leveled else level  # no level shown among levels: the top one
+            cue.depth = 1 if level is None and leveled else level
             if common and header.shape != common and shapes[header.shape] < shapes[common] and (
                     header.shape[0] != common[0] or (common[1] and not header.shape[1])):
                 # Layout: a rarer header (a comment under an answer: 'Name · 1y' among 'Name · Answered 2y')
