@@ -155,6 +155,8 @@ class Stance(_Section):
     neutral_label: str
     ngrams: bool  # add the n-gram layer (models/ngrams) to the pair model's reading of a claim's own words
     context: bool  # read each claim beside its neighbours and heading (models/context), or alone
+    # the share of an "X, not Y" sentence's reading taken from its affirmed part alone (pipeline/contrast.py)
+    affirmed_weight: float = Field(ge=0, le=1)
 
     @model_validator(mode="after")
     def _neutral_is_a_label(self) -> Stance:

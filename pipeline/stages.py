@@ -109,7 +109,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_ngrams",
         params=("train_ngrams", "train_stance.calibration_share", "stance.labels", "stance.neutral_label",
-                "embed.batch_size", "embed.backend"),
+                "stance.affirmed_weight", "embed.batch_size", "embed.backend"),
         inputs=("corpora/training/debate", "corpora/evaluation/debate_held_out.csv",
                 "corpora/evaluation/debate_held_out_b.csv", "corpora/evaluation/passages_held_out.csv",
                 paths.STANCE_MODEL),
@@ -118,8 +118,8 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "train_context",
-        params=("train_context", "stance.ngrams", "stance.labels", "stance.neutral_label", "embed.batch_size",
-                "embed.backend"),
+        params=("train_context", "stance.ngrams", "stance.labels", "stance.neutral_label", "stance.affirmed_weight",
+                "embed.batch_size", "embed.backend"),
         inputs=("corpora/training/passages", "corpora/evaluation/passages_held_out.csv", paths.STANCE_MODEL,
                 paths.NGRAM_MODEL),
         outs=(shipped(paths.CONTEXT_MODEL),),

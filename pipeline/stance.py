@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.contrast import affirmed_part
 from pipeline.errors import AnnotationError
 
 RELATIONS = ("for", "against", "neither")
@@ -339,15 +340,24 @@ def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
 
 
 def read_own_words(texts: list[str], *, model: StanceModel, embedder, positions: np.ndarray, labels: LabelSpace,
-                   ngrams=None) -> np.ndarray:
+                   ngrams=None, affirmed_weight: float = 0.0) -> np.ndarray:
     """(n, labels) what each text's own words say: the pair model's label probabilities, with the
-    n-gram layer's (pipeline.stance_ngrams.NgramLayer) added when one is given."""
+    n-gram layer's (pipeline.stance_ngrams.NgramLayer) added when one is given. A text that sets
+    what it argues against what it rejects is read by the pair model as `affirmed_weight` of its
+    affirmed part (pipeline.contrast.affirmed_part) and the rest of the whole text."""
     own = model.predict_proba(encode_texts(embedder, texts), positions, labels)
+    if affirmed_weight > 0:
+        parts = {i: part for i, part in enumerate(map(affirmed_part, texts)) if part}
+        if parts:
+            rows = list(parts)
+            read = model.predict_proba(encode_texts(embedder, list(parts.values())), positions, labels)
+            own[rows] = (1 - affirmed_weight) * own[rows] + affirmed_weight * read
     return own if ngrams is None else ngrams.apply(own, texts, labels)
 
 
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
-                positions: np.ndarray | None = None, ngrams=None, context=None) -> pd.DataFrame:
+                positions: np.ndarray | None = None, ngrams=None, context=None,
+                affirmed_weight: float = 0.0) -> pd.DataFrame:
     """One row per claim: stance label, its probability, every label's probability (JSON) and the
     label its own words give (`stance_own`).
 
@@ -359,7 +369,7 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     says to the pair model's reading of it, when it was trained for this label set. `context`
     (pipeline.stance_context.ContextLayer) adds the pull of each claim's neighbours and heading,
     read alone too; without it, or when it was fitted for another label set, a claim's own words
-    alone decide.
+    alone decide. `affirmed_weight` is read_own_words'.
     """
     columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
     order, index, claim_rows, read = rows_to_read(sentences, labels, context)
@@ -370,7 +380,8 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     texts = claim_texts(sentences)
     own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
     own[read] = read_own_words([texts[i] for i in order[read]], model=model, embedder=embedder,
-                               positions=positions, labels=labels, ngrams=ngrams)
+                               positions=positions, labels=labels, ngrams=ngrams,
+                               affirmed_weight=affirmed_weight)
     words = None if index is None else context.word_counts([texts[i] for i in order])
     probs = own if index is None else context.apply(own, index, words, labels)
     own, probs = own[claim_rows], probs[claim_rows]

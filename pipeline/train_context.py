@@ -29,10 +29,12 @@ def passage_neighbours(passages: pd.DataFrame) -> np.ndarray:
 
 
 def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedder, labels: LabelSpace,
-                      positions: np.ndarray, cfg, ngrams=None) -> tuple[ContextLayer, dict[str, Any]]:
+                      positions: np.ndarray, cfg, ngrams=None,
+                      affirmed_weight: float = 0.0) -> tuple[ContextLayer, dict[str, Any]]:
     """Fit the layer on `train` passages (its L2 penalty chosen by folds of whole passages) and
     score `held` passages with and without it. Each sentence is read alone as the stance stage reads
-    it: by the pair model, with the n-gram layer when one is given. Returns the layer (with its
+    it: by the pair model (with `affirmed_weight`, read_own_words'), with the n-gram layer when one
+    is given. Returns the layer (with its
     card) and the metrics."""
     from pipeline.stance import claim_texts, read_own_words
 
@@ -40,7 +42,7 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
         """Each sentence's own label probabilities and word count, as the stance stage reads it."""
         texts = claim_texts(frame)
         return (read_own_words(texts, model=model, embedder=embedder, positions=positions, labels=labels,
-                               ngrams=ngrams), word_counts(texts))
+                               ngrams=ngrams, affirmed_weight=affirmed_weight), word_counts(texts))
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
@@ -67,6 +69,7 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
         "training_data": {"passages": len(set(groups)), "rows": len(train),
                           "files": sorted(set(train["file"]))},
         "own_words_read_by": "the pair model and the n-gram layer" if ngrams is not None else "the pair model",
+        "affirmed_weight": affirmed_weight,
         "never_trained_on": ["held-out passages", "debate set", "seed annotations"],
         "l2": l2,
         "metrics": metrics,
@@ -118,7 +121,8 @@ def run_train_context(params, *, embedder=None, model_dir: str | Path | None = N
     embedder = embedder or CachedEmbedder(str(StanceModel.encoder_path(paths.STANCE_MODEL)), None,
                                           params.embed.batch_size, open_store(), backend=params.embed.backend)
     layer, metrics = fit_context_model(train, held, model=model, embedder=embedder, labels=labels,
-                                       positions=position_vectors(labels, embedder), cfg=cfg, ngrams=ngrams)
+                                       positions=position_vectors(labels, embedder), cfg=cfg, ngrams=ngrams,
+                                       affirmed_weight=params.stance.affirmed_weight)
     with atomic_dir(model_dir or paths.CONTEXT_MODEL) as tmp:  # no half-written model on interruption
         layer.save(tmp)
     write_json(metrics_path, metrics)

@@ -25,9 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 def fit_ngram_model(debate: pd.DataFrame, calib: np.ndarray, scored: dict[str, pd.DataFrame], *, read_pair,
-                    labels: LabelSpace, cfg) -> tuple[NgramLayer, dict[str, Any]]:
+                    labels: LabelSpace, cfg, affirmed_weight: float = 0.0) -> tuple[NgramLayer, dict[str, Any]]:
     """Fit the layer on `debate[~calib]`, its weight on `debate[calib]` read by the pair model
-    (`read_pair(texts)` -> label probabilities), and score each frame of `scored` both ways."""
+    (`read_pair(texts)` -> label probabilities, read with `affirmed_weight`: read_own_words), and
+    score each frame of `scored` both ways."""
 
     def label_index(frame: pd.DataFrame) -> np.ndarray:
         return labels.index(frame["stance"], frame["file"] + ":" + frame["line"].astype(str))
@@ -56,6 +57,7 @@ def fit_ngram_model(debate: pd.DataFrame, calib: np.ndarray, scored: dict[str, p
                           "files": sorted(set(debate["file"]))},
         "never_trained_on": sorted(scored),
         "hyperparameters": cfg.model_dump(),
+        "pair_reading_affirmed_weight": affirmed_weight,
         "metrics": metrics,
     }
     return layer, metrics
@@ -99,10 +101,12 @@ def run_train_ngrams(params, *, embedder=None, model_dir: str | Path | None = No
     positions = position_vectors(labels, embedder)
 
     def read_pair(texts: list[str]) -> np.ndarray:
-        return read_own_words(texts, model=model, embedder=embedder, positions=positions, labels=labels)
+        return read_own_words(texts, model=model, embedder=embedder, positions=positions, labels=labels,
+                              affirmed_weight=params.stance.affirmed_weight)
 
     calib = calibration_mask(debate, params.train_stance.calibration_share)
-    layer, metrics = fit_ngram_model(debate, calib, scored, read_pair=read_pair, labels=labels, cfg=cfg)
+    layer, metrics = fit_ngram_model(debate, calib, scored, read_pair=read_pair, labels=labels, cfg=cfg,
+                                     affirmed_weight=params.stance.affirmed_weight)
     with atomic_dir(model_dir or paths.NGRAM_MODEL) as tmp:  # no half-written model on interruption
         layer.save(tmp)
     write_json(metrics_path, metrics)

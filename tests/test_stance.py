@@ -77,6 +77,7 @@ def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder)
         "neutral_label": "none",
         "ngrams": True,
         "context": True,
+        "affirmed_weight": 0.5,
     }
     other = parse_params(raw_params)
     model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)

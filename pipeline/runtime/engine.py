@@ -250,6 +250,7 @@ def embed_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame
 
 
 def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFrame:
+    from pipeline.contrast import affirmed_part
     from pipeline.stance import LabelSpace, StanceModel, claim_texts, position_vectors, rows_to_read, tag_stances
 
     store = open_store(ctx.cache_path)
@@ -280,13 +281,16 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         order, _, _, read = rows_to_read(sentences, labels, context)
         read_texts = claim_texts(sentences.iloc[order[read]])
         embedder.encode(read_texts)  # every vector at once (batched, cached)
+        if p.stance.affirmed_weight > 0:
+            embedder.encode([part for part in map(affirmed_part, read_texts) if part])
         if ngrams is not None and ngrams.fits(labels):
             ngrams = ngrams.knowing(read_texts)  # every n-gram row at once too
         positions = position_vectors(labels, embedder)
         # One call per unit: the head's matrix products then have the same shapes whichever units a
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
         outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
-                            positions=positions, ngrams=ngrams, context=context).assign(**{UNIT: unit})
+                            positions=positions, ngrams=ngrams, context=context,
+                            affirmed_weight=p.stance.affirmed_weight).assign(**{UNIT: unit})
                 for unit, group in sentences.groupby(UNIT, sort=False)]
     if not outs:
         return tag_stances(sentences.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
