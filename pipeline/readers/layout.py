@@ -555,7 +555,8 @@ WHEN_RE = re.compile(rf"(?<![\w/])(?<!\d[.,])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_C
 _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "replied", "wrote", "said",
                  "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
-BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator)$", _I)
+BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator"
+                      r"|(?:[\w&.'’\-]+\s+){1,3}team|(?:team|staff) member)$", _I)  # 'BenchBook Team': a vendor's staff
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|guest|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
@@ -675,6 +676,8 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     head = re.sub(r"\s+(?:(?:commented|replied|posted|wrote|said|answered|asked)(?:\s+on)?|on|at)$", "", head, flags=_I)
     if not head or head.lower() in _HEADER_WORDS:
         return None, words_
+    if head.lower() in DELETED_WRITERS:
+        return head.lower(), words_  # '[–] [deleted] 9 points 2 days ago': a post whose writer is gone
     if (writer := who_of(head)) is not None:
         return writer, words_
     if "by" in words_.split() and CAMEL_HANDLE_RE.fullmatch(head):
@@ -689,6 +692,8 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     return (flair.group("handle") if flair else None), words_
 
 
+# What an aggregator prints for a writer whose account or post is gone: the post has no writer.
+DELETED_WRITERS = {"[deleted]", "[removed]"}
 # A handle of capitalised words run together ('MarlowesMum', 'PeggyOnTheGreen', 'OwainPritchard').
 CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")
 # Layout: a forum's notice under a thread's title naming who started it ('Thread starter Ann Lee · Start date
@@ -735,7 +740,7 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|type your email\.*|your email(?: address)?|improve this (?:answer|question|post))$", _I)),
     ("reshare note", re.compile(r"\b(?:restacked|reposted|retweeted|shared) this$", _I)),
     ("reaction note", re.compile(r"^(?:(?:liked|loved|upvoted|recommended|restacked|reposted) by\s.{1,60}"
-                                 r"|all reactions:?"
+                                 r"|all reactions:?|\S.{0,80}?\s(?:liked|loved|upvoted) this\.?"
                                  rf"|(?:(?-i:{_PERSON})|[\w.\-]{{2,30}})\s+and [\d,.]+[kKmM]? others?)$", _I)),
     ("reply tally", re.compile(r"^\d{1,3}\s+repl(?:y|ies)\s+by\s[^.!?]{1,60}$", _I)),
     ("reply cue", REPLY_CUE_RE),
@@ -765,6 +770,10 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$",
                                    _I)),
     ("rule line", re.compile(r"^[\W_]+$")),
+    # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
+    # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
+    ("time between posts", re.compile(r"^(?:\d+|a|an)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+later$", _I)),
+    ("post scrubber", re.compile(r"^(?:original post|now)$", _I)),
 ]
 
 
@@ -791,12 +800,14 @@ SIGNUP_CUE_RE = re.compile(r"\b(?:subscribe|unsubscribe|your email|e-?mail addre
 # 'Originally Posted by X', 'Quote from: X on <date>', 'brewsy_dee:' over a quoted line).
 QUOTE_ATTRIBUTION_RE = re.compile(
     r"^(?:on\s.{3,90}?,\s*)?(?P<name>[^,:]{2,60}?)\s+(?:wrote|said)\s*:?(?:\s*[↑^].*)?$"
-    r"|^(?:originally posted by|quote from:)\s+(?P<poster>\S.{0,59}?)(?:\s+on\s+\S.{3,60})?$"
+    r"|^(?:originally posted by|quote from:?)\s+(?P<poster>\S.{0,59}?)(?:\s+on\s+\S.{3,60})?$"
     r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
 # Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
 POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+(?:posts?|messages?)\b", _I)
 # Layout: a forum's count of a thread's posts over them ('Results 1 to 6 of 6'); it includes the opening post.
 RESULTS_COUNT_RE = re.compile(r"^results\s+\d+\s+to\s+\d+\s+of\s+(?P<n>\d+)$", _I)
+# Layout: a forum's scrubber beside the thread ('1 of 7 posts'); it counts the opening post too.
+SCRUBBER_COUNT_RE = re.compile(r"^\d+\s+of\s+(?P<n>\d+)\s+posts$", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').
 EDIT_NOTE_RE = re.compile(r"^(?:last\s+)?(?:edited|updated|modified)(?:\s+by\s+\S{1,40})?(?:\s+on)?\s*$", _I)
 # Layout: a writer's name followed by an address or a badge ('Ilse Brandt ilse at example.org',

@@ -217,7 +217,9 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
 _COOKIE_BANNER_RE = re.compile(r"^(?=.{0,400}$)(?:this (?:site|website) uses|we use|we and our partners use) cookies\b",
                                re.I)
 _CONSENT_BUTTON_RE = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all| non-essential)?(?: cookies)?"
-                                r"|manage (?:preferences|cookies|settings)|cookie settings|allow all)$", re.I)
+                                r"|manage (?:preferences|cookies|settings)|cookie settings|allow all"
+                                r"|(?:ok,? )?got it!?|i agree|agree and close"
+                                r"|(?:privacy (?:&|and) )?cookie (?:details|policy|preferences))$", re.I)
 
 
 def _cookie_line(norm: str) -> bool:
@@ -294,12 +296,14 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
     menu_items = menu_above
     k = first
     limit = min(len(content), first + _HEAD_LINES)
+    # Layout: a post's tags over its title repeat items of the site's menu above ('Bug Reports').
+    above = {ln.norm.casefold() for ln in content[:first] if len(ln.norm.split()) <= _TAG_WORDS}
     while k < limit:
         line = content[k]
         norm = line.norm
         menu_next = k + 1 < limit and content[k + 1].index == line.index + 1 and bool(
             NAV_ITEM_RE.match(content[k + 1].norm) or site_furniture_reason(content[k + 1]))
-        if NAV_ITEM_RE.match(norm) or site_furniture_reason(line) or _cookie_line(norm):
+        if NAV_ITEM_RE.match(norm) or site_furniture_reason(line) or _cookie_line(norm) or norm.casefold() in above:
             menu_items += 1
         elif menu_next and len(norm.split()) <= 8 and is_single_sentence(norm):
             pass  # a site's name over its menu ('The Garden Letter' / 'Subscribe' / 'Sign in')
@@ -338,6 +342,9 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
         after += 1
     return None, start, [Block("boilerplate", ln.start, ln.end, "site menu above the post")
                          for ln in content[first:start]]
+
+
+_TAG_WORDS = 4  # a tag is a short label: a longer line that repeats one above may be the title itself
 
 
 def _header_follows(content: list[Line], k: int) -> bool:
@@ -448,6 +455,28 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
 # Layout: a writer's avatar printed as a line over their name ('Profile photo for Ann Lee').
 _AVATAR_RE = re.compile(r"^profile (?:photo|picture) (?:for|of)\s+\S", re.I)
 _BYLINE_REACH = 10  # a byline under the title is looked for this far below the line read as the title
+
+
+_SUBMISSION_REACH = 30  # a link aggregator's post is looked for this far below its community's name, past a sidebar
+
+
+def _title_over_submission(content: list[Line], title_at: int) -> int | None:
+    """The title over an aggregator post's submission line, its flair perhaps between ('Sharing an office
+    …' / 'Question' / 'submitted 3 days ago by quillandcrate'), below the line read as the title (the
+    community's name, 'ShopOwners comments'), or None."""
+    for k in range(title_at + 2, min(title_at + _SUBMISSION_REACH, len(content))):
+        if not (_SUBMITTED_RE.match(content[k].norm) and handle_byline(content[k].norm)):
+            continue
+        for j in (k - 1, k - 2):
+            if j > title_at and _title_shape(content[j].norm) and not content[j].norm.endswith(".") and all(
+                    next_to(content, q) and len(content[q + 1].norm.split()) <= 3
+                    and not post_furniture_reason(content[q + 1].norm) for q in range(j, k - 1)):
+                return j
+        return None
+    return None
+
+
+_SUBMITTED_RE = re.compile(r"^(?:submitted|posted)\b", re.I)
 
 
 def _title_over_byline(content: list[Line], title_at: int) -> int | None:
@@ -655,7 +684,9 @@ def read_text_page(text: str, source: str) -> ReadResult:
         published_in = title_at > 0 and content[title_at - 1].norm.casefold() == "published in"
         if later is None and (len(content[title_at].norm.split()) < 4 or published_in):
             # a section label or a site's name; a publication's name ('Published in' / 'The Shop Notebook')
-            later = _title_over_byline(content, title_at)
+            later = _title_over_submission(content, title_at)
+            if later is None:
+                later = _title_over_byline(content, title_at)
             if later is None:
                 later = _title_under_date(content, title_at)
     sure_title = later is not None  # found so, a headline may end with a full stop

@@ -149,8 +149,8 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
             and len(norm.split()) <= 5 and _short_header_line(norm) and not post_furniture(content[j])):
         return 0, norm
     name = writer_line(norm)
-    if name is None or CARD_STATUS_RE.match(norm):  # 'Senior Member' is a rank on a card, not a name
-        return None
+    if name is None or CARD_STATUS_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm):
+        return None  # a rank or a badge on a card ('Senior Member', 'BenchBook Team'), a scrubber's 'Original Post
     # A handle of joined words ('MarlowesMum') outranks one capitalised word, which may be a rank ('Regular').
     return (2 if _ONE_NAME_RE.fullmatch(norm) and not CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 
@@ -395,6 +395,9 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
     elif who is None and bare and (card := _card_under(content, i)):
         bottom, who, where = *card, "over a card"  # 'Old 03-09-2024, 04:12 PM' / 'ann_lee' / 'Posts: 38'
+    elif who is None and bare and i - 1 >= lo and next_to(content, i - 1) and (
+            pair := _spaced_names(content[i - 1].text)):
+        (who, to), top, where = pair, i - 1, "above"  # 'Kit Marchbank Mod  Aoife Garrihy' / '• 2 years ago'
     elif who is None:
         over = _writer_over(content, i, lo, credential=bare or (
             bool(words_) and not _WORDS_RE.sub("", before + after).strip(" ·•|,")))
@@ -446,15 +449,21 @@ def _spaced_reply(raw: str) -> tuple[str, str] | None:
     the arrow between ('Rufus Tennant  Aoife Garrihy • 2 years ago', 'Kit Marchbank Mod  Aoife Garrihy
     • 2 years ago'): (writer, whom they answer), or None."""
     when = WHEN_RE.search(raw)
-    if when is None or "  " not in raw[: when.start()].strip():
+    return None if when is None else _spaced_names(raw[: when.start()])
+
+
+def _spaced_names(raw: str) -> tuple[str, str] | None:
+    """(writer, whom they answer) of a header's names printed apart by a gap of spaces, where the copy
+    dropped the arrow between ('Kit Marchbank Mod  Aoife Garrihy'), or None."""
+    if not re.search(r"\S(?: {2,}|\t)\S", raw.strip()):
         return None
-    parts = [p for p in (q.strip(" ·•|") for q in re.split(r"\s{2,}|\t", raw[: when.start()].strip())) if p]
+    parts = [p for p in (q.strip(" ·•|") for q in re.split(r"\s{2,}|\t", raw.strip())) if p]
     if len(parts) != 2:
         return None
     words = parts[0].split()
     if len(words) > 1 and BADGE_RE.match(words[-1]):
         words = words[:-1]  # 'Mod', 'Author'
-    who, to = who_of(" ".join(words)), who_of(parts[1])
+    who, to = (who_of(part) or writer_line(part) for part in (" ".join(words), parts[1]))
     return (who, to) if who and to else None
 
 

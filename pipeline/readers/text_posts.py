@@ -23,6 +23,7 @@ from pipeline.readers.layout import (
     CARD_STATUS_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
+    DELETED_WRITERS,
     EDIT_NOTE_RE,
     LINK_LIST_HEADER_RE,
     NESTING_LEVEL_RE,
@@ -34,6 +35,7 @@ from pipeline.readers.layout import (
     REPLY_TALLY_RE,
     RESULTS_COUNT_RE,
     SCORED_SUBJECT_RE,
+    SCRUBBER_COUNT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
     THREAD_STARTER_RE,
@@ -80,8 +82,9 @@ def _count_among_controls(norm: str) -> int | None:
 
 
 def _post_count(norm: str) -> re.Match[str] | None:
-    """A count of a thread's posts that includes the opening post ('6 posts', 'Results 1 to 6 of 6')."""
-    return POST_COUNT_RE.match(norm) or RESULTS_COUNT_RE.match(norm)
+    """A count of a thread's posts that includes the opening post ('6 posts', 'Results 1 to 6 of 6', '1 of 7
+    posts')."""
+    return POST_COUNT_RE.match(norm) or RESULTS_COUNT_RE.match(norm) or SCRUBBER_COUNT_RE.match(norm)
 
 
 def _in_card(content: list[Line], i: int) -> bool:
@@ -92,16 +95,19 @@ def _in_card(content: list[Line], i: int) -> bool:
         and (PROFILE_FIELD_RE.match(content[j].norm) or CARD_STATUS_RE.match(content[j].norm)) for j in (i - 1, i + 1))
 
 
-def _count_line(content: list[Line], lo: int) -> tuple[int | None, int | None]:
+def _count_line(content: list[Line], lo: int, tallies_from: int | None = None) -> tuple[int | None, int | None]:
     """(index of the first comment-count line after the title, the count it states) or (None, None).
 
     '27 Comments', 'Responses (3)', '5 Replies', '3 Answers', '4 thoughts on “…”', '6 posts',
     'Results 1 to 6 of 6', '9' / 'replies'; a header without a number ('Comments') is passed over for a later one
-    that has one, and a writer's card ('Posts: 38') is no count.
+    that has one, and a writer's card ('Posts: 38') is no count. From line `tallies_from` on (the second
+    post's header), '2 replies' and '1 reply by Ann Lee' tally a comment's replies, not the page's.
     """
     first = None
     for i in range(lo, len(content)):
         norm = content[i].norm
+        if tallies_from is not None and i >= tallies_from and REPLY_TALLY_RE.search(norm):
+            continue
         if norm.casefold() in {"replies", "comments"} and i > lo and next_to(content, i - 1) and (
                 content[i - 1].norm.isdigit()):
             return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
@@ -202,8 +208,11 @@ def _subject(norm: str) -> tuple[str, bool] | None:
 
 def _opens_post(norm: str, who: str) -> bool:
     """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
-    initial of their name, 'Profile photo for Ann Lee') or the post's number ('#2')."""
-    avatar = norm.casefold() in {f"@{who}".casefold(), f"profile photo for {who}".casefold()} or (
+    initial of their name, 'Profile photo for Ann Lee', "Ann Lee's avatar", 'Avatar of Ann Lee') or the
+    post's number ('#2')."""
+    avatar = norm.casefold().replace("’", "'") in {
+        f"@{who}".casefold(), f"profile photo for {who}".casefold(), f"{who}'s avatar".casefold(),
+        f"avatar of {who}".casefold(), f"{who} avatar".casefold()} or (
         avatar_letter(norm) and who[:1].upper() == norm)
     return avatar or re.fullmatch(r"#\d{1,6}", norm) is not None
 
@@ -296,13 +305,13 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     found = find_headers(content, lo)
     summaries = {k for k in range(len(found) - 1) if _summary_over(content, found[k], found[k + 1])}
     kept = [k for k in range(len(found)) if k not in summaries]
-    headers = _without_name_lists(content, [found[k] for k in kept])
+    headers = _after_section_heading(content, lo, _without_name_lists(content, [found[k] for k in kept]))
     # Repetition is judged on where the writer is and the kind of date ('Updated 1y' and
     # 'Answered 3y' are one layout); the finer shape tells answers from comments (_reply_cues).
     layouts = Counter(h.shape[0::3] for h in headers)
     if len(headers) < 2 or max(layouts.values()) < 2:
         return None
-    count_at, count = _count_line(content, lo)
+    count_at, count = _count_line(content, lo, headers[1].top)
     trailing = 2 * sum(h.trailing for h in headers) > len(headers)
     if trailing:
         headers = [h for h in headers if h.trailing]
@@ -322,6 +331,8 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         return None
     if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
         count_at, count = opening.top, int(tally.group("n"))
+    if count is None:
+        count = _engagement_count(content, lo, posts[0].start)
     thread = Thread(posts[0].start, posts, own, count_at, count)
     thread.furniture.update((j, "list of other pages between the posts") for j in between)
     if not trailing:
@@ -336,6 +347,32 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
         if h.top not in tops:
             thread.summaries.update(range(h.top, h.bottom + 1))
     return thread
+
+
+# Layout: a blog's comment section headed by a count that names the post ('9 thoughts on “<title>”').
+_SECTION_HEADING_RE = re.compile(r"\s(?:on|to)\s+[\"“]", re.I)
+
+
+def _after_section_heading(content: list[Line], lo: int, headers: list[Header]) -> list[Header]:
+    """Headers without those between the article's text and its comment section's heading ('9 thoughts
+    on “…”'): a related-posts list ('Related' / a post's title / its date) or an author box there
+    heads no comment. Kept as they are when fewer than two headers come after the heading."""
+    prose = next((i for i in range(lo, len(content)) if is_prose(content[i].norm)), None)
+    heading = next((i for i in range(lo, len(content)) if COMMENT_COUNT_RE.match(content[i].norm)
+                    and _SECTION_HEADING_RE.search(content[i].norm)), None)
+    if prose is None or heading is None or sum(h.top > heading for h in headers) < 2:
+        return headers
+    return [h for h in headers if not prose < h.top < heading]
+
+
+def _engagement_count(content: list[Line], lo: int, stop: int) -> int | None:
+    """Layout: a newsletter post's like and comment counts as bare numbers over its share button, under
+    the byline ('41' / '7' / 'Share'): the second is the comment count. None where there is none."""
+    for i in range(lo, min(stop, len(content)) - 2):
+        if (content[i].norm.isdigit() and content[i + 1].norm.isdigit() and next_to(content, i)
+                and next_to(content, i + 1) and content[i + 2].norm.casefold() == "share"):
+            return int(content[i + 1].norm)
+    return None
 
 
 # Layout: a list of other pages set between a Q&A page's answers that says the answers go on below it.
@@ -540,6 +577,11 @@ def _mark_furniture(content: list[Line], lo: int, thread: Thread, titled: bool) 
     marks.update({j: "page footer after the comment thread" for j in range(last.own_end, len(content))})
 
 
+# Layout: a post's controls copied as one run, a 'parent' link among them ('permalinkembedsaveparentreportreply').
+_CONTROL_WORDS = r"(?:permalink|embed|save|report|reply|share|edit|delete|hide|source|give award)"
+_PARENT_CONTROLS_RE = re.compile(rf"^(?:{_CONTROL_WORDS}\s*)*parent\s*(?:{_CONTROL_WORDS}\s*)+$", re.I)
+
+
 def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
     """What the layout shows about whom each post answers (see threads.infer_replies)."""
     posts = thread.posts
@@ -579,7 +621,7 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
         parent_line = False  # Layout: a 'Parent' link among the post's own controls ('Link' / 'Parent' / 'Reply')
         for j in range(post.start, after):
             norm = content[j].norm
-            parent_line = parent_line or norm.casefold() == "parent"
+            parent_line = parent_line or norm.casefold() == "parent" or bool(_PARENT_CONTROLS_RE.match(norm))
             tally = REPLY_TALLY_RE.search(norm)  # not 'View 3 more replies' (replies not shown)
             if tally:
                 tallies[k] = int(tally.group("n"))
@@ -602,14 +644,21 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
             elif usual and header.shape[0] != usual[0] and layouts[header.shape[0::3]] < layouts[usual]:
                 cue.under = next((n for n in range(k - 1, -1, -1) if posts[n].header
                                   and posts[n].header.shape[0::3] == usual), None)
-        quoting = False
+        quoting = first_quoted = False
+        above: str | None = None  # the text above the post, read once a quote in it needs it
         for j in range(post.start, post.own_end):
             norm = content[j].norm
             if thread.furniture.get(j) == "quote attribution":
                 cue.quoted_name = cue.quoted_name or quote_attribution(norm)
-                quoting = True
+                quoting, first_quoted = True, True
                 continue
             quoting = quoting and next_to(content, j - 1)
+            if quoting and not first_quoted:
+                # Layout: the reply's own text right under the quote, no blank line between: a quote
+                # copies text above it, so the first line found nowhere above ends it.
+                above = above if above is not None else " ".join(ln.norm.casefold() for ln in content[:post.start])
+                quoting = norm.casefold() in above
+            first_quoted = False
             if norm.startswith(">") or quoting:
                 cue.quoted.append(norm.lstrip("> "))
             elif j not in thread.furniture and j not in thread.summaries and not line_boilerplate(content[j]):
@@ -706,7 +755,7 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
         end = posts[n].start if n < len(posts) else len(content)
         cblocks = _thread_comment_blocks(content, post, end, thread)
         doc = Doc(f"c{n}", "comment", text, cblocks[0].start, cblocks[-1].end, cblocks, comment_n=n)
-        doc.author = post.who
+        doc.author = None if post.who in DELETED_WRITERS else post.who
         comments.append(doc)
     article.declared_comment_count = declared
     article.found_comment_count = len(comments)

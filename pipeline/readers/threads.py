@@ -197,8 +197,10 @@ class ReplyCues:
 
 
 _MENTION_STOP = _NOT_NAMES | {"author", "admin", "mod", "op"}
-_TOKEN_RE = re.compile(r"@?[\w][\w.'’\-]*")
+_TOKEN_RE = re.compile(r"(?:@|\bu/)?[\w][\w.'’\-]*")  # 'u/ann': an aggregator's mention, as '@ann' elsewhere
 _GREETING_WORDS = {"hi", "hey", "thanks", "thank", "you", "dear", "cheers", "sorry", "yes", "no", "ok", "okay"}
+# 'Agree with Mark, …', 'I disagree with Priya.': a comment that opens by siding with someone answers them.
+_SIDING_RE = re.compile(r"^(?:i\s+)?(?:\w+ly\s+)?(?:dis)?agreed?\s+with$", re.IGNORECASE)
 
 
 class _Participants:
@@ -249,7 +251,7 @@ class _Participants:
         out: list[str] = []
         for m in _TOKEN_RE.finditer(text):
             token = re.sub(r"['’]s$", "", m.group(0).rstrip(".'’-"))  # 'old_tandem's point
-            if at_only and not token.startswith("@"):
+            if at_only and not token.startswith(("@", "u/")):
                 continue
             name = self._name_at(text, m.start(), token)
             if name and name.casefold() != own and name not in out:
@@ -257,9 +259,9 @@ class _Participants:
         return out
 
     def _name_at(self, text: str, at: int, token: str) -> str | None:
-        bare = token.lstrip("@")
+        bare = re.sub(r"^(?:@|u/)", "", token)
         handle = self.handles.get(bare.casefold())
-        if handle and (token.startswith("@") or not (bare.isalpha() and bare.islower())
+        if handle and (token.startswith(("@", "u/")) or not (bare.isalpha() and bare.islower())
                        or self._spoken_to(text, at, bare)):
             return handle
         start = at + len(token) - len(bare)  # '@Priya Raman': the full name after the '@'
@@ -290,7 +292,8 @@ class _Participants:
         before = text[:at].rstrip()
         words_before = before.split()
         return (not before or before[-1] in ".!?,;"
-                or (bool(words_before) and words_before[-1].lower() in _GREETING_WORDS))
+                or (bool(words_before) and words_before[-1].lower() in _GREETING_WORDS)
+                or bool(_SIDING_RE.match(before)))
 
 
 # A header's addressee or a quote is looked for among this many posts above, nearest first
