@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "k", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "j", "k", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,17 +295,18 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last four sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# The last five sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
 # fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages; aggregators, forums,
-# newsletters and communities on business operations) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# newsletters and communities on business operations; blogs, newsletters, forums and aggregators on
+# small-business work) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
 # lower bar than the 109 pages before them.
-LATER_SETS = ("g", "k", "p", "s")
+LATER_SETS = ("g", "j", "k", "p", "s")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 141
+    assert len(gold["documents"]) >= 149
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -2933,3 +2934,262 @@ def test_a_commenter_named_with_a_town_or_by_an_initial_heads_a_post():
     article, comments = _read(TOWN_AND_INITIAL)
     assert [c.author for c in comments] == ["Gordon Tierney", "K. Osei", "Petra Vance"]
     assert comments[2].parent_key == "c2"
+
+
+# --- A blind round of blog, newsletter, forum and aggregator pages (the j* structure pages) ---
+
+BLOG_WITH_RELATED = """Skip to content
+Potting Shed Notes
+Menu
+Home
+Shop
+Search for:
+This site uses cookies to remember your basket. By browsing on you agree to this.
+OK, got it
+Privacy & cookie details
+
+Shop news
+Why the nursery now shuts at four on Sundays
+Posted on April 2, 2025 by Ines Calder
+4 Comments
+
+From next month the nursery gates close at four on Sundays instead of five.
+The last hour brought in fewer than ten customers a week, and the watering still has to be done.
+
+Related
+Our spring bulb order is in
+March 20, 2025
+In "Shop news"
+
+2 thoughts on “Why the nursery now shuts at four on Sundays”
+Tomas Reyes says:
+April 2, 2025 at 6:10 pm
+Fair enough, four is still plenty for a Sunday visit.
+Reply
+Anonymous says:
+April 3, 2025 at 8:02 am
+Agree with Tomas, and put the new time on the gate sign.
+Reply
+"""
+
+
+def test_a_cookie_banners_buttons_are_no_title_and_a_related_list_over_the_comment_heading_heads_no_comment():
+    article, comments = _read(BLOG_WITH_RELATED)
+    assert article.title == "Why the nursery now shuts at four on Sundays"
+    assert [c.author for c in comments] == ["Tomas Reyes", "Anonymous"]
+    assert comments[1].addressed_to == "Tomas Reyes" and comments[1].parent_key == "c1"  # 'Agree with Tomas, …'
+
+
+DISQUS_REPLY_LINES = """Fixing a sticky sash window
+By Ann Lee | 5 min read
+
+Wax the runners and ease the beading before you reach for a plane.
+
+3 Comments
+Sort by Best
+−
+Rufus Hale
+• 2 years ago
+Candle wax worked on ours in ten minutes.
+Reply
+Share ›
+−
+Ann Lee Mod  Rufus Hale
+• 2 years ago
+Candle wax is what I use too, it lasts a season.
+Reply
+Share ›
+−
+Dee K  Ann Lee
+• 2 years ago
+Does it stain the paint on the runners at all?
+Reply
+Share ›
+"""
+
+
+def test_a_reply_header_naming_whom_it_answers_over_its_own_date_line_starts_a_comment():
+    article, comments = _read(DISQUS_REPLY_LINES)
+    assert [c.author for c in comments] == ["Rufus Hale", "Ann Lee", "Dee K"]
+    assert [c.parent_key for c in comments] == ["", "c1", "c2"]
+
+
+NEWSLETTER_AVATARS = """The Tidy Shelf
+Subscribe
+Sign in
+
+Labelling the stockroom in one afternoon
+What to label first, and what never to bother with
+Rosa Lind
+Mar 04, 2025
+21
+3
+Share
+
+Start with the shelves people reach for without looking.
+Bins at knee height can wait for a quiet week.
+
+Discussion about this post
+Comments
+Write a comment...
+
+Ola Berg's avatar
+Ola Berg
+Mar 4
+Knee-height bins were exactly our problem, thanks.
+Like (2)
+Reply
+Share
+2 replies
+Rosa Lind's avatar
+Rosa Lind
+Author
+Mar 4
+Glad it helped, Ola. Colour the labels by supplier if you can.
+Like (1)
+Reply
+Share
+Kit Moor's avatar
+Kit Moor
+Mar 5
+We colour by week delivered instead, it works just as well.
+Like
+Reply
+Share
+"""
+
+
+def test_a_newsletters_avatar_lines_open_comments_and_its_bare_counts_give_the_comment_count():
+    article, comments = _read(NEWSLETTER_AVATARS)
+    assert [c.author for c in comments] == ["Ola Berg", "Rosa Lind", "Kit Moor"]
+    assert [c.source_text[c.start:].split("\n", 1)[0] for c in comments] == [
+        "Ola Berg's avatar", "Rosa Lind's avatar", "Kit Moor's avatar"]
+    assert article.declared_comment_count == 3  # '21' / '3' / 'Share', not the '2 replies' under a comment
+
+
+FORUM_TAGS_AND_TEAM = """Kilnside Community
+Log In
+Sign Up
+All Discussions
+Glazes
+Firing Schedules
+
+Glazes
+Firing Schedules
+Pinholes after a slow cool, what changed?
+
+Hal Brook
+Mar 3
+Since the new controller every bowl comes out with pinholes on the inside.
+Like
+Reply
+Nell Ayres and 2 others liked this.
+
+Nell Ayres
+Kilnside Team
+Mar 3
+Could you post the schedule you ran, segment by segment?
+Like
+Reply
+
+2 days later
+
+Hal Brook
+Mar 5
+Quote from Nell Ayres on March 3, 2025, 10:02 am
+Could you post the schedule you ran, segment by segment?
+Ramp 100 an hour to 600, then full to cone 6, no hold.
+Like
+Reply
+
+Original Post
+Mar 3
+1 of 3 posts
+Now
+"""
+
+
+def test_tags_that_repeat_the_menu_a_team_badge_a_quote_without_a_blank_after_it_and_a_scrubber():
+    article, comments = _read(FORUM_TAGS_AND_TEAM)
+    assert article.title == "Pinholes after a slow cool, what changed?" and article.author == "Hal Brook"
+    assert [c.author for c in comments] == ["Nell Ayres", "Hal Brook"]
+    assert comments[1].parent_key == "c1"
+    assert article.declared_comment_count == 2  # '1 of 3 posts' counts the opening post
+    assert "Ramp 100 an hour to 600, then full to cone 6, no hold." in _bodies([comments[1]])
+    assert not any("liked this" in t or "later" in t for t in _bodies([article, *comments]))
+
+
+SIDEBAR_FIRST_AGGREGATOR = """jump to content
+my subreddits
+POPULAR - ALL | Potters - Makers
+Potters comments
+want to join? Log in or sign up in seconds.
+search
+this post was submitted on 14 Mar 2025
+12 points (90% upvoted)
+Potters
+join
+812 readers
+A place for people who throw, glaze and fire.
+created by clay_mod a community for 4 years
+
+12
+Renting kiln time by the shelf or by the firing?
+Question
+submitted 3 days ago by wheel_and_wedge
+I rent out space in my kiln and cannot decide how to charge for it.
+3 comments
+share
+save
+sorted by: best
+
+[–]glaze_goblin 8 points 3 days ago
+By the shelf. A full firing costs you the same power whoever fills it.
+permalinkembedsavereportreply
+[–][deleted] 3 points 2 days ago
+By the firing, shelves get argued over.
+permalinkembedsavereportreply
+[–]wheel_and_wedge[S] 2 points 2 days ago
+Shelves it is, u/glaze_goblin thanks.
+permalinkembedsaveparentreportreply
+"""
+
+
+def test_an_old_aggregators_title_over_its_submission_line_a_deleted_writer_and_a_parent_link_in_run_controls():
+    article, comments = _read(SIDEBAR_FIRST_AGGREGATOR)
+    assert article.title == "Renting kiln time by the shelf or by the firing?"
+    assert article.author == "wheel_and_wedge"
+    assert [c.author for c in comments] == ["glaze_goblin", None, "wheel_and_wedge"]
+    assert comments[2].parent_key == "c2"  # 'parent' among its run-together controls
+    assert comments[2].addressed_to == "glaze_goblin"  # 'u/glaze_goblin'
+
+
+BLOGGER_FOOTER = """Ink & Press
+Home
+Price list
+
+Tuesday, 11 June 2024
+Why setup is charged once per design
+Most of a small print job is setup: checking the file, the proof, the first sheets.
+So the setup charge now comes once per design, and reprints skip it.
+Posted by Declan Moss at 10:12
+Labels: pricing
+
+2 comments:
+
+Helen Baird
+11 June 2024 at 13:40
+Clear, thank you.
+Reply
+Guest
+Guests
+Posted 12 June 2024 at 09:00
+Does a colour change count as a new design?
+Reply
+"""
+
+
+def test_a_blog_engines_byline_under_the_text_names_the_writer_and_a_guests_group_is_no_name():
+    article, comments = _read(BLOGGER_FOOTER)
+    assert article.author == "Declan Moss"
+    assert [c.author for c in comments] == ["Helen Baird", "Guest"]

@@ -592,7 +592,7 @@ PROFILE_FIELD_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:\s*\S.{{0,60}}$|^(?:joined
 # Layout: a forum writer's status, rank and rank stars on the card ('Offline', 'Hero Member', '*****').
 CARD_STATUS_RE = re.compile(r"^(?:online|offline|away|\*{1,6}|[★☆]{1,6}|newbie|(?:global )?moderator|administrator"
                             r"|(?:(?:new|junior|senior|full|hero|well-known|active|veteran|regular|sr\.|jr\.)\s+)?"
-                            r"(?:member|poster|contributor))$", _I)
+                            r"(?:members?|poster|contributor)|guests)$", _I)  # a group: 'Members', 'Guests'
 # A card's fields on one line, joined by '·' ('fretbuzz_finn · Member · Joined Jun 2021 · Messages 212'): each part.
 PROFILE_PART_RE = re.compile(rf"^{_PROFILE_LABEL}\s*:?\s+\S.{{0,40}}$", _I)
 # The label alone, its value on the next line (alone, a menu item too: 'Messages').

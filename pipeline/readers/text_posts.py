@@ -577,6 +577,8 @@ def _mark_furniture(content: list[Line], lo: int, thread: Thread, titled: bool) 
     marks.update({j: "page footer after the comment thread" for j in range(last.own_end, len(content))})
 
 
+# Layout: a blog engine's byline under the post's text ('Posted by Declan Moss at 10:12', Blogger's footer).
+_CLOSING_BYLINE_RE = re.compile(r"^posted by\s+(?P<name>\S.{0,60}?)\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.I)
 # Layout: a post's controls copied as one run, a 'parent' link among them ('permalinkembedsaveparentreportreply').
 _CONTROL_WORDS = r"(?:permalink|embed|save|report|reply|share|edit|delete|hide|source|give award)"
 _PARENT_CONTROLS_RE = re.compile(rf"^(?:{_CONTROL_WORDS}\s*)*parent\s*(?:{_CONTROL_WORDS}\s*)+$", re.I)
@@ -741,8 +743,10 @@ def thread_page(text: str, content: list[Line], lo: int, head_blocks: list[Block
     article = Doc("", "article", text, blocks[0].start, blocks[-1].end, blocks, title=title)
     own = thread.own.who if thread.own else None
     submitter = submission.group("name") if submission else posted[1] if posted is not None else None
+    closing = next((m.group("name") for ln in content[lo:thread.article_end]
+                    if (m := _CLOSING_BYLINE_RE.match(ln.norm))), None)
     article.author = (next((article_byline(s) or s for s in bylines), None) or meta.get("author")
-                      or writer_above or submitter or own)
+                      or writer_above or submitter or closing or own)
     article.url, article.published = meta.get("url"), meta.get("published")
     count_at, declared = thread.count_at, thread.count
     if count_at is not None and _post_count(content[count_at].norm) and declared and thread.own:
