@@ -550,6 +550,9 @@ _CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b
 # When a post was written, as thread headers print it: '6h ago', '2d', '7 hours ago', 'Mar 12',
 # 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'; not "Today's Posts".
 WHEN_RE = re.compile(rf"(?<![\w/])(?<!\d[.,])(?:(?P<rel>{_RELATIVE})|(?P<cal>{_CALENDAR}))(?![\w'’])", _I)
+# A month alone ('March 2024'): a forum that dates its posts by the month, under a writer's card only (a
+# blog's archive list prints months the same way).
+MONTH_DATE_RE = re.compile(rf"^(?P<rel>(?!))?(?P<cal>{_MONTH_NAME}\s+(?:19|20)\d{{2}})$", _I)
 
 # Words that say what a header line is, kept in its shape ('Post by X »', 'answered Mar 3', 'Date:').
 _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "replied", "wrote", "said",
@@ -568,6 +571,7 @@ _NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[
 _JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
 # A writer the site does not name, in brackets ('(Anonymous)').
 _ANONYMOUS = re.compile(r"^\(anonymous\)$", _I)
+UNNAMED_RE = re.compile(r"^(?:a reader|anonymous|guest|anonymous (?:participant|member|user))$", _I)
 # A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.
@@ -616,6 +620,8 @@ def who_of(norm: str) -> str | None:
     name = _BRACKET_BADGE.sub("", _BADGE_SUFFIX.sub("", _JOURNAL_USER_LABEL.sub("", norm.strip())))
     if _ANONYMOUS.match(name):
         return "Anonymous"
+    if UNNAMED_RE.match(name):
+        return name  # 'A reader', 'Guest': what the page prints for a writer who gave no name
     if _HANDLE_TOKEN.match(name) and not (BADGE_RE.match(name) or NAV_ITEM_RE.match(name)
                                           or post_furniture_reason(name)):
         return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
@@ -760,7 +766,9 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     # (Read 734 times)', 'Thread starter ann · Start date Jan 20, 2024').
     ("forum notice", re.compile(r"\b(?:members?|guests?|users?) (?:and \d+ guests? )?(?:are|is) (?:viewing|browsing) "
                                 r"this (?:topic|thread|board)\b|\(read \d[\d,]* times\)$"
-                                r"|^thread starter\s+\S.{0,60}?\bstart date\b", _I)),
+                                r"|^thread starter\s+\S.{0,60}?\bstart date\b"
+                                r"|^this (?:topic|thread) has \d+ repl(?:y|ies)\b.{0,160}$"
+                                r"|^viewing \d+ (?:posts?|repl(?:y|ies)) - \d+ through \d+ \(of \d+ total\)$", _I)),
     # Layout: an issue tracker's timeline between comments ('@ann ann added the bug label on Mar 2, 2024',
     # 'ann self-assigned this on Mar 3, 2024', 'ann mentioned this issue 2 days ago').
     ("timeline event", re.compile(
@@ -772,6 +780,7 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("rule line", re.compile(r"^[\W_]+$")),
     # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
     # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
+    ("form field", re.compile(r"^(?:user ?name|password|e-?mail(?: address)?|subject|message)\s*:$", _I)),
     ("time between posts", re.compile(r"^(?:\d+|a|an)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+later$", _I)),
     ("post scrubber", re.compile(r"^(?:original post|now)$", _I)),
 ]
@@ -801,11 +810,15 @@ SIGNUP_CUE_RE = re.compile(r"\b(?:subscribe|unsubscribe|your email|e-?mail addre
 QUOTE_ATTRIBUTION_RE = re.compile(
     r"^(?:on\s.{3,90}?,\s*)?(?P<name>[^,:]{2,60}?)\s+(?:wrote|said)\s*:?(?:\s*[↑^].*)?$"
     r"|^(?:originally posted by|quote from:?)\s+(?P<poster>\S.{0,59}?)(?:\s+on\s+\S.{3,60})?$"
-    r"|^(?P<handle>[\w.\-]{2,30}):$", _I)
+    r"|^(?!(?:username|password|e-?mail|name|website|comment|subject|search|message)\s*:)(?P<handle>[\w.\-]{2,30}):$",
+    _I)  # not a login or comment form's field label ('Username:')
 # Layout: a forum's post count, which includes the opening post ('6 posts • Page 1 of 1').
 POST_COUNT_RE = re.compile(r"^(?P<n>\d+)\s+(?:posts?|messages?)\b", _I)
 # Layout: a forum's count of a thread's posts over them ('Results 1 to 6 of 6'); it includes the opening post.
 RESULTS_COUNT_RE = re.compile(r"^results\s+\d+\s+to\s+\d+\s+of\s+(?P<n>\d+)$", _I)
+# Layout: a forum topic's summary over its posts ('This topic has 7 replies, 6 voices, and was last updated …'):
+# the replies, not the opening post.
+TOPIC_SUMMARY_RE = re.compile(r"^this (?:topic|thread) has (?P<n>\d+) repl(?:y|ies)\b", _I)
 # Layout: a forum's scrubber beside the thread ('1 of 7 posts'); it counts the opening post too.
 SCRUBBER_COUNT_RE = re.compile(r"^\d+\s+of\s+(?P<n>\d+)\s+posts$", _I)
 # Layout: an edit note among a post's header lines ('edited Jan 6, 2022 at 9:00', 'Last edited on …').

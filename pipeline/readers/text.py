@@ -421,6 +421,11 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
+    # Layout: a breadcrumb under the line read as the title (the site's name), its last item the next line
+    for j in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content) - 1)):
+        crumbs = _CRUMB_RE.split(content[j].norm)
+        if len(crumbs) >= 3 and next_to(content, j) and content[j + 1].norm.casefold() == crumbs[-1].casefold():
+            return j + 1
     crumbs = _CRUMB_RE.split(content[title_at].norm)
     if len(crumbs) >= 3:  # a breadcrumb read as the title, the title its last item and the next line
         last = crumbs[-1].casefold()

@@ -20,6 +20,7 @@ from pipeline.readers.layout import (
     CAMEL_HANDLE_RE,
     CARD_STATUS_RE,
     MAIL_HEADER_RE,
+    MONTH_DATE_RE,
     NAV_ITEM_RE,
     PARENT_LINK_RE,
     PROFILE_FIELD_RE,
@@ -29,6 +30,7 @@ from pipeline.readers.layout import (
     REPUTATION_RE,
     SUBJECT_RE,
     THREAD_META_RE,
+    UNNAMED_RE,
     WHEN_RE,
     Line,
     article_byline,
@@ -110,7 +112,7 @@ def writer_line(norm: str) -> str | None:
     if byline := article_byline(norm):
         return byline  # 'By Ann Lee' over a date
     if name := who_of(norm):
-        return name if " " not in name or looks_like_name(name.split()[0]) else None  # not 'Thanks Anna'
+        return name if " " not in name or looks_like_name(name.split()[0]) or UNNAMED_RE.match(name) else None
     m = name_and_more(norm)
     if m and (name := who_of(m.group("name"))):
         return name
@@ -352,9 +354,11 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     the lines opening a post the date closes (_closing_header)."""
     norm = content[i].norm
     m = when_in(norm)
+    if m is None and i - 1 >= lo and next_to(content, i - 1) and PROFILE_FIELD_RE.match(content[i - 1].norm):
+        m = MONTH_DATE_RE.match(norm)  # 'Posts: 27' / 'Joined: Sep 2022' / 'March 2024'
     if m is None or _submission_line(norm) or quote_attribution(norm) or (
             PROFILE_FIELD_RE.match(norm) and not _CARD_THEN_DATE_RE.match(norm)) or (
-            i - 1 >= lo and next_to(content, i - 1) and PROFILE_LABEL_RE.match(content[i - 1].norm)):
+            i - 1 >= lo and next_to(content, i - 1) and _DATE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
     before, after = norm[: m.start()], norm[m.end():]
     if _VIEWS_RE.search(before):
@@ -393,7 +397,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     bare = not (before + after).strip(" ·•|,")  # the date alone on its line
     if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
-    elif who is None and bare and (card := _card_under(content, i)):
+    elif who is None and (bare or not (before + _POST_ID_RE.sub("", after)).strip(" ·•|,")) and (
+            card := _card_under(content, i)):  # the date alone, or with the post's id ('… #18342')
         bottom, who, where = *card, "over a card"  # 'Old 03-09-2024, 04:12 PM' / 'ann_lee' / 'Posts: 38'
     elif who is None and bare and i - 1 >= lo and next_to(content, i - 1) and (
             pair := _spaced_names(content[i - 1].text)):
@@ -417,6 +422,12 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
                   bool(PARENT_LINK_RE.search(after)), handle=_handle_in(content, top, bottom))
 
 
+# A writer card's label whose value, on the next line, is a date ('Joined' / 'Nov 2022'); not a column
+# heading over the posts ('Author' / 'Posts').
+_DATE_LABEL_RE = re.compile(r"^(?:join(?:ed| date)|member since|registered"
+                            r"|last (?:comment|reply|post|activity)(?: posted)?)\s*:?$", re.I)
+# Layout: a post's id after its date ('12 March 2024 at 7:41 pm #18342', bbPress).
+_POST_ID_RE = re.compile(r"\s*#\d{1,10}\s*$")
 _VIEWS_RE = re.compile(r"\b[\d.,]+\s*[kKmM]?\s+views?\b", re.I)
 _LAUNCHED_RE = re.compile(r"\b(?:launched|founded|established)\s*$", re.I)
 # Layout: a forum's post icon printed before the date ('Old 03-09-2024, 04:12 PM').
@@ -428,7 +439,8 @@ _CARD_THEN_DATE_RE = re.compile(r"^(?:member since|joined)\s+[^•·|]{1,30}[•
 def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
     """(last line, writer) of a forum writer's card right under a date line: the writer's name, a
     member title or badges, then profile fields ('tommy_hydraulic' / 'Senior Member' / 'Join Date: Apr
-    2011' / 'Posts: 4,211'); None unless a profile field follows within six lines."""
+    2011' / 'Posts: 4,211'), or a guest's name and 'Guest'; None unless a profile field follows within six
+    lines."""
     writer = writer_line(content[i + 1].norm) if i + 1 < len(content) else None  # a date on the last line
     if writer is None:
         return None
@@ -441,7 +453,12 @@ def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
             last = k
         elif last is not None or not _card_line(norm):
             break
+    if last is None and i + 2 < len(content) and next_to(content, i + 1) and _GUEST_RE.match(content[i + 2].norm):
+        last = i + 2  # a guest's card has no fields ('Anonymous' / 'Guest')
     return (last, writer) if last is not None else None
+
+
+_GUEST_RE = re.compile(r"^(?:guest|unregistered|visitor)$", re.I)
 
 
 def _spaced_reply(raw: str) -> tuple[str, str] | None:

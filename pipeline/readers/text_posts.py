@@ -40,6 +40,7 @@ from pipeline.readers.layout import (
     THREAD_META_RE,
     THREAD_STARTER_RE,
     TITLE_DOMAIN_RE,
+    TOPIC_SUMMARY_RE,
     Line,
     article_byline,
     is_single_sentence,
@@ -112,6 +113,8 @@ def _count_line(content: list[Line], lo: int, tallies_from: int | None = None) -
                 content[i - 1].norm.isdigit()):
             return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
         among_controls = _count_among_controls(norm)
+        if summary := TOPIC_SUMMARY_RE.match(norm):
+            return i, int(summary.group("n"))
         if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
                 or _post_count(norm) or among_controls is not None) or _in_card(content, i):
             continue
@@ -260,7 +263,8 @@ def _counts_first(content: list[Line], count_at: int, headers: list[Header]) -> 
     norm = content[count_at].norm
     if _post_count(norm):
         return False
-    stated = stated_count(norm)
+    summary = TOPIC_SUMMARY_RE.match(norm)
+    stated = int(summary.group("n")) if summary else stated_count(norm)
     return stated is None or stated != sum(h.top > count_at for h in headers) - 1
 
 

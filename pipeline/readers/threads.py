@@ -199,8 +199,10 @@ class ReplyCues:
 _MENTION_STOP = _NOT_NAMES | {"author", "admin", "mod", "op"}
 _TOKEN_RE = re.compile(r"(?:@|\bu/)?[\w][\w.'’\-]*")  # 'u/ann': an aggregator's mention, as '@ann' elsewhere
 _GREETING_WORDS = {"hi", "hey", "thanks", "thank", "you", "dear", "cheers", "sorry", "yes", "no", "ok", "okay"}
-# 'Agree with Mark, …', 'I disagree with Priya.': a comment that opens by siding with someone answers them.
-_SIDING_RE = re.compile(r"^(?:i\s+)?(?:\w+ly\s+)?(?:dis)?agreed?\s+with$", re.IGNORECASE)
+# 'Agree with Mark, …', 'I disagree with Priya.', '+1 to what Sharon said': a comment that opens by siding
+# with someone answers them.
+_SIDING_RE = re.compile(r"^(?:(?:i\s+)?(?:\w+ly\s+)?(?:dis)?agreed?\s+with|\+1\s+(?:to|for)(?:\s+what)?)$",
+                        re.IGNORECASE)
 
 
 class _Participants:
@@ -283,17 +285,19 @@ class _Participants:
     @staticmethod
     def _spoken_to(text: str, at: int, first: str) -> bool:
         """A first name used to address someone: at the start, after a stop or comma, or after a
-        greeting, and followed by punctuation or the end ('Priya, …', 'Thanks Marek!')."""
+        greeting, and followed by punctuation or the end ('Priya, …', 'Thanks Marek!'); or after words
+        that side with them, at the start of the comment ('Agree with Mark, …', '+1 to what Sharon said')."""
         if len(first) < 2 or first.lower() in _MENTION_STOP:
             return False
+        if _SIDING_RE.match(text[:at].rstrip()):
+            return True
         after = text[at + len(first):].lstrip()
         if after and after[0] not in ",!:;.?" and not (at == 0 and after[:2] in ("- ", "– ", "— ")):
             return False  # not 'Priya, …', nor 'Kev - good call' opening a comment
         before = text[:at].rstrip()
         words_before = before.split()
         return (not before or before[-1] in ".!?,;"
-                or (bool(words_before) and words_before[-1].lower() in _GREETING_WORDS)
-                or bool(_SIDING_RE.match(before)))
+                or (bool(words_before) and words_before[-1].lower() in _GREETING_WORDS))
 
 
 # A header's addressee or a quote is looked for among this many posts above, nearest first
