@@ -565,6 +565,10 @@ _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|guest|ori
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
 # A commenter's name and town, their trade perhaps between ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick',
 # 'Ann Lee, florist, Harrogate').
+# A job title under a writer's name ('Operations Manager', 'Head of Sales', 'Practice Owner'): no name.
+JOB_TITLE_RE = re.compile(r"\b(?:manager|director|officer|owner|founder|co-founder|head of|lead|engineer|consultant"
+                          r"|assistant|specialist|coordinator|technician|designer|developer|accountant|analyst"
+                          r"|executive|president|partner|supervisor|administrator|receptionist|reporter|editor)\b", _I)
 _NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[\w'’\-]+){0,4},\s+)?"
                                 r"(?-i:[A-Z])[\w'’\-]+(?:\s+(?-i:[A-Z])[\w'’\-]+){0,2}$")
 # A journal's user label before the handle ('[personal profile] kestrel_knits', '[community profile] x').
@@ -625,10 +629,12 @@ def who_of(norm: str) -> str | None:
     if _HANDLE_TOKEN.match(name) and not (BADGE_RE.match(name) or NAV_ITEM_RE.match(name)
                                           or post_furniture_reason(name)):
         return re.sub(r"^@?(?:u/)?", "", name)  # a handle, not 'reply' or 'login'
-    if PERSON_LINE_RE.match(name) and 2 <= len(name.split()) <= 4 and not NAV_ITEM_RE.match(name):
+    if PERSON_LINE_RE.match(name) and 2 <= len(name.split()) <= 4 and not (NAV_ITEM_RE.match(name)
+                                                                          or JOB_TITLE_RE.search(name)):
         return name
     placed = _NAME_AND_PLACE_RE.match(name)  # 'Gordon Tierney, Leeds': a news site's commenter and town
-    if placed and PERSON_LINE_RE.match(placed.group("name")) and 2 <= len(placed.group("name").split()) <= 4:
+    if placed and PERSON_LINE_RE.match(placed.group("name")) and 2 <= len(placed.group("name").split()) <= 4 and not (
+            JOB_TITLE_RE.search(placed.group("name"))):  # not 'Operations Manager, Brightwater'
         return placed.group("name")
     return None
 

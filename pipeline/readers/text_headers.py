@@ -19,6 +19,7 @@ from pipeline.readers.layout import (
     BADGE_RE,
     CAMEL_HANDLE_RE,
     CARD_STATUS_RE,
+    JOB_TITLE_RE,
     MAIL_HEADER_RE,
     MONTH_DATE_RE,
     NAV_ITEM_RE,
@@ -27,6 +28,7 @@ from pipeline.readers.layout import (
     PROFILE_LABEL_RE,
     PROFILE_PART_RE,
     QUOTE_ATTRIBUTION_RE,
+    REPLY_CUE_RE,
     REPUTATION_RE,
     SUBJECT_RE,
     THREAD_META_RE,
@@ -83,7 +85,7 @@ def _short_header_line(norm: str) -> bool:
     norm = _COMMENT_NUMBER_RE.sub("", norm)
     if len(norm.split()) > 8:
         return False
-    return (bool(AUTHOR_LINE_RE.match(norm) or _INITIAL_AND_NAME_RE.match(norm))  # 'K. Osei' reads as two sentences
+    return (bool(AUTHOR_LINE_RE.match(norm) or _INITIAL_AND_NAME_RE.match(norm))  # 'K. Osei', 'Jess W.': no sentences
             or is_single_sentence(norm) and not norm.endswith((".", "?", "!")))
 
 
@@ -91,7 +93,7 @@ def _short_header_line(norm: str) -> bool:
 # or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
-_INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$")  # 'K. Osei'
+_INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$|^[A-Z][\w'’\-]+\s+[A-Z]\.$")  # 'K. Osei', 'Jess W.'
 
 
 # Layout: labels of a thread's summary over or under their values ('created' / 'Mar 4', 'last reply'), an
@@ -224,6 +226,9 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
             continue  # 'Dana Whitlock' / '·' / 'Follow' / credential / '·' / 'Updated Mar 4'
         if avatar_letter(norm):
             break  # an avatar's letter tops the header ('T' / 'tess_okafor' / 'Tess Okafor' / 'Mar 4')
+        if j < i - 1 and (BADGE_RE.match(norm) or REPLY_CUE_RE.match(norm) or PROFILE_FIELD_RE.match(norm)
+                          or (JOB_TITLE_RE.search(norm) and len(norm.split()) <= 6)):
+            continue  # 'OP' / 'Rank: Bronze' / 'Office Manager' / 'Replying to ann' between the name and the date
         budget -= 1
         if credential and first and _credential_line(norm):
             first = False

@@ -211,11 +211,14 @@ def _subject(norm: str) -> tuple[str, bool] | None:
 
 def _opens_post(norm: str, who: str) -> bool:
     """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
-    initial of their name, 'Profile photo for Ann Lee', "Ann Lee's avatar", 'Avatar of Ann Lee') or the
+    initial or initials of their name ('A', 'AL'), 'Profile photo for Ann Lee', "Ann Lee's avatar", 'Avatar of
+    Ann Lee') or the
     post's number ('#2')."""
+    initials = "".join(w[0] for w in who.split()[:2]).upper()
     avatar = norm.casefold().replace("’", "'") in {
         f"@{who}".casefold(), f"profile photo for {who}".casefold(), f"{who}'s avatar".casefold(),
         f"avatar of {who}".casefold(), f"{who} avatar".casefold()} or (
+        len(initials) == 2 and norm == initials) or (
         avatar_letter(norm) and who[:1].upper() == norm)
     return avatar or re.fullmatch(r"#\d{1,6}", norm) is not None
 
@@ -330,7 +333,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
                       and m.group("who").casefold() == first_who
                       for j in range(max(lo, headers[0].top - 4), headers[0].top))
         own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None or started)
-    posts, between = _before_link_list(content, posts)
+    posts, between = _without_cards_at_end(content, *_before_link_list(content, posts))
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
     if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
@@ -406,6 +409,25 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Po
         return before, []
     rest, between = _before_link_list(content, after)
     return before + rest, [*range(at, end), *between]
+
+
+_READ_TIME_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", re.I)
+
+
+def _without_cards_at_end(content: list[Line], posts: list[_Post], between: list[int]) -> tuple[list[_Post], list[int]]:
+    """Layout: a publication's cards of its other posts after the comments ('Brightwater Notes' /
+    title / 'Feb 6, 2024' / '3 min read'), read like posts: a trailing post whose first line after its
+    header that is a sentence or a reading time is the reading time is none."""
+    while posts and posts[-1].header is not None:
+        for ln in content[posts[-1].header.bottom + 1:]:
+            if is_prose(ln.norm) or _READ_TIME_RE.match(ln.norm):
+                break  # the post's text, or a card's reading time before any text
+        else:
+            break
+        if not _READ_TIME_RE.match(ln.norm):
+            break
+        posts = posts[:-1]
+    return posts, between
 
 
 def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Header]:
