@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "j", "k", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,18 +295,19 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last five sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# The last six sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
 # fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages; aggregators, forums,
 # newsletters and communities on business operations; blogs, newsletters, forums and aggregators on
-# small-business work) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# small-business work; news, blog, LinkedIn, social-group, forum and Q&A pages) each came harder than the
+# sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
 # lower bar than the 109 pages before them.
-LATER_SETS = ("g", "j", "k", "p", "s")
+LATER_SETS = ("g", "j", "k", "l", "p", "s")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 149
+    assert len(gold["documents"]) >= 157
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -1147,7 +1148,8 @@ def test_answers_signed_under_their_text_and_a_display_name_as_a_handle():
     assert [c.author for c in comments] == ["Tom Wade", "Ida Berg", "Lena Park", "Omar Said"]
     assert [c.parent_key for c in comments] == ["", "c1", "", ""]
     assert comments[1].addressed_to == "Tom Wade"  # '@TomWade'
-    assert comments[2].text.startswith("At 75% the dough")  # the vote count is no part of it
+    assert comments[2].text.startswith("9\nAt 75% the dough")  # the answer starts at its score,
+    assert "9" in _roles(comments[2], "boilerplate")  # which is no part of its text
     assert "sourdough-bread shaping" in _roles(article, "boilerplate")  # the question's tags
 
 
@@ -3193,3 +3195,202 @@ def test_a_blog_engines_byline_under_the_text_names_the_writer_and_a_guests_grou
     article, comments = _read(BLOGGER_FOOTER)
     assert article.author == "Declan Moss"
     assert [c.author for c in comments] == ["Helen Baird", "Guest"]
+
+
+# --- A second blind round: news, Ghost, LinkedIn, a social group, bbPress, Vanilla, Q&A (the l* structure pages) ---
+
+BBPRESS_TOPIC = """Skip to content
+Bench Network
+Home
+Forums
+Log In
+Home › Forums › Workshop › Choosing a tyre supplier
+Choosing a tyre supplier
+Subscribe
+This topic has 2 replies, 3 voices, and was last updated 2 days ago by Pat Quinn.
+Viewing 3 posts - 1 through 3 (of 3 total)
+Author
+Posts
+4 March 2024 at 7:41 pm #2210
+Pat Quinn
+Participant
+Joined: May 2017
+Posts: 21
+Our tyre supplier has started missing the afternoon drop and I am weighing up a change.
+Reply
+4 March 2024 at 8:26 pm #2214
+Anonymous
+Guest
+Ask the new one for their returns terms in writing before you move anything.
+Reply
+5 March 2024 at 9:03 am #2230
+Dee Marsh
+Keymaster
+Joined: March 2012
+Posts: 3,418
++1 to what the guest said, returns are where suppliers differ most.
+Reply
+Log In
+Username:
+Password:
+Keep me signed in
+"""
+
+
+def test_a_bbpress_topic_dates_over_names_a_summary_count_a_guest_card_and_a_login_form():
+    article, comments = _read(BBPRESS_TOPIC)
+    assert article.title == "Choosing a tyre supplier" and article.author == "Pat Quinn"
+    assert [c.author for c in comments] == ["Anonymous", "Dee Marsh"]
+    assert article.declared_comment_count == 2  # 'This topic has 2 replies'
+    assert not any(t.startswith(("Password", "Keep me")) for t in _bodies([article, *comments]))
+
+
+MONTH_DATED_FORUM = """Tradepost Community
+Sign In
+Home
+›
+Categories
+›
+Invoicing
+Splitting a deposit across two invoices?
+Kev_Fixes
+Member
+Posts: 27
+Joined: Sep 2022
+March 2024
+Customers pay a deposit up front and I cannot work out how to take it off the final invoice.
+Quote
+Like 2
+Gareth_G
+Member
+Posts: 112
+Joined: Feb 2021
+March 2024
+Raise the deposit as its own invoice and credit it against the final one.
+Quote
+Like 4
+"""
+
+
+def test_a_forum_that_dates_posts_by_the_month_under_the_writers_card():
+    article, comments = _read(MONTH_DATED_FORUM)
+    assert article.title == "Splitting a deposit across two invoices?" and article.author == "Kev_Fixes"
+    assert [c.author for c in comments] == ["Gareth_G"]
+
+
+NEWS_WITH_READERS = """Skip to main content
+The Valley Courier
+Serving Ashby and the Dale since 1901
+Sign in
+News
+Business
+Home
+›
+Business
+›
+Local Business
+Bakery moves its ovens to save on the night tariff
+The bakery will bake from two in the morning from June
+By Ann Lee
+Business Reporter
+14:32, Tue 9 Apr 2024
+The Corner Bakery is moving its bake to the cheap night tariff.
+Comments
+Sort by
+Most liked
+TomAtAshby
+Ashby
+10 April 2024 8:14am
+Good for them, the bread will be fresher too.
+Reply
+SH
+Sara Holt
+Operations Manager, Corner Bakery
+10 April 2024 9:02am
+Thanks Tom, it should be out of the oven by six.
+Reply
+A reader
+11 April 2024 7:50pm
+Will the shop still open at eight?
+Reply
+Jess W.
+11 April 2024 8:10pm
+Great news.
+Reply
+Valley Courier Notes
+Why the market hall is closing early
+Feb 6, 2024
+3 min read
+"""
+
+
+def test_a_vertical_breadcrumb_over_the_title_a_job_title_a_reader_with_no_name_and_cards_after_the_comments():
+    article, comments = _read(NEWS_WITH_READERS)
+    assert article.title == "Bakery moves its ovens to save on the night tariff"
+    assert [c.author for c in comments] == ["TomAtAshby", "Sara Holt", "A reader", "Jess W."]
+    assert comments[1].source_text[comments[1].start:].startswith("SH\nSara Holt")  # initials open it
+
+
+QA_WITH_SCORES = """Shopkeepers Stack
+Questions
+How do you stop free event tickets going to no-shows?
+Asked 2 days ago
+We run free author talks and half the people who book never come.
+asked Mar 4, 2024 at 21:47
+Rosa Achter
+2 Answers
+Sorted by:
+Highest score (default)
+Date created (oldest first)
+14
+Charge a small amount and give it back as a voucher on the night.
+answered Mar 5, 2024 at 8:03
+Maggie Doyle
+3
+Overbook by a third; a talk is never full of the people who booked.
+answered Mar 5, 2024 at 9:30
+Ed Parry
+"""
+
+
+def test_a_qa_pages_sort_menu_is_furniture_and_an_answer_starts_at_its_score():
+    article, comments = _read(QA_WITH_SCORES)
+    assert [c.author for c in comments] == ["Maggie Doyle", "Ed Parry"]
+    assert [c.source_text[c.start:].split("\n", 1)[0] for c in comments] == ["14", "3"]
+    assert not any("(default)" in t for t in _bodies([article, *comments]))
+
+
+SOCIAL_GROUP_POST = """Skip to main content
+Huddle
+Home
+Groups
+Menu
+Independent Studio Owners UK
+Private group · 8.4K members
+Joined
+About
+Discussion
+Nathan Greaves
+Top contributor
+2d
+·
+Shared with Members of Independent Studio Owners UK
+How do you deal with class no-shows?
+We cap classes at fourteen and three people do not turn up most evenings.
+All reactions:
+12
+Kerry Lyle
+Top contributor
+Charge the class credit for anything cancelled under twelve hours.
+Like · Reply · 2d
+"""
+
+
+def test_a_social_groups_name_and_an_upsell_are_no_title():
+    article, comments = _read(SOCIAL_GROUP_POST)
+    assert article.title is None and article.author == "Nathan Greaves"
+    article, comments = _read("Home\nMy Network\nJobs\nTry Premium for £0\n"
+                              "We rewrote one reminder text and missed appointments fell by a third\n"
+                              "Aisling Moran\nPublished Mar 5, 2024\n"
+                              "Every practice knows the cost of an empty chair, so we changed one message.\n")
+    assert article.title == "We rewrote one reminder text and missed appointments fell by a third"

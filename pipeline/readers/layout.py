@@ -535,7 +535,19 @@ def site_furniture_reason(line: Line) -> str | None:
         return "navigation"
     if _SIGNED_IN_RE.match(norm):
         return "signed-in notice"
+    if _UPSELL_RE.match(norm):
+        return "upsell"
+    if GROUP_META_RE.match(norm):
+        return "group notice"
     return None
+
+
+# Layout: a social group's notice under its name ('Private group · 8.4K members').
+GROUP_META_RE = re.compile(r"^(?:private|public|visible|hidden) group\b.{0,40}\bmembers?$", re.I)
+
+
+# Layout: a site's offer among its menu items ('Try Premium for £0', 'Start free trial', 'Upgrade to Pro').
+_UPSELL_RE = re.compile(r"^(?:try|start|get|upgrade to|go) (?:\w+ )?(?:premium|pro|plus|free trial)\b.{0,30}$", re.I)
 
 
 _MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -741,7 +753,10 @@ PARENT_LINK_RE = re.compile(r"\|\s*parent\b", _I)
 _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("nesting level", NESTING_LEVEL_RE),
     ("sort order", re.compile(r"^sort(?:ed)?(?: by)?\s*:|^sort(?:ed)?(?: by)?$|^(?:most relevant|most recent"
-                              r"|newest first|oldest first|top comments|all comments|all related(?: \(\d+\))?)$", _I)),
+                              r"|newest first|oldest first|top comments|all comments|all related(?: \(\d+\))?)$"
+                              # a sort menu's options ('Highest score (default)', 'Date created (oldest first)')
+                              r"|^[a-z][\w ]{2,30}\((?:default|newest first|oldest first|recent votes count more)\)$",
+                              _I)),
     ("more comments link", re.compile(
         r"^(?:view|load|show|see|read)\s+(?:\d+\s+)?(?:more|all|previous|older|newer|other)?\s*"
         r"(?:comments?|replies|answers?|responses?)(?:\s*\(\d+\s+(?:more\s+)?(?:replies|repl(?:y|ies)|comments?)\))?$"
@@ -787,6 +802,7 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
     # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
     ("form field", re.compile(r"^(?:user ?name|password|e-?mail(?: address)?|subject|message)\s*:$", _I)),
+    ("audience note", re.compile(r"^shared with\s+\S.{0,80}$", _I)),  # 'Shared with Members of …', a post's audience
     ("time between posts", re.compile(r"^(?:\d+|a|an)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+later$", _I)),
     ("post scrubber", re.compile(r"^(?:original post|now)$", _I)),
 ]

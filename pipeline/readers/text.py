@@ -17,6 +17,7 @@ from pipeline.readers.layout import (
     BULLET_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
+    GROUP_META_RE,
     ISSUE_META_RE,
     META_HEADER_RE,
     NAV_ITEM_RE,
@@ -310,6 +311,8 @@ def _menu_head(content: list[Line], first: int, menu_above: int = 0) -> tuple[in
         elif (k + 2 < limit and content[k + 2].index == line.index + 2 and len(norm.split()) <= 4
               and NAV_ITEM_RE.match(content[k + 2].norm)):
             pass  # a site's name over its tagline and menu ('Crumb Notes' / 'From a small bakery' / 'Home')
+        elif k + 1 < limit and GROUP_META_RE.match(content[k + 1].norm):
+            pass  # a group's name over its notice ('Independent Gym Owners' / 'Private group · 8.4K members')
         elif _title_candidate(line):
             if k == first or menu_items == menu_above and not (
                     _header_follows(content, k) and all(len(ln.norm.split()) <= 3 for ln in content[first:k])):
@@ -421,6 +424,12 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
+    # Layout: a breadcrumb printed one item a line under the line read as the title (a site's tagline),
+    # its separators alone on theirs ('Home' / '›' / 'Business' / '›' / 'Local Business' / title)
+    seps = [j for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content) - 2))
+            if content[j].norm in _CRUMB_SEPARATORS and next_to(content, j - 1) and next_to(content, j)]
+    if len(seps) >= 2 and _title_shape(content[seps[-1] + 2].norm) and next_to(content, seps[-1] + 1):
+        return seps[-1] + 2
     # Layout: a breadcrumb under the line read as the title (the site's name), its last item the next line
     for j in range(title_at + 1, min(title_at + _LATER_TITLE_LINES, len(content) - 1)):
         crumbs = _CRUMB_RE.split(content[j].norm)
@@ -539,6 +548,7 @@ def _title_shape(norm: str) -> bool:
 
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
+_CRUMB_SEPARATORS = {"›", "»", ">", "/"}
 # A handle alone on its line, under a post's date and over its title ('kiln_and_clay').
 _HANDLE_ALONE_RE = re.compile(r"^(?:u/)?(?P<handle>[a-z0-9][\w.\-]{2,29})$")
 # Layout: a browser tab's title over the page: the title, then the community or site ('… : OnlineShopOwners').

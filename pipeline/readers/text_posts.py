@@ -296,6 +296,8 @@ def _trailing_posts(content: list[Line], lo: int, headers: list[Header], count_a
         if h is None:
             break
         start = h.top if start is None else start
+        if start - 1 >= lo and _VOTES_RE.fullmatch(content[start - 1].norm) and next_to(content, start - 1):
+            start -= 1  # Layout: an answer's score right over its text ('14')
         posts.append(_Post(start, h.bottom + 1, h.who, h))
         last_post = len(posts) - 1
         j = h.bottom + 1
@@ -411,20 +413,17 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Po
     return before + rest, [*range(at, end), *between]
 
 
+_VOTES_RE = re.compile(r"[+\-−]?\d{1,6}")
 _READ_TIME_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", re.I)
 
 
 def _without_cards_at_end(content: list[Line], posts: list[_Post], between: list[int]) -> tuple[list[_Post], list[int]]:
     """Layout: a publication's cards of its other posts after the comments ('Brightwater Notes' /
-    title / 'Feb 6, 2024' / '3 min read'), read like posts: a trailing post whose first line after its
-    header that is a sentence or a reading time is the reading time is none."""
+    title / 'Feb 6, 2024' / '3 min read'), read like posts: a trailing post with a reading time right
+    under its header is none."""
     while posts and posts[-1].header is not None:
-        for ln in content[posts[-1].header.bottom + 1:]:
-            if is_prose(ln.norm) or _READ_TIME_RE.match(ln.norm):
-                break  # the post's text, or a card's reading time before any text
-        else:
-            break
-        if not _READ_TIME_RE.match(ln.norm):
+        below = posts[-1].header.bottom + 1
+        if below >= len(content) or not _READ_TIME_RE.match(content[below].norm):
             break
         posts = posts[:-1]
     return posts, between
