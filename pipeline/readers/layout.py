@@ -108,8 +108,8 @@ COMMENT_COUNT_RE = re.compile(
     _I,
 )
 COMMENTS_HEADER_RE = re.compile(
-    r"^(?:comments?|responses?|discussion(?: about this (?:post|article|story))?|reader comments|\d+\s+comments?"
-    r"|top comments)"
+    r"^(?:comments?|responses?|discussion(?: about this (?:post|article|story))?|(?:reader|your) comments"
+    r"|\d+\s+comments?|top comments)"
     r"(?:\s*\(\d+\))?:?$", _I
 )
 # A person's name as bylines print it: capitalised words, initials with a full stop ('Priya N.').

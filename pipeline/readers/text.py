@@ -15,6 +15,7 @@ import re
 from pipeline.readers import Block, Doc, ReadResult, Reject, limits
 from pipeline.readers.layout import (
     BULLET_RE,
+    CARD_STATUS_RE,
     COMMENT_COUNT_RE,
     COMMENTS_HEADER_RE,
     GROUP_META_RE,
@@ -23,12 +24,14 @@ from pipeline.readers.layout import (
     NAV_ITEM_RE,
     NUMBER_RE,
     PARENT_LINK_RE,
+    PROFILE_FIELD_RE,
     REPLY_COUNT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
     THREAD_STARTER_RE,
     TITLE_DOMAIN_RE,
     TOC_HEADER_RE,
+    UNNAMED_RE,
     URL_LINE_RE,
     Line,
     article_byline,
@@ -150,7 +153,37 @@ def _find_comments(
                 return i, declared, items, footer
     if header is None:
         return len(content), None, [], []
+    signed = _signed_comments(content[header + 1:])
+    if signed is not None:
+        return header + 1, declared, *signed
     return header + 1, declared, _comments_by_line(content[header + 1 :]), []
+
+
+# Layout: a comment signed on a line of its own under its text, no header over it ('— Maria, Leeds',
+# '– Jo at Hollins Lane'): the writer, and their town after a comma.
+_SIGNATURE_LINE_RE = re.compile(r"^[—–]\s*(?P<name>[^,—–]{2,40}?)(?:,\s*[^,]{2,40})?$")
+
+
+def signature_writer(norm: str) -> str | None:
+    """The writer a signature line names ('— Maria, Leeds' -> 'Maria'), or None."""
+    m = _SIGNATURE_LINE_RE.match(norm)
+    if m is None:
+        return None
+    name = m.group("name").strip()
+    return name if writer_line(name) or UNNAMED_RE.match(name) or re.match(r"^[A-Z]\w+ at [A-Z]", name) else None
+
+
+def _signed_comments(lines: list[Line]) -> tuple[list[list[Line]], list[Line]] | None:
+    """(comments, footer) of a comment list whose comments each end on their signature line, or None
+    when fewer than two lines are signatures."""
+    ends = [j for j, ln in enumerate(lines) if signature_writer(ln.norm)]
+    if len(ends) < 2:
+        return None
+    comments, start = [], 0
+    for end in ends:
+        comments.append(lines[start:end + 1])
+        start = end + 1
+    return comments, lines[start:]
 
 
 def _comments_by_line(lines: list[Line]) -> list[list[Line]]:
@@ -424,6 +457,16 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
                          if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
+    # Layout: a board's topic line over its posts ('Author	Topic: <title>  (Read 1,873 times)'), the title
+    # again as the first post's subject: that line
+    for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content))):
+        if topic := _TOPIC_LINE_RE.match(content[j].norm):
+            named = topic.group("title").casefold()
+            k = next((k for k in range(j + 1, min(j + _LATER_TITLE_LINES, len(content)))
+                      if content[k].norm.casefold() == named), None)
+            if k is not None:
+                return k
+            break
     # Layout: a breadcrumb printed one item a line under the line read as the title (a site's tagline),
     # its separators alone on theirs ('Home' / '›' / 'Business' / '›' / 'Local Business' / title)
     seps = [j for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content) - 2))
@@ -442,6 +485,8 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
                   if content[k].norm.casefold() == last), None)
         if k is not None:
             return k
+        if title_at + 1 < len(content) and next_to(content, title_at) and _title_shape(content[title_at + 1].norm):
+            return title_at + 1  # its last item a section ('Home / Blog / News'), the title under it
     # Layout: a forum's breadcrumb, one item a line, read as the title; the title over its 'Thread starter' notice
     starter = next((k for k in range(title_at + 2, min(title_at + 6, len(content)))
                     if THREAD_STARTER_RE.match(content[k].norm)), None)
@@ -491,6 +536,16 @@ def _title_over_submission(content: list[Line], title_at: int) -> int | None:
 
 
 _SUBMITTED_RE = re.compile(r"^(?:submitted|posted)\b", re.I)
+
+
+def _card_over(content: list[Line], k: int) -> str | None:
+    """Layout: a board's first post, its writer's card right over its subject line ('SqueegeeSteve' /
+    'Full Member' / '***' / 'Offline' / 'Posts: 214' / subject): the writer, or None."""
+    j, fields = k - 1, 0
+    while j > 0 and next_to(content, j) and (PROFILE_FIELD_RE.match(content[j].norm)
+                                              or CARD_STATUS_RE.match(content[j].norm)):
+        j, fields = j - 1, fields + 1
+    return writer_line(content[j].norm) if fields >= 2 and next_to(content, j) else None
 
 
 def _title_over_byline(content: list[Line], title_at: int) -> int | None:
@@ -549,6 +604,7 @@ def _title_shape(norm: str) -> bool:
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
 _CRUMB_SEPARATORS = {"›", "»", ">", "/"}
+_TOPIC_LINE_RE = re.compile(r"^(?:author\s+)?topic:\s*(?P<title>\S.{2,300}?)\s*\(read [\d,]+ times\)$", re.I)
 # A handle alone on its line, under a post's date and over its title ('kiln_and_clay').
 _HANDLE_ALONE_RE = re.compile(r"^(?:u/)?(?P<handle>[a-z0-9][\w.\-]{2,29})$")
 # Layout: a browser tab's title over the page: the title, then the community or site ('… : OnlineShopOwners').
@@ -712,6 +768,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
         if writer_above is None and later - 2 > title_at and when_in(content[later - 2].norm) and (
                 handle := _HANDLE_ALONE_RE.match(content[later - 1].norm)):
             writer_above = handle.group("handle")  # Layout: the post's date, then its writer's handle, over its title
+        writer_above = writer_above or _card_over(content, later)
         title_at, lo = later, later + 1
     titled = title_at is not None
     first = lo - titled  # the article's first line: its title, or its first line after the menu
@@ -768,6 +825,10 @@ def read_text_page(text: str, source: str) -> ReadResult:
         byline = _byline_at(lines, 0)
         if byline:
             doc.author, doc.addressed_to = byline
+        elif signed := signature_writer(lines[-1].norm):
+            doc.author = signed
+            doc.blocks = [Block("boilerplate", b.start, b.end, "signature") if b.start == lines[-1].start else b
+                          for b in doc.blocks]
         comments.append(doc)
     if cue is not None:
         _reply_parents(comments, comment_lines)

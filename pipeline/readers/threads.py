@@ -63,6 +63,8 @@ def addressee(text: str) -> str | None:
     if not m:
         return None
     name = m.group("name").strip()
+    if name.startswith("@"):
+        return name.split()[0].lstrip("@")  # "@Dev yes, same slots": a handle is one word
     # The greeting regex is case-insensitive for 'Hi'; the name itself must be capitalised.
     if not looks_like_name(name):
         # 'Hi Jessica Thanks, ...': keep the first word if the second is not a name.
