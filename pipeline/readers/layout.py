@@ -571,7 +571,8 @@ _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "repl
                  "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
 BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator"
-                      r"|(?:[\w&.'’\-]+\s+){1,3}team|(?:team|staff) member)$", _I)  # 'BenchBook Team': a vendor's staff
+                      r"|(?:[\w&.'’\-]+\s+){1,3}(?:team|staff)|(?:team|staff) member"  # 'BenchBook Team
+                      r"|(?:community|forum|product) (?:champion|expert|hero|guide|ambassador|volunteer|leader))$", _I)
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|guest|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
@@ -587,7 +588,7 @@ _NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[
 _JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
 # A writer the site does not name, in brackets ('(Anonymous)').
 _ANONYMOUS = re.compile(r"^\(anonymous\)$", _I)
-UNNAMED_RE = re.compile(r"^(?:a reader|anonymous|guest|anonymous (?:participant|member|user))$", _I)
+UNNAMED_RE = re.compile(r"^(?:a reader|anonymous|guest|anonymous (?:participant|member|user)|deleted user)$", _I)
 # A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.

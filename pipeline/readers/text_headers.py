@@ -116,8 +116,9 @@ def writer_line(norm: str) -> str | None:
     if name := who_of(norm):
         return name if " " not in name or looks_like_name(name.split()[0]) or UNNAMED_RE.match(name) else None
     m = name_and_more(norm)
-    if m and (name := who_of(m.group("name"))):
-        return name
+    if m and (name := who_of(m.group("name")) or (
+            _ONE_NAME_RE.fullmatch(m.group("name")) and looks_like_name(m.group("name")) and m.group("name"))):
+        return name  # 'Ann Lee (Harbourside)', 'Leah (PawPlanner Team)'
     if CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm):
         return norm  # 'PeggyOnTheGreen', 'Wendy O'
     if _ONE_NAME_RE.fullmatch(norm) and looks_like_name(norm) and not (
@@ -400,7 +401,8 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
     where, trailing = "inline", bool(words_ & {"answered", "asked"} and re.match(r"\s*by\b", after, re.I))
     trailing = trailing or signed is not None
     bare = not (before + after).strip(" ·•|,")  # the date alone on its line
-    if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm):
+    if who is None and next_to(content, i) and words_ & _TRAILING_WORDS and who_of(content[i + 1].norm) and not (
+            quote_attribution(content[i + 1].norm)):  # not 'Posted 3 days ago' / 'Tamsin Hale said:' over a quote
         bottom, who, where, trailing = i + 1, who_of(content[i + 1].norm), "below", True
     elif who is None and (bare or not (before + _POST_ID_RE.sub("", after)).strip(" ·•|,")) and (
             card := _card_under(content, i)):  # the date alone, or with the post's id ('… #18342')
