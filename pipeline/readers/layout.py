@@ -588,7 +588,8 @@ _NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[
 _JOURNAL_USER_LABEL = re.compile(r"^\[[a-z]+(?: [a-z]+){0,2}\]\s+(?=\S)")
 # A writer the site does not name, in brackets ('(Anonymous)').
 _ANONYMOUS = re.compile(r"^\(anonymous\)$", _I)
-UNNAMED_RE = re.compile(r"^(?:a reader|anonymous|guest|anonymous (?:participant|member|user)|deleted user)$", _I)
+UNNAMED_RE = re.compile(r"^(?:an? (?:\w+ )?(?:reader|user|member|customer)|anonymous|guest"
+                        r"|anonymous (?:participant|member|user)|deleted user)$", _I)  # 'A LocalFind user'
 # A handle alone on its line: 'tallcarboy', 'brewsy_dee', 'u/sawdust_sally', 'Doweled_Dan', 'm.okafor'.
 _HANDLE_TOKEN = re.compile(r"^@?(?:u/)?(?:[a-z][\w.\-]{1,29}|[A-Za-z][\w.\-]*[_\d.][\w.\-]*)$")
 # Layout: a mail header ('From: Ilse Brandt <ilse@example.org>'); its display name is the writer.

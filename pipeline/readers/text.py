@@ -519,12 +519,18 @@ _BYLINE_REACH = 10  # a byline under the title is looked for this far below the 
 _SUBMISSION_REACH = 30  # a link aggregator's post is looked for this far below its community's name, past a sidebar
 
 
-def _title_over_submission(content: list[Line], title_at: int) -> int | None:
+def _title_over_submission(content: list[Line], title_at: int, asked_only: bool = False) -> int | None:
     """The title over an aggregator post's submission line, its flair perhaps between ('Sharing an office
     …' / 'Question' / 'submitted 3 days ago by quillandcrate'), below the line read as the title (the
-    community's name, 'ShopOwners comments'), or None."""
+    community's name, 'ShopOwners comments'), or None. With `asked_only`, over a question's byline
+    only ('Asked by Carys M. · 2 weeks ago'), whatever the line read as the title (a listing's name over
+    its questions and answers)."""
     for k in range(title_at + 2, min(title_at + _SUBMISSION_REACH, len(content))):
-        if not (_SUBMITTED_RE.match(content[k].norm) and handle_byline(content[k].norm)):
+        norm = content[k].norm
+        if asked_only:
+            if not _ASKED_BY_RE.match(norm):
+                continue
+        elif not (_SUBMITTED_RE.match(norm) and handle_byline(norm)):
             continue
         for j in (k - 1, k - 2):
             if j > title_at and _title_shape(content[j].norm) and not content[j].norm.endswith(".") and all(
@@ -536,6 +542,7 @@ def _title_over_submission(content: list[Line], title_at: int) -> int | None:
 
 
 _SUBMITTED_RE = re.compile(r"^(?:submitted|posted)\b", re.I)
+_ASKED_BY_RE = re.compile(r"^asked by\s+\S.{0,60}?\s*[·•|]\s*\S", re.I)
 
 
 def _card_over(content: list[Line], k: int) -> str | None:
@@ -752,6 +759,7 @@ def read_text_page(text: str, source: str) -> ReadResult:
     later = None  # the real title further down, when the line read as the title is not it
     if title_at is not None:
         later = _later_title(content, title_at)
+        later = _title_over_submission(content, title_at if later is None else later, asked_only=True) or later
         published_in = title_at > 0 and content[title_at - 1].norm.casefold() == "published in"
         if later is None and (len(content[title_at].norm.split()) < 4 or published_in):
             # a section label or a site's name; a publication's name ('Published in' / 'The Shop Notebook')
