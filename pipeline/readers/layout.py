@@ -103,7 +103,7 @@ def marker_length(text: str) -> int:
 _I = re.IGNORECASE
 _NUMBER_WORDS = r"(?:\d{1,3}(?:,\d{3})+|\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 COMMENT_COUNT_RE = re.compile(
-    rf"^(?:all\s+)?{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
+    rf"^(?:all\s+|search\s+)?{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
     r"(?:\s+(?:on|to)\b.*)?$",
     _I,
 )

@@ -535,7 +535,8 @@ def _title_over_submission(content: list[Line], title_at: int, asked_only: bool 
         for j in (k - 1, k - 2):
             if j > title_at and _title_shape(content[j].norm) and not content[j].norm.endswith(".") and all(
                     next_to(content, q) and len(content[q + 1].norm.split()) <= 3
-                    and not post_furniture_reason(content[q + 1].norm) for q in range(j, k - 1)):
+                    and (content[q + 1].norm.isdigit() or not post_furniture_reason(content[q + 1].norm))
+                    for q in range(j, k - 1)):  # a flair or the comment count ('23') between, not 'Reply'
                 return j
         return None
     return None

@@ -224,7 +224,7 @@ def is_prose(norm: str) -> bool:
 def stated_count(norm: str) -> int | None:
     """The number a count line states ('27 Comments', 'Responses (3)', 'Replies: 5', 'two replies')."""
     word = norm.split()[0].lower()
-    if word == "all" and len(norm.split()) > 1:  # 'all 12 comments'
+    if word in ("all", "search") and len(norm.split()) > 1:  # 'all 12 comments', 'Search 23 Comments'
         word = norm.split()[1].lower()
     word = re.sub(r"(?<=\d),(?=\d{3}\b)", "", word)  # '1,204 Comments'
     counted = re.search(r"\((\d+)\)", norm)  # 'Responses (2)'
