@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "o", "p", "r", "s", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,19 +295,19 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last six sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# The last seven sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
 # fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages; aggregators, forums,
 # newsletters and communities on business operations; blogs, newsletters, forums and aggregators on
-# small-business work; news, blog, LinkedIn, social-group, forum and Q&A pages) each came harder than the
-# sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# small-business work; news, blog, LinkedIn, social-group, forum and Q&A pages; older boards, a list
+# archive, aggregators, signed comments and a listing's Q&A) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
 # lower bar than the 109 pages before them.
-LATER_SETS = ("g", "j", "k", "l", "p", "s")
+LATER_SETS = ("g", "j", "k", "l", "o", "p", "s")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 157
+    assert len(gold["documents"]) >= 165
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -3394,3 +3394,207 @@ def test_a_social_groups_name_and_an_upsell_are_no_title():
                               "Aisling Moran\nPublished Mar 5, 2024\n"
                               "Every practice knows the cost of an empty chair, so we changed one message.\n")
     assert article.title == "We rewrote one reminder text and missed appointments fell by a third"
+
+
+# --- A third blind round: older boards, a list archive, aggregators, signed comments, listing Q&A (o* pages) ---
+
+SMF_TOPIC = """Sill & Ladder Forum
+Welcome, Guest. Please login or register.
+1 Hour
+1 Day
+Forever
+Home
+Help
+Login
+Sill & Ladder Forum » Trade » Rounds » Moving a round to six-weekly
+« previous next »
+Author	Topic: Moving a round to six-weekly  (Read 412 times)
+0 Members and 1 Guest are viewing this topic.
+KettleSteve
+Full Member
+***
+Offline
+Posts: 214
+Moving a round to six-weekly
+« on: March 04, 2024, 09:12:44 PM »
+Quote
+I am thinking of moving the whole round to six-weekly and putting the price up a little.
+Logged
+DaveH
+Hero Member
+*****
+Offline
+Posts: 3,406
+Re: Moving a round to six-weekly
+« Reply #1 on: March 04, 2024, 09:40:02 PM »
+Quote
+Did it in 2021 with a letter through every door and lost one customer in ten.
+Logged
+ClearViewClaire
+Sr. Member
+****
+Offline
+Posts: 977
+Re: Moving a round to six-weekly
+« Reply #2 on: March 04, 2024, 10:02:15 PM »
+Quote
+Keep four-weekly as an option at a higher price; the fussy ones will pay it.
+Logged
+"""
+
+
+def test_a_boards_topic_line_names_the_title_and_the_card_over_the_first_post_its_writer():
+    article, comments = _read(SMF_TOPIC)
+    assert article.title == "Moving a round to six-weekly" and article.author == "KettleSteve"
+    assert [c.author for c in comments] == ["DaveH", "ClearViewClaire"]
+
+
+SIGNED_COMMENTS = """Home / Blog / News from the nursery
+Why deliveries now come in two-hour slots
+Posted on 14 March 2024 by Jo Hollins
+Every delivery now gets a two-hour slot, chosen when you order.
+Your comments (3)
+
+Finally. I waited in all morning for compost last spring.
+
+The text before the driver arrives is the clever bit.
+— Maria, Leeds
+
+Could there be an evening slot? Both of us work.
+— Tom, Horsforth
+
+Tom, we are trying a Thursday evening run from May.
+— Jo at Hollins Lane
+
+Leave a comment
+Send comment
+"""
+
+
+def test_comments_signed_under_their_text_and_a_breadcrumb_whose_last_item_is_a_section():
+    article, comments = _read(SIGNED_COMMENTS)
+    assert article.title == "Why deliveries now come in two-hour slots"
+    assert [c.author for c in comments] == ["Maria", "Tom", "Jo at Hollins Lane"]
+    assert comments[2].parent_key == "c2" and comments[2].addressed_to == "Tom"
+    assert "— Maria, Leeds" in _roles(comments[0], "boilerplate")
+
+
+LISTING_QA = """LocalFind
+Log in
+Home › Leeds › Laundry › Kirkgate Launderette
+Kirkgate Launderette
+4.3
+(87 reviews)
+Questions & answers
+Do you do service washes on Sundays?
+Asked by Carys M. · 2 weeks ago
+I manage two holiday flats and the changeovers are on Sundays.
+4 answers
+Kirkgate Launderette
+Response from the owner
+11 Mar
+Yes, Sunday service washes run from nine until one.
+Helpful (12)
+A LocalFind user
+20 Mar
+We use them every Sunday and the bags are always ready by three.
+Helpful (2)
+"""
+
+
+def test_a_questions_asked_by_line_under_a_listing_makes_the_question_the_title():
+    article, comments = _read(LISTING_QA)
+    assert article.title == "Do you do service washes on Sundays?" and article.author == "Carys M."
+    assert [c.author for c in comments] == ["Kirkgate Launderette", "A LocalFind user"]
+
+
+STORY_AND_LIST_ARCHIVE = """Tradedot
+News for shopkeepers. Stuff that matters.
+Stories
+Topics
+Submit
+Login
+Tailors Ditch Hourly Quotes For Fixed Price Lists
+23
+Posted by jhollis on Tuesday March 05, 2024 @11:25AM from the taking-it-in dept.
+Alteration shops are moving to printed price lists for the common jobs.
+Share
+Related Links
+Market Stalls Go Cashless, Then Quietly Go Back
+This discussion has been archived. No new comments can be posted.
+Search 23 Comments
+Comments Filter:
+Hemming is not the problem (Score:5, Insightful)
+by seamripper ( 618321 ) on Tuesday March 05, 2024 @11:41AM (#64292011)
+The problem was always the customer with the twelve pound shirt.
+Re:Hemming is not the problem (Score:2)
+by bobbin_jo ( 77120 ) on Tuesday March 05, 2024 @12:02PM (#64292100)
+A printed list at least tells them before they queue.
+"""
+
+
+def test_a_storys_title_over_its_count_and_dept_line_and_search_n_comments():
+    article, comments = _read(STORY_AND_LIST_ARCHIVE)
+    assert article.title == "Tailors Ditch Hourly Quotes For Fixed Price Lists" and article.author == "jhollis"
+    assert article.declared_comment_count == 23
+    assert [c.author for c in comments] == ["seamripper", "bobbin_jo"]
+
+
+FORUM_BADGES_AND_QUOTES = """PawPlanner Community
+Late cancellations are eating my Saturdays
+Bianca R.
+Posted 3 days ago
+Two no-shows every Saturday this month.
+Like (14)
+Tamsin Hale
+Community Champion
+Posted 3 days ago
+I take a deposit for Saturday bookings only.
+Like (22)
+Greg_Groomer
+Posted 3 days ago
+Tamsin Hale said:
+I take a deposit for Saturday bookings only.
+My clients book by phone, so I ring the afternoon before instead.
+Like (5)
+Deleted user
+Posted 2 days ago
+Charge full price for no-shows.
+Like (2)
+Leah (PawPlanner Team)
+PawPlanner Staff
+Posted 2 days ago
+Deposits are on the Pro plan under Settings.
+"""
+
+
+def test_a_community_badge_a_quote_under_a_date_a_deleted_user_and_a_team_in_brackets():
+    article, comments = _read(FORUM_BADGES_AND_QUOTES)
+    assert [c.author for c in comments] == ["Tamsin Hale", "Greg_Groomer", "Deleted user", "Leah"]
+    assert comments[1].parent_key == "c1"
+
+
+LIST_ARCHIVE_NUMBERED = """printtrade list archive
+350gsm silk cracking on the fold
+Message 1 of 3
+From: Ellen Marsh <e.marsh@...>
+Date: Mon, 4 Mar 2024 09:26:11 +0000
+Subject: [printtrade] 350gsm silk cracking on the fold
+The new stock cracks on the fold even after creasing.
+Message 2 of 3
+From: Rob Tennant <rob@...>
+Date: Mon, 4 Mar 2024 11:02:37 +0000
+Subject: Re: [printtrade] 350gsm silk cracking on the fold
+Different mill, different fibre: crease with the grain.
+Message 3 of 3
+From: Jan Kowalczyk <jk@...>
+Date: Mon, 4 Mar 2024 12:40:00 +0000
+Subject: Re: [printtrade] 350gsm silk cracking on the fold
+Or ask the merchant for the grain direction before you order.
+"""
+
+
+def test_a_list_archives_message_numbers_open_its_messages():
+    article, comments = _read(LIST_ARCHIVE_NUMBERED)
+    assert [c.author for c in comments] == ["Rob Tennant", "Jan Kowalczyk"]
+    assert [c.source_text[c.start:].split("\n", 1)[0] for c in comments] == ["Message 2 of 3", "Message 3 of 3"]

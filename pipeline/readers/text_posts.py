@@ -213,14 +213,14 @@ def _opens_post(norm: str, who: str) -> bool:
     """Layout: a line right over a header that opens its post: the writer's avatar (their '@handle', the
     initial or initials of their name ('A', 'AL'), 'Profile photo for Ann Lee', "Ann Lee's avatar", 'Avatar of
     Ann Lee') or the
-    post's number ('#2')."""
+    post's number ('#2', 'Message 2 of 7')."""
     initials = "".join(w[0] for w in who.split()[:2]).upper()
     avatar = norm.casefold().replace("’", "'") in {
         f"@{who}".casefold(), f"profile photo for {who}".casefold(), f"{who}'s avatar".casefold(),
         f"avatar of {who}".casefold(), f"{who} avatar".casefold()} or (
         len(initials) == 2 and norm == initials) or (
         avatar_letter(norm) and who[:1].upper() == norm)
-    return avatar or re.fullmatch(r"#\d{1,6}", norm) is not None
+    return avatar or re.fullmatch(r"#\d{1,6}|message \d{1,5} of \d{1,5}", norm, re.I) is not None
 
 
 def _leading_posts(content: list[Line], lo: int, headers: list[Header], count_at: int | None, opened: bool = False,
