@@ -102,6 +102,8 @@ def marker_length(text: str) -> int:
 
 _I = re.IGNORECASE
 _NUMBER_WORDS = r"(?:\d{1,3}(?:,\d{3})+|\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)"
+# Layout: a vendor community's reply count printed twice ('7 REPLIES 7').
+REPEATED_COUNT_RE = re.compile(r"^(?P<n>\d{1,5}) (?:repl(?:y|ies)|comments?) (?P=n)$", _I)
 COMMENT_COUNT_RE = re.compile(
     rf"^(?:all\s+|search\s+)?{_NUMBER_WORDS}\s+(?:responses?|comments?|replies|reply|thoughts?|reactions?|trackbacks?)"
     r"(?:\s+(?:on|to)\b.*)?$",
@@ -804,6 +806,11 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
     # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
     ("form field", re.compile(r"^(?:user ?name|password|e-?mail(?: address)?|subject|message)\s*:$", _I)),
+    # Layout: a vendor community's topic options ('Subscribe to RSS Feed', 'Printer Friendly Page').
+    ("topic options", re.compile(r"^(?:subscribe to rss feed|mark topic as (?:new|read)|bookmark|printer friendly page"
+                                 r"|float this topic for current user|all forum topics|previous topic|next topic)$",
+                                 _I)),
+    ("report link", re.compile(r"^report inappropriate content$", _I)),  # within a vendor community's post header
     ("audience note", re.compile(r"^shared with\s+\S.{0,80}$", _I)),  # 'Shared with Members of …', a post's audience
     ("time between posts", re.compile(r"^(?:\d+|a|an)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+later$", _I)),
     ("post scrubber", re.compile(r"^(?:original post|now)$", _I)),

@@ -30,6 +30,7 @@ from pipeline.readers.layout import (
     NUMBER_RE,
     POST_COUNT_RE,
     PROFILE_FIELD_RE,
+    REPEATED_COUNT_RE,
     REPLY_COUNT_RE,
     REPLY_CUE_RE,
     REPLY_TALLY_RE,
@@ -113,7 +114,7 @@ def _count_line(content: list[Line], lo: int, tallies_from: int | None = None) -
                 content[i - 1].norm.isdigit()):
             return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
         among_controls = _count_among_controls(norm)
-        if summary := TOPIC_SUMMARY_RE.match(norm):
+        if summary := TOPIC_SUMMARY_RE.match(norm) or REPEATED_COUNT_RE.match(norm):
             return i, int(summary.group("n"))
         if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
                 or _post_count(norm) or among_controls is not None) or _in_card(content, i):
