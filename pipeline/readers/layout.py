@@ -559,7 +559,7 @@ _CLOCK = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*[+-]\d{4
 _RELATIVE = (rf"(?:{_AGO}|\d{{1,3}}(?:s|m|h|d|w|mo|y|yr)(?:\s+ago)?|\d{{1,3}}\s+(?:mins?|hrs?|wks?|yrs?|mos?)\.?\s+ago"
              rf"|(?:today|yesterday)(?:\s+at)?{_CLOCK}?|just now|\d{{1,2}}:\d{{2}}\s*(?:am|pm))")
 _CALENDAR = (rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
-             rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
+             rf"|\d{{1,2}}\s+{_MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{1,2}}-{_MONTH_NAME}-\d{{2}}(?:\d{{2}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}})"
              rf"{_CLOCK}?")
 # When a post was written, as thread headers print it: '6h ago', '2d', '7 hours ago', 'Mar 12',
 # 'Tue Mar 12, 2024 9:14 am', 'Mon, 11 Mar 2024 21:03:17 +0100', 'March 4, 2024 at 3:12 pm'; not "Today's Posts".
@@ -717,7 +717,18 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
     if acted:
         return who_of(acted.group("who")), words_
     flair = _HANDLE_AND_FLAIR_RE.match(head)  # 'boxfold_bea Potter · 4h': a community's flair after the handle
-    return (flair.group("handle") if flair else None), words_
+    if flair:
+        return flair.group("handle"), words_
+    if before.strip() == head and _LONE_HANDLE_RE.fullmatch(head) and head.lower() not in _NOT_HANDLES:
+        return head, words_  # 'HairByHollie Tue 05-Mar-24 09:12:44', 'Tangerinedream Tue …': a board's user name
+    return None, words_
+
+
+# A user name of one word right before a post's date: run-together capitals, digits or one long word.
+_LONE_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+\d*|[A-Za-z][a-z]*\d+[\w]*|[A-Z][a-z]{5,30}")
+_NOT_HANDLES = {"updated", "edited", "posted", "joined", "today", "yesterday", "published", "created", "modified",
+                "received", "since", "until", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday",
+                "sunday", "answered", "replied", "commented", "written", "printed", "reviewed", "registered"}
 
 
 # What an aggregator prints for a writer whose account or post is gone: the post has no writer.

@@ -467,6 +467,15 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
             if k is not None:
                 return k
             break
+    # Layout: a thread's title right over its reply count ('Hairdresser - AIBU to …' / '9 replies'), under a
+    # board's menu whose items read like titles ('Am I being unreasonable?')
+    for j in range(title_at + 2, min(title_at + _HEAD_LINES, len(content))):
+        if REPLY_COUNT_RE.match(content[j].norm) or COMMENT_COUNT_RE.match(content[j].norm):
+            cand = content[j - 1].norm
+            if (next_to(content, j - 1) and _title_shape(cand) and len(cand.split()) >= 6
+                    and len(cand.split()) > len(content[title_at].norm.split())):
+                return j - 1
+            break
     # Layout: a breadcrumb printed one item a line under the line read as the title (a site's tagline),
     # its separators alone on theirs ('Home' / '›' / 'Business' / '›' / 'Local Business' / title)
     seps = [j for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content) - 2))

@@ -312,7 +312,7 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
     two headers share a shape and one of them comes after the article. `lo` is the line after the
     title (the article's first line when the page has no title line, `titled` False).
     """
-    found = find_headers(content, lo)
+    found = _without_quoted_headers(content, find_headers(content, lo))
     summaries = {k for k in range(len(found) - 1) if _summary_over(content, found[k], found[k + 1])}
     kept = [k for k in range(len(found)) if k not in summaries]
     headers = _after_section_heading(content, lo, _without_name_lists(content, [found[k] for k in kept]))
@@ -373,6 +373,24 @@ def _after_section_heading(content: list[Line], lo: int, headers: list[Header]) 
     if prose is None or heading is None or sum(h.top > heading for h in headers) < 2:
         return headers
     return [h for h in headers if not prose < h.top < heading]
+
+
+_CLOCK_TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def _without_quoted_headers(content: list[Line], headers: list[Header]) -> list[Header]:
+    """Layout: a reply that pastes in the post it answers, header and all ('#4' / 'HairByHollie Tue
+    05-Mar-24 09:41:30' / 'WhatWouldBevDo Tue 05-Mar-24 09:34:58' / quoted words): a header line that
+    repeats an earlier one word for word, to the minute, is a quote, not a post."""
+    seen: set[str] = set()
+    kept = []
+    for h in headers:
+        line = content[h.top].norm
+        if line in seen and h.shape[0] == "inline" and h.shape[3] == "calendar" and _CLOCK_TIME_RE.search(line):
+            continue
+        seen.add(line)
+        kept.append(h)
+    return kept
 
 
 def _engagement_count(content: list[Line], lo: int, stop: int) -> int | None:
