@@ -472,7 +472,7 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     for j in range(title_at + 2, min(title_at + _HEAD_LINES, len(content))):
         if REPLY_COUNT_RE.match(content[j].norm) or COMMENT_COUNT_RE.match(content[j].norm):
             cand = content[j - 1].norm
-            if (next_to(content, j - 1) and _title_shape(cand) and len(cand.split()) >= 6
+            if (next_to(content, j - 1) and _title_shape(cand) and len(cand.split()) >= 6 and not cand.endswith(".")
                     and len(cand.split()) > len(content[title_at].norm.split())):
                 return j - 1
             break
