@@ -92,6 +92,7 @@ def _short_header_line(norm: str) -> bool:
 # A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('TabbyTed'),
 # or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
+REPLY_FROM_RE = re.compile(r"^(?:reply|response) from\s+(?!the\b)(?P<name>\S.{1,60})$", re.I)
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 _INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$|^[A-Z][\w'’\-]+\s+[A-Z]\.$")  # 'K. Osei', 'Jess W.'
 
@@ -113,6 +114,8 @@ def writer_line(norm: str) -> str | None:
     norm = _COMMENT_NUMBER_RE.sub("", norm)  # '1. Ann Lee says:' in a numbered comment list
     if byline := article_byline(norm):
         return byline  # 'By Ann Lee' over a date
+    if answer := REPLY_FROM_RE.match(norm):
+        return answer.group("name")  # 'Reply from Paws at Home Pet Sitting' over a date: a business answers a review
     if name := who_of(norm):
         return name if " " not in name or looks_like_name(name.split()[0]) or UNNAMED_RE.match(name) else None
     m = name_and_more(norm)

@@ -60,6 +60,7 @@ from pipeline.readers.text_blocks import (
     stated_count,
 )
 from pipeline.readers.text_headers import (
+    REPLY_FROM_RE,
     SEPARATOR_LINES,
     Header,
     avatar_letter,
@@ -674,6 +675,8 @@ def _reply_cues(content: list[Line], thread: Thread) -> list[ReplyCues]:
             replying = REPLY_CUE_RE.match(norm)
             if replying and cue.reply_to is None:
                 cue.reply_to = replying.group("name").lstrip("@")
+        if header is not None and k > 0 and cue.under is None and REPLY_FROM_RE.match(content[header.top].norm):
+            cue.under = k - 1  # 'Reply from <business>' under the review it answers
         if header is not None:
             cue.to, cue.handle = header.to, header.handle
             cue.parent_link = header.parent_link or cue.under is None and parent_line
