@@ -92,6 +92,8 @@ def _short_header_line(norm: str) -> bool:
 # A writer named by one capitalised word ('Marta'), a handle of joined capitalised words ('TabbyTed'),
 # or a first name and an initial ('Wendy O').
 _ONE_NAME_RE = re.compile(r"[A-Z][a-z'’\-]{1,20}")
+# A business writing as itself, its name joined by '&' ('Hearth & Hollow Bakery').
+_FIRM_NAME_RE = re.compile(r"[A-Z][\w'’]+(?: [A-Z][\w'’]+)* & [A-Z][\w'’]+(?: [A-Z][\w'’]+){1,3}")
 REPLY_FROM_RE = re.compile(r"^(?:reply|response) from\s+(?!the\b)(?P<name>\S.{1,60})$", re.I)
 _NAME_INITIAL_RE = re.compile(r"[A-Z][a-z'’\-]{1,20} [A-Z]")
 _INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$|^[A-Z][\w'’\-]+\s+[A-Z]\.$")  # 'K. Osei', 'Jess W.'
@@ -122,8 +124,8 @@ def writer_line(norm: str) -> str | None:
     if m and (name := who_of(m.group("name")) or (
             _ONE_NAME_RE.fullmatch(m.group("name")) and looks_like_name(m.group("name")) and m.group("name"))):
         return name  # 'Ann Lee (Harbourside)', 'Leah (PawPlanner Team)'
-    if CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm):
-        return norm  # 'PeggyOnTheGreen', 'Wendy O'
+    if CAMEL_HANDLE_RE.fullmatch(norm) or _NAME_INITIAL_RE.fullmatch(norm) or _FIRM_NAME_RE.fullmatch(norm):
+        return norm  # 'PeggyOnTheGreen', 'Wendy O', 'Hearth & Hollow Bakery'
     if _ONE_NAME_RE.fullmatch(norm) and looks_like_name(norm) and not (
             NAV_ITEM_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm) or WHEN_RE.match(norm)):
         return norm
