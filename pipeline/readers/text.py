@@ -248,11 +248,11 @@ def _page_head(content: list[Line]) -> tuple[int, list[Block], dict[str, str]]:
 
 
 # Layout: a cookie banner over the page ('We use cookies to …', 'Accept all', 'Manage preferences').
-_COOKIE_BANNER_RE = re.compile(r"^(?=.{0,400}$)(?:this (?:site|website) uses|we use|we and our partners use) cookies\b",
-                               re.I)
+_COOKIE_BANNER_RE = re.compile(r"^(?=.{0,400}$)(?:(?:this (?:site|website) uses|we use|we and our partners use)"
+                               r" cookies\b|we value your privacy$)", re.I)
 _CONSENT_BUTTON_RE = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all| non-essential)?(?: cookies)?"
                                 r"|manage (?:preferences|cookies|settings)|cookie settings|allow all"
-                                r"|(?:ok,? )?got it!?|i agree|agree and close"
+                                r"|(?:ok,? )?got it!?|i agree|i accept|agree and close|show purposes"
                                 r"|(?:privacy (?:&|and) )?cookie (?:details|policy|preferences))$", re.I)
 
 
@@ -467,6 +467,18 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
             if k is not None:
                 return k
             break
+    # Layout: a post's byline, date and reading time over its title ('Priya Nair' / 'Mar 4' / '3 min read' /
+    # 'Updated: Mar 6' / title), under a site's name read as the title
+    for j in range(title_at, min(title_at + _HEAD_LINES, len(content) - 1)):
+        if _title_shape(content[j].norm) and len(content[j].norm.split()) >= 5:
+            break  # a headline before the reading time: the title is over its byline, not under it
+        if _READ_TIME_LINE_RE.match(content[j].norm):
+            k = j + 1
+            while k < len(content) - 1 and _UPDATED_RE.match(content[k].norm):
+                k += 1
+            if next_to(content, k - 1) and _title_shape(content[k].norm):
+                return k
+            break
     # Layout: a thread's title right over its reply count ('Hairdresser - AIBU to …' / '9 replies'), under a
     # board's menu whose items read like titles ('Am I being unreasonable?')
     for j in range(title_at + 2, min(title_at + _HEAD_LINES, len(content))):
@@ -621,6 +633,8 @@ def _title_shape(norm: str) -> bool:
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
 _CRUMB_SEPARATORS = {"›", "»", ">", "/"}
+_READ_TIME_LINE_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", re.I)
+_UPDATED_RE = re.compile(r"^updated:?\s+\S.{0,40}$", re.I)
 _TOPIC_LINE_RE = re.compile(r"^(?:author\s+)?topic:\s*(?P<title>\S.{2,300}?)\s*\(read [\d,]+ times\)$", re.I)
 # A handle alone on its line, under a post's date and over its title ('kiln_and_clay').
 _HANDLE_ALONE_RE = re.compile(r"^(?:u/)?(?P<handle>[a-z0-9][\w.\-]{2,29})$")
