@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "o", "p", "r", "s", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "o", "p", "r", "s", "u", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -295,19 +295,20 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
         assert field in pages_metrics
 
 
-# The last seven sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
+# The last eight sets (business-operations pages; Q&A, forum, Disqus, trade-magazine and social pages;
 # fediverse, code-host discussion, Q&A, WordPress, video and mailing-list pages; aggregators, forums,
 # newsletters and communities on business operations; blogs, newsletters, forums and aggregators on
 # small-business work; news, blog, LinkedIn, social-group, forum and Q&A pages; older boards, a list
-# archive, aggregators, signed comments and a listing's Q&A) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
+# archive, aggregators, signed comments and a listing's Q&A; a vendor community, a UK board, plugins and a
+# review page) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
 # lower bar than the 109 pages before them.
-LATER_SETS = ("g", "j", "k", "l", "o", "p", "s")
+LATER_SETS = ("g", "j", "k", "l", "o", "p", "s", "u")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 165
+    assert len(gold["documents"]) >= 173
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -3598,3 +3599,194 @@ def test_a_list_archives_message_numbers_open_its_messages():
     article, comments = _read(LIST_ARCHIVE_NUMBERED)
     assert [c.author for c in comments] == ["Rob Tennant", "Jan Kowalczyk"]
     assert [c.source_text[c.start:].split("\n", 1)[0] for c in comments] == ["Message 2 of 3", "Message 3 of 3"]
+
+
+# --- A fourth blind round: a vendor community, a UK board, plugins, a review page (u* pages) ---
+
+VENDOR_COMMUNITY = """Cartwell Community
+Forums
+Store Setup & Apps
+Taking repair bookings with a deposit
+Options
+Subscribe to RSS Feed
+Bookmark
+Printer Friendly Page
+Solved!
+Taking repair bookings with a deposit
+Spokesmith_Leeds
+Tourist
+3 0 1
+Report Inappropriate Content
+03-04-2024 09:12 AM
+Message 1 of 3
+We need customers to book a service slot online and pay a deposit.
+0 Kudos
+Reply
+2 REPLIES 2
+Kestrel_Apps
+Cartwell Partner
+1,204 188 412
+Report Inappropriate Content
+03-04-2024 10:03 AM
+Message 2 of 3
+Re: Taking repair bookings with a deposit
+Sell the deposit as a product with one variant per drop-off day.
+3 Kudos
+Reply
+GearsAndGrease
+Explorer
+12 1 3
+Report Inappropriate Content
+03-04-2024 11:20 AM
+Message 3 of 3
+Re: Taking repair bookings with a deposit
+We do the same and cap each day at eight bikes.
+1 Kudo
+Reply
+"""
+
+
+def test_a_vendor_communitys_headers_and_its_count_printed_twice():
+    article, comments = _read(VENDOR_COMMUNITY)
+    assert article.title == "Taking repair bookings with a deposit" and article.author == "Spokesmith_Leeds"
+    assert [c.author for c in comments] == ["Kestrel_Apps", "GearsAndGrease"]
+    assert article.declared_comment_count == 2  # '2 REPLIES 2'
+
+
+UK_BOARD = """Natternet
+Talk
+Am I being unreasonable?
+Small business
+Log in
+Talk
+»
+Small business
+Hairdresser - AIBU to charge more for long hair on my new price list?
+3 replies
+Watch this thread
+#1
+HairByHollie Tue 05-Mar-24 09:12:44
+My new list charges long hair more. AIBU?
+Add message | Report | Message poster
+#2
+WhatWouldBevDo Tue 05-Mar-24 09:34:58
+Slightly, because of the jump. I would phase it in.
+Add message | Report | Message poster
+#3
+HairByHollie Tue 05-Mar-24 09:41:30
+WhatWouldBevDo Tue 05-Mar-24 09:34:58
+I would phase it in.
+That is a sensible idea, thank you.
+Add message | Report | Message poster
+#4
+Tangerinedream Tue 05-Mar-24 10:02:17
+Long-haired customer here: just put it on the list.
+Add message | Report | Message poster
+"""
+
+
+def test_a_boards_user_names_before_timestamps_and_a_post_pasted_into_a_reply():
+    article, comments = _read(UK_BOARD)
+    assert article.title == "Hairdresser - AIBU to charge more for long hair on my new price list?"
+    assert article.author == "HairByHollie"
+    # the header #3 pastes in with #2's words is no post of its own
+    assert [c.author for c in comments] == ["WhatWouldBevDo", "HairByHollie", "Tangerinedream"]
+
+
+PLUGIN_AND_REVIEWS = """Hearth & Hollow
+Home
+Blog
+Why our wholesale prices changed
+By Ellie Marchetti
+We now set a minimum of forty pounds a drop for café deliveries.
+3 Comments
+Sort by
+Top
+Add a comment...
+
+Tom Birchall
+The standing order discount is why we switched to you.
+Like · Reply · 6 · 2y
+
+Hearth & Hollow Bakery
+Author
+Thanks Tom! The Boathouse was one of our first wholesale customers.
+Like · Reply · 2y
+
+Gemma Rowntree
+Forty pounds a drop rules out a twelve-seat hatch like ours.
+Like · Reply · 3 · 2y
+"""
+
+
+def test_a_business_writing_as_itself_heads_its_replies():
+    article, comments = _read(PLUGIN_AND_REVIEWS)
+    assert [c.author for c in comments] == ["Tom Birchall", "Hearth & Hollow Bakery", "Gemma Rowntree"]
+
+
+REVIEW_PAGE = """Reviewly
+Paws at Home Pet Sitting
+Written by the company
+Home visits for cats and small dogs in Stockport.
+Reviews
+Sort:
+Most relevant
+
+LH
+Lucy Harland
+GB
+2 reviews
+Rated 5 out of 5 stars
+Mar 3, 2024
+Our two cats barely noticed we had gone
+A photo after every visit, and she spotted a cat not drinking.
+Date of experience: February 18, 2024
+Useful
+Share
+
+Reply from Paws at Home Pet Sitting
+Mar 5, 2024
+Thank you Lucy! See you both in July.
+
+DM
+Dan Mercer
+GB
+1 review
+Rated 4 out of 5 stars
+Feb 26, 2024
+Great with our nervous rescue dog
+Patient meet-and-greets and brilliant updates.
+Date of experience: February 10, 2024
+Useful
+Share
+"""
+
+
+def test_a_businesss_reply_under_a_review_answers_it():
+    article, comments = _read(REVIEW_PAGE)
+    assert [c.author for c in comments] == ["Lucy Harland", "Paws at Home Pet Sitting", "Dan Mercer"]
+    assert comments[1].parent_key == "c1" and comments[2].parent_key == ""
+
+
+WIX_POST = """We value your privacy
+We and our partners use cookies to personalise content and ads.
+I Accept
+Show Purposes
+Nair & Co. Accountants
+Home
+Services
+Blog
+All Posts
+Small Business
+Priya Nair
+Mar 4
+3 min read
+Updated: Mar 6
+Why we have switched every client to a fixed monthly fee
+For eight years we billed by the hour, and clients stopped ringing us.
+"""
+
+
+def test_a_consent_banner_and_a_title_under_its_byline_and_reading_time():
+    article, comments = _read(WIX_POST)
+    assert article.title == "Why we have switched every client to a fixed monthly fee"
