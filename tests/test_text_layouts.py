@@ -3790,3 +3790,12 @@ For eight years we billed by the hour, and clients stopped ringing us.
 def test_a_consent_banner_and_a_title_under_its_byline_and_reading_time():
     article, comments = _read(WIX_POST)
     assert article.title == "Why we have switched every client to a fixed monthly fee"
+
+
+def test_a_deleted_writer_on_a_line_of_its_own_heads_a_comment():
+    article, comments = _read("r/SmallBusinessUK\nPosted by u/ink_and_ivy 5 hr. ago\nA proof went out with a typo\n"
+                              "Who pays for the reprint when the customer approved the proof?\n\n"
+                              "thatprintguy\n·\n4 hr. ago\nThe customer approved it, so the customer pays.\nReply\n\n"
+                              "[deleted]\n·\n3 hr. ago\n[removed]\nReply\n\n"
+                              "ledger_lad\n·\n2 hr. ago\nOffer it at cost and keep the customer.\nReply\n")
+    assert [c.author for c in comments] == ["thatprintguy", None, "ledger_lad"]

@@ -19,6 +19,7 @@ from pipeline.readers.layout import (
     BADGE_RE,
     CAMEL_HANDLE_RE,
     CARD_STATUS_RE,
+    DELETED_WRITERS,
     JOB_TITLE_RE,
     MAIL_HEADER_RE,
     MONTH_DATE_RE,
@@ -116,6 +117,8 @@ def writer_line(norm: str) -> str | None:
     norm = _COMMENT_NUMBER_RE.sub("", norm)  # '1. Ann Lee says:' in a numbered comment list
     if byline := article_byline(norm):
         return byline  # 'By Ann Lee' over a date
+    if norm.lower() in DELETED_WRITERS:
+        return norm.lower()  # '[deleted]' over '·' / '3 hr. ago': a post whose writer is gone
     if answer := REPLY_FROM_RE.match(norm):
         return answer.group("name")  # 'Reply from Paws at Home Pet Sitting' over a date: a business answers a review
     if name := who_of(norm):
