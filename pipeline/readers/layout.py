@@ -143,6 +143,8 @@ PERSON_LINE_RE = re.compile(rf"^{_PERSON}$")
 # 'Follow' / 'Listen' / read time / clap and response counters printed around a post.
 READ_TIME_RE = re.compile(r"^(?:\d+\s+min(?:ute)?s?\s+read)\b.*$", _I)
 FOLLOW_RE = re.compile(r"^(?:follow|following|listen|clap|subscribe|member-only story)$", _I)
+# The reading time alone on its line ('3 min read'): a card's or a byline's last line.
+READ_TIME_ALONE_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", _I)
 
 
 _TIME = r"(?:\s*(?:at|,)?\s*\d{1,2}:\d{2}\s*(?:am|pm)?)?"
@@ -573,17 +575,17 @@ _HEADER_WORDS = {"by", "post", "posted", "answered", "asked", "commented", "repl
                  "says", "published", "updated", "edited", "date", "sent", "on", "at", "from", "submitted"}
 # A role badge printed after a writer's name ('cherry_and_chisel OP', 'Ann Lee Mod', 'Author').
 BADGE_RE = re.compile(r"^(?:op|author|post author|mod|moderator|admin|staff|original poster|verified|creator"
-                      r"|(?:[\w&.'’\-]+\s+){1,3}(?:team|staff)|(?:team|staff) member"  # 'BenchBook Team
+                      r"|(?:[\w&.'’\-]+\s+){1,3}(?:team|staff)|(?:team|staff) member"  # 'BenchBook Team'
                       r"|(?:community|forum|product) (?:champion|expert|hero|guide|ambassador|volunteer|leader))$", _I)
 _BADGE_SUFFIX = re.compile(r"\s+(?:op|author|mod|moderator|admin|staff|guest|original poster)$", _I)
 # A badge in brackets right after a handle ('river_otter[S]': the submitter; '[M]': a moderator).
 _BRACKET_BADGE = re.compile(r"(?<=\w)\[[A-Za-z+]{1,5}\]$")
-# A commenter's name and town, their trade perhaps between ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick',
-# 'Ann Lee, florist, Harrogate').
 # A job title under a writer's name ('Operations Manager', 'Head of Sales', 'Practice Owner'): no name.
 JOB_TITLE_RE = re.compile(r"\b(?:manager|director|officer|owner|founder|co-founder|head of|lead|engineer|consultant"
                           r"|assistant|specialist|coordinator|technician|designer|developer|accountant|analyst"
                           r"|executive|president|partner|supervisor|administrator|receptionist|reporter|editor)\b", _I)
+# A commenter's name and town, their trade perhaps between ('Gordon Tierney, Leeds', 'Ann Lee, North Berwick',
+# 'Ann Lee, florist, Harrogate').
 _NAME_AND_PLACE_RE = re.compile(r"^(?P<name>[^,]{3,40}),\s+(?:[\w'’\-]+(?:\s+[\w'’\-]+){0,4},\s+)?"
                                 r"(?-i:[A-Z])[\w'’\-]+(?:\s+(?-i:[A-Z])[\w'’\-]+){0,2}$")
 # A journal's user label before the handle ('[personal profile] kestrel_knits', '[community profile] x').
@@ -814,8 +816,6 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("deleted comment", re.compile(r"^(?:this )?(?:comment|post|message) (?:was |has been )?(?:deleted|removed)\.?$",
                                    _I)),
     ("rule line", re.compile(r"^[\W_]+$")),
-    # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
-    # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
     ("form field", re.compile(r"^(?:user ?name|password|e-?mail(?: address)?|subject|message)\s*:$", _I)),
     # Layout: a vendor community's topic options ('Subscribe to RSS Feed', 'Printer Friendly Page').
     ("topic options", re.compile(r"^(?:subscribe to rss feed|mark topic as (?:new|read)|bookmark|printer friendly page"
@@ -823,6 +823,8 @@ _POST_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
                                  _I)),
     ("report link", re.compile(r"^report inappropriate content$", _I)),  # within a vendor community's post header
     ("audience note", re.compile(r"^shared with\s+\S.{0,80}$", _I)),  # 'Shared with Members of …', a post's audience
+    # Layout: a forum's divider where time passed between posts ('2 days later'), and its scrubber beside
+    # the thread ('Original Post' / 'Mar 3' / '1 of 7 posts' / 'Now').
     ("time between posts", re.compile(r"^(?:\d+|a|an)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+later$", _I)),
     ("post scrubber", re.compile(r"^(?:original post|now)$", _I)),
 ]

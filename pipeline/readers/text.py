@@ -25,6 +25,7 @@ from pipeline.readers.layout import (
     NUMBER_RE,
     PARENT_LINK_RE,
     PROFILE_FIELD_RE,
+    READ_TIME_ALONE_RE,
     REPLY_COUNT_RE,
     SUBJECT_RE,
     THREAD_META_RE,
@@ -472,7 +473,7 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     for j in range(title_at, min(title_at + _HEAD_LINES, len(content) - 1)):
         if _title_shape(content[j].norm) and len(content[j].norm.split()) >= 5:
             break  # a headline before the reading time: the title is over its byline, not under it
-        if _READ_TIME_LINE_RE.match(content[j].norm):
+        if READ_TIME_ALONE_RE.match(content[j].norm):
             k = j + 1
             while k < len(content) - 1 and _UPDATED_RE.match(content[k].norm):
                 k += 1
@@ -633,7 +634,6 @@ def _title_shape(norm: str) -> bool:
 
 _CRUMB_RE = re.compile(r"\s+[/»›>]\s+")
 _CRUMB_SEPARATORS = {"›", "»", ">", "/"}
-_READ_TIME_LINE_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", re.I)
 _UPDATED_RE = re.compile(r"^updated:?\s+\S.{0,40}$", re.I)
 _TOPIC_LINE_RE = re.compile(r"^(?:author\s+)?topic:\s*(?P<title>\S.{2,300}?)\s*\(read [\d,]+ times\)$", re.I)
 # A handle alone on its line, under a post's date and over its title ('kiln_and_clay').

@@ -29,6 +29,7 @@ from pipeline.readers.layout import (
     SIGNUP_CUE_RE,
     THREAD_META_RE,
     TOC_HEADER_RE,
+    TOPIC_SUMMARY_RE,
     Line,
     article_byline,
     boilerplate_reason,
@@ -222,7 +223,10 @@ def is_prose(norm: str) -> bool:
 
 
 def stated_count(norm: str) -> int | None:
-    """The number a count line states ('27 Comments', 'Responses (3)', 'Replies: 5', 'two replies')."""
+    """The number a count line states ('27 Comments', 'Responses (3)', 'Replies: 5', 'two replies', 'This topic
+    has 7 replies, …')."""
+    if summary := TOPIC_SUMMARY_RE.match(norm):
+        return int(summary.group("n"))
     word = norm.split()[0].lower()
     if word in ("all", "search") and len(norm.split()) > 1:  # 'all 12 comments', 'Search 23 Comments'
         word = norm.split()[1].lower()

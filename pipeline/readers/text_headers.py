@@ -163,7 +163,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
         return 0, norm
     name = writer_line(norm)
     if name is None or CARD_STATUS_RE.match(norm) or BADGE_RE.match(norm) or post_furniture_reason(norm):
-        return None  # a rank or a badge on a card ('Senior Member', 'BenchBook Team'), a scrubber's 'Original Post
+        return None  # a rank or a badge on a card ('Senior Member', 'BenchBook Team'), a scrubber's 'Original Post'
     # A handle of joined words ('MarlowesMum') outranks one capitalised word, which may be a rank ('Regular').
     return (2 if _ONE_NAME_RE.fullmatch(norm) and not CAMEL_HANDLE_RE.fullmatch(norm) else 1), name
 

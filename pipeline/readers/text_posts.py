@@ -30,6 +30,7 @@ from pipeline.readers.layout import (
     NUMBER_RE,
     POST_COUNT_RE,
     PROFILE_FIELD_RE,
+    READ_TIME_ALONE_RE,
     REPEATED_COUNT_RE,
     REPLY_COUNT_RE,
     REPLY_CUE_RE,
@@ -115,9 +116,8 @@ def _count_line(content: list[Line], lo: int, tallies_from: int | None = None) -
                 content[i - 1].norm.isdigit()):
             return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
         among_controls = _count_among_controls(norm)
-        if summary := TOPIC_SUMMARY_RE.match(norm) or REPEATED_COUNT_RE.match(norm):
-            return i, int(summary.group("n"))
         if not (COMMENT_COUNT_RE.match(norm) or COMMENTS_HEADER_RE.match(norm) or REPLY_COUNT_RE.match(norm)
+                or TOPIC_SUMMARY_RE.match(norm) or REPEATED_COUNT_RE.match(norm)
                 or _post_count(norm) or among_controls is not None) or _in_card(content, i):
             continue
         first = i if first is None else first
@@ -268,8 +268,7 @@ def _counts_first(content: list[Line], count_at: int, headers: list[Header]) -> 
     norm = content[count_at].norm
     if _post_count(norm):
         return False
-    summary = TOPIC_SUMMARY_RE.match(norm)
-    stated = int(summary.group("n")) if summary else stated_count(norm)
+    stated = stated_count(norm)
     return stated is None or stated != sum(h.top > count_at for h in headers) - 1
 
 
@@ -337,7 +336,8 @@ def read_thread(content: list[Line], lo: int, titled: bool = True) -> Thread | N
                       and m.group("who").casefold() == first_who
                       for j in range(max(lo, headers[0].top - 4), headers[0].top))
         own, posts = _leading_posts(content, lo, headers, count_at, opened=opening is not None or started)
-    posts, between = _without_cards_at_end(content, *_before_link_list(content, posts))
+    posts, between = _before_link_list(content, posts)
+    posts = _without_cards_at_end(content, posts)
     if not posts or not _thread_evidence(content, headers, posts, count_at):
         return None
     if opening is not None and count is None and (tally := _COMMENTS_TALLY_RE.search(content[opening.top].norm)):
@@ -434,19 +434,18 @@ def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Po
 
 
 _VOTES_RE = re.compile(r"[+\-−]?\d{1,6}")
-_READ_TIME_RE = re.compile(r"^\d{1,3}\s+min(?:ute)?s?\s+read$", re.I)
 
 
-def _without_cards_at_end(content: list[Line], posts: list[_Post], between: list[int]) -> tuple[list[_Post], list[int]]:
+def _without_cards_at_end(content: list[Line], posts: list[_Post]) -> list[_Post]:
     """Layout: a publication's cards of its other posts after the comments ('Brightwater Notes' /
     title / 'Feb 6, 2024' / '3 min read'), read like posts: a trailing post with a reading time right
     under its header is none."""
     while posts and posts[-1].header is not None:
         below = posts[-1].header.bottom + 1
-        if below >= len(content) or not _READ_TIME_RE.match(content[below].norm):
+        if below >= len(content) or not READ_TIME_ALONE_RE.match(content[below].norm):
             break
         posts = posts[:-1]
-    return posts, between
+    return posts
 
 
 def _without_name_lists(content: list[Line], headers: list[Header]) -> list[Header]:
