@@ -218,7 +218,8 @@ def prepare_project(root: Path, project_dir: Path) -> None:
     from pipeline import paths
 
     # what the timed stages load
-    for model in (paths.CLAIM_MODEL, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL):
+    for model in (paths.CLAIM_MODEL, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL,
+                  paths.TOPIC_MODEL):
         if (root / model).is_dir():
             shutil.copytree(root / model, project_dir / model, dirs_exist_ok=True)
 

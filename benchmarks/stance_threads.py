@@ -46,8 +46,8 @@ def thread_scores(p, root: Path, corpus: str = CORPUS) -> dict[str, Any]:
     """Claims, stance and comments found on a page corpus of SETS with the models under `root`/models."""
     import pandas as pd
 
-    from benchmarks.stance_off_debate import read_in_scratch
     from pipeline.evaluate import score_seed_stance
+    from pipeline.runtime.scratch import read_in_scratch
 
     gold_path, role = SETS[corpus]
     gold = pd.read_csv(root / gold_path)

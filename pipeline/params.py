@@ -143,6 +143,13 @@ class TrainContext(_Section):
         return grid
 
 
+class TrainTopic(_Section):
+    debate: list[str] = Field(min_length=1)
+    off_debate: str = Field(min_length=1)
+    held_out: list[str]
+    C: float = Field(gt=0)
+
+
 class Label(_Section):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = Field(min_length=1)
@@ -157,6 +164,8 @@ class Stance(_Section):
     context: bool  # read each claim beside its neighbours and heading (models/context), or alone
     # the share of an "X, not Y" sentence's reading taken from its affirmed part alone (pipeline/contrast.py)
     affirmed_weight: float = Field(ge=0, le=1)
+    # how far the topic gate (models/topic) moves a claim it finds off-debate to neutral (0: not at all)
+    topic_weight: float = Field(ge=0, le=5)
 
     @model_validator(mode="after")
     def _neutral_is_a_label(self) -> Stance:
@@ -199,6 +208,7 @@ class Params(_Section):
     train_stance: TrainStance
     train_ngrams: TrainNgrams
     train_context: TrainContext
+    train_topic: TrainTopic
     stance: Stance
     relate: Relate
     argmap: Argmap

@@ -78,6 +78,14 @@ def train_ngrams(p: Params) -> None:
     run_train_ngrams(p, model_dir=paths.NGRAM_MODEL, metrics_path=paths.TRAIN_NGRAMS_METRICS)
 
 
+def train_topic(p: Params) -> None:
+    """Fit the stance topic gate on the debate set and the off-debate claims; write models/topic/ and
+    its held-out metrics (how it tells argued claims from neutral ones)."""
+    from pipeline.train_topic import run_train_topic
+
+    run_train_topic(p, model_dir=paths.TOPIC_MODEL, metrics_path=paths.TRAIN_TOPIC_METRICS)
+
+
 def train_context(p: Params) -> None:
     """Fit the stance context layer on passages labelled in context; write models/context/ and its
     held-out metrics (held-out passages, with and without context)."""
@@ -161,6 +169,10 @@ def stance(p: Params, *, models=None) -> None:
         from pipeline.stance_context import ContextLayer
 
         ContextLayer.load(paths.CONTEXT_MODEL)
+    if p.stance.topic_weight > 0 and (models is None or models.topic_gate is None):
+        from pipeline.stance_topic import TopicGate
+
+        TopicGate.load(paths.TOPIC_MODEL)
     stances = _on_engine(p, lambda engine: run_stance(engine, scored, documents, p), models)
     write_table(stances, paths.STANCES, schemas.STANCES)
 

@@ -117,6 +117,14 @@ STAGES: tuple[Stage, ...] = (
         metrics=(metric(paths.TRAIN_NGRAMS_METRICS),),
     ),
     Stage(
+        "train_topic",
+        params=("train_topic", "stance.labels", "stance.neutral_label", "embed.batch_size", "embed.backend"),
+        inputs=("corpora/training/debate", "corpora/training/off_debate", "corpora/evaluation/debate_held_out.csv",
+                "corpora/evaluation/debate_held_out_b.csv", paths.STANCE_MODEL),
+        outs=(shipped(paths.TOPIC_MODEL),),
+        metrics=(metric(paths.TRAIN_TOPIC_METRICS),),
+    ),
+    Stage(
         "train_context",
         params=("train_context", "stance.ngrams", "stance.labels", "stance.neutral_label", "stance.affirmed_weight",
                 "embed.batch_size", "embed.backend"),
@@ -146,7 +154,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "stance",
         params=("embed.batch_size", "embed.backend", "stance"),
-        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL),
+        inputs=(paths.SENTENCES_SCORED, paths.DOCUMENTS, paths.STANCE_MODEL, paths.NGRAM_MODEL, paths.CONTEXT_MODEL,
+                paths.TOPIC_MODEL),
         outs=(Out(paths.STANCES),),
     ),
     Stage(

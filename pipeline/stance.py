@@ -340,24 +340,29 @@ def rows_to_read(sentences: pd.DataFrame, labels: LabelSpace, context=None):
 
 
 def read_own_words(texts: list[str], *, model: StanceModel, embedder, positions: np.ndarray, labels: LabelSpace,
-                   ngrams=None, affirmed_weight: float = 0.0) -> np.ndarray:
+                   ngrams=None, affirmed_weight: float = 0.0, topic=None, topic_weight: float = 0.0) -> np.ndarray:
     """(n, labels) what each text's own words say: the pair model's label probabilities, with the
     n-gram layer's (pipeline.stance_ngrams.NgramLayer) added when one is given. A text that sets
     what it argues against what it rejects is read by the pair model as `affirmed_weight` of its
-    affirmed part (pipeline.contrast.affirmed_part) and the rest of the whole text."""
-    own = model.predict_proba(encode_texts(embedder, texts), positions, labels)
+    affirmed part (pipeline.contrast.affirmed_part) and the rest of the whole text. Last, the topic
+    gate (pipeline.stance_topic.TopicGate), when one is given, moves a text it finds off-debate
+    towards neutral by `topic_weight`."""
+    vectors = encode_texts(embedder, texts)
+    own = model.predict_proba(vectors, positions, labels)
     if affirmed_weight > 0:
         parts = {i: part for i, part in enumerate(map(affirmed_part, texts)) if part}
         if parts:
             rows = list(parts)
             read = model.predict_proba(encode_texts(embedder, list(parts.values())), positions, labels)
             own[rows] = (1 - affirmed_weight) * own[rows] + affirmed_weight * read
-    return own if ngrams is None else ngrams.apply(own, texts, labels)
+    if ngrams is not None:
+        own = ngrams.apply(own, texts, labels)
+    return own if topic is None else topic.apply(own, vectors, labels, topic_weight)
 
 
 def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels: LabelSpace,
                 positions: np.ndarray | None = None, ngrams=None, context=None,
-                affirmed_weight: float = 0.0) -> pd.DataFrame:
+                affirmed_weight: float = 0.0, topic=None, topic_weight: float = 0.0) -> pd.DataFrame:
     """One row per claim: stance label, its probability, every label's probability (JSON) and the
     label its own words give (`stance_own`).
 
@@ -369,7 +374,7 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     says to the pair model's reading of it, when it was trained for this label set. `context`
     (pipeline.stance_context.ContextLayer) adds the pull of each claim's neighbours and heading,
     read alone too; without it, or when it was fitted for another label set, a claim's own words
-    alone decide. `affirmed_weight` is read_own_words'.
+    alone decide. `affirmed_weight`, `topic` and `topic_weight` are read_own_words'.
     """
     columns = ["sentence_id", "stance", "stance_score", "stance_probs", "stance_own"]
     order, index, claim_rows, read = rows_to_read(sentences, labels, context)
@@ -381,7 +386,7 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     own = np.zeros((len(order), len(labels.names)))  # rows no claim reads stay zero, unused
     own[read] = read_own_words([texts[i] for i in order[read]], model=model, embedder=embedder,
                                positions=positions, labels=labels, ngrams=ngrams,
-                               affirmed_weight=affirmed_weight)
+                               affirmed_weight=affirmed_weight, topic=topic, topic_weight=topic_weight)
     words = None if index is None else context.word_counts([texts[i] for i in order])
     probs = own if index is None else context.apply(own, index, words, labels)
     own, probs = own[claim_rows], probs[claim_rows]

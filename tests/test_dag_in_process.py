@@ -82,9 +82,19 @@ def _ngram_layer():
                       labels.neutral, ngram_max=2)
 
 
+def _topic_gate():
+    """A real topic gate with fixed weights over the hashed vectors."""
+    from pipeline.stance import LabelSpace
+    from pipeline.stance_topic import TopicGate
+
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    labels = LabelSpace.from_params(parse_params(raw).stance)
+    return TopicGate(np.linspace(-1.0, 1.0, HashingEmbedder().dim), 0.0, list(labels.names), labels.neutral)
+
+
 FAKES = Models(claim_model=_rules_claim_model(), stance_model=NearestPositionStance(),
                embedder=HashingEmbedder(), stance_encoder=HashingEmbedder(), ngram_layer=_ngram_layer(),
-               context_layer=_context_layer())
+               context_layer=_context_layer(), topic_gate=_topic_gate())
 
 
 def _project(folder: Path) -> Path:
@@ -123,7 +133,7 @@ def test_the_order_follows_the_data():
     names = [s.name for s in STAGES]
     assert names.index("stance") < names.index("cluster") < names.index("relate") < names.index("argmap")
     assert names[0] == "ingest" and set(names) == {s.name for s in stages.STAGES} - {
-        "train_encoder", "train_claims", "train_stance", "train_ngrams", "train_context"}
+        "train_encoder", "train_claims", "train_stance", "train_ngrams", "train_topic", "train_context"}
 
 
 def _run_dag(folder: Path, monkeypatch) -> dict[str, bytes]:

@@ -50,6 +50,14 @@ def test_lexical_params_name_key_and_allowed_values(raw_params, key, value, allo
     assert f"cluster.{key}: got {value!r}" in msg and f"(allowed: {allowed})" in msg
 
 
+@pytest.mark.parametrize("value", [-0.5, 6, "strong"])
+def test_topic_weight_names_key_and_range(raw_params, value):
+    raw = copy.deepcopy(raw_params)
+    raw["stance"]["topic_weight"] = value
+    with pytest.raises(ParamsError, match=r"stance\.topic_weight"):
+        parse_params(raw)
+
+
 def test_missing_key_is_named(raw_params):
     raw = copy.deepcopy(raw_params)
     del raw["embed"]["model"]

@@ -78,6 +78,7 @@ def test_another_debate_brings_its_own_labels(raw_params, params, fake_embedder)
         "ngrams": True,
         "context": True,
         "affirmed_weight": 0.5,
+        "topic_weight": 0.25,
     }
     other = parse_params(raw_params)
     model = _random_model(LabelSpace.from_params(params.stance), fake_embedder.dim)

@@ -79,6 +79,33 @@ def stance_pairs_cmd(
         typer.echo(f"{path}: {len(frame)} pairs ({counts})")
 
 
+@app.command("off-debate-claims")
+@user_errors
+def off_debate_claims_cmd(
+    corpus: str = typer.Option("structure-pages", "--corpus", help="A corpus under corpora/ whose pages argue "
+                               "nothing in this debate."),
+    out: Path = typer.Option(Path("corpora/training/off_debate/structure_claims.csv"), "--out",
+                             help="Where the CSV (page, text) goes."),
+) -> None:
+    """Rebuild the topic gate's off-debate claims: the claims the shipped claim detector finds on the
+    training half of a corpus's pages (pipeline.stance_topic.trains_topic_gate), in reading order, as
+    the stance stage reads them. The same bytes come out for the same pages and models."""
+    import pandas as pd
+
+    from pipeline.io import write_text
+    from pipeline.runtime.scratch import read_in_scratch
+    from pipeline.stance import claim_texts
+    from pipeline.stance_topic import trains_topic_gate
+
+    sentences = read_in_scratch(params(), Path.cwd(), corpus, stance=False)["sentences"]
+    claims = sentences[sentences["is_claim"] & sentences["source"].astype(str).map(trains_topic_gate).astype(bool)]
+    claims = claims.sort_values(["source", "start_char"], kind="stable")
+    frame = pd.DataFrame({"page": claims["source"].astype(str).to_numpy(), "text": claim_texts(claims)})
+    write_text(out, frame.to_csv(index=False, lineterminator="\n"))
+    typer.echo(f"{out}: {len(frame)} claims from {frame['page'].nunique()} of "
+               f"{sentences['source'].nunique()} pages of {corpus}")
+
+
 @app.command("encoder-groups")
 @user_errors
 def encoder_groups_cmd(

@@ -164,6 +164,7 @@ class Models:
     stance_encoder: Any = None  # an Embedder for the stance model's pairs
     ngram_layer: Any = None  # as pipeline.stance_ngrams.NgramLayer: fits, apply
     context_layer: Any = None  # as pipeline.stance_context.ContextLayer: fits, neighbours, word_counts, apply
+    topic_gate: Any = None  # as pipeline.stance_topic.TopicGate: apply
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Context:
     stance_model: str
     ngram_model: str
     context_model: str
+    topic_model: str
     cache_path: str | None
     models: Models = Models()  # none handed in: every model loaded from its folder or params
 
@@ -265,6 +267,11 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         from pipeline.stance_context import ContextLayer
 
         context = ctx.models.context_layer or ContextLayer.load(ctx.context_model)
+    topic = None
+    if p.stance.topic_weight > 0:
+        from pipeline.stance_topic import TopicGate
+
+        topic = ctx.models.topic_gate or TopicGate.load(ctx.topic_model)
     labels = LabelSpace.from_params(p.stance)
     if ngrams is not None and not ngrams.fits(labels):
         logger.warning("stance: the n-gram layer was trained for the labels %s, not these (%s); the pair model "
@@ -274,6 +281,10 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         logger.warning("stance: the context layer was fitted for the labels %s, not these (%s); each claim is "
                        "read alone (fit one for them with train_context, or set stance.context: false)",
                        ", ".join(context.label_names), ", ".join(labels.names))
+    if topic is not None and not topic.fits(labels):
+        logger.warning("stance: the topic gate was fitted for the labels %s, not these (%s); no claim is moved "
+                       "by it (fit one for them with train_topic, or set stance.topic_weight: 0)",
+                       ", ".join(topic.label_names), ", ".join(labels.names))
     with stage_pool(p) as pool:
         embedder = ctx.models.stance_encoder or CachedEmbedder(
             str(StanceModel.encoder_path(ctx.stance_model)), None, p.embed.batch_size, store, pool=pool,
@@ -290,7 +301,8 @@ def stance_work(tables: dict[str, pd.DataFrame], p, ctx: Context) -> pd.DataFram
         # run computes together (a cold run, an incremental one, a Dask partition), so the same bytes.
         outs = [tag_stances(group.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
                             positions=positions, ngrams=ngrams, context=context,
-                            affirmed_weight=p.stance.affirmed_weight).assign(**{UNIT: unit})
+                            affirmed_weight=p.stance.affirmed_weight, topic=topic,
+                            topic_weight=p.stance.topic_weight).assign(**{UNIT: unit})
                 for unit, group in sentences.groupby(UNIT, sort=False)]
     if not outs:
         return tag_stances(sentences.drop(columns=[UNIT]), model=model, embedder=embedder, labels=labels,
@@ -332,6 +344,7 @@ class Engine:
             stance_model=str(paths.STANCE_MODEL.resolve()),
             ngram_model=str(paths.NGRAM_MODEL.resolve()),
             context_model=str(paths.CONTEXT_MODEL.resolve()),
+            topic_model=str(paths.TOPIC_MODEL.resolve()),
             cache_path=str(Path(self.store.path).resolve()) if getattr(self.store, "path", None) else None,
             models=self.models,
         )
@@ -484,7 +497,8 @@ def run_stance(engine: Engine, scored: pd.DataFrame, documents: pd.DataFrame, p)
                              "stance_own": pd.Series(dtype=str)})
     # a thread's other sentences are read only as context, and only when params ask for it
     sentences = sentences[sentences[UNIT].isin(set(units))] if p.stance.context else claims
-    models = [paths.STANCE_MODEL, *[paths.NGRAM_MODEL] * p.stance.ngrams, *[paths.CONTEXT_MODEL] * p.stance.context]
+    models = [paths.STANCE_MODEL, *[paths.NGRAM_MODEL] * p.stance.ngrams, *[paths.CONTEXT_MODEL] * p.stance.context,
+              *[paths.TOPIC_MODEL] * (p.stance.topic_weight > 0)]
     fp = _fingerprint("stance", p, *map(dir_fingerprint, models))
     out = engine.map_units("stance", stance_work, {"sentences": sentences}, units, p, fp)
     if not len(out):
