@@ -260,7 +260,7 @@ def test_seed_blogs_raise_no_thread_warning():
 
 # The pages of the later rounds (full-page copies of forums, comment systems, newsletters and Q&A sites):
 # each round developed on them, and they keep a few misses (see corpora/annotations/README.md).
-LATER_ROUNDS = ("e", "f", "g", "j", "k", "l", "o", "p", "r", "s", "u", "v", "w", "x", "y", "z")
+LATER_ROUNDS = ("e", "f", "g", "i", "j", "k", "l", "o", "p", "r", "s", "u", "v", "w", "x", "y", "z")
 
 
 @pytest.fixture(scope="module")
@@ -300,15 +300,16 @@ def test_structure_pages_metrics_are_at_least_095_per_field(pages_metrics):
 # newsletters and communities on business operations; blogs, newsletters, forums and aggregators on
 # small-business work; news, blog, LinkedIn, social-group, forum and Q&A pages; older boards, a list
 # archive, aggregators, signed comments and a listing's Q&A; a vendor community, a UK board, plugins and a
-# review page) each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on, and held to a
-# lower bar than the 109 pages before them.
-LATER_SETS = ("g", "j", "k", "l", "o", "p", "s", "u")
+# review page; newsletters, a news site, two forums, an aggregator, a social post and a Medium-like article)
+# each came harder than the sets before them: scored as they came (docs/EXPERIMENTS.md), then developed on,
+# and held to a lower bar than the 109 pages before them.
+LATER_SETS = ("g", "i", "j", "k", "l", "o", "p", "s", "u")
 
 
 @pytest.mark.parametrize(("later", "bar"), [(False, 0.88), (True, 0.85)])
 def test_structure_pages_together_meet_their_bar_per_field(structure_pages, later, bar):
     pages, gold = structure_pages
-    assert len(gold["documents"]) >= 173
+    assert len(gold["documents"]) >= 181
     if not later:
         gold = {**gold, "documents": [d for d in gold["documents"] if not d["file"].startswith(LATER_SETS)]}
         assert len(gold["documents"]) >= 109
@@ -3799,3 +3800,149 @@ def test_a_deleted_writer_on_a_line_of_its_own_heads_a_comment():
                               "[deleted]\n·\n3 hr. ago\n[removed]\nReply\n\n"
                               "ledger_lad\n·\n2 hr. ago\nOffer it at cost and keep the customer.\nReply\n")
     assert [c.author for c in comments] == ["thatprintguy", None, "ledger_lad"]
+
+
+# --- A fifth blind round: newsletters, a news site's comments, forums (i* pages) ---
+
+
+NEWSLETTER_TITLE_OVER_ISSUE_LINE = """The Pantry Post
+Subscribe
+Sign in
+
+How We Cut Food Waste in Half at a Twelve-Seat Cafe
+Issue #19: the three lists we keep, and the one we stopped keeping
+Ines Carvalho
+Apr 02, 2024
+31
+
+5
+Share
+
+Every Monday we used to bin about a crate of produce, and nobody could say why.
+We now write the order from what is left on Sunday night, not from last week's order.
+"""
+
+
+def test_a_newsletter_posts_long_title_over_an_issue_line_is_its_title_not_a_masthead():
+    article, _ = _read(NEWSLETTER_TITLE_OVER_ISSUE_LINE)
+    assert article.title == "How We Cut Food Waste in Half at a Twelve-Seat Cafe"
+    assert "Issue #19: the three lists we keep, and the one we stopped keeping" not in _roles(article, "title")
+
+
+NEWS_COMMENTS_REPLY_ARROW_OVER_DATE = """Harbour Street store owners weigh a second delivery van
+By Lena Fairweather, Business Reporter
+Three shops on Harbour Street now share one delivery van, and two of them want another.
+The van runs twice a day and is booked through a shared calendar.
+
+4 Comments
+Sort by Best
+
+Avatar
+Omar Castellano
+• 3 days ago
+A second van doubles the insurance too, which nobody in the piece mentions.
+Reply • Share ›
+Avatar
+Priti Anand > Omar Castellano
+• 3 days ago
+The insurer quoted us a fleet rate, so the second van costs far less than the first.
+Reply • Share ›
+Avatar
+Hugo Brandt
+• 2 days ago
+Share the calendar publicly so customers can see the slots.
+Reply • Share ›
+Avatar
+Lena Fairweather  Mod > Hugo Brandt
+• 2 days ago
+Hugo, the shops told me a public calendar is next on their list.
+Reply • Share ›
+"""
+
+
+def test_a_reply_arrow_between_two_names_on_a_line_of_its_own_heads_a_reply():
+    article, comments = _read(NEWS_COMMENTS_REPLY_ARROW_OVER_DATE)
+    assert [c.author for c in comments] == ["Omar Castellano", "Priti Anand", "Hugo Brandt", "Lena Fairweather"]
+    assert [c.parent_key for c in comments] == ["", "c1", "", "c3"]
+
+
+NEWSLETTER_COMMENTS_THEN_MORE_POSTS = """Why we stopped discounting on Fridays
+Tomasz Nowicki
+Mar 3, 2024
+The Friday discount brought people in who never came back at full price.
+We replaced it with a loyalty card and the Friday takings held.
+
+3 comments
+
+Alma Reyes
+•
+2 days ago
+We saw the same with a lunchtime deal: the deal crowd left when it ended.
+Reply
+
+Tomasz Nowicki
+Author
+•
+2 days ago
+Replying to Alma Reyes
+Alma, did the regulars notice when it ended?
+Reply
+
+Jon Heddle
+•
+1 day ago
+A loyalty card only works if staff remember to offer it.
+Reply
+Load more comments
+Read more
+How we price a catering order
+Tomasz Nowicki Feb 19, 2024
+Keeping the walk-in tidy when the rota changes
+Tomasz Nowicki Feb 5, 2024
+The Corner Counter © 2024
+"""
+
+
+def test_more_posts_after_the_load_more_control_are_no_comments():
+    article, comments = _read(NEWSLETTER_COMMENTS_THEN_MORE_POSTS)
+    assert [c.author for c in comments] == ["Alma Reyes", "Tomasz Nowicki", "Jon Heddle"]
+    assert "How we price a catering order" not in _roles(comments[-1], "body")
+
+
+FORUM_THREAD_THEN_SIMILAR_THREADS = """Splitting one electricity bill between four studio tenants
+Thread starter kiln_kate Start date Mar 4, 2024
+
+kiln_kate
+Member
+Mar 4, 2024
+#1
+Four of us share one meter. How do you split the bill fairly when one of us runs a kiln?
+Reply
+
+loom_and_lathe
+Member
+Mar 4, 2024
+#2
+Put a sub-meter on the kiln circuit and split the rest by floor area.
+Reply
+
+glassworks_gail
+Member
+Mar 5, 2024
+#3
+A sub-meter costs less than one argument about the bill.
+Reply
+
+Similar threads
+Who pays for the shared alarm?
+Started by bench_bill
+Jan 12, 2024
+Replies: 14
+Contact us
+"""
+
+
+def test_a_count_in_the_similar_threads_list_is_not_the_threads():
+    article, comments = _read(FORUM_THREAD_THEN_SIMILAR_THREADS)
+    assert [c.author for c in comments] == ["loom_and_lathe", "glassworks_gail"]
+    assert article.declared_comment_count is None

@@ -78,6 +78,11 @@ def as_title(blocks: list[Block], sure: bool) -> list[Block]:
     return blocks
 
 
+# A newsletter's name over its issue line is short ('The Data Desk', 'Hiring Notes'); a longer line there is
+# the post's own title over a subtitle that opens with the issue number ('Issue #47: what we reconcile …').
+MASTHEAD_MAX_WORDS = 5
+
+
 def lay_out(text: str, lines: list[Line], allow_title: bool, furnished: bool = False) -> list[Block]:
     """Role of every line of an article: title, heading, caption, list item, body or boilerplate.
 
@@ -102,7 +107,7 @@ def lay_out(text: str, lines: list[Line], allow_title: bool, furnished: bool = F
         elif in_toc:
             role, why = "boilerplate", "table of contents entry"
         elif (i == 0 and allow_title and has_next and not bp and title_like(norm)
-              and ISSUE_LINE_RE.match(lines[1].norm)):
+              and len(norm.split()) <= MASTHEAD_MAX_WORDS and ISSUE_LINE_RE.match(lines[1].norm)):
             role, why = "boilerplate", "newsletter masthead"  # Layout: newsletter name, then its issue line
         elif i == 1 and previous_role == "boilerplate" and blocks[0].why == "newsletter masthead":
             role, why = "title", "issue line under a newsletter masthead"

@@ -486,10 +486,15 @@ def _spaced_reply(raw: str) -> tuple[str, str] | None:
 
 def _spaced_names(raw: str) -> tuple[str, str] | None:
     """(writer, whom they answer) of a header's names printed apart by a gap of spaces, where the copy
-    dropped the arrow between ('Kit Marchbank Mod  Aoife Garrihy'), or None."""
-    if not re.search(r"\S(?: {2,}|\t)\S", raw.strip()):
+    dropped the arrow between ('Kit Marchbank Mod  Aoife Garrihy'), or by the arrow on a line of their
+    own over the date ('Deb Kowalski > Walt Prosser' / '• 2 days ago'), or None."""
+    arrowed = _REPLY_ARROW_RE.split(raw.strip())
+    if len(arrowed) == 2:
+        parts = [p for p in (q.strip(" ·•|") for q in arrowed) if p]
+    elif re.search(r"\S(?: {2,}|\t)\S", raw.strip()):
+        parts = [p for p in (q.strip(" ·•|") for q in re.split(r"\s{2,}|\t", raw.strip())) if p]
+    else:
         return None
-    parts = [p for p in (q.strip(" ·•|") for q in re.split(r"\s{2,}|\t", raw.strip())) if p]
     if len(parts) != 2:
         return None
     words = parts[0].split()
@@ -497,6 +502,10 @@ def _spaced_names(raw: str) -> tuple[str, str] | None:
         words = words[:-1]  # 'Mod', 'Author'
     who, to = (who_of(part) or writer_line(part) for part in (" ".join(words), parts[1]))
     return (who, to) if who and to else None
+
+
+# Layout: the arrow between a reply's writer and whom it answers (Disqus-style threads).
+_REPLY_ARROW_RE = re.compile(r"\s*[>↪→➦↳▸►]\s*")
 
 
 def _submission_line(norm: str) -> bool:

@@ -105,13 +105,19 @@ def _count_line(content: list[Line], lo: int, tallies_from: int | None = None) -
     '27 Comments', 'Responses (3)', '5 Replies', '3 Answers', '4 thoughts on “…”', '6 posts',
     'Results 1 to 6 of 6', '9' / 'replies'; a header without a number ('Comments') is passed over for a later one
     that has one, and a writer's card ('Posts: 38') is no count. From line `tallies_from` on (the second
-    post's header), '2 replies' and '1 reply by Ann Lee' tally a comment's replies, not the page's.
+    post's header), '2 replies' and '1 reply by Ann Lee' tally a comment's replies, not the page's, and
+    in a list of other pages under the thread ('Similar threads' / title / 'Replies: 14', to the end of
+    its paragraph) a count is the listed page's.
     """
     first = None
+    in_links = False
     for i in range(lo, len(content)):
         norm = content[i].norm
-        if tallies_from is not None and i >= tallies_from and REPLY_TALLY_RE.search(norm):
-            continue
+        if tallies_from is not None and i >= tallies_from:
+            in_links = (in_links and content[i].index - content[i - 1].index <= 1) or bool(
+                LINK_LIST_HEADER_RE.match(norm))
+            if in_links or REPLY_TALLY_RE.search(norm):
+                continue
         if norm.casefold() in {"replies", "comments"} and i > lo and next_to(content, i - 1) and (
                 content[i - 1].norm.isdigit()):
             return i - 1, int(content[i - 1].norm)  # a thread summary's value over its label ('9' / 'replies')
@@ -404,6 +410,8 @@ def _engagement_count(content: list[Line], lo: int, stop: int) -> int | None:
     return None
 
 
+# Layout: the control that loads more of a thread, printed after its last comment shown.
+_MORE_COMMENTS_RE = re.compile(r"^(?:load|show|view|see) more comments$", re.I)
 # Layout: a list of other pages set between a Q&A page's answers that says the answers go on below it.
 _GOES_ON_RE = re.compile(r"^(?:more|other) (?:answers|replies|comments|posts|responses) below$", re.I)
 
@@ -411,14 +419,17 @@ _GOES_ON_RE = re.compile(r"^(?:more|other) (?:answers|replies|comments|posts|res
 def _before_link_list(content: list[Line], posts: list[_Post]) -> tuple[list[_Post], list[int]]:
     """Layout: a list of other pages after the comments ('More articles', 'Related posts'), a
     paragraph of its own or right under a post's controls, whose cards (writer, title, teaser, date)
-    read like posts: the thread ends at it. Not 'Read more', which also expands a long comment. A
+    read like posts: the thread ends at it. Not 'Read more', which also expands a long comment, unless
+    it comes right after the thread's last control ('Load more comments' / 'Read more'). A
     list that says the posts go on below it ('Related questions' / 'More answers below' / the
     questions) sits between posts: the posts after it stay, and its lines (returned) are furniture."""
     if not posts:
         return posts, []
     at = next((j for j in range(posts[0].start + 1, len(content))
                if (content[j].index - content[j - 1].index > 1 or post_furniture(content[j - 1]))
-               and LINK_LIST_HEADER_RE.match(content[j].norm) and not content[j].norm.lower().startswith("read more")),
+               and LINK_LIST_HEADER_RE.match(content[j].norm)
+               and (not content[j].norm.lower().startswith("read more")
+                    or _MORE_COMMENTS_RE.match(content[j - 1].norm))),
               None)
     if at is None:
         return posts, []
