@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, outputs_snapshot
 
-from benchmarks.stance_threads import claim_scores, thread_scores, threads_markdown
+from benchmarks.stance_threads import claim_scores, every_row_scores, thread_scores, threads_markdown
 
 
 def test_claim_scores_count_only_the_gold_sentences_split_the_same_way():
@@ -19,6 +19,17 @@ def test_claim_scores_count_only_the_gold_sentences_split_the_same_way():
     assert (scores["precision"], scores["recall"]) == (0.5, 0.5)
 
 
+def test_every_row_scores_read_a_missed_claim_and_a_non_claim_as_neutral():
+    sentences = pd.DataFrame({"source": ["a.txt"] * 3, "text": ["Sell first.", "We met on Monday.", "Brand wins."],
+                              "is_claim": [True, False, False], "stance": ["pro-sales", None, None]})
+    gold = pd.DataFrame({"doc": ["a.txt"] * 3, "sentence": ["Sell first.", "We met on Monday.", "Brand wins."],
+                         "is_claim": [1, 0, 1], "stance": ["pro-sales", "neutral", "pro-marketing"]})
+    scores = every_row_scores(sentences, gold, "neutral")
+    assert (scores["all_rows"]["n"], scores["claims"]["n"]) == (3, 2)
+    # all rows: pro-sales right, neutral right, pro-marketing read neutral -> F1 1, 2/3, 0 over three labels
+    assert scores["all_rows"]["macro_f1"] == pytest.approx((1 + 2 / 3 + 0) / 3, abs=1e-4)
+
+
 @pytest.mark.slow
 def test_thread_scores_read_every_debate_thread_and_write_nothing_in_the_project(params):
     before = outputs_snapshot()
@@ -29,6 +40,7 @@ def test_thread_scores_read_every_debate_thread_and_write_nothing_in_the_project
     assert result["claims"]["matched"] > 0.8 * result["claims"]["gold_sentences"]
     assert result["stance"]["all"]["n"] == result["stance"]["matched_claims"] > 0
     assert "| all |" in threads_markdown(result)
+    assert result["stance"]["every_row"]["all_rows"]["n"] == result["claims"]["matched"]
 
 
 @pytest.mark.parametrize("corpus", ["debate-threads", "debate-dev"])
