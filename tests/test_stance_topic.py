@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from test_stance import _random_model
 
 from pipeline.errors import AnnotationError
 from pipeline.io import InputError
@@ -55,8 +56,6 @@ def test_weight_zero_or_another_label_set_changes_nothing(fake_embedder):
 
 
 def test_tagging_with_the_gate_sends_an_off_debate_claim_to_neutral(fake_embedder):
-    from tests.test_stance import _random_model
-
     labels = LabelSpace(["pro-a", "pro-b", "none"], ["A first.", "B first.", "Nothing."], [[]] * 3, [[]] * 3, "none")
     gate = _gate(fake_embedder)
     gate.label_names = list(labels.names)

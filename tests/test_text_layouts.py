@@ -3946,3 +3946,150 @@ def test_a_count_in_the_similar_threads_list_is_not_the_threads():
     article, comments = _read(FORUM_THREAD_THEN_SIMILAR_THREADS)
     assert [c.author for c in comments] == ["loom_and_lathe", "glassworks_gail"]
     assert article.declared_comment_count is None
+
+
+# --- A sixth blind round: a link aggregator, a launch page, WordPress, Invision, Blogger, Squarespace,
+# Discourse and a Mastodon-like thread (t* pages) ---
+
+
+BLOG_CATEGORY_FROM_MENU_OVER_TITLE = """Skip to content
+Crumb & Ledger
+Notes from running a small bakery, mostly about the unglamorous parts
+Menu
+Home
+About
+Recipes
+The Business Side
+Contact
+Search for:
+Search
+
+The Business Side
+Why we moved to weekly supplier invoices
+Posted on April 9, 2024 by Marta Quill
+Monthly invoices hid a price rise on butter for three weeks, and we only saw it at the end of the month.
+Weekly ones show it the Monday it lands.
+
+Related
+Pricing a wedding cake without guessing
+In "The Business Side"
+Categories: The Business Side
+
+2 thoughts on “Why we moved to weekly supplier invoices”
+Nell Okoro says:
+April 9, 2024 at 8:10 pm
+We did the same with flour and caught a surcharge in the first week.
+Reply
+Marta Quill says:
+April 10, 2024 at 7:02 am
+Nell, the surcharge is exactly what the monthly invoice hid from us.
+Reply
+"""
+
+
+def test_a_category_label_repeated_from_the_menu_over_the_title_and_its_byline_is_not_the_title():
+    article, comments = _read(BLOG_CATEGORY_FROM_MENU_OVER_TITLE)
+    assert article.title == "Why we moved to weekly supplier invoices"
+    assert article.author == "Marta Quill" and [c.author for c in comments] == ["Nell Okoro", "Marta Quill"]
+
+
+DISCOURSE_TAGS_OVER_TIMELINE = """Skip to main content
+Shopfloor Community
+Sign Up
+Log In
+
+Keeping two ovens busy without a second baker?
+Equipment
+ovens
+staffing
+You have selected 0 posts.
+select all
+cancel selecting
+
+Apr 2
+1 / 4
+Apr 3
+
+hana_k
+Apr 2
+We run two deck ovens from 4am and only one baker is in before 6.
+The second oven sits cold for two hours every morning.
+
+created
+Apr 2
+last reply
+Apr 3
+2
+replies
+
+bram.the.baker
+Apr 2
+Stagger the doughs so the second oven takes the long bakes after six.
+2 Likes
+
+hana_k
+Apr 3
+@bram.the.baker that frees the first oven for rolls, thanks.
+"""
+
+
+def test_a_forums_timeline_of_dates_under_its_tags_heads_no_post():
+    article, comments = _read(DISCOURSE_TAGS_OVER_TIMELINE)
+    assert article.author == "hana_k"
+    assert [c.author for c in comments] == ["bram.the.baker", "hana_k"]
+
+
+INVISION_TOPIC = """Trade Bench Forums
+Sign In
+Running the Business
+Van insurance doubled after one windscreen claim?
+Reply to this topic
+Recommended Posts
+Ines Navarro
+Ines Navarro
+Apprentice
+Members
+\u00a0
+14
+Posted May 2
+Report post
+\u00a0
+One windscreen claim and the renewal on my van went from 610 to 1,240.
+Is that normal for a single glass claim?
+Quote
+Link to comment
+\u00a0
+Colm Ryder
+Colm Ryder
+Regular Contributor
+Members
+\u00a0
+2.4k
+Posted May 2
+Report post
+\u00a0
+Glass claims should not touch your no-claims bonus; ask the broker to show you the rating.
+Edited May 3 by Colm Ryder
+Quote
+Link to comment
+\u00a0
+Ines Navarro
+Ines Navarro
+Apprentice
+Members
+\u00a0
+14
+Posted May 3
+Author
+Report post
+\u00a0
+Colm, the broker found the error and the quote is back to 650.
+Quote
+Link to comment
+"""
+
+
+def test_a_forum_post_count_apart_from_its_card_over_the_date_and_an_edit_note_naming_its_editor():
+    article, comments = _read(INVISION_TOPIC)
+    assert article.author == "Ines Navarro"
+    assert [c.author for c in comments] == ["Colm Ryder", "Ines Navarro"]

@@ -587,6 +587,11 @@ def _title_over_byline(content: list[Line], title_at: int) -> int | None:
     for k in range(title_at + 2, min(title_at + _BYLINE_REACH, len(content) - 1)):
         if len(content[k].norm.split()) > 30:
             return None  # the text has begun
+        if article_byline(content[k].norm) and _title_shape(content[k - 1].norm) and (
+                k == title_at + 2 or content[k - 2].norm.casefold() == content[title_at].norm.casefold()):
+            # Layout: the title over its one-line byline ('Posted on … by Ann Lee'), under a category label
+            # read as the title, or under that label repeated from the site's menu ('The Business Side')
+            return k - 1
         if _writer_and_date_at(content, k):
             top = k
             while top - 1 > title_at + 1 and (_AVATAR_RE.match(content[top - 1].norm)

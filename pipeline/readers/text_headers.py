@@ -171,6 +171,7 @@ def _writer_rank(content: list[Line], j: int) -> tuple[int, str] | None:
 # Layout: an edit note naming its editor, on the line under a post's header.
 _EDITED_BY_RE = re.compile(r"^(?:last\s+)?edited\s+by\s+\S{1,40}\s*$", re.I)
 _FIGURE_RE = re.compile(r"[\d.,]+[kKmM]?")
+_EDITED_RE = re.compile(r"^\s*(?:last\s+)?edited(?:\s+on)?\s*$", re.I)  # the words before an edit note's date
 SEPARATOR_LINES = {"·", "•", "∙", "|"}  # a lone separator between the fields of a header
 
 
@@ -225,6 +226,9 @@ def _writer_over(content: list[Line], i: int, lo: int, credential: bool = False)
     fields = _card_fields(content, i, lo)
     # Layout: a card's name and rank may sit over its fields with blank lines between (phpBB's subSilver).
     gap = fields < i and fields - 1 >= lo and content[fields].index - content[fields - 1].index <= 3
+    if fields == i and i - 2 >= lo and next_to(content, i - 1) and _FIGURE_RE.fullmatch(content[i - 1].norm) and (
+            content[i - 1].index - content[i - 2].index <= 3):
+        fields, gap = i - 1, True  # the writer's post count over the date, apart from their card (Invision)
     i = fields
     budget, first = 4, True  # lines looked at; a lone separator or a follow button costs none
     for j in range(i - 1, max(lo, i - 8) - 1, -1):
@@ -374,13 +378,15 @@ def header_at(content: list[Line], i: int, lo: int) -> Header | None:
             PROFILE_FIELD_RE.match(norm) and not _CARD_THEN_DATE_RE.match(norm)) or (
             i - 1 >= lo and next_to(content, i - 1) and _DATE_LABEL_RE.match(content[i - 1].norm)):
         return None  # an aggregator's submission line; 'X wrote: ↑date' over a quote; 'Joined' / a date
+    if _in_scrubber(content, i, lo):
+        return None  # 'Mar 4' / '1 / 9' / 'Mar 6': a forum's timeline beside its posts, no post
     before, after = norm[: m.start()], norm[m.end():]
     if _VIEWS_RE.search(before):
         return None  # '22K views  4 months ago': a video's or article's card, no post
     if _LAUNCHED_RE.search(before):
         return None  # 'By Ann Lee · Launched 3 years ago': a publication's age in its sign-up box, no post
-    if _EDITED_BY_RE.match(before):
-        return None  # 'last edited by ann Mar 13, 2024, 8:24 PM' under a post's header
+    if _EDITED_BY_RE.match(before) or _EDITED_RE.match(before) and re.match(r"\s*by\b", after, re.I):
+        return None  # 'last edited by ann Mar 13, 2024, 8:24 PM', 'Edited March 6 by Ann Lee': an edit note
     before = _CARD_THEN_DATE_RE.sub("", _POST_ICON_RE.sub("", before))
     who, header_words = inline_who(_comment_score_line(norm) or before, after)
     # Layout: 'Posted by: Ann Lee | March 2, 2009 at 08:42 PM' under a comment (older blog engines) closes it.
@@ -449,6 +455,17 @@ _LAUNCHED_RE = re.compile(r"\b(?:launched|founded|established)\s*$", re.I)
 _POST_ICON_RE = re.compile(r"^\s*(?:old|new)\s+$", re.I)
 # Layout: a writer's card before the post's date on its line ('Member since 2023 • 2d ago').
 _CARD_THEN_DATE_RE = re.compile(r"^(?:member since|joined)\s+[^•·|]{1,30}[•·|]\s*", re.I)
+
+
+# Layout: a forum's timeline scrubber, the reader's place among the posts between the first and last dates
+# ('Mar 4' / '1 / 9' / 'Mar 6', Discourse).
+_SCRUBBER_PLACE_RE = re.compile(r"^\d{1,5}\s*/\s*\d{1,5}$")
+
+
+def _in_scrubber(content: list[Line], i: int, lo: int) -> bool:
+    """Line i, a date, is one end of a timeline scrubber: the line next to it is the place ('1 / 9')."""
+    return (i + 1 < len(content) and next_to(content, i) and bool(_SCRUBBER_PLACE_RE.match(content[i + 1].norm))) or (
+        i - 1 >= lo and next_to(content, i - 1) and bool(_SCRUBBER_PLACE_RE.match(content[i - 1].norm)))
 
 
 def _card_under(content: list[Line], i: int) -> tuple[int, str] | None:
