@@ -21,6 +21,8 @@ SETS = {
                        "an evaluation set never trained or tuned on"),
     "debate-dev": (Path("corpora") / "annotations" / "debate_dev.csv",
                    "a development set for choices made on whole pages, never trained on"),
+    "debate-dev-b": (Path("corpora") / "annotations" / "debate_dev_b.csv",
+                     "a second development set, written after the choices made on the first, never trained on"),
 }
 
 

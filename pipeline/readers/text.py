@@ -607,6 +607,16 @@ def _title_over_byline(content: list[Line], title_at: int) -> int | None:
     return None
 
 
+def _byline_apart(content: list[Line], lo: int) -> str | None:
+    """Layout: a submission's byline copied one word a line under its title ('submitted' / '14 hours ago'
+    / 'by' / 'wrenfield' / 'to' / 'c/smallbiz'): the handle after the 'by' line, or None."""
+    for k in range(lo, min(lo + 6, len(content) - 1)):
+        if content[k].norm.casefold() == "by" and next_to(content, k) and (
+                handle := _HANDLE_ALONE_RE.match(content[k + 1].norm)):
+            return handle.group("handle")
+    return None
+
+
 def _title_under_date(content: list[Line], title_at: int) -> int | None:
     """The title under the post's date, below a blog's or newsletter's name read as the title, or None.
     Layout: 'Under the Sink' / … / 'February 11, 2009' / title / the text ('April 14, 2024' /
@@ -808,6 +818,8 @@ def read_text_page(text: str, source: str) -> ReadResult:
         writer_above = writer_above or _card_over(content, later)
         title_at, lo = later, later + 1
     titled = title_at is not None
+    if writer_above is None and titled:
+        writer_above = _byline_apart(content, lo)
     first = lo - titled  # the article's first line: its title, or its first line after the menu
     head_blocks += above
     furnished = furnished or menu is not None

@@ -104,7 +104,7 @@ _INITIAL_AND_NAME_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w'’\-]+$|^[A-Z][\w'’\-
 # avatar's alt text and a forum table's column heads ('Author Message'): no writer's names.
 _NOT_WRITER_LINES = {"created", "last reply", "last post", "latest reply", "started", "replies", "views", "users",
                      "likes", "links", "activity", "frequent posters", "avatar", "online", "offline",
-                     "author message"}
+                     "author message", "submitted"}
 
 
 @lru_cache(maxsize=1 << 14)  # a thread prints the same names over and over
@@ -121,6 +121,8 @@ def writer_line(norm: str) -> str | None:
         return norm.lower()  # '[deleted]' over '·' / '3 hr. ago': a post whose writer is gone
     if answer := REPLY_FROM_RE.match(norm):
         return answer.group("name")  # 'Reply from Paws at Home Pet Sitting' over a date: a business answers a review
+    if account := _FEDERATED_ACCOUNT_RE.match(norm):
+        return account.group("user")  # 'tamsin_okafor@bramble.example' over '· 13h': an account on another server
     if name := who_of(norm):
         return name if " " not in name or looks_like_name(name.split()[0]) or UNNAMED_RE.match(name) else None
     m = name_and_more(norm)
@@ -135,6 +137,8 @@ def writer_line(norm: str) -> str | None:
     return None
 
 
+# Layout: a federated link aggregator's writer, an account and its server ('tamsin_okafor@bramble.example').
+_FEDERATED_ACCOUNT_RE = re.compile(r"^(?P<user>[A-Za-z0-9_][\w.\-]{0,29})@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+$")
 # Layout: a handle on its own line under a display name ('@annlee', '@ann@example.social').
 _AT_HANDLE_RE = re.compile(r"^@(?P<handle>[A-Za-z0-9_][\w.\-]{0,29})(?:@[\w.\-]+)?$")
 
