@@ -4135,3 +4135,35 @@ def test_a_federated_threads_writers_are_accounts_on_other_servers_and_its_bylin
     article, comments = _read(FEDERATED_LINK_THREAD)
     assert (article.author, [c.author for c in comments]) == ("fenwick_stall", ["olu_bakes", "fenwick_stall"])
     assert comments[1].parent_key == "c1"  # '@olu_bakes' answers the comment above
+
+
+NEWSLETTER_SHARE_CARD_OVER_TITLE = """The Stock Room
+Subscribe
+Sign in
+Share this post
+The Stock Room
+Count the shelf, not the spreadsheet
+Copy link
+Facebook
+Email
+Notes
+More
+Discover more from The Stock Room
+Notes on running a small shop's stock, from a shop that runs out of things.
+Subscribe
+Continue reading
+Sign in
+Count the shelf, not the spreadsheet
+Why our stock counts drifted, and the ten-minute check that fixed it
+Noor Haddad
+Mar 2, 2024
+Our till said we had forty jars of honey, and the shelf had twelve.
+"""
+
+
+def test_a_share_cards_whole_title_over_its_share_menu_is_not_the_title_line():
+    article, _ = _read(NEWSLETTER_SHARE_CARD_OVER_TITLE)
+    title_line = next(b for b in article.blocks if b.role == "title")
+    text = NEWSLETTER_SHARE_CARD_OVER_TITLE
+    assert article.title == "Count the shelf, not the spreadsheet"
+    assert title_line.start == text.index("Count the shelf", text.index("Continue reading"))  # the title itself

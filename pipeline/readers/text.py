@@ -526,6 +526,9 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
         norm = content[k].norm
         if len(norm) > len(cut) + 10 and norm.casefold().startswith(cut) and title_like(norm):
             return k
+        if norm.casefold() == cut and k > title_at + 2 and all(
+                content[j].norm.casefold() in _SHARE_ITEMS for j in (title_at + 1, title_at + 2)):
+            return k  # a share card's whole title over its menu ('Copy link' / 'Facebook' …), the title below it
         if cover is not None and norm.casefold() == cover:
             return k
         if m := _COVER_RE.match(norm):
@@ -533,6 +536,8 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     return None
 
 
+# Layout: the items of a share menu printed one a line under a share card's title.
+_SHARE_ITEMS = frozenset({"copy link", "facebook", "email", "x", "twitter", "linkedin"})
 # Layout: a writer's avatar printed as a line over their name ('Profile photo for Ann Lee').
 _AVATAR_RE = re.compile(r"^profile (?:photo|picture) (?:for|of)\s+\S", re.I)
 _BYLINE_REACH = 10  # a byline under the title is looked for this far below the line read as the title
