@@ -26,14 +26,21 @@ SETS = {
 }
 
 
+def _split_the_same_way(sentences, gold, values) -> list[tuple[Any, Any]]:
+    """(gold row, the pipeline's value for it) for each gold sentence the pipeline split the same way:
+    the same page and the same normalised text; `values` holds one value per row of `sentences`."""
+    from pipeline.evaluate_structure import _norm
+
+    found = {(s, _norm(t)): v for s, t, v in zip(sentences["source"], sentences["text"], values)}
+    return [(g, found[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
+            if (g.doc, _norm(g.sentence)) in found]
+
+
 def claim_scores(sentences, gold) -> dict[str, Any]:
     """Claim detection on the gold sentences the pipeline split the same way (normalised text, same
     page): precision, recall and F1 of `is_claim`, and how many gold sentences were matched."""
-    from pipeline.evaluate_structure import _norm
-
-    found = {(s, _norm(t)): bool(c) for s, t, c in zip(sentences["source"], sentences["text"], sentences["is_claim"])}
-    pairs = [(bool(int(g.is_claim)), found[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
-             if (g.doc, _norm(g.sentence)) in found]
+    pairs = [(bool(int(g.is_claim)), bool(c))
+             for g, c in _split_the_same_way(sentences, gold, sentences["is_claim"])]
     tp = sum(g and p for g, p in pairs)
     fp = sum(p and not g for g, p in pairs)
     fn = sum(g and not p for g, p in pairs)
@@ -50,13 +57,10 @@ def every_row_scores(sentences, gold, neutral: str) -> dict[str, Any]:
     gold claims among them (a claim the detector missed counts against the claims' figure too)."""
     import numpy as np
 
-    from pipeline.evaluate_structure import _norm
     from pipeline.stance import macro_f1
 
-    found = {(s, _norm(t)): (st if c else neutral)
-             for s, t, c, st in zip(sentences["source"], sentences["text"], sentences["is_claim"], sentences["stance"])}
-    rows = [(int(g.is_claim), g.stance, found[(g.doc, _norm(g.sentence))]) for g in gold.itertuples(index=False)
-            if (g.doc, _norm(g.sentence)) in found]
+    read = [st if c else neutral for c, st in zip(sentences["is_claim"], sentences["stance"])]
+    rows = [(int(g.is_claim), g.stance, st) for g, st in _split_the_same_way(sentences, gold, read)]
     names = sorted({r[1] for r in rows} | {r[2] for r in rows})
     out: dict[str, Any] = {}
     for subset, part in (("all_rows", rows), ("claims", [r for r in rows if r[0] == 1])):

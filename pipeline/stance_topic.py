@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.stance import LabelSpace
+from pipeline.stance import LabelSpace, _softmax
 
 # g is kept inside (CLIP, 1 - CLIP): one vector cannot make the neutral label certain or impossible.
 CLIP = 1e-4
@@ -65,9 +65,7 @@ class TopicGate:
         g = self.probability(vectors)
         logp = np.log(np.clip(own_probs, 1e-12, 1.0))
         logp[:, labels.neutral_index] += weight * np.log((1 - g) / g)
-        logp -= logp.max(axis=1, keepdims=True)
-        out = np.exp(logp)
-        return out / out.sum(axis=1, keepdims=True)
+        return _softmax(logp)
 
     def save(self, directory: str | Path) -> None:
         from pipeline.io import write_model_dir

@@ -124,10 +124,12 @@ _AGO = r"(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
 _DATE = (r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
          r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
          r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})")
+# The arrow between a reply's writer and whom it answers (Disqus-style threads).
+REPLY_ARROW = "[>↪→➦↳▸►]"
 # 'Ann Lee • 2 years ago', 'Tom Alvarez Mod > Ben Okafor • 2 years ago', 'Cy Diaz ↪ Ann Lee • 1 year ago'
 # (Disqus-style threads).
 DOT_BYLINE_RE = re.compile(
-    rf"^(?P<name>{_PERSON})(?:\s*[>↪→➦↳▸►]\s*(?P<to>{_PERSON}))?\s*[•·|]\s*(?i:{_AGO}|{_DATE})\b.*$")
+    rf"^(?P<name>{_PERSON})(?:\s*{REPLY_ARROW}\s*(?P<to>{_PERSON}))?\s*[•·|]\s*(?i:{_AGO}|{_DATE})\b.*$")
 # An article's byline: 'By Tom Alvarez | 6 min read', 'Posted on March 3, 2019 by Dana Whitfield',
 # 'Written by Ann Lee', 'Author: Ann Lee'.
 ARTICLE_BYLINE_RE = re.compile(

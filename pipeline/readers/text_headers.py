@@ -29,6 +29,7 @@ from pipeline.readers.layout import (
     PROFILE_LABEL_RE,
     PROFILE_PART_RE,
     QUOTE_ATTRIBUTION_RE,
+    REPLY_ARROW,
     REPLY_CUE_RE,
     REPUTATION_RE,
     SUBJECT_RE,
@@ -525,8 +526,7 @@ def _spaced_names(raw: str) -> tuple[str, str] | None:
     return (who, to) if who and to else None
 
 
-# Layout: the arrow between a reply's writer and whom it answers (Disqus-style threads).
-_REPLY_ARROW_RE = re.compile(r"\s*[>↪→➦↳▸►]\s*")
+_REPLY_ARROW_RE = re.compile(rf"\s*{REPLY_ARROW}\s*")  # splits a reply's writer from whom it answers
 
 
 def _submission_line(norm: str) -> bool:
