@@ -368,20 +368,19 @@ def register(app: typer.Typer) -> None:
     @user_errors
     def stance_threads_cmd(
         out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_threads.json/.md go "
-                                     "(stance_dev.json/.md, stance_dev_b.json/.md for the development pages)."),
+                                     "(stance_dev*.json/.md for the development pages)."),
         corpus: str = typer.Option("debate-threads", "--corpus", help="debate-threads (the evaluation pages), "
-                                   "debate-dev or debate-dev-b (the development pages)."),
+                                   "debate-dev, debate-dev-b or debate-dev-c (the development pages)."),
     ) -> None:
         """Claims and stance on whole pages about this debate (corpora/debate-threads, an evaluation set, or
-        corpora/debate-dev and debate-dev-b, development sets), read alone and in context with the shipped
+        corpora/debate-dev, debate-dev-b and debate-dev-c, development sets), read alone and in context with the shipped
         models; the project's outputs are not touched."""
         from benchmarks.stance_threads import SETS, thread_scores, threads_markdown
 
         if corpus not in SETS:
             raise typer.BadParameter(f"--corpus must be one of {', '.join(SETS)}, got {corpus!r}")
         result = thread_scores(params(), Path.cwd(), corpus)
-        name = {"debate-threads": "stance_threads", "debate-dev": "stance_dev"}.get(corpus, "stance_dev_b")
-        _publish(out_dir, name, result, threads_markdown(result))
+        _publish(out_dir, SETS[corpus][2], result, threads_markdown(result))
 
     @app.command("stance-models")
     @user_errors

@@ -16,13 +16,18 @@ from typing import Any
 CORPUS = "debate-threads"
 # Page corpora on this debate and their sentence gold: the evaluation set, and a development set written
 # apart from it for choices made on whole pages (the neutral label's prior, say).
+# Each: (its gold, what it is for, the stem of its results file under benchmarks/results/).
 SETS = {
     "debate-threads": (Path("corpora") / "annotations" / "debate_threads.csv",
-                       "an evaluation set never trained or tuned on"),
+                       "an evaluation set never trained or tuned on", "stance_threads"),
     "debate-dev": (Path("corpora") / "annotations" / "debate_dev.csv",
-                   "a development set for choices made on whole pages, never trained on"),
+                   "a development set for choices made on whole pages, never trained on", "stance_dev"),
     "debate-dev-b": (Path("corpora") / "annotations" / "debate_dev_b.csv",
-                     "a second development set, written after the choices made on the first, never trained on"),
+                     "a second development set, written after the choices made on the first, never trained on",
+                     "stance_dev_b"),
+    "debate-dev-c": (Path("corpora") / "annotations" / "debate_dev_c.csv",
+                     "a third development set, written after the choices made on the first two, never trained on",
+                     "stance_dev_c"),
 }
 
 
@@ -77,7 +82,7 @@ def thread_scores(p, root: Path, corpus: str = CORPUS) -> dict[str, Any]:
     from pipeline.evaluate import score_seed_stance
     from pipeline.runtime.scratch import read_in_scratch
 
-    gold_path, role = SETS[corpus]
+    gold_path, role, _ = SETS[corpus]
     gold = pd.read_csv(root / gold_path)
     frames = read_in_scratch(p, root, corpus)
     sentences = frames["sentences"].merge(frames["stances"], on="sentence_id", how="left")

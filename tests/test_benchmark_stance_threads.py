@@ -43,7 +43,7 @@ def test_thread_scores_read_every_debate_thread_and_write_nothing_in_the_project
     assert result["stance"]["every_row"]["all_rows"]["n"] == result["claims"]["matched"]
 
 
-@pytest.mark.parametrize("corpus", ["debate-threads", "debate-dev", "debate-dev-b"])
+@pytest.mark.parametrize("corpus", ["debate-threads", "debate-dev", "debate-dev-b", "debate-dev-c"])
 def test_every_gold_sentence_of_the_page_sets_is_on_its_line(corpus):
     from benchmarks.stance_threads import SETS
 
@@ -65,4 +65,4 @@ def test_stance_threads_names_the_page_sets_it_knows():
                                       "--corpus", "seed-blogs"])
     assert result.exit_code != 0
     said = " ".join(result.output.replace("│", " ").split())  # the message as one line, out of its box
-    assert "--corpus must be one of debate-threads, debate-dev, debate-dev-b" in said
+    assert "--corpus must be one of debate-threads, debate-dev, debate-dev-b, debate-dev-c" in said
