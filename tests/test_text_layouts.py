@@ -2527,6 +2527,41 @@ def test_a_forum_card_over_the_subject_starts_the_post_and_joined_words_name_the
     assert comments[0].source_text[comments[0].start:].startswith("BramLathe")
 
 
+BOARD_HANDLES = """Glaze & Kiln Forum
+Board index ‹ Studio ‹ Firing
+Cone 6 or cone 10 for a first kiln?
+4 posts • Page 1 of 1
+potter_rue
+Posts: 12
+Joined: Sun Feb 04, 2024 5:10 pm
+Cone 6 or cone 10 for a first kiln?
+Post by potter_rue » Mon Mar 4, 2024 9:12 am
+Which range should a first electric kiln cover?
+Top
+KILNtech
+Posts: 870
+Joined: Wed Feb 03, 2016 8:47 pm
+Re: Cone 6 or cone 10 for a first kiln?
+Post by KILNtech » Mon Mar 4, 2024 10:03 am
+Cone 6 is plenty for stoneware, and the elements last twice as long.
+Top
+glaze-nerd
+Posts: 55
+Joined: Fri Jan 12, 2018 7:00 am
+Re: Cone 6 or cone 10 for a first kiln?
+Post by glaze-nerd » Mon Mar 4, 2024 11:40 am
+Agreed, and the glazes are easier to find.
+Top
+"""
+
+
+def test_a_boards_post_line_names_any_one_word_handle_and_each_post_stands_alone():
+    article, comments = _read(BOARD_HANDLES)
+    assert article.author == "potter_rue"
+    assert [c.author for c in comments] == ["KILNtech", "glaze-nerd"]
+    assert comments[0].source_text[comments[0].start:comments[0].end].rstrip().endswith("twice as long.\nTop")
+
+
 THREAD_STARTER = """Spoke Talk
 Forums
 What's new

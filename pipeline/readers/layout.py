@@ -712,8 +712,11 @@ def inline_who(before: str, after: str) -> tuple[str | None, str]:
         return head.lower(), words_  # '[–] [deleted] 9 points 2 days ago': a post whose writer is gone
     if (writer := who_of(head)) is not None:
         return writer, words_
-    if "by" in words_.split() and CAMEL_HANDLE_RE.fullmatch(head):
-        return head, words_  # 'Post by OwainPritchard » Mon Mar 4, 2024': a handle of joined words
+    if "by" in words_.split() and (CAMEL_HANDLE_RE.fullmatch(head) or (
+            "»" in before and _BOARD_HANDLE_RE.fullmatch(head))):
+        # 'Post by OwainPritchard » Mon Mar 4, 2024': a handle of joined words; after a board's 'Post by …
+        # »' any one-word handle ('SEOsteve', 'ops-lead')
+        return head, words_
     shown = _NAME_AT_HANDLE_RE.match(head)
     if shown and len(shown.group("name").split()) <= 5:
         return shown.group("name"), words_  # 'benji on wheels @benjiwheels · 1h': the display name
@@ -737,6 +740,8 @@ _NOT_HANDLES = {"updated", "edited", "posted", "joined", "today", "yesterday", "
 
 # What an aggregator prints for a writer whose account or post is gone: the post has no writer.
 DELETED_WRITERS = {"[deleted]", "[removed]"}
+# A board's user name of one word: letters first, then letters, digits, '_', '-' or '.'.
+_BOARD_HANDLE_RE = re.compile(r"[A-Za-z][\w.\-]{1,39}")
 # A handle of capitalised words run together ('MarlowesMum', 'PeggyOnTheGreen', 'OwainPritchard').
 CAMEL_HANDLE_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,5}")
 # Layout: a forum's notice under a thread's title naming who started it ('Thread starter Ann Lee · Start date
