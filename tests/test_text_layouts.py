@@ -2527,6 +2527,30 @@ def test_a_forum_card_over_the_subject_starts_the_post_and_joined_words_name_the
     assert comments[0].source_text[comments[0].start:].startswith("BramLathe")
 
 
+LONG_MENU_OVER_BREADCRUMB = """Skip to content
+Rootstock
+Features
+Pricing
+Nurseries
+Stories
+Careers
+Log in
+Start a trial
+Stories › Field notes › Grafting
+We lost half our apple grafts last spring. Here is what changed.
+Ines Okafor
+April 2, 2024
+6 min read
+Last March our nursery grafted four hundred apple rootstocks, and by June barely two hundred had taken. The cause was not the knife work but the storage of the scion wood.
+"""
+
+
+def test_a_title_under_a_long_site_menu_and_a_breadcrumb_is_found_over_its_byline():
+    article, _ = _read(LONG_MENU_OVER_BREADCRUMB)
+    assert article.title == "We lost half our apple grafts last spring. Here is what changed."
+    assert article.author == "Ines Okafor"
+
+
 BOARD_HANDLES = """Glaze & Kiln Forum
 Board index ‹ Studio ‹ Firing
 Cone 6 or cone 10 for a first kiln?

@@ -540,7 +540,7 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
 _SHARE_ITEMS = frozenset({"copy link", "facebook", "email", "x", "twitter", "linkedin"})
 # Layout: a writer's avatar printed as a line over their name ('Profile photo for Ann Lee').
 _AVATAR_RE = re.compile(r"^profile (?:photo|picture) (?:for|of)\s+\S", re.I)
-_BYLINE_REACH = 10  # a byline under the title is looked for this far below the line read as the title
+_BYLINE_REACH = 14  # a byline under the title is looked for this far below the line read as the title
 
 
 _SUBMISSION_REACH = 30  # a link aggregator's post is looked for this far below its community's name, past a sidebar
@@ -606,8 +606,9 @@ def _title_over_byline(content: list[Line], title_at: int) -> int | None:
                 return top - 1 if _title_shape(content[top - 1].norm) else None
             if title_at >= k - 2:
                 return None  # the line read as the title is the one over the byline (a short title)
-            if k - 2 > title_at and (title_like(content[k - 2].norm) or _title_shape(content[k - 2].norm)):
-                return k - 2  # the title over its subtitle
+            if k - 2 > title_at and (title_like(content[k - 2].norm) or _title_shape(content[k - 2].norm)) and (
+                    not site_furniture_reason(content[k - 2])):
+                return k - 2  # the title over its subtitle (not a breadcrumb over the title)
             return k - 1 if _title_shape(content[k - 1].norm) else None
     return None
 
