@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = "debate-threads"
-# Page corpora on this debate and their sentence gold: the evaluation set, and a development set written
-# apart from it for choices made on whole pages (the neutral label's prior, say).
-# Each: (its gold, what it is for, the stem of its results file under benchmarks/results/).
+# Page corpora on this debate and their sentence gold: the evaluation set, and development sets written
+# apart from it for choices made on whole pages (the neutral label's prior, say). Each: (its gold, what it
+# is for, the stem of its results file under benchmarks/results/).
 SETS = {
     "debate-threads": (Path("corpora") / "annotations" / "debate_threads.csv",
                        "an evaluation set never trained or tuned on", "stance_threads"),
