@@ -370,17 +370,22 @@ def register(app: typer.Typer) -> None:
         out_dir: Path = typer.Option(RESULTS_DIR, "--out-dir", help="Where stance_threads.json/.md go "
                                      "(stance_dev*.json/.md for the development pages)."),
         corpus: str = typer.Option("debate-threads", "--corpus", help="debate-threads (the evaluation pages), "
-                                   "debate-dev, debate-dev-b or debate-dev-c (the development pages)."),
+                                   "debate-dev, debate-dev-b or debate-dev-c (the development pages), or all "
+                                   "(each of them, then one table over them: stance_page_sets.json/.md)."),
     ) -> None:
         """Claims and stance on whole pages about this debate (corpora/debate-threads, an evaluation set, or
         corpora/debate-dev, debate-dev-b and debate-dev-c, development sets), read alone and in context with the shipped
         models; the project's outputs are not touched."""
-        from benchmarks.stance_threads import SETS, thread_scores, threads_markdown
+        from benchmarks.stance_threads import SETS, page_sets_markdown, thread_scores, threads_markdown
 
-        if corpus not in SETS:
-            raise typer.BadParameter(f"--corpus must be one of {', '.join(SETS)}, got {corpus!r}")
-        result = thread_scores(params(), Path.cwd(), corpus)
-        _publish(out_dir, SETS[corpus][2], result, threads_markdown(result))
+        if corpus not in SETS and corpus != "all":
+            raise typer.BadParameter(f"--corpus must be one of {', '.join(SETS)} or all, got {corpus!r}")
+        results = []
+        for name in SETS if corpus == "all" else [corpus]:
+            results.append(thread_scores(params(), Path.cwd(), name))
+            _publish(out_dir, SETS[name][2], results[-1], threads_markdown(results[-1]))
+        if corpus == "all":
+            _publish(out_dir, "stance_page_sets", {"page_sets": results}, page_sets_markdown(results))
 
     @app.command("stance-models")
     @user_errors

@@ -126,3 +126,38 @@ def threads_markdown(result: dict[str, Any]) -> str:
     lines += ["", "Comments found per page: " + ", ".join(f"{k} {v}" for k, v in result["comments_found"].items()),
               ""]
     return "\n".join(lines)
+
+
+def page_sets_markdown(results: list[dict[str, Any]]) -> str:
+    """One table over every page set scored (`thread_scores` results), and the development sets' mean:
+    the figures a choice made on whole pages is judged by."""
+    lines = [
+        "# Claims and stance on every page set",
+        "",
+        "`argmap-bench quality stance-threads --corpus all`: each page set read by ingest, sentences and stance "
+        "with the shipped models. Stance in context; \"hidden-page scoring\" reads every gold sentence split the "
+        "same way, one the pipeline does not take for a claim as neutral.",
+        "",
+        "| page set | role | claim F1 (P / R) | stance high / all (matched claims) "
+        "| hidden-page scoring: all rows / gold claims |",
+        "|---|---|---:|---:|---:|",
+    ]
+
+    def figures(r: dict[str, Any]) -> tuple[float, ...]:
+        c, st = r["claims"], r["stance"]
+        return (c["f1"], c["precision"], c["recall"], st["high"]["in_context"]["macro_f1"],
+                st["all"]["in_context"]["macro_f1"], st["every_row"]["all_rows"]["macro_f1"],
+                st["every_row"]["claims"]["macro_f1"])
+
+    def row(name: str, role: str, f: tuple[float, ...]) -> str:
+        return (f"| {name} | {role} | {f[0]:.3f} ({f[1]:.3f} / {f[2]:.3f}) | {f[3]:.3f} / {f[4]:.3f} "
+                f"| {f[5]:.3f} / {f[6]:.3f} |")
+
+    for r in results:
+        lines.append(row(r["corpus"], "evaluation" if r["corpus"] == CORPUS else "development", figures(r)))
+    dev = [figures(r) for r in results if r["corpus"] != CORPUS]
+    if len(dev) > 1:
+        lines.append(row(f"mean of the {len(dev)} development sets", "chooses",
+                         tuple(sum(col) / len(dev) for col in zip(*dev))))
+    return "\n".join(lines + [""])
+

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 from conftest import ROOT, outputs_snapshot
 
-from benchmarks.stance_threads import claim_scores, every_row_scores, thread_scores, threads_markdown
+from benchmarks.stance_threads import (
+    claim_scores,
+    every_row_scores,
+    page_sets_markdown,
+    thread_scores,
+    threads_markdown,
+)
 
 
 def test_claim_scores_count_only_the_gold_sentences_split_the_same_way():
@@ -65,4 +71,22 @@ def test_stance_threads_names_the_page_sets_it_knows():
                                       "--corpus", "seed-blogs"])
     assert result.exit_code != 0
     said = " ".join(result.output.replace("│", " ").split())  # the message as one line, out of its box
-    assert "--corpus must be one of debate-threads, debate-dev, debate-dev-b, debate-dev-c" in said
+    assert "--corpus must be one of debate-threads, debate-dev, debate-dev-b, debate-dev-c or all" in said
+
+
+def _scored(corpus: str, f1: float, every: float) -> dict:
+    def f(v):
+        return {"in_context": {"macro_f1": v}}
+
+    return {"corpus": corpus, "claims": {"f1": f1, "precision": f1, "recall": f1},
+            "stance": {"high": f(every), "all": f(every),
+                       "every_row": {"all_rows": {"macro_f1": every}, "claims": {"macro_f1": every}}}}
+
+
+def test_the_page_sets_table_gives_each_set_and_the_development_sets_mean():
+    table = page_sets_markdown([_scored("debate-threads", 0.9, 0.7), _scored("debate-dev", 0.8, 0.6),
+                                _scored("debate-dev-b", 0.6, 0.4)])
+    assert "| debate-threads | evaluation | 0.900 (0.900 / 0.900) | 0.700 / 0.700 | 0.700 / 0.700 |" in table
+    # the evaluation set stays out of the mean the choices are made on
+    assert "| mean of the 2 development sets | chooses | 0.700 (0.700 / 0.700) | 0.500 / 0.500 | 0.500 / 0.500 |" in table
+
