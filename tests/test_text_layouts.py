@@ -2551,6 +2551,26 @@ def test_a_title_under_a_long_site_menu_and_a_breadcrumb_is_found_over_its_bylin
     assert article.author == "Ines Okafor"
 
 
+TITLE_UNDER_SUBMISSION = """Skip to main content
+r/Beekeeping
+Search in r/Beekeeping
+Log In
+r/Beekeeping
+Posted by u/hive_and_honey
+5 hr. ago
+Question
+Queen stopped laying in August. Is it the heat? Should I requeen before winter?
+Two hives in the same yard, and only one has stopped laying: no eggs or young larvae for twelve days now. The other hive is fine.
+Share
+"""
+
+
+def test_a_title_under_an_aggregators_byline_and_flair_is_found_below_the_skip_link():
+    article, _ = _read(TITLE_UNDER_SUBMISSION)
+    assert article.title == "Queen stopped laying in August. Is it the heat? Should I requeen before winter?"
+    assert article.author == "hive_and_honey"
+
+
 BOARD_HANDLES = """Glaze & Kiln Forum
 Board index ‹ Studio ‹ Firing
 Cone 6 or cone 10 for a first kiln?

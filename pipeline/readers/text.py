@@ -569,6 +569,28 @@ def _title_over_submission(content: list[Line], title_at: int, asked_only: bool 
     return None
 
 
+def _title_under_submission(content: list[Line], title_at: int) -> int | None:
+    """The title under an aggregator post's byline, below the site's skip link and menu read as the title,
+    or None. Layout: 'Posted by u/x' / '11 hr. ago' / a flair perhaps / the title ('Skip to main content' /
+    'r/community' / 'Log In' / … / 'Posted by u/kate' / '11 hr. ago' / 'Advice Needed' / title)."""
+    for k in range(title_at + 1, min(title_at + _BYLINE_REACH, len(content) - 1)):
+        if is_prose(content[k].norm) and not site_furniture_reason(content[k]):
+            return None  # the text has begun
+        if not posted_by(content[k].norm):
+            continue
+        for j in range(k + 1, min(k + 4, len(content))):
+            if not next_to(content, j - 1):
+                return None
+            norm = content[j].norm
+            if _title_shape(norm) or (len(norm.split()) >= 4 and len(norm) <= _SUBMISSION_TITLE_CHARS):
+                return j  # an aggregator's title may be a few sentences
+            if not (when_in(norm) or len(norm.split()) <= 3):
+                return None  # only its date and a flair come between the byline and the title
+        return None
+    return None
+
+
+_SUBMISSION_TITLE_CHARS = 300  # the longest title an aggregator takes
 _SUBMITTED_RE = re.compile(r"^(?:submitted|posted)\b", re.I)
 _ASKED_BY_RE = re.compile(r"^asked by\s+\S.{0,60}?\s*[·•|]\s*\S", re.I)
 
@@ -806,6 +828,8 @@ def read_text_page(text: str, source: str) -> ReadResult:
         later = _later_title(content, title_at)
         later = _title_over_submission(content, title_at if later is None else later, asked_only=True) or later
         published_in = title_at > 0 and content[title_at - 1].norm.casefold() == "published in"
+        if later is None and NAV_ITEM_RE.match(content[title_at].norm):
+            later = _title_under_submission(content, title_at)  # a skip link read as the title
         if later is None and (len(content[title_at].norm.split()) < 4 or published_in):
             # a section label or a site's name; a publication's name ('Published in' / 'The Shop Notebook')
             later = _title_over_submission(content, title_at)
