@@ -2571,6 +2571,24 @@ def test_a_title_under_an_aggregators_byline_and_flair_is_found_below_the_skip_l
     assert article.author == "hive_and_honey"
 
 
+ISSUE_LINE_OVER_SHARE_LINKS = """View this email in your browser
+Field Kitchen
+Weekly notes on cooking outdoors, from a former camp cook
+Issue #12 · 3 June 2024 · 4 min read
+Share
+Forward to a friend
+Archive
+Issue #12: Why cast iron beats steel over a wood fire
+Hello again,
+Cast iron holds heat through the gusts that a thin steel pan cannot ride out, and it forgives an uneven bed of coals.
+"""
+
+
+def test_a_newsletters_title_under_its_issue_line_passes_over_the_share_links():
+    article, _ = _read(ISSUE_LINE_OVER_SHARE_LINKS)
+    assert article.title == "Issue #12: Why cast iron beats steel over a wood fire"
+
+
 BOARD_HANDLES = """Glaze & Kiln Forum
 Board index ‹ Studio ‹ Firing
 Cone 6 or cone 10 for a first kiln?

@@ -447,17 +447,20 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
     flat's humidity for a month' … 'I logged my flat's humidity for a month. Here's what …'); a cover
     image named after the title, over the byline and the title ('Cover image for …')."""
     for k in range(title_at + 1, min(title_at + 3, len(content))):
-        if ISSUE_META_RE.match(content[k].norm):
-            return next((j for j in range(k + 1, min(k + 4, len(content)))
-                         if title_like(content[j].norm) and len(content[j].norm.split()) >= 3), None)
-    if len(content[title_at].norm.split()) < 3:
-        # Layout: a community's name read as the title, then the post's byline and flair over its title
-        # ('r/bouldering' … 'Posted by u/x 5 hr. ago' / 'Injury / Rehab' / title).
+        if ISSUE_META_RE.match(content[k].norm):  # its share links may come between ('Forward to a friend')
+            return next((j for j in range(k + 1, min(k + 6, len(content)))
+                         if title_like(content[j].norm) and len(content[j].norm.split()) >= 3
+                         and not site_furniture_reason(content[j])), None)
+    if len(content[title_at].norm.split()) < 3 or NAV_ITEM_RE.match(content[title_at].norm):
+        # Layout: a community's name (or the site's skip link) read as the title, then the post's byline
+        # and flair over its title ('r/bouldering' … 'Posted by u/x 5 hr. ago' / 'Injury / Rehab' / title),
+        # which may run to a few sentences (an aggregator takes up to 300 characters)
         by = next((k for k in range(title_at + 1, min(title_at + 8, len(content)))
                    if posted_by(content[k].norm)), None)
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
-                         if title_like(content[j].norm) and len(content[j].norm.split()) >= 4), None)
+                         if len(content[j].norm.split()) >= 4 and (
+                             title_like(content[j].norm) or len(content[j].norm) <= _SUBMISSION_TITLE_CHARS)), None)
     # Layout: a board's topic line over its posts ('Author	Topic: <title>  (Read 1,873 times)'), the title
     # again as the first post's subject: that line
     for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content))):
@@ -565,27 +568,6 @@ def _title_over_submission(content: list[Line], title_at: int, asked_only: bool 
                     and (content[q + 1].norm.isdigit() or not post_furniture_reason(content[q + 1].norm))
                     for q in range(j, k - 1)):  # a flair or the comment count ('23') between, not 'Reply'
                 return j
-        return None
-    return None
-
-
-def _title_under_submission(content: list[Line], title_at: int) -> int | None:
-    """The title under an aggregator post's byline, below the site's skip link and menu read as the title,
-    or None. Layout: 'Posted by u/x' / '11 hr. ago' / a flair perhaps / the title ('Skip to main content' /
-    'r/community' / 'Log In' / … / 'Posted by u/kate' / '11 hr. ago' / 'Advice Needed' / title)."""
-    for k in range(title_at + 1, min(title_at + _BYLINE_REACH, len(content) - 1)):
-        if is_prose(content[k].norm) and not site_furniture_reason(content[k]):
-            return None  # the text has begun
-        if not posted_by(content[k].norm):
-            continue
-        for j in range(k + 1, min(k + 4, len(content))):
-            if not next_to(content, j - 1):
-                return None
-            norm = content[j].norm
-            if _title_shape(norm) or (len(norm.split()) >= 4 and len(norm) <= _SUBMISSION_TITLE_CHARS):
-                return j  # an aggregator's title may be a few sentences
-            if not (when_in(norm) or len(norm.split()) <= 3):
-                return None  # only its date and a flair come between the byline and the title
         return None
     return None
 
@@ -828,8 +810,6 @@ def read_text_page(text: str, source: str) -> ReadResult:
         later = _later_title(content, title_at)
         later = _title_over_submission(content, title_at if later is None else later, asked_only=True) or later
         published_in = title_at > 0 and content[title_at - 1].norm.casefold() == "published in"
-        if later is None and NAV_ITEM_RE.match(content[title_at].norm):
-            later = _title_under_submission(content, title_at)  # a skip link read as the title
         if later is None and (len(content[title_at].norm.split()) < 4 or published_in):
             # a section label or a site's name; a publication's name ('Published in' / 'The Shop Notebook')
             later = _title_over_submission(content, title_at)
