@@ -380,9 +380,9 @@ def register(app: typer.Typer) -> None:
 
         if corpus not in SETS and corpus != "all":
             raise typer.BadParameter(f"--corpus must be one of {', '.join(SETS)} or all, got {corpus!r}")
-        results = []
+        p, results = params(), []
         for name in SETS if corpus == "all" else [corpus]:
-            results.append(thread_scores(params(), Path.cwd(), name))
+            results.append(thread_scores(p, Path.cwd(), name))
             _publish(out_dir, SETS[name][2], results[-1], threads_markdown(results[-1]))
         if corpus == "all":
             _publish(out_dir, "stance_page_sets", {"page_sets": results}, page_sets_markdown(results))

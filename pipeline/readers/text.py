@@ -459,8 +459,8 @@ def _later_title(content: list[Line], title_at: int) -> int | None:
                    if posted_by(content[k].norm)), None)
         if by is not None:
             return next((j for j in range(by + 1, min(by + 4, len(content)))
-                         if len(content[j].norm.split()) >= 4 and (
-                             title_like(content[j].norm) or len(content[j].norm) <= _SUBMISSION_TITLE_CHARS)), None)
+                         if len(content[j].norm.split()) >= 4 and len(content[j].norm) <= _SUBMISSION_TITLE_CHARS),
+                        None)  # (a title-like line is shorter still: title_like caps it at 200 characters)
     # Layout: a board's topic line over its posts ('Author	Topic: <title>  (Read 1,873 times)'), the title
     # again as the first post's subject: that line
     for j in range(title_at + 1, min(title_at + _HEAD_LINES, len(content))):
