@@ -7,7 +7,7 @@ P(neither). The positions are the label descriptions
 change. A four-weight decision layer, shared by all labels and fitted on out-of-fold pair scores,
 turns the pair scores of one claim into calibrated probabilities over the labels: the positions
 and the neutral label. The pair model reads a claim's own words only; the context layer
-(pipeline.stance_context) may then add the pull of its neighbours and heading, each read alone,
+(pipeline.stance_context) may then add the pull of its neighbours, heading and document, each read alone,
 and `stance_own` keeps the label the claim's own words give.
 """
 
@@ -372,7 +372,7 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     it is. `positions` are their vectors (`position_vectors`), passed in when a stage tags many units
     with one label set. `ngrams` (pipeline.stance_ngrams.NgramLayer) adds what a claim's word order
     says to the pair model's reading of it, when it was trained for this label set. `context`
-    (pipeline.stance_context.ContextLayer) adds the pull of each claim's neighbours and heading,
+    (pipeline.stance_context.ContextLayer) adds the pull of each claim's neighbours, heading and document,
     read alone too; without it, or when it was fitted for another label set, a claim's own words
     alone decide. `affirmed_weight`, `topic` and `topic_weight` are read_own_words'.
     """
@@ -387,8 +387,12 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
     own[read] = read_own_words([texts[i] for i in order[read]], model=model, embedder=embedder,
                                positions=positions, labels=labels, ngrams=ngrams,
                                affirmed_weight=affirmed_weight, topic=topic, topic_weight=topic_weight)
-    words = None if index is None else context.word_counts([texts[i] for i in order])
-    probs = own if index is None else context.apply(own, index, words, labels)
+    if index is None:
+        probs = own
+    else:
+        docs = context.documents(sentences["doc_id"].to_numpy(dtype=object)[order],
+                                 sentences["is_claim"].to_numpy(dtype=bool)[order])
+        probs = context.apply(own, index, context.word_counts([texts[i] for i in order]), labels, docs)
     own, probs = own[claim_rows], probs[claim_rows]
     ids = sentences["sentence_id"].astype(str).to_numpy()[order[claim_rows]]
     pick = probs.argmax(axis=1)

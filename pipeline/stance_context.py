@@ -1,17 +1,20 @@
-"""Stance in context: a sentence read beside the sentences around it and the heading above it.
+"""Stance in context: a sentence read beside the sentences around it, the heading above it and its document.
 
 The pair model (pipeline.stance) reads one sentence at a time, and some sentences argue only
 through their context: "They are business problems." after a paragraph on strategy, a list item
 under "Three reasons to hire a closer first". The context layer adds to each label's logit a
-fitted share of the same label's probability in three neighbours, each read alone by the pair
-model:
+fitted share of the same label's probability in three neighbours and in its document, each read
+alone by the pair model:
 
 - `previous`: the sentence before, in the same paragraph (or comment);
 - `next`: the sentence after, in the same paragraph;
-- `heading`: the nearest title or heading above (not for headings themselves, nor for comments).
+- `heading`: the nearest title or heading above (not for headings themselves, nor for comments);
+- `document`: the mean of the other claims of the same document (the article, or the one
+  comment), each read alone: what the rest of the writer's text argues, so a sentence that
+  attacks one position inside a comment that argues another leans to the comment's side.
 
-Nine weights in all, tied across the positions (one per neighbour for "the same position",
-two for the neutral label), so they carry over to a label set they were not fitted on. The pull
+Twelve weights in all, tied across the positions (one per slot for "the same position", two for
+the neutral label), so they carry over to a label set they were not fitted on. The pull
 reaches a sentence in proportion to how much its own words lean to any position (one minus its
 own neutral probability), and in full for a short fragment ("Not yet.", at most `short_words`
 words), whose side its words cannot carry: a claim that reads as neutral on its own, about code
@@ -33,7 +36,8 @@ import pandas as pd
 
 from pipeline.stance import LabelSpace, _log_softmax, _softmax
 
-SLOTS = ("previous", "next", "heading")
+SLOTS = ("previous", "next", "heading", "document")
+NEIGHBOURS = 3  # the first three slots are single sentences; `document` is a mean
 WEIGHTS = ("same_position", "same_neutral", "present_neutral")  # per slot
 HEADING_ROLES = frozenset({"title", "heading"})
 NO_HEADING_ROLES = HEADING_ROLES | {"comment"}
@@ -41,7 +45,7 @@ NO_HEADING_ROLES = HEADING_ROLES | {"comment"}
 
 def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
                role: pd.Series | np.ndarray) -> np.ndarray:
-    """(n, 3) row index of each row's previous, next and heading neighbour, -1 where none.
+    """(n, NEIGHBOURS) row index of each row's previous, next and heading neighbour, -1 where none.
 
     Rows must be in reading order within each document; `block` names a row's paragraph or
     comment, `role` its role (title, heading, body, list_item, comment, ...). Consecutive list
@@ -49,7 +53,7 @@ def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
     """
     doc, block, role = (np.asarray(a, dtype=object) for a in (doc, block, role))
     n = len(doc)
-    out = np.full((n, len(SLOTS)), -1, dtype=np.int64)
+    out = np.full((n, NEIGHBOURS), -1, dtype=np.int64)
 
     def together(i: int, j: int) -> bool:
         return doc[i] == doc[j] and (block[i] == block[j] or role[i] == role[j] == "list_item")
@@ -70,10 +74,36 @@ def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
     return out
 
 
-def context_features(probs: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """(n, slots, labels) each neighbour's own label probabilities (zeros where there is none)."""
+def documents(doc: pd.Series | np.ndarray, member: pd.Series | np.ndarray) -> np.ndarray:
+    """(n, 2) each row's document as a number and whether the document slot counts the row (a
+    claim): the `docs` argument of ContextLayer.apply. Every row reads the mean of the counted rows
+    of its document but itself, so the slot says nothing of whether the row is a claim."""
+    codes = pd.factorize(pd.Series(np.asarray(doc, dtype=object)), sort=False)[0]
+    return np.stack([codes, np.asarray(member, dtype=bool)], axis=1).astype(np.int64)
+
+
+def document_means(probs: np.ndarray, docs: np.ndarray | None) -> np.ndarray:
+    """(n, labels) the mean own probabilities of the other counted rows of each row's document (zeros
+    where there is none)."""
+    out = np.zeros_like(probs)
+    if docs is None or not len(probs):
+        return out
+    codes, member = docs[:, 0], docs[:, 1].astype(bool)
+    totals = np.zeros((codes.max() + 1, probs.shape[1]))
+    np.add.at(totals, codes[member], probs[member])
+    others = np.bincount(codes[member], minlength=codes.max() + 1)[codes] - member
+    sums = totals[codes] - np.where(member[:, None], probs, 0.0)
+    has = others > 0
+    out[has] = sums[has] / others[has, None]
+    return out
+
+
+def context_features(probs: np.ndarray, index: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+    """(n, slots, labels) each neighbour's own label probabilities (zeros where there is none), and
+    last the mean of the other claims of the document (`document_means`)."""
     present = index >= 0
-    return np.where(present[..., None], probs[np.where(present, index, 0)], 0.0)
+    near = np.where(present[..., None], probs[np.where(present, index, 0)], 0.0)
+    return np.concatenate([near, document_means(probs, docs)[:, None, :]], axis=1)
 
 
 def word_counts(texts) -> np.ndarray:
@@ -89,7 +119,7 @@ def gate(own_probs: np.ndarray, words: np.ndarray, labels: LabelSpace, short_wor
 
 @dataclass
 class ContextLayer:
-    """The nine context weights, the fragment length the gate lets through in full, and the label
+    """The twelve context weights, the fragment length the gate lets through in full, and the label
     set they were fitted on."""
 
     weights: np.ndarray  # (slots, WEIGHTS)
@@ -105,12 +135,17 @@ class ContextLayer:
         """Whether the layer was fitted for this label set (else sentences are read alone)."""
         return self.label_names == list(labels.names) and self.neutral == labels.neutral
 
-    def apply(self, own_probs: np.ndarray, index: np.ndarray, words: np.ndarray, labels: LabelSpace) -> np.ndarray:
-        """Label probabilities in context, from every row's own probabilities, its neighbours and
-        its word count."""
+    documents = staticmethod(documents)
+
+    def apply(self, own_probs: np.ndarray, index: np.ndarray, words: np.ndarray, labels: LabelSpace,
+              docs: np.ndarray | None = None) -> np.ndarray:
+        """Label probabilities in context, from every row's own probabilities, its neighbours, the
+        other claims of its document (`docs`, see `documents`; None: no document slot) and its word
+        count."""
         if not self.fits(labels) or not len(own_probs):
             return own_probs
-        shift = _pull(self.weights, own_probs, index, gate(own_probs, words, labels, self.short_words), labels)
+        shift = _pull(self.weights, own_probs, index, gate(own_probs, words, labels, self.short_words), labels,
+                      docs)
         moved = np.any(shift != 0.0, axis=1)
         out = own_probs.copy()  # rows no neighbour moves keep their own bytes
         if moved.any():
@@ -149,9 +184,9 @@ def _shift(weights: np.ndarray, feats: np.ndarray, labels: LabelSpace) -> np.nda
 
 
 def _pull(weights: np.ndarray, own_probs: np.ndarray, index: np.ndarray, gates: np.ndarray,
-          labels: LabelSpace) -> np.ndarray:
-    """(n, labels) the gated shift each row's neighbours add to its logits."""
-    return gates[:, None] * _shift(weights, context_features(own_probs, index), labels)
+          labels: LabelSpace, docs: np.ndarray | None = None) -> np.ndarray:
+    """(n, labels) the gated shift each row's neighbours and document add to its logits."""
+    return gates[:, None] * _shift(weights, context_features(own_probs, index, docs), labels)
 
 
 def _log(probs: np.ndarray) -> np.ndarray:
@@ -159,13 +194,13 @@ def _log(probs: np.ndarray) -> np.ndarray:
 
 
 def fit_context(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, labels: LabelSpace, l2: float,
-                gates: np.ndarray) -> np.ndarray:
+                gates: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
     """The (slots, WEIGHTS) weights minimising the NLL of `y` in context, with an L2 penalty;
-    `gates` (see `gate`) scale each row's pull as `apply` does."""
+    `gates` (see `gate`) scale each row's pull as `apply` does, `docs` are `apply`'s."""
     from scipy.optimize import minimize
 
     own = _log(own_probs)
-    feats = context_features(own_probs, index)
+    feats = context_features(own_probs, index, docs)
     n_w = len(SLOTS) * len(WEIGHTS)
     rows = np.arange(len(y))
     # the shift is linear in the weights: one (n, labels) column per weight, computed once
@@ -184,7 +219,8 @@ def fit_context(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, labels:
 
 
 def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, gates: np.ndarray, groups: np.ndarray,
-              labels: LabelSpace, grid: tuple[float, ...], folds: int) -> tuple[float, dict[str, float]]:
+              labels: LabelSpace, grid: tuple[float, ...], folds: int,
+              docs: np.ndarray | None = None) -> tuple[float, dict[str, float]]:
     """The L2 penalty with the lowest NLL over `folds` folds of whole passages (no row is scored
     beside its own passage's training). Returns the choice and every candidate's NLL."""
     keys = pd.Series(groups).astype(str)
@@ -195,10 +231,11 @@ def choose_l2(own_probs: np.ndarray, index: np.ndarray, y: np.ndarray, gates: np
         for f in range(folds):
             test = fold_of == f
             train_rows = ~test
-            # neighbours stay inside a passage, so a fold's rows only point to rows of the same fold
+            # neighbours and documents stay inside a passage, so a fold's rows only point to rows of the same fold
             w = fit_context(own_probs[train_rows], _reindex(index, train_rows), y[train_rows], labels, l2,
-                            gates[train_rows])
-            shift = _pull(w, own_probs[test], _reindex(index, test), gates[test], labels)
+                            gates[train_rows], None if docs is None else docs[train_rows])
+            shift = _pull(w, own_probs[test], _reindex(index, test), gates[test], labels,
+                          None if docs is None else docs[test])
             logp = _log_softmax(_log(own_probs[test]) + shift)
             total += -logp[np.arange(test.sum()), y[test]].sum()
         scores[str(l2)] = round(float(total / len(y)), 5)

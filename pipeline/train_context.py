@@ -2,7 +2,7 @@
 labelled in context, and score it, beside the sentences read alone, on held-out passages.
 
 The pair model is not retrained here: each passage sentence is read alone by the shipped model,
-and only the nine context weights are fitted. Their L2 penalty is chosen by folds of whole
+and only the twelve context weights are fitted. Their L2 penalty is chosen by folds of whole
 training passages; the held-out passages are scored, never fitted or tuned on.
 """
 
@@ -17,7 +17,17 @@ import pandas as pd
 
 from pipeline.io import atomic_dir, write_json
 from pipeline.stance import LabelSpace
-from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, choose_l2, fit_context, gate, neighbours, word_counts
+from pipeline.stance_context import (
+    SLOTS,
+    WEIGHTS,
+    ContextLayer,
+    choose_l2,
+    documents,
+    fit_context,
+    gate,
+    neighbours,
+    word_counts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +36,15 @@ def passage_neighbours(passages: pd.DataFrame) -> np.ndarray:
     """`neighbours` of a passage frame (read_passages: in reading order)."""
     doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
     return neighbours(doc, doc + ":" + passages["block"].astype(str), passages["role"])
+
+
+def passage_documents(passages: pd.DataFrame) -> np.ndarray:
+    """`documents` of a passage frame: a passage is one document, except that each comment (a block
+    of comment rows) is one of its own, as the readers make it; its claims are the rows counted."""
+    doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
+    comment = passages["role"].astype(str).eq("comment")
+    doc = doc.where(~comment, doc + ":" + passages["block"].astype(str))
+    return documents(doc, passages["is_claim"].astype(int).eq(1))
 
 
 def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedder, labels: LabelSpace,
@@ -46,21 +65,24 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
 
     y_train = labels.index(train["stance"], train["file"] + ":" + train["line"].astype(str))
     y_held = labels.index(held["stance"], held["file"] + ":" + held["line"].astype(str))
-    (p_train, w_train), i_train = read_alone(train), passage_neighbours(train)
-    (p_held, w_held), i_held = read_alone(held), passage_neighbours(held)
+    (p_train, w_train), i_train, d_train = read_alone(train), passage_neighbours(train), passage_documents(train)
+    (p_held, w_held), i_held, d_held = read_alone(held), passage_neighbours(held), passage_documents(held)
     g_train = gate(p_train, w_train, labels, cfg.short_words)
     groups = (train["file"] + ":" + train["passage_id"]).to_numpy()
-    l2, cv = choose_l2(p_train, i_train, y_train, g_train, groups, labels, tuple(cfg.l2_grid), cfg.folds)
-    layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2, g_train), list(labels.names),
+    l2, cv = choose_l2(p_train, i_train, y_train, g_train, groups, labels, tuple(cfg.l2_grid), cfg.folds, d_train)
+    layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2, g_train, d_train), list(labels.names),
                          labels.neutral, cfg.short_words)
+    in_context = {"train": layer.apply(p_train, i_train, w_train, labels, d_train),
+                  "held": layer.apply(p_held, i_held, w_held, labels, d_held)}
     metrics = {
-        "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, w_train, labels), labels),
-        "held_out_passages": _scores(held, y_held, p_held, layer.apply(p_held, i_held, w_held, labels), labels),
+        "train_passages": _scores(train, y_train, p_train, in_context["train"], labels),
+        "held_out_passages": _scores(held, y_held, p_held, in_context["held"], labels),
         "l2": l2, "l2_fold_nll": cv,
     }
     layer.card = {
         "task": "stance in context: each label's logit plus a fitted share of the same label's probability "
-                "in the previous and next sentence of the paragraph and the heading above, scaled by the "
+                "in the previous and next sentence of the paragraph, the heading above and the mean of the "
+                "other claims of the same document (article or comment), scaled by the "
                 "sentence's own lean to any position (in full for fragments of at most short_words words)",
         "short_words": cfg.short_words,
         "label_set": list(labels.names),

@@ -14,7 +14,17 @@ from pipeline.errors import AnnotationError
 from pipeline.io import InputError
 from pipeline.schemas import STANCES
 from pipeline.stance import LabelSpace, tag_stances
-from pipeline.stance_context import SLOTS, WEIGHTS, ContextLayer, fit_context, gate, neighbours
+from pipeline.stance_context import (
+    NEIGHBOURS,
+    SLOTS,
+    WEIGHTS,
+    ContextLayer,
+    document_means,
+    documents,
+    fit_context,
+    gate,
+    neighbours,
+)
 from pipeline.stance_data import PASSAGE_COLUMNS, read_passages
 
 NONE = -1
@@ -113,7 +123,7 @@ def test_the_fit_learns_that_neighbours_share_a_side(params):
     clear = np.arange(n) % 2 == 0  # the first of each pair says it clearly; the second is unsure
     probs[clear] = 0.05 / (k - 1)
     probs[clear, y[clear]] = 0.95
-    index = np.full((n, len(SLOTS)), NONE)
+    index = np.full((n, NEIGHBOURS), NONE)
     index[1::2, 0] = np.arange(0, n, 2)
     index[0::2, 1] = np.arange(1, n, 2)
     words = np.where(clear, LONG, 3)  # the unsure follower is a fragment
@@ -122,6 +132,46 @@ def test_the_fit_learns_that_neighbours_share_a_side(params):
     layer = ContextLayer(weights, list(labels.names), labels.neutral, short_words=6)
     follower = ~clear
     assert (layer.apply(probs, index, words, labels)[follower].argmax(axis=1) == y[follower]).mean() > 0.9
+
+
+def test_the_document_slot_reads_the_other_claims_of_the_same_document():
+    probs = np.array([[0.8, 0.2], [0.4, 0.6], [0.1, 0.9], [0.5, 0.5], [0.3, 0.7]])
+    # rows 0-2 one comment (row 2 not a claim), row 3 another, row 4 a third alone
+    docs = documents(["c1", "c1", "c1", "c2", "c3"], [True, True, False, True, True])
+    got = document_means(probs, docs)
+    assert np.allclose(got[0], probs[1]) and np.allclose(got[1], probs[0])  # never itself
+    assert np.allclose(got[2], (probs[0] + probs[1]) / 2)  # a row not counted still reads its document
+    assert np.allclose(got[3:], 0.0)  # no other claim in the document: no pull
+    assert np.allclose(document_means(probs, None), 0.0)
+
+
+def test_a_claim_that_attacks_one_position_leans_to_its_comments_side(params):
+    """"Twenty interviews is how founders procrastinate" reads as being about research; inside a
+    comment whose other claims argue for selling, the document slot moves it there, and a claim that
+    says the opposite clearly keeps its own words."""
+    labels = _labels(params)
+    sales, strategy = labels.names.index("pro-sales"), labels.names.index("pro-strategy")
+    probs = np.vstack([_reading(labels, "pro-sales", 0.9), _reading(labels, "pro-sales", 0.85),
+                       _reading(labels, "pro-strategy", 0.4), _reading(labels, "pro-strategy", 0.97)])
+    weights = np.zeros((len(SLOTS), len(WEIGHTS)))
+    weights[SLOTS.index("document"), 0] = 4.0
+    layer = ContextLayer(weights, list(labels.names), labels.neutral, short_words=6)
+    index = np.full((4, NEIGHBOURS), NONE)
+    docs = documents(["c"] * 4, [True] * 4)
+    out = layer.apply(probs, index, np.full(4, LONG), labels, docs)
+    assert out[2].argmax() == sales and out[3].argmax() == strategy
+    assert layer.apply(probs, index, np.full(4, LONG), labels).tobytes() == probs.tobytes()  # no docs: no pull
+
+
+def test_a_passage_is_one_document_and_each_of_its_comments_one_of_its_own():
+    from pipeline.train_context import passage_documents
+
+    frame = pd.DataFrame({"file": ["f"] * 5, "passage_id": ["p1", "p1", "p1", "p1", "p2"],
+                          "block": [0, 1, 2, 2, 0], "role": ["title", "body", "comment", "comment", "body"],
+                          "is_claim": [1, 0, 1, 1, 1]})
+    docs = passage_documents(frame)
+    assert docs[:, 1].tolist() == [1, 0, 1, 1, 1]  # only claims are counted
+    assert docs[0, 0] == docs[1, 0] != docs[2, 0] == docs[3, 0] != docs[4, 0]
 
 
 def test_round_trip_is_safe_and_exact(tmp_path, params):
