@@ -391,7 +391,8 @@ def tag_stances(sentences: pd.DataFrame, *, model: StanceModel, embedder, labels
         probs = own
     else:
         docs = context.documents(sentences["doc_id"].to_numpy(dtype=object)[order],
-                                 sentences["is_claim"].to_numpy(dtype=bool)[order])
+                                 sentences["is_claim"].to_numpy(dtype=bool)[order],
+                                 sentences["role"].to_numpy(dtype=object)[order])
         probs = context.apply(own, index, context.word_counts([texts[i] for i in order]), labels, docs)
     own, probs = own[claim_rows], probs[claim_rows]
     ids = sentences["sentence_id"].astype(str).to_numpy()[order[claim_rows]]

@@ -10,7 +10,7 @@ alone by the pair model:
 - `next`: the sentence after, in the same paragraph;
 - `heading`: the nearest title or heading above (not for headings themselves, nor for comments);
 - `document`: the mean of the other claims of the same document (the article, or the one
-  comment), each read alone: what the rest of the writer's text argues, so a sentence that
+  comment; not for titles and headings), each read alone: what the rest of the writer's text argues, so a sentence that
   attacks one position inside a comment that argues another leans to the comment's side.
 
 Twelve weights in all, tied across the positions (one per slot for "the same position", two for
@@ -74,26 +74,29 @@ def neighbours(doc: pd.Series | np.ndarray, block: pd.Series | np.ndarray,
     return out
 
 
-def documents(doc: pd.Series | np.ndarray, member: pd.Series | np.ndarray) -> np.ndarray:
-    """(n, 2) each row's document as a number and whether the document slot counts the row (a
-    claim): the `docs` argument of ContextLayer.apply. Every row reads the mean of the counted rows
-    of its document but itself, so the slot says nothing of whether the row is a claim."""
+def documents(doc: pd.Series | np.ndarray, member: pd.Series | np.ndarray,
+              role: pd.Series | np.ndarray) -> np.ndarray:
+    """(n, 3) each row's document as a number, whether the document slot counts the row (a claim)
+    and whether the row reads the slot (a title or heading does not, as it reads no neighbour): the
+    `docs` argument of ContextLayer.apply. A row that reads the slot reads the mean of the counted
+    rows of its document but itself, claim or not, so the slot says nothing of whether it is a claim."""
     codes = pd.factorize(pd.Series(np.asarray(doc, dtype=object)), sort=False)[0]
-    return np.stack([codes, np.asarray(member, dtype=bool)], axis=1).astype(np.int64)
+    reads = ~pd.Series(np.asarray(role, dtype=object)).isin(HEADING_ROLES).to_numpy()
+    return np.stack([codes, np.asarray(member, dtype=bool), reads], axis=1).astype(np.int64)
 
 
 def document_means(probs: np.ndarray, docs: np.ndarray | None) -> np.ndarray:
     """(n, labels) the mean own probabilities of the other counted rows of each row's document (zeros
-    where there is none)."""
+    where there is none, and for a row that does not read the slot)."""
     out = np.zeros_like(probs)
     if docs is None or not len(probs):
         return out
-    codes, member = docs[:, 0], docs[:, 1].astype(bool)
+    codes, member, reads = docs[:, 0], docs[:, 1].astype(bool), docs[:, 2].astype(bool)
     totals = np.zeros((codes.max() + 1, probs.shape[1]))
     np.add.at(totals, codes[member], probs[member])
     others = np.bincount(codes[member], minlength=codes.max() + 1)[codes] - member
     sums = totals[codes] - np.where(member[:, None], probs, 0.0)
-    has = others > 0
+    has = (others > 0) & reads
     out[has] = sums[has] / others[has, None]
     return out
 

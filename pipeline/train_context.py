@@ -44,7 +44,7 @@ def passage_documents(passages: pd.DataFrame) -> np.ndarray:
     doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
     comment = passages["role"].astype(str).eq("comment")
     doc = doc.where(~comment, doc + ":" + passages["block"].astype(str))
-    return documents(doc, passages["is_claim"].astype(int).eq(1))
+    return documents(doc, passages["is_claim"].astype(int).eq(1), passages["role"])
 
 
 def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedder, labels: LabelSpace,

@@ -137,11 +137,14 @@ def test_the_fit_learns_that_neighbours_share_a_side(params):
 def test_the_document_slot_reads_the_other_claims_of_the_same_document():
     probs = np.array([[0.8, 0.2], [0.4, 0.6], [0.1, 0.9], [0.5, 0.5], [0.3, 0.7]])
     # rows 0-2 one comment (row 2 not a claim), row 3 another, row 4 a third alone
-    docs = documents(["c1", "c1", "c1", "c2", "c3"], [True, True, False, True, True])
+    docs = documents(["c1", "c1", "c1", "c2", "c3"], [True, True, False, True, True], ["body"] * 5)
     got = document_means(probs, docs)
     assert np.allclose(got[0], probs[1]) and np.allclose(got[1], probs[0])  # never itself
     assert np.allclose(got[2], (probs[0] + probs[1]) / 2)  # a row not counted still reads its document
     assert np.allclose(got[3:], 0.0)  # no other claim in the document: no pull
+    titled = document_means(probs[:3], documents(["a"] * 3, [True] * 3, ["title", "body", "body"]))
+    assert np.allclose(titled[0], 0.0)  # a title reads no document, as it reads no neighbour
+    assert np.allclose(titled[1], (probs[0] + probs[2]) / 2)  # but counts in it
     assert np.allclose(document_means(probs, None), 0.0)
 
 
@@ -157,7 +160,7 @@ def test_a_claim_that_attacks_one_position_leans_to_its_comments_side(params):
     weights[SLOTS.index("document"), 0] = 4.0
     layer = ContextLayer(weights, list(labels.names), labels.neutral, short_words=6)
     index = np.full((4, NEIGHBOURS), NONE)
-    docs = documents(["c"] * 4, [True] * 4)
+    docs = documents(["c"] * 4, [True] * 4, ["body"] * 4)
     out = layer.apply(probs, index, np.full(4, LONG), labels, docs)
     assert out[2].argmax() == sales and out[3].argmax() == strategy
     assert layer.apply(probs, index, np.full(4, LONG), labels).tobytes() == probs.tobytes()  # no docs: no pull
@@ -171,6 +174,7 @@ def test_a_passage_is_one_document_and_each_of_its_comments_one_of_its_own():
                           "is_claim": [1, 0, 1, 1, 1]})
     docs = passage_documents(frame)
     assert docs[:, 1].tolist() == [1, 0, 1, 1, 1]  # only claims are counted
+    assert docs[:, 2].tolist() == [0, 1, 1, 1, 1]  # the title reads no document
     assert docs[0, 0] == docs[1, 0] != docs[2, 0] == docs[3, 0] != docs[4, 0]
 
 
