@@ -160,4 +160,3 @@ def page_sets_markdown(results: list[dict[str, Any]]) -> str:
         lines.append(row(f"mean of the {len(dev)} development sets", "chooses",
                          tuple(sum(col) / len(dev) for col in zip(*dev))))
     return "\n".join(lines + [""])
-

@@ -10,8 +10,9 @@ alone by the pair model:
 - `next`: the sentence after, in the same paragraph;
 - `heading`: the nearest title or heading above (not for headings themselves, nor for comments);
 - `document`: the mean of the other claims of the same document (the article, or the one
-  comment; not for titles and headings), each read alone: what the rest of the writer's text argues, so a sentence that
-  attacks one position inside a comment that argues another leans to the comment's side.
+  comment; not for titles and headings), each read alone: what the rest of the writer's text
+  argues, so a sentence that attacks one position inside a comment that argues another leans to
+  the comment's side.
 
 Twelve weights in all, tied across the positions (one per slot for "the same position", two for
 the neutral label), so they carry over to a label set they were not fitted on. The pull

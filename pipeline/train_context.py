@@ -32,16 +32,21 @@ from pipeline.stance_context import (
 logger = logging.getLogger(__name__)
 
 
+def _passage_key(passages: pd.DataFrame) -> pd.Series:
+    """Each row's passage, named by its file and id."""
+    return passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
+
+
 def passage_neighbours(passages: pd.DataFrame) -> np.ndarray:
     """`neighbours` of a passage frame (read_passages: in reading order)."""
-    doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
+    doc = _passage_key(passages)
     return neighbours(doc, doc + ":" + passages["block"].astype(str), passages["role"])
 
 
 def passage_documents(passages: pd.DataFrame) -> np.ndarray:
     """`documents` of a passage frame: a passage is one document, except that each comment (a block
     of comment rows) is one of its own, as the readers make it; its claims are the rows counted."""
-    doc = passages["file"].astype(str) + ":" + passages["passage_id"].astype(str)
+    doc = _passage_key(passages)
     comment = passages["role"].astype(str).eq("comment")
     doc = doc.where(~comment, doc + ":" + passages["block"].astype(str))
     return documents(doc, passages["is_claim"].astype(int).eq(1), passages["role"])
@@ -68,15 +73,15 @@ def fit_context_model(train: pd.DataFrame, held: pd.DataFrame, *, model, embedde
     (p_train, w_train), i_train, d_train = read_alone(train), passage_neighbours(train), passage_documents(train)
     (p_held, w_held), i_held, d_held = read_alone(held), passage_neighbours(held), passage_documents(held)
     g_train = gate(p_train, w_train, labels, cfg.short_words)
-    groups = (train["file"] + ":" + train["passage_id"]).to_numpy()
+    groups = _passage_key(train).to_numpy()
     l2, cv = choose_l2(p_train, i_train, y_train, g_train, groups, labels, tuple(cfg.l2_grid), cfg.folds, d_train)
     layer = ContextLayer(fit_context(p_train, i_train, y_train, labels, l2, g_train, d_train), list(labels.names),
                          labels.neutral, cfg.short_words)
-    in_context = {"train": layer.apply(p_train, i_train, w_train, labels, d_train),
-                  "held": layer.apply(p_held, i_held, w_held, labels, d_held)}
     metrics = {
-        "train_passages": _scores(train, y_train, p_train, in_context["train"], labels),
-        "held_out_passages": _scores(held, y_held, p_held, in_context["held"], labels),
+        "train_passages": _scores(train, y_train, p_train, layer.apply(p_train, i_train, w_train, labels, d_train),
+                                  labels),
+        "held_out_passages": _scores(held, y_held, p_held, layer.apply(p_held, i_held, w_held, labels, d_held),
+                                     labels),
         "l2": l2, "l2_fold_nll": cv,
     }
     layer.card = {
@@ -105,7 +110,7 @@ def _scores(frame: pd.DataFrame, y: np.ndarray, alone: np.ndarray, context: np.n
     neighbours goes wrong)."""
     from pipeline.stance import label_scores
 
-    key = frame["file"] + ":" + frame["passage_id"]
+    key = _passage_key(frame)
     majority = pd.Series(y).groupby(key.to_numpy()).agg(lambda s: s.value_counts().sort_index().idxmax())
     subsets = {
         "all": np.ones(len(y), dtype=bool),
