@@ -117,6 +117,7 @@ class TrainStance(_Section):
     max_seq_length: int = Field(ge=16, le=512)
     hidden: int = Field(ge=8, le=4096)
     dropout: float = Field(ge=0, lt=1)
+    against_targets: bool
 
 
 class TrainNgrams(_Section):

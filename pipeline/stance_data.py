@@ -172,19 +172,36 @@ def _check_labelled_row(rec: dict, where: str, label_names: Sequence[str], allow
         raise AnnotationError(f"{where}: empty text")
 
 
+def _against(rec: dict, where: str, label_names: Sequence[str]) -> str:
+    """The optional `against` column: the labels a row argues against, `;`-separated (or empty)."""
+    names = [name.strip() for name in (rec.get("against") or "").split(";") if name.strip()]
+    for name in names:
+        if name not in label_names:
+            raise AnnotationError(f"{where}: against {name!r} is not a label in params stance.labels "
+                                  f"({', '.join(label_names)})")
+        if name == rec["stance"]:
+            raise AnnotationError(f"{where}: a row cannot argue against its own stance {name!r}")
+    if len(set(names)) < len(names):
+        raise AnnotationError(f"{where}: against lists a label twice: {rec['against']!r}")
+    return ";".join(names)
+
+
 def read_debate_set(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd.DataFrame:
     """Debate-set sentences from one or more CSVs; each row's label must be in the label set.
 
-    An unknown label, register or is_claim value fails with the file and line, and what is allowed.
+    An optional `against` column names the positions a row argues against (`;`-separated); it is
+    empty where the file has no such column. An unknown label, register or is_claim value fails with
+    the file and line, and what is allowed.
     """
     records = []
     for path in paths:
         for line, rec in read_csv_records(path, DEBATE_COLUMNS, error=AnnotationError,
                                           missing_hint="debate set file not found (see params.yaml)"):
-            _check_labelled_row(rec, f"{path}:{line}", label_names, {"register": REGISTERS})
+            where = f"{path}:{line}"
+            _check_labelled_row(rec, where, label_names, {"register": REGISTERS})
             records.append({**{c: rec[c] for c in DEBATE_COLUMNS}, "is_claim": int(rec["is_claim"]),
-                            "file": Path(path).name, "line": line})
-    frame = pd.DataFrame(records, columns=[*DEBATE_COLUMNS, "file", "line"])
+                            "against": _against(rec, where, label_names), "file": Path(path).name, "line": line})
+    frame = pd.DataFrame(records, columns=[*DEBATE_COLUMNS, "against", "file", "line"])
     dupes = frame["id"][frame["id"].duplicated()]
     if len(dupes):
         raise AnnotationError(f"debate set: id {dupes.iloc[0]!r} appears more than once")

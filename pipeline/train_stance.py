@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pipeline.errors import AnnotationError
 from pipeline.stance import (
     AGAINST,
     DECISION_FEATURES,
@@ -106,22 +107,36 @@ def row_where(frame: pd.DataFrame) -> pd.Series:
     return frame["file"] + ":" + frame["line"].astype(str)
 
 
-def pair_targets(y: np.ndarray, labels: LabelSpace) -> np.ndarray:
+def pair_targets(y: np.ndarray, labels: LabelSpace, against: Sequence[str] | None = None) -> np.ndarray:
     """(n, n_positions) relation of each sentence with label index `y` to every position: `for` its
-    own position, `neither` the others (all of them for a neutral sentence)."""
+    own position, `against` the positions its row's `against` names (`;`-separated label names),
+    `neither` the others (all of them for a neutral sentence that argues against none)."""
     own = np.array([labels.positions.index(k) if k in labels.positions else -1 for k in y])
-    return np.where(own[:, None] == np.arange(len(labels.positions))[None, :], FOR, RELATIONS.index("neither"))
+    target = np.where(own[:, None] == np.arange(len(labels.positions))[None, :], FOR, RELATIONS.index("neither"))
+    for row, names in enumerate(against if against is not None else []):
+        for name in filter(None, names.split(";")):
+            target[row, labels.positions.index(labels.names.index(name))] = AGAINST
+    return target
 
 
-def debate_loss(net: _PairNet, texts: list[str], y: np.ndarray, labels: LabelSpace):
+def check_against(frame: pd.DataFrame, labels: LabelSpace) -> None:
+    """Every label a debate row argues against must be a position (not the neutral label)."""
+    bad = frame["against"].str.split(";").apply(lambda names: labels.neutral in names)
+    if bad.any():
+        raise AnnotationError(f"{row_where(frame)[bad].iloc[0]}: against {labels.neutral!r}: the neutral label "
+                              "is not a position to argue against")
+
+
+def debate_loss(net: _PairNet, texts: list[str], y: np.ndarray, labels: LabelSpace,
+                against: Sequence[str] | None = None):
     """Cross-entropy of sentences with label indices `y` against every position: `for` their own
-    position, `neither` the others (all of them for a neutral sentence)."""
+    position, `against` those their rows argue against, `neither` the others (`pair_targets`)."""
     import torch
 
     n_pos = len(labels.positions)
     u = net.encode(texts)
     v = net.positions([[labels.descriptions[k], *labels.examples[k]] for k in labels.positions])
-    target = pair_targets(y, labels)
+    target = pair_targets(y, labels, against)
     return torch.nn.functional.cross_entropy(
         net.logits(u.repeat_interleave(n_pos, 0), v.repeat(len(texts), 1)), torch.from_numpy(target.ravel()))
 
@@ -129,7 +144,8 @@ def debate_loss(net: _PairNet, texts: list[str], y: np.ndarray, labels: LabelSpa
 def fine_tune(encoder, debate: pd.DataFrame, y: np.ndarray, pairs: pd.DataFrame, labels: LabelSpace, cfg, *,
               seed: int) -> PairHead:
     """Fine-tune `encoder` (in place) with a pair head: each step takes a batch of debate rows, each
-    against every position (for its own label, neither the others), and a slice of public pairs."""
+    against every position (for its own label, neither the others; with `against_targets`, against
+    those its row argues against), and a slice of public pairs."""
     import torch
 
     torch.manual_seed(seed)
@@ -148,7 +164,8 @@ def fine_tune(encoder, debate: pd.DataFrame, y: np.ndarray, pairs: pd.DataFrame,
         public = rng.permutation(len(pairs))[: public_per_step * steps]
         for step in range(steps):
             rows = order[step * cfg.batch_size : (step + 1) * cfg.batch_size]
-            loss = debate_loss(net, debate["text"].iloc[rows].tolist(), y[rows], labels)
+            loss = debate_loss(net, debate["text"].iloc[rows].tolist(), y[rows], labels,
+                               debate["against"].iloc[rows].tolist() if cfg.against_targets else None)
             if public_per_step:
                 part = pairs.iloc[public[step * public_per_step : (step + 1) * public_per_step]]
                 logits = net.logits(net.encode(part["text"].tolist()), net.encode(part["position"].tolist()))
@@ -177,6 +194,7 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
     try:
         started = time.perf_counter()
         y_debate = labels.index(data.debate["stance"], row_where(data.debate))
+        check_against(data.debate, labels)
         y_held = labels.index(data.held_out["stance"], row_where(data.held_out))
         calib = calibration_mask(data.debate, cfg.calibration_share)
         train_rows = data.debate[~calib].reset_index(drop=True)
@@ -208,6 +226,7 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
             "debate_rows_fine_tuned_on": int((~calib).sum()),
             "debate_rows_for_calibration": int(calib.sum()),
             "debate_per_label": {labels.names[k]: int((y_debate == k).sum()) for k in range(len(labels.names))},
+            "debate_rows_trained_as_against": int((train_rows["against"] != "").sum()) if cfg.against_targets else 0,
             "never_trained_on": ["debate held-out file", "seed annotations", *sorted(data.dev),
                                  *sorted(data.benchmarks)],
         },

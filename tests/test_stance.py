@@ -201,7 +201,8 @@ def _tiny_data(labels: LabelSpace):
                     "What do you think?"],
     }
     rows = [{"id": f"t{i}-{j}", "register": "blog", "text": t, "is_claim": int(lab != "neutral" or j == 2),
-             "stance": lab, "hard_case": "none", "pair": "", "note": "", "file": "tiny.csv", "line": 2 + 4 * i + j}
+             "stance": lab, "hard_case": "none", "pair": "", "note": "", "file": "tiny.csv", "line": 2 + 4 * i + j,
+             "against": "pro-marketing" if t.startswith("Don't hire a marketer") else ""}
             for i, (lab, ts) in enumerate(texts.items()) for j, t in enumerate(ts)]
     debate = pd.DataFrame(rows)
     pairs = pd.DataFrame({"text": ["Cars pollute.", "People need cars."], "position": ["Ban cars."] * 2,
@@ -271,6 +272,52 @@ def test_an_unknown_label_in_the_debate_set_names_file_and_line(params, tiny_enc
     with pytest.raises(AnnotationError, match=r"tiny.csv:7: stance 'pro-sails' is not a label"):
         train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
                            cfg=types.SimpleNamespace(), seed=0)
+
+
+def test_against_targets_train_only_when_asked(params, tiny_encoder_dir):
+    from pipeline.models import load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    cfg = params.train_stance.model_copy(update={"epochs": 1, "batch_size": 4, "public_pairs_per_epoch": 2,
+                                                 "hidden": 16, "calibration_share": 0.3})
+    runs = {}
+    for flag in (False, True):
+        data = _tiny_data(labels)
+        data.debate.loc[data.debate["stance"] == "pro-sales", "against"] = "pro-marketing"
+        model = train_stance_model(data, labels, cfg=cfg.model_copy(update={"against_targets": flag}),
+                                   encoder=load_sentence_transformer(str(tiny_encoder_dir), None), seed=3)[0]
+        runs[flag] = model
+        assert (model.card["training_data"]["debate_rows_trained_as_against"] > 0) is flag
+        assert model.card["hyperparameters"]["against_targets"] is flag
+    assert not np.array_equal(runs[False].head.arrays()["w2"], runs[True].head.arrays()["w2"])
+
+
+def test_the_neutral_label_cannot_be_argued_against(params, tiny_encoder_dir):
+    from pipeline.models import load_sentence_transformer
+    from pipeline.train_stance import train_stance_model
+
+    labels = LabelSpace.from_params(params.stance)
+    data = _tiny_data(labels)
+    data.debate.loc[2, "against"] = "neutral"
+    with pytest.raises(AnnotationError, match=r"tiny.csv:4: against 'neutral': the neutral label is not a position"):
+        train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
+                           cfg=types.SimpleNamespace(), seed=0)
+
+
+def test_pair_targets_mark_for_against_and_neither(params):
+    from pipeline.stance import AGAINST, FOR, NEITHER
+    from pipeline.train_stance import pair_targets
+
+    labels = LabelSpace.from_params(params.stance)
+    sales, marketing, strategy, neutral = (labels.names.index(k) for k in
+                                           ("pro-sales", "pro-marketing", "pro-strategy", "neutral"))
+    col = {k: labels.positions.index(k) for k in (sales, marketing, strategy)}
+    target = pair_targets(np.array([sales, sales, neutral]), labels, ["pro-marketing", "", "pro-sales;pro-strategy"])
+    assert target[0, col[sales]] == FOR and target[0, col[marketing]] == AGAINST and target[0, col[strategy]] == NEITHER
+    assert target[1, col[marketing]] == NEITHER
+    assert [target[2, col[k]] for k in (sales, marketing, strategy)] == [AGAINST, NEITHER, AGAINST]
+    np.testing.assert_array_equal(pair_targets(np.array([sales]), labels), pair_targets(np.array([sales]), labels, [""]))
 
 
 def test_leave_one_page_out_scores_both_protocols_and_leaves_the_start_model_alone(tmp_path, params,

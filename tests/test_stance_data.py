@@ -114,6 +114,23 @@ def test_debate_set_errors_name_file_line_and_what_is_allowed(tmp_path):
             read_debate_set([_debate_file(tmp_path, rows)], LABELS)
 
 
+def test_the_against_column_is_optional_and_read_strictly(tmp_path):
+    cols = [*DEBATE_COLUMNS, "against"]
+    rows = [["x1", "forum", "Skip the brand deck and call ten buyers.", "1", "pro-sales", "against", "", "",
+             "pro-marketing"],
+            ["x2", "forum", "Call ten buyers.", "1", "pro-sales", "imperative", "", "", ""]]
+    path = tmp_path / "a.csv"
+    pd.DataFrame(rows, columns=cols).to_csv(path, index=False)
+    assert read_debate_set([path], LABELS)["against"].tolist() == ["pro-marketing", ""]
+    assert read_debate_set([_debate_file(tmp_path, [rows[1][:8]])], LABELS)["against"].tolist() == [""]
+    for against, message in [("pro-brand", r"a.csv:2: against 'pro-brand' is not a label"),
+                              ("pro-sales", r"a.csv:2: a row cannot argue against its own stance 'pro-sales'"),
+                              ("pro-marketing;pro-marketing", r"a.csv:2: against lists a label twice")]:
+        pd.DataFrame([[*rows[0][:8], against]], columns=cols).to_csv(path, index=False)
+        with pytest.raises(AnnotationError, match=message):
+            read_debate_set([path], LABELS)
+
+
 def test_debate_rows_become_sentence_rows(tmp_path):
     rows = [["x1", "reply", "Go sell.", "1", "pro-sales", "none", "", ""],
             ["x2", "headline", "Why brand matters", "1", "pro-marketing", "none", "", ""]]
