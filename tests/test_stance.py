@@ -262,14 +262,18 @@ def test_fine_tuning_is_reproducible(params, tiny_encoder_dir):
     np.testing.assert_array_equal(runs[0].decision, runs[1].decision)
 
 
-def test_an_unknown_label_in_the_debate_set_names_file_and_line(params, tiny_encoder_dir):
+@pytest.mark.parametrize("row, column, value, message", [
+    (5, "stance", "pro-sails", r"tiny.csv:7: stance 'pro-sails' is not a label"),
+    (2, "against", "neutral", r"tiny.csv:4: against 'neutral': the neutral label is not a position"),
+])
+def test_a_bad_label_in_the_debate_set_names_file_and_line(params, tiny_encoder_dir, row, column, value, message):
     from pipeline.models import load_sentence_transformer
     from pipeline.train_stance import train_stance_model
 
     labels = LabelSpace.from_params(params.stance)
     data = _tiny_data(labels)
-    data.debate.loc[5, "stance"] = "pro-sails"
-    with pytest.raises(AnnotationError, match=r"tiny.csv:7: stance 'pro-sails' is not a label"):
+    data.debate.loc[row, column] = value
+    with pytest.raises(AnnotationError, match=message):
         train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
                            cfg=types.SimpleNamespace(), seed=0)
 
@@ -291,18 +295,6 @@ def test_against_targets_train_only_when_asked(params, tiny_encoder_dir):
         assert (model.card["training_data"]["debate_rows_trained_as_against"] > 0) is flag
         assert model.card["hyperparameters"]["against_targets"] is flag
     assert not np.array_equal(runs[False].head.arrays()["w2"], runs[True].head.arrays()["w2"])
-
-
-def test_the_neutral_label_cannot_be_argued_against(params, tiny_encoder_dir):
-    from pipeline.models import load_sentence_transformer
-    from pipeline.train_stance import train_stance_model
-
-    labels = LabelSpace.from_params(params.stance)
-    data = _tiny_data(labels)
-    data.debate.loc[2, "against"] = "neutral"
-    with pytest.raises(AnnotationError, match=r"tiny.csv:4: against 'neutral': the neutral label is not a position"):
-        train_stance_model(data, labels, encoder=load_sentence_transformer(str(tiny_encoder_dir), None),
-                           cfg=types.SimpleNamespace(), seed=0)
 
 
 def test_pair_targets_mark_for_against_and_neither(params):
