@@ -75,6 +75,35 @@ def every_row_scores(sentences, gold, neutral: str) -> dict[str, Any]:
     return out
 
 
+def page_lean(sentences, gold, neutral: str, min_claims: int = 3) -> dict[str, Any]:
+    """How much of a page's argument one label takes, in the gold and as the pipeline reads it: over the
+    pages with at least `min_claims` gold claims that take a side, the mean share of those claims carrying
+    the page's most common position, and how many pages give that one position 90% or more. A reader that
+    has learned the page rather than the sentence gives nearly every claim of a page one label."""
+    from collections import Counter
+
+    read = [st if c else neutral for c, st in zip(sentences["is_claim"], sentences["stance"])]
+    by_page: dict[str, tuple[list[str], list[str]]] = {}
+    for g, st in _split_the_same_way(sentences, gold, read):
+        if int(g.is_claim) and g.stance != neutral:
+            golds, reads = by_page.setdefault(g.doc, ([], []))
+            golds.append(g.stance)
+            reads.append(st)
+
+    def share(labels: list[str]) -> float:
+        sided = [label for label in labels if label != neutral]
+        return Counter(sided).most_common(1)[0][1] / len(sided) if sided else 0.0
+
+    pages = {doc: (share(golds), share(reads)) for doc, (golds, reads) in sorted(by_page.items())
+             if len(golds) >= min_claims}
+    out: dict[str, Any] = {"pages": len(pages), "min_claims": min_claims}
+    for i, who in enumerate(("gold", "pipeline")):
+        values = [v[i] for v in pages.values()]
+        out[who] = {"mean_top_share": round(sum(values) / len(values), 4) if values else 0.0,
+                    "pages_one_label_90": sum(v >= 0.9 for v in values)}
+    return out
+
+
 def thread_scores(p, root: Path, corpus: str = CORPUS) -> dict[str, Any]:
     """Claims, stance and comments found on a page corpus of SETS with the models under `root`/models."""
     import pandas as pd
@@ -92,6 +121,7 @@ def thread_scores(p, root: Path, corpus: str = CORPUS) -> dict[str, Any]:
     stance = score_seed_stance(sentences, gold)
     stance["evaluation"] = "the pipeline's claims that match a gold claim; no model saw these pages"
     stance["every_row"] = every_row_scores(sentences, gold, p.stance.neutral_label)
+    stance["page_lean"] = page_lean(sentences, gold, p.stance.neutral_label)
     return {"corpus": corpus, "role": role, "pages": int(articles["source"].nunique()),
             "comments_found": {s: int(comments.get(s, 0)) for s in sorted(articles["source"])},
             "claims": claim_scores(sentences, gold), "stance": stance}
@@ -123,6 +153,13 @@ def threads_markdown(result: dict[str, Any]) -> str:
               f"does not take for a claim read as neutral), in context: macro-F1 {every['all_rows']['macro_f1']:.3f} "
               f"on all {every['all_rows']['n']} rows, {every['claims']['macro_f1']:.3f} on the "
               f"{every['claims']['n']} gold claims among them."]
+    lean = st["page_lean"]
+    gold_lean, read_lean = lean["gold"], lean["pipeline"]
+    lines += ["", f"- One label per page? Over the {lean['pages']} pages with at least {lean['min_claims']} "
+              f"gold claims that take a side, the page's most common position takes "
+              f"{gold_lean['mean_top_share']:.0%} of them in the gold and {read_lean['mean_top_share']:.0%} as the "
+              "pipeline reads them (in context; a claim it reads neutral or misses leaves the count); pages at 90% "
+              f"or more: {gold_lean['pages_one_label_90']} in the gold, {read_lean['pages_one_label_90']} read."]
     lines += ["", "Comments found per page: " + ", ".join(f"{k} {v}" for k, v in result["comments_found"].items()),
               ""]
     return "\n".join(lines)
@@ -136,22 +173,25 @@ def page_sets_markdown(results: list[dict[str, Any]]) -> str:
         "",
         "`argmap-bench quality stance-threads --corpus all`: each page set read by ingest, sentences and stance "
         "with the shipped models. Stance in context; \"hidden-page scoring\" reads every gold sentence split the "
-        "same way, one the pipeline does not take for a claim as neutral.",
+        "same way, one the pipeline does not take for a claim as neutral. \"A page's top position\": over the pages "
+        "with at least three gold claims that take a side, the mean share of them on the page's most common "
+        "position, in the gold and as read (a reader that learned the page rather than the sentence nears 100%).",
         "",
         "| page set | role | claim F1 (P / R) | stance high / all (matched claims) "
-        "| hidden-page scoring: all rows / gold claims |",
-        "|---|---|---:|---:|---:|",
+        "| hidden-page scoring: all rows / gold claims | a page's top position: gold / read |",
+        "|---|---|---:|---:|---:|---:|",
     ]
 
     def figures(r: dict[str, Any]) -> tuple[float, ...]:
         c, st = r["claims"], r["stance"]
         return (c["f1"], c["precision"], c["recall"], st["high"]["in_context"]["macro_f1"],
                 st["all"]["in_context"]["macro_f1"], st["every_row"]["all_rows"]["macro_f1"],
-                st["every_row"]["claims"]["macro_f1"])
+                st["every_row"]["claims"]["macro_f1"], st["page_lean"]["gold"]["mean_top_share"],
+                st["page_lean"]["pipeline"]["mean_top_share"])
 
     def row(name: str, role: str, f: tuple[float, ...]) -> str:
         return (f"| {name} | {role} | {f[0]:.3f} ({f[1]:.3f} / {f[2]:.3f}) | {f[3]:.3f} / {f[4]:.3f} "
-                f"| {f[5]:.3f} / {f[6]:.3f} |")
+                f"| {f[5]:.3f} / {f[6]:.3f} | {f[7]:.0%} / {f[8]:.0%} |")
 
     for r in results:
         lines.append(row(r["corpus"], "evaluation" if r["corpus"] == CORPUS else "development", figures(r)))
