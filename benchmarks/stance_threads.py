@@ -56,6 +56,12 @@ def claim_scores(sentences, gold) -> dict[str, Any]:
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def as_hidden_pages_read(sentences, neutral: str) -> list[str]:
+    """Each sentence's label as the hidden pages are scored: its stance if the pipeline took it for a
+    claim, else `neutral`."""
+    return [st if c else neutral for c, st in zip(sentences["is_claim"], sentences["stance"])]
+
+
 def every_row_scores(sentences, gold, neutral: str) -> dict[str, Any]:
     """Stance as the hidden pages are scored: every gold sentence the pipeline split the same way, a
     sentence it did not take for a claim read as `neutral`; macro-F1 over all those rows and over the
@@ -64,7 +70,7 @@ def every_row_scores(sentences, gold, neutral: str) -> dict[str, Any]:
 
     from pipeline.stance import macro_f1
 
-    read = [st if c else neutral for c, st in zip(sentences["is_claim"], sentences["stance"])]
+    read = as_hidden_pages_read(sentences, neutral)
     rows = [(int(g.is_claim), g.stance, st) for g, st in _split_the_same_way(sentences, gold, read)]
     names = sorted({r[1] for r in rows} | {r[2] for r in rows})
     out: dict[str, Any] = {}
@@ -82,7 +88,7 @@ def page_lean(sentences, gold, neutral: str, min_claims: int = 3) -> dict[str, A
     has learned the page rather than the sentence gives nearly every claim of a page one label."""
     from collections import Counter
 
-    read = [st if c else neutral for c, st in zip(sentences["is_claim"], sentences["stance"])]
+    read = as_hidden_pages_read(sentences, neutral)
     by_page: dict[str, tuple[list[str], list[str]]] = {}
     for g, st in _split_the_same_way(sentences, gold, read):
         if int(g.is_claim) and g.stance != neutral:
