@@ -103,6 +103,7 @@ class TrainStance(_Section):
     base_package: str | None
     pairs: list[str] = Field(min_length=1)
     debate: list[str] = Field(min_length=1)
+    passages: list[str]
     held_out: str = Field(min_length=1)
     annotations: str = Field(min_length=1)
     dev: dict[str, str]
@@ -214,6 +215,16 @@ class Params(_Section):
     relate: Relate
     argmap: Argmap
     evaluate: Evaluate
+
+    @model_validator(mode="after")
+    def _context_layer_reads_unseen_passages(self) -> Params:
+        # The context layer weighs the pair model's readings; on sentences it trained on they are
+        # over-confident, so the layer must be fitted on passages the pair model never read.
+        shared = sorted(set(self.train_stance.passages) & set(self.train_context.passages))
+        if shared:
+            raise ValueError(f"train_context.passages must not list a file of train_stance.passages, "
+                             f"got {safe_repr(shared, 200)} in both")
+        return self
 
 
 def _describe(error: dict[str, Any]) -> str:

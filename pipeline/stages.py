@@ -98,7 +98,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "train_stance",
         params=("base.seed", "ingest.corpora_dir", "train_stance", "stance.labels", "stance.neutral_label"),
-        inputs=("corpora/training/pairs", *PAIR_MODEL_DEBATE, "corpora/evaluation/debate_held_out.csv",
+        inputs=("corpora/training/pairs", *PAIR_MODEL_DEBATE, "corpora/training/passages",
+                "corpora/evaluation/debate_held_out.csv",
                 "corpora/evaluation/argkp2021_test.csv", "corpora/evaluation/perspectrum_test.csv",
                 "corpora/annotations", "corpora/seed-blogs"),
         outs=(shipped(paths.STANCE_MODEL),),

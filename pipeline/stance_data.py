@@ -234,7 +234,7 @@ def read_passages(paths: Sequence[str | Path], label_names: Sequence[str]) -> pd
     records = []
     for path in paths:
         for line, rec in read_csv_records(path, PASSAGE_COLUMNS, error=AnnotationError,
-                                          missing_hint="passage file not found (set train_context.passages)"):
+                                          missing_hint="passage file not found (see params.yaml)"):
             where = f"{path}:{line}"
             _check_labelled_row(rec, where, label_names, {"register": PASSAGE_REGISTERS, "role": PASSAGE_ROLES})
             if not (rec["seq"].isdigit() and rec["block"].isdigit()):
@@ -269,3 +269,23 @@ def passage_frame(passages: pd.DataFrame) -> pd.DataFrame:
         "gold_stance": passages["stance"].astype(str),
         "confidence": "high",
     })
+
+
+# The debate-set register a passage row reads as when the pair model trains on it alone.
+ROLE_REGISTER = {"title": "headline", "heading": "headline", "list_item": "list_item", "comment": "reply"}
+PASSAGE_REGISTER = {"listicle": "blog", "linkedin": "social"}
+
+
+def passage_debate_rows(passages: pd.DataFrame) -> pd.DataFrame:
+    """Passage rows as debate-set rows (`read_debate_set`'s frame), each sentence on its own: the
+    pair model reads a sentence alone, so rows whose label comes from their neighbours or heading
+    (hard case `context`) are left out. Ids are `pa-<passage_id>-<seq>`; the register comes from the
+    row's role on its page (a title is a headline, a comment a reply), else from the passage's."""
+    rows = passages[passages["hard_case"] != "context"]
+    register = rows["role"].map(ROLE_REGISTER).fillna(rows["register"].replace(PASSAGE_REGISTER))
+    return pd.DataFrame({
+        "id": "pa-" + rows["passage_id"].astype(str) + "-" + rows["seq"].astype(str),
+        "register": register, "text": rows["text"], "is_claim": rows["is_claim"], "stance": rows["stance"],
+        "hard_case": rows["hard_case"], "pair": "", "note": rows["note"], "against": "",
+        "file": rows["file"], "line": rows["line"],
+    }).reset_index(drop=True)

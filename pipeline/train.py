@@ -182,14 +182,21 @@ def run_train_claims(params, *, nlp=None, embedder=None, model_dir: str | Path |
 def load_stance_data(params, labels):
     """The tables train_stance reads (pairs, debate set, held-out file, seed annotations, dev and test pairs),
     for the stage and for the benchmarks that train on the same rows."""
-    from pipeline.stance_data import read_debate_set, read_pairs
+    from pipeline.stance_data import passage_debate_rows, read_debate_set, read_pairs, read_passages
     from pipeline.train_stance import StanceData
 
     cfg = params.train_stance
     seeds, _ = _training_frames(params, cfg.annotations)
+    debate = read_debate_set(cfg.debate, labels.names)
+    if cfg.passages:
+        debate = pd.concat([debate, passage_debate_rows(read_passages(cfg.passages, labels.names))],
+                           ignore_index=True)
+        clash = debate["id"][debate["id"].duplicated()]
+        if len(clash):
+            raise AnnotationError(f"train_stance: id {clash.iloc[0]!r} is in the debate set and the passages")
     return StanceData(
         pairs=pd.concat([read_pairs(f) for f in cfg.pairs], ignore_index=True),
-        debate=read_debate_set(cfg.debate, labels.names),
+        debate=debate,
         held_out=read_debate_set([cfg.held_out], labels.names),
         seeds=seeds.assign(text=seeds["norm_text"]),
         benchmarks={name: read_pairs(path) for name, path in sorted(cfg.benchmarks.items())},

@@ -223,6 +223,7 @@ def train_stance_model(data: StanceData, labels: LabelSpace, *, encoder, cfg, se
             "public_pairs": {g: int(n) for g, n in
                              data.pairs["group"].str.split("/").str[0].value_counts().sort_index().items()},
             "public_pairs_seen_per_epoch": cfg.public_pairs_per_epoch,
+            "debate_rows_by_file": {f: int(n) for f, n in data.debate["file"].value_counts().sort_index().items()},
             "debate_rows_fine_tuned_on": int((~calib).sum()),
             "debate_rows_for_calibration": int(calib.sum()),
             "debate_per_label": {labels.names[k]: int((y_debate == k).sum()) for k in range(len(labels.names))},

@@ -72,6 +72,13 @@ def test_neutral_label_must_be_in_label_set(raw_params):
         parse_params(raw)
 
 
+def test_context_layer_passages_must_be_apart_from_the_pair_models(raw_params):
+    raw = copy.deepcopy(raw_params)
+    raw["train_stance"]["passages"] = raw["train_context"]["passages"][:1]
+    with pytest.raises(ParamsError, match=r"train_context\.passages must not list a file of train_stance\.passages"):
+        parse_params(raw)
+
+
 def test_unreadable_yaml_and_missing_file(tmp_path):
     with pytest.raises(ParamsError, match="not found"):
         load_params(tmp_path / "params.yaml")

@@ -156,6 +156,23 @@ def test_passage_rows_become_sentence_rows_with_their_page_roles(tmp_path):
     assert set(frame["source"]) == {"passage/passages.csv"}
 
 
+def test_passage_rows_join_the_pair_models_debate_rows_read_alone(tmp_path):
+    from pipeline.stance_data import PASSAGE_COLUMNS, passage_debate_rows, read_passages
+
+    rows = [["p1", "listicle", 0, 0, "heading", "Sell first", 1, "pro-sales", "headline", ""],
+            ["p1", "listicle", 1, 1, "list_item", "Not yet.", 1, "pro-sales", "context", "from the heading"],
+            ["p1", "listicle", 2, 2, "body", "Brand compounds.", 1, "pro-marketing", "none", ""],
+            ["p2", "linkedin", 0, 0, "body", "We tried ads.", 0, "neutral", "narration", ""],
+            ["p3", "forum", 0, 0, "comment", "Talk to buyers.", 1, "pro-sales", "imperative", ""]]
+    path = tmp_path / "passages.csv"
+    pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS)).to_csv(path, index=False)
+    debate = passage_debate_rows(read_passages([path], LABELS))
+    assert debate["id"].tolist() == ["pa-p1-0", "pa-p1-2", "pa-p2-0", "pa-p3-0"]  # "Not yet." needs its heading
+    assert debate["register"].tolist() == ["headline", "blog", "social", "reply"]
+    assert list(debate.columns) == list(read_debate_set([_debate_file(tmp_path, [])], LABELS).columns)
+    assert debate_frame(debate)["kind"].tolist() == ["article", "article", "article", "comment"]
+
+
 def test_the_claim_detector_never_trains_on_a_held_out_part(params):
     cfg = params.train_claims
     assert cfg.passages == params.train_context.passages
