@@ -173,6 +173,30 @@ def test_passage_rows_join_the_pair_models_debate_rows_read_alone(tmp_path):
     assert debate_frame(debate)["kind"].tolist() == ["article", "article", "article", "comment"]
 
 
+def test_the_pair_model_reads_listed_passages_beside_its_debate_rows(raw_params, tmp_path, monkeypatch):
+    from pipeline.params import parse_params
+    from pipeline.stance import LabelSpace
+    from pipeline.stance_data import PASSAGE_COLUMNS
+    from pipeline.train import load_stance_data
+
+    monkeypatch.chdir(ROOT)
+    passages = tmp_path / "passages.csv"
+    pd.DataFrame([["p1", "blog", 0, 0, "body", "Ship the page only after ten sales calls.", 1, "pro-sales", "none", ""]],
+                 columns=list(PASSAGE_COLUMNS)).to_csv(passages, index=False)
+    raw = {**raw_params, "train_stance": {**raw_params["train_stance"], "passages": [str(passages)],
+                                          "debate": [str(_debate_file(tmp_path, [["d1", "blog", "Sell first.", "1",
+                                                                                  "pro-sales", "none", "", ""]]))]}}
+    params = parse_params(raw)
+    labels = LabelSpace.from_params(params.stance)
+    debate = load_stance_data(params, labels).debate
+    assert debate["id"].tolist() == ["d1", "pa-p1-0"]
+    assert debate["file"].tolist() == ["d.csv", "passages.csv"]
+
+    _debate_file(tmp_path, [["pa-p1-0", "blog", "Sell first.", "1", "pro-sales", "none", "", ""]])
+    with pytest.raises(AnnotationError, match="'pa-p1-0' is in the debate set and the passages"):
+        load_stance_data(params, labels)
+
+
 def test_the_claim_detector_never_trains_on_a_held_out_part(params):
     cfg = params.train_claims
     assert cfg.passages == params.train_context.passages
